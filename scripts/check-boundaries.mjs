@@ -1,0 +1,58 @@
+// Import-boundary check (DESIGN.md "Layers"): fails when a module imports across a forbidden line.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const src = join(root, 'src');
+// layer -> layers (folders under src/) it may import from
+const allowed = {
+  core: ['core'],
+  node: ['core', 'node'],
+  sim: ['core', 'node', 'sim'],
+  'platform/browser': ['core', 'node', 'platform/browser', 'platform/shared'],
+  'platform/node': ['core', 'node', 'platform/node', 'platform/shared'],
+  'platform/shared': ['core', 'node', 'platform/shared'],
+  ui: ['core', 'ui'],
+  cli: ['core', 'node', 'sim', 'platform/node', 'platform/shared', 'cli'],
+};
+// Pure libraries the core may use (everything else, e.g. node:*, is refused there).
+const corePackages = [/^@noble\//, /^@bufbuild\/protobuf/];
+
+const layerOf = (file) => {
+  const rel = relative(src, file).split('/');
+  const two = rel.slice(0, 2).join('/');
+  return allowed[two] ? two : rel[0];
+};
+
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (/\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name)) files.push(p);
+  }
+};
+walk(src);
+
+const problems = [];
+for (const file of files) {
+  const layer = layerOf(file);
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    const spec = m[1] ?? m[2];
+    if (spec.startsWith('.')) {
+      const target = layerOf(resolve(dirname(file), spec));
+      if (!(allowed[layer] ?? [layer]).includes(target)) problems.push(`${relative(root, file)}: ${layer} may not import ${target} (${spec})`);
+    } else if (layer === 'core' && !corePackages.some((re) => re.test(spec))) {
+      problems.push(`${relative(root, file)}: core may not import the package ${spec}`);
+    }
+  }
+  if (layer === 'core' && /\b(Date\.now|new Date\(|Math\.random|setTimeout|setInterval|performance\.now)\b/.test(text.replace(/\/\/.*$/gm, ''))) {
+    problems.push(`${relative(root, file)}: core uses the clock, timers or randomness`);
+  }
+}
+if (problems.length) {
+  console.error(`Import-boundary check failed:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`Import boundaries hold (${files.length} files).`);
