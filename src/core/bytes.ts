@@ -57,3 +57,21 @@ export function fromBase64(s: string): Uint8Array {
   }
   return out.subarray(0, j);
 }
+
+/** UTF-8 decoding (lenient: invalid sequences become U+FFFD). The core has no TextDecoder type. */
+export function utf8Decode(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    let cp = 0xfffd;
+    let len = 1;
+    if (c < 0x80) cp = c;
+    else if (c >= 0xc2 && c < 0xe0 && i + 1 < b.length) [cp, len] = [((c & 0x1f) << 6) | (b[i + 1] & 0x3f), 2];
+    else if (c >= 0xe0 && c < 0xf0 && i + 2 < b.length) [cp, len] = [((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f), 3];
+    else if (c >= 0xf0 && c < 0xf5 && i + 3 < b.length)
+      [cp, len] = [((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f), 4];
+    out += String.fromCodePoint(cp);
+    i += len;
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+// The in-process kvstore application (spec §11.4, [CMT] rules):
+// - `key=value` stores a pair; CheckTx refuses anything else;
+// - `val:<base64 pubkey>!<power>` changes a validator (power 0 removes it); the update takes
+//   effect at height H+2, like every ABCI validator update in CometBFT;
+// - app hash = 8 bytes, the zig-zag varint of the number of applied txs at offset 0
+//   (vectors.json kvstore_app_hash_derived), so every node computes it identically.
+import type { Application, ExecTxResult, FinalizeBlockResponse, InfoResponse, ValidatorUpdate } from './application.js';
+import type { Bytes } from '../types.js';
+import { fromBase64, toBase64, toHex, utf8, utf8Decode } from '../bytes.js';
+
+const VALIDATOR_PREFIX = 'val:';
+
+export function kvstoreAppHash(size: number): Uint8Array {
+  const out = new Uint8Array(8);
+  // zig-zag then base-128 varint, as Go's binary.PutVarint
+  let v = BigInt(size) >= 0n ? BigInt(size) * 2n : -BigInt(size) * 2n - 1n;
+  let i = 0;
+  while (v >= 0x80n && i < 8) {
+    out[i++] = Number(v & 0x7fn) | 0x80;
+    v >>= 7n;
+  }
+  if (i < 8) out[i] = Number(v);
+  return out;
+}
+
+export function validatorTx(pubKey: Bytes, power: bigint): Bytes {
+  return utf8(`${VALIDATOR_PREFIX}${toBase64(pubKey)}!${power}`);
+}
+
+type Parsed = { kind: 'kv'; key: string; value: string } | { kind: 'val'; update: ValidatorUpdate } | { kind: 'bad'; log: string };
+
+function parseTx(tx: Bytes): Parsed {
+  const s = utf8Decode(tx);
+  if (s.startsWith(VALIDATOR_PREFIX)) {
+    const m = /^val:([A-Za-z0-9+/=]+)!(\d+)$/.exec(s);
+    if (!m) return { kind: 'bad', log: 'validator tx must be val:<base64 pubkey>!<power>' };
+    let pubKey: Bytes;
+    try {
+      pubKey = fromBase64(m[1]);
+    } catch {
+      return { kind: 'bad', log: 'validator tx: bad base64 public key' };
+    }
+    if (pubKey.length !== 32) return { kind: 'bad', log: 'validator tx: public key must be 32 bytes' };
+    return { kind: 'val', update: { pubKey, power: BigInt(m[2]) } };
+  }
+  const eq = s.indexOf('=');
+  if (eq <= 0) return { kind: 'bad', log: 'tx must be key=value' };
+  return { kind: 'kv', key: s.slice(0, eq), value: s.slice(eq + 1) };
+}
+
+export class KVStoreApp implements Application {
+  private readonly store = new Map<string, string>();
+  private size = 0;
+  private height = 0;
+  private appHash: Bytes = kvstoreAppHash(0);
+  /** Current validator powers by hex public key, so bad updates are refused, not fatal. */
+  private validators = new Map<string, bigint>();
+  private staged: { writes: [string, string][]; size: number; height: number; appHash: Bytes; validators: Map<string, bigint> } | null = null;
+
+  info(): InfoResponse {
+    return { data: JSON.stringify({ size: this.size }), lastBlockHeight: this.height, lastBlockAppHash: this.appHash };
+  }
+
+  initChain(req: { validators: ValidatorUpdate[] }): { appHash: Bytes; validators: ValidatorUpdate[] } {
+    for (const v of req.validators) this.validators.set(toHex(v.pubKey), v.power);
+    return { appHash: this.appHash, validators: [] };
+  }
+
+  checkTx(tx: Bytes): ExecTxResult {
+    const p = parseTx(tx);
+    return p.kind === 'bad' ? { code: 1, log: p.log } : { code: 0, log: '' };
+  }
+
+  prepareProposal(req: { txs: Bytes[]; maxTxBytes: number }): Bytes[] {
+    const out: Bytes[] = [];
+    let bytes = 0;
+    for (const tx of req.txs) {
+      if (this.checkTx(tx).code !== 0) continue;
+      if (bytes + tx.length > req.maxTxBytes) break;
+      bytes += tx.length;
+      out.push(tx);
+    }
+    return out;
+  }
+
+  processProposal(req: { txs: Bytes[] }): boolean {
+    return req.txs.every((tx) => this.checkTx(tx).code === 0);
+  }
+
+  finalizeBlock(req: { txs: Bytes[]; height: number }): FinalizeBlockResponse {
+    const writes: [string, string][] = [];
+    const validatorUpdates: ValidatorUpdate[] = [];
+    const validators = new Map(this.validators);
+    let size = this.size;
+    const txResults = req.txs.map((tx): ExecTxResult => {
+      const p = parseTx(tx);
+      if (p.kind === 'bad') return { code: 1, log: p.log };
+      if (p.kind === 'val') {
+        const key = toHex(p.update.pubKey);
+        if (p.update.power === 0n && !validators.has(key)) return { code: 2, log: 'cannot remove a validator that does not exist' };
+        if (p.update.power === 0n && validators.size === 1) return { code: 2, log: 'cannot remove the last validator' };
+        if (p.update.power === 0n) validators.delete(key);
+        else validators.set(key, p.update.power);
+        validatorUpdates.push(p.update);
+      } else writes.push([p.key, p.value]);
+      size++;
+      return { code: 0, log: '' };
+    });
+    const appHash = kvstoreAppHash(size);
+    this.staged = { writes, size, height: req.height, appHash, validators };
+    return { txResults, validatorUpdates, appHash };
+  }
+
+  commit(): void {
+    if (!this.staged) throw new Error('kvstore: commit without finalizeBlock');
+    for (const [k, v] of this.staged.writes) this.store.set(k, v);
+    ({ size: this.size, height: this.height, appHash: this.appHash, validators: this.validators } = this.staged);
+    this.staged = null;
+  }
+
+  query(key: string): string | undefined {
+    return this.store.get(key);
+  }
+}

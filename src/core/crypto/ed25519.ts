@@ -1,0 +1,46 @@
+// Ed25519 behind a small interface (spec §13.3). The core signs and verifies synchronously with
+// @noble/ed25519, whose verify follows ZIP-215 like CometBFT v1; drivers may plug in a faster
+// verifier (WebCrypto) that must give the same verdicts (src/platform/shared/webcrypto-verifier.ts).
+import * as ed from '@noble/ed25519';
+import { sha512 } from '@noble/hashes/sha2.js';
+
+ed.hashes.sha512 = sha512;
+
+export interface VerifyItem {
+  pubKey: Uint8Array;
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
+export interface Ed25519Verifier {
+  verify(pubKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /** One verdict per item, in order. */
+  verifyBatch(items: VerifyItem[]): Promise<boolean[]>;
+}
+
+export const PUBLIC_KEY_SIZE = 32;
+export const SIGNATURE_SIZE = 64;
+
+/** ZIP-215 verification; malformed keys or signatures are simply invalid. */
+export function verifySync(pubKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (pubKey.length !== PUBLIC_KEY_SIZE || signature.length !== SIGNATURE_SIZE) return false;
+  try {
+    return ed.verify(signature, message, pubKey, { zip215: true });
+  } catch {
+    return false;
+  }
+}
+
+export function signSync(seed: Uint8Array, message: Uint8Array): Uint8Array {
+  return ed.sign(message, seed);
+}
+
+export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
+  return ed.getPublicKey(seed);
+}
+
+/** The pure-JS verifier: used where WebCrypto Ed25519 is missing. */
+export const nobleVerifier: Ed25519Verifier = {
+  verify: async (pubKey, message, signature) => verifySync(pubKey, message, signature),
+  verifyBatch: async (items) => items.map((it) => verifySync(it.pubKey, it.message, it.signature)),
+};

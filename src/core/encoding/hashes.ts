@@ -1,0 +1,64 @@
+// The Merkle hashes a block header commits to ([CMT] types/block.go, spec §8.2).
+import type { Bytes, Commit, DuplicateVoteEvidence, Header, Validator } from '../types.js';
+import { hashFromByteSlices } from '../crypto/merkle.js';
+import { sha256 } from '../crypto/sha256.js';
+import {
+  encodeBlockId,
+  encodeDuplicateVoteEvidence,
+  encodeTimestamp,
+  encodeWith,
+  writeCommitSig,
+  writeConsensusVersion,
+} from './codec.js';
+import { BinaryWriter, writeBytes, writeInt64, writeMessage, writeString } from './proto.js';
+
+// Header fields are hashed as gogo wrapper messages (StringValue, Int64Value, BytesValue: field 1).
+const wrapString = (s: string) => encodeWith((w, v: string) => writeString(w, 1, v), s);
+const wrapInt64 = (n: number) => encodeWith((w, v: number) => writeInt64(w, 1, v), n);
+const wrapBytes = (b: Bytes) => encodeWith((w, v: Bytes) => writeBytes(w, 1, v), b);
+
+/** Header.Hash: the Merkle root of its 14 fields, each encoded on its own. */
+export function headerHash(h: Header): Bytes {
+  return hashFromByteSlices([
+    encodeWith(writeConsensusVersion, h.version),
+    wrapString(h.chainId),
+    wrapInt64(h.height),
+    encodeTimestamp(h.time),
+    encodeBlockId(h.lastBlockId),
+    wrapBytes(h.lastCommitHash),
+    wrapBytes(h.dataHash),
+    wrapBytes(h.validatorsHash),
+    wrapBytes(h.nextValidatorsHash),
+    wrapBytes(h.consensusHash),
+    wrapBytes(h.appHash),
+    wrapBytes(h.lastResultsHash),
+    wrapBytes(h.evidenceHash),
+    wrapBytes(h.proposerAddress),
+  ]);
+}
+
+/** Data.Hash: the Merkle root of the SHA-256 of each transaction. */
+export function txsHash(txs: Bytes[]): Bytes {
+  return hashFromByteSlices(txs.map(sha256));
+}
+
+/** Commit.Hash: the Merkle root of the encoded CommitSigs (an absent commit hashes as empty). */
+export function commitHash(commit: Commit | null): Bytes {
+  return hashFromByteSlices((commit?.signatures ?? []).map((s) => encodeWith(writeCommitSig, s)));
+}
+
+export function evidenceHash(evidence: DuplicateVoteEvidence[]): Bytes {
+  return hashFromByteSlices(evidence.map(encodeDuplicateVoteEvidence));
+}
+
+/** SimpleValidator { pub_key: PublicKey{ed25519 = 1}, voting_power } as hashed into ValidatorsHash. */
+export function simpleValidatorBytes(v: Pick<Validator, 'pubKey' | 'votingPower'>): Bytes {
+  const w = new BinaryWriter();
+  writeMessage(w, 1, (w) => writeBytes(w, 1, v.pubKey));
+  writeInt64(w, 2, v.votingPower);
+  return w.finish();
+}
+
+export function validatorSetHash(validators: readonly Validator[]): Bytes {
+  return hashFromByteSlices(validators.map(simpleValidatorBytes));
+}

@@ -1,0 +1,94 @@
+// Small helpers over @bufbuild/protobuf's wire format for the hand-written codecs.
+//
+// The schemas are CometBFT v1's (field numbers in spec §9.2 and §13.2). Writing the codecs by
+// hand keeps the gogoproto quirks explicit: non-nullable sub-messages are always emitted, proto3
+// zero scalars never are, and decoding turns every failure into a DecodeError naming the field.
+import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { DecodeError, int64ToNumber } from '../errors.js';
+
+export { BinaryReader, BinaryWriter, WireType };
+
+export type FieldReader = (r: BinaryReader) => void;
+
+/**
+ * Reads one message: each known field number maps to its wire type and a reader. Unknown fields
+ * are skipped (proto3 rules); a known field with the wrong wire type or a truncated field is a
+ * DecodeError naming `what`.
+ */
+export function readMessage(bytes: Uint8Array, what: string, fields: Record<number, [WireType, FieldReader]>): void {
+  const r = new BinaryReader(bytes);
+  try {
+    while (r.pos < r.len) {
+      const [no, wt] = r.tag();
+      const f = fields[no];
+      if (!f) {
+        r.skip(wt, no);
+        if (r.pos > r.len) throw new DecodeError('ErrTruncated', `${what} field ${no} runs past the end`, { what, field: no });
+        continue;
+      }
+      if (f[0] !== wt) throw new DecodeError('ErrWireType', `${what} field ${no} has wire type ${wt}, want ${f[0]}`, { what, field: no });
+      f[1](r);
+      // BinaryReader.skip and friends do not bound-check; a field running past the end is truncation.
+      if (r.pos > r.len) throw new DecodeError('ErrTruncated', `${what} field ${no} runs past the end`, { what, field: no });
+    }
+  } catch (e) {
+    if (e instanceof DecodeError) throw e;
+    throw new DecodeError('ErrMalformed', `${what}: ${(e as Error).message} at byte ${r.pos}`, { what, offset: r.pos });
+  }
+}
+
+export const V = WireType.Varint;
+export const L = WireType.LengthDelimited;
+export const F64 = WireType.Bit64;
+
+/** int64 varint as a safe JS integer (spec §1.1). */
+export function readInt64(r: BinaryReader, field: string): number {
+  return int64ToNumber(BigInt(r.int64()), field);
+}
+
+export function readSfixed64(r: BinaryReader, field: string): number {
+  return int64ToNumber(BigInt(r.sfixed64()), field);
+}
+
+/** Writes a length-delimited sub-message produced by `body`. */
+export function writeMessage(w: BinaryWriter, field: number, body: (w: BinaryWriter) => void): void {
+  w.tag(field, L).fork();
+  body(w);
+  w.join();
+}
+
+export function writeInt64(w: BinaryWriter, field: number, v: number | bigint): void {
+  if (v !== 0 && v !== 0n) w.tag(field, V).int64(v);
+}
+
+export function writeInt32(w: BinaryWriter, field: number, v: number): void {
+  if (v !== 0) w.tag(field, V).int32(v);
+}
+
+export function writeUint32(w: BinaryWriter, field: number, v: number): void {
+  if (v !== 0) w.tag(field, V).uint32(v);
+}
+
+export function writeSfixed64(w: BinaryWriter, field: number, v: number): void {
+  if (v !== 0) w.tag(field, F64).sfixed64(v);
+}
+
+export function writeBytes(w: BinaryWriter, field: number, b: Uint8Array): void {
+  if (b.length > 0) w.tag(field, L).bytes(b);
+}
+
+export function writeString(w: BinaryWriter, field: number, s: string): void {
+  if (s.length > 0) w.tag(field, L).string(s);
+}
+
+export function writeBool(w: BinaryWriter, field: number, v: boolean): void {
+  if (v) w.tag(field, V).bool(true);
+}
+
+/** Go's uvarint length prefix used for sign bytes and delimited records. */
+export function lengthPrefixed(body: Uint8Array): Uint8Array {
+  const w = new BinaryWriter();
+  w.uint32(body.length);
+  w.raw(body);
+  return w.finish();
+}

@@ -1,0 +1,109 @@
+// The reactor's Receive dispatch (spec §9.8) and its disconnection rules (§9.9), pure: given a
+// decoded message from a peer, update that peer's PeerState and say what to do next: forward a
+// message to consensus, reply, or drop the peer with a reason. Decoding and ValidateBasic
+// failures are handled by the caller (they always disconnect).
+import type { ConsensusMessage } from '../encoding/messages.js';
+import type { StateMessage } from '../consensus/io.js';
+import type { RoundState } from '../consensus/round-state.js';
+import { SignedMsgType } from '../types.js';
+import { BitArray } from '../bits/bit-array.js';
+import type { PeerState } from './peer-state.js';
+
+export const STATE_CHANNEL = 0x20;
+export const DATA_CHANNEL = 0x21;
+export const VOTE_CHANNEL = 0x22;
+export const VOTE_SET_BITS_CHANNEL = 0x23;
+export const CHANNELS = [STATE_CHANNEL, DATA_CHANNEL, VOTE_CHANNEL, VOTE_SET_BITS_CHANNEL] as const;
+
+export interface ReceiveResult {
+  /** Feed to the consensus state machine (peer queue). */
+  forward?: StateMessage;
+  /** Send back to the same peer. */
+  reply?: { channel: number; msg: ConsensusMessage };
+  /** Stop the peer for this reason (malformed for everyone, not merely stale for us). */
+  disconnect?: string;
+  /** Dropped without punishment (e.g. wrong channel for its kind: room for upgrades). */
+  ignored?: string;
+}
+
+export interface ReceiveContext {
+  rs: RoundState;
+  initialHeight: number;
+  /** While block-syncing, only State-channel messages are processed (§9.8a). */
+  waitSync: boolean;
+}
+
+const KIND_CHANNEL: Record<ConsensusMessage['kind'], number> = {
+  NewRoundStep: STATE_CHANNEL,
+  NewValidBlock: STATE_CHANNEL,
+  HasVote: STATE_CHANNEL,
+  VoteSetMaj23: STATE_CHANNEL,
+  HasProposalBlockPart: STATE_CHANNEL,
+  Proposal: DATA_CHANNEL,
+  ProposalPOL: DATA_CHANNEL,
+  BlockPart: DATA_CHANNEL,
+  Vote: VOTE_CHANNEL,
+  VoteSetBits: VOTE_SET_BITS_CHANNEL,
+};
+
+export function channelOfKind(kind: ConsensusMessage['kind']): number {
+  return KIND_CHANNEL[kind];
+}
+
+export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg: ConsensusMessage, now: number): ReceiveResult {
+  if (KIND_CHANNEL[msg.kind] !== channel) return { ignored: `${msg.kind} on channel 0x${channel.toString(16)}` };
+  if (ctx.waitSync && channel !== STATE_CHANNEL) return { ignored: 'block-syncing' };
+  const { rs } = ctx;
+  switch (msg.kind) {
+    case 'NewRoundStep': {
+      // validateHeight (§9.9): the LastCommitRound must fit the height
+      if (msg.height < ctx.initialHeight) return { disconnect: `NewRoundStep height ${msg.height} below the initial height ${ctx.initialHeight}` };
+      if (msg.height === ctx.initialHeight && msg.lastCommitRound !== -1) return { disconnect: 'NewRoundStep at the initial height with a LastCommitRound' };
+      if (msg.height > ctx.initialHeight && msg.lastCommitRound < 0) return { disconnect: 'NewRoundStep above the initial height without a LastCommitRound' };
+      ps.applyNewRoundStepMessage(msg, now);
+      return {};
+    }
+    case 'NewValidBlock':
+      ps.applyNewValidBlockMessage(msg);
+      return {};
+    case 'HasVote':
+      ps.applyHasVoteMessage(msg);
+      return {};
+    case 'HasProposalBlockPart':
+      ps.applyHasProposalBlockPartMessage(msg);
+      return {};
+    case 'VoteSetMaj23': {
+      if (msg.height !== rs.height) return {};
+      const err = rs.votes.setPeerMaj23(msg.round, msg.type, ps.peerId, msg.blockId);
+      if (err) return { disconnect: `conflicting maj23 claims: ${err.message}` };
+      const set = msg.type === SignedMsgType.Prevote ? rs.votes.prevotes(msg.round) : rs.votes.precommits(msg.round);
+      const votes = set?.bitArrayByBlockId(msg.blockId) ?? new BitArray(rs.validators.size);
+      return { reply: { channel: VOTE_SET_BITS_CHANNEL, msg: { kind: 'VoteSetBits', height: msg.height, round: msg.round, type: msg.type, blockId: msg.blockId, votes } } };
+    }
+    case 'Proposal':
+      ps.setHasProposal(msg.proposal);
+      return { forward: msg };
+    case 'ProposalPOL':
+      ps.applyProposalPOLMessage(msg);
+      return {};
+    case 'BlockPart':
+      ps.setHasProposalBlockPart(msg.height, msg.round, msg.part.index);
+      ps.stats.blockParts++;
+      return { forward: { kind: 'BlockPart', height: msg.height, round: msg.round, part: msg.part } };
+    case 'Vote':
+      ps.ensureVoteBitArrays(rs.height, rs.validators.size);
+      ps.ensureVoteBitArrays(rs.height - 1, rs.lastCommit?.size ?? 0);
+      ps.setHasVote(msg.vote);
+      ps.stats.votes++;
+      return { forward: msg };
+    case 'VoteSetBits': {
+      let ours: BitArray | null = null;
+      if (msg.height === rs.height) {
+        const set = msg.type === SignedMsgType.Prevote ? rs.votes.prevotes(msg.round) : rs.votes.precommits(msg.round);
+        ours = set?.bitArrayByBlockId(msg.blockId) ?? null;
+      }
+      ps.applyVoteSetBitsMessage(msg, ours);
+      return {};
+    }
+  }
+}

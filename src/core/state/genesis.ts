@@ -1,0 +1,107 @@
+// Genesis documents: CometBFT's genesis.json, parsed with a clear error for each bad field.
+import type { Bytes, Timestamp } from '../types.js';
+import type { ChainState, ConsensusParams } from './chain-state.js';
+import { DEFAULT_CONSENSUS_PARAMS } from './chain-state.js';
+import { ValidationError } from '../errors.js';
+import { fromBase64, fromHex, utf8 } from '../bytes.js';
+import { parseRfc3339 } from '../time.js';
+import { addressFromPubKey } from '../crypto/address.js';
+import { ValidatorSet } from '../validators/validator-set.js';
+import { nilBlockId } from '../blockid.js';
+import { MAX_CHAIN_ID_LEN } from '../types.js';
+
+export interface GenesisValidator {
+  address: Bytes;
+  pubKey: Bytes;
+  power: bigint;
+  name: string;
+}
+
+export interface GenesisDoc {
+  genesisTime: Timestamp;
+  chainId: string;
+  initialHeight: number;
+  consensusParams: ConsensusParams;
+  validators: GenesisValidator[];
+  appHash: Bytes;
+  appState: unknown;
+}
+
+const bad = (field: string, msg: string) => new ValidationError('ErrBadGenesis', `genesis ${field}: ${msg}`, { field });
+
+function intField(v: unknown, field: string, dflt?: number): number {
+  if (v === undefined && dflt !== undefined) return dflt;
+  const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad(field, `expected an integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Parses a genesis.json text or object. Throws ValidationError naming the field at fault. */
+export function parseGenesis(input: string | unknown): GenesisDoc {
+  let doc: Record<string, unknown>;
+  try {
+    doc = (typeof input === 'string' ? JSON.parse(input) : input) as Record<string, unknown>;
+  } catch (e) {
+    throw new ValidationError('ErrBadGenesis', `genesis is not JSON: ${(e as Error).message}`);
+  }
+  if (!doc || typeof doc !== 'object') throw bad('(root)', 'expected an object');
+  const chainId = doc.chain_id;
+  if (typeof chainId !== 'string' || chainId.length === 0) throw bad('chain_id', 'missing');
+  if (utf8(chainId).length > MAX_CHAIN_ID_LEN) throw bad('chain_id', `longer than ${MAX_CHAIN_ID_LEN} bytes`);
+  if (typeof doc.genesis_time !== 'string') throw bad('genesis_time', 'missing');
+  const genesisTime = parseRfc3339(doc.genesis_time);
+  const initialHeight = intField(doc.initial_height, 'initial_height', 1);
+  if (initialHeight < 1) throw bad('initial_height', 'must be at least 1');
+  const cp = (doc.consensus_params ?? {}) as { block?: { max_bytes?: unknown; max_gas?: unknown } };
+  const consensusParams: ConsensusParams = {
+    blockMaxBytes: intField(cp.block?.max_bytes, 'consensus_params.block.max_bytes', DEFAULT_CONSENSUS_PARAMS.blockMaxBytes),
+    blockMaxGas: intField(cp.block?.max_gas, 'consensus_params.block.max_gas', DEFAULT_CONSENSUS_PARAMS.blockMaxGas),
+  };
+  const rawVals = doc.validators ?? [];
+  if (!Array.isArray(rawVals)) throw bad('validators', 'expected an array');
+  const validators = rawVals.map((v: Record<string, any>, i): GenesisValidator => {
+    const f = `validators[${i}]`;
+    const pk = v?.pub_key;
+    if (!pk || typeof pk.value !== 'string') throw bad(`${f}.pub_key`, 'missing');
+    if (pk.type !== 'tendermint/PubKeyEd25519' && pk.type !== 'cometbft/PubKeyEd25519') throw bad(`${f}.pub_key.type`, `unsupported key type ${pk.type}`);
+    let pubKey: Bytes;
+    try {
+      pubKey = fromBase64(pk.value);
+    } catch {
+      throw bad(`${f}.pub_key.value`, 'not base64');
+    }
+    if (pubKey.length !== 32) throw bad(`${f}.pub_key.value`, 'an Ed25519 key has 32 bytes');
+    const power = BigInt(intField(v.power, `${f}.power`));
+    if (power <= 0n) throw bad(`${f}.power`, 'must be positive');
+    const address = addressFromPubKey(pubKey);
+    if (typeof v.address === 'string' && v.address !== '' && v.address.toLowerCase() !== toHexLower(address)) {
+      throw bad(`${f}.address`, 'does not match the public key');
+    }
+    return { address, pubKey, power, name: typeof v.name === 'string' ? v.name : '' };
+  });
+  const appHash = typeof doc.app_hash === 'string' && doc.app_hash ? fromHex(doc.app_hash) : new Uint8Array(0);
+  return { genesisTime, chainId, initialHeight, consensusParams, validators, appHash, appState: doc.app_state ?? null };
+}
+
+function toHexLower(b: Bytes): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** MakeGenesisState: validators for the first height and the next one (spec §5.2). */
+export function genesisState(g: GenesisDoc): ChainState {
+  if (g.validators.length === 0) throw bad('validators', 'a chain needs at least one validator (InitChain may not supply them here)');
+  const validators = ValidatorSet.create(g.validators.map((v) => ({ address: v.address, pubKey: v.pubKey, votingPower: v.power })));
+  return {
+    chainId: g.chainId,
+    initialHeight: g.initialHeight,
+    lastBlockHeight: 0,
+    lastBlockId: nilBlockId(),
+    lastBlockTime: g.genesisTime,
+    validators,
+    nextValidators: validators.copyIncrementProposerPriority(1),
+    lastValidators: null,
+    consensusParams: { ...g.consensusParams },
+    lastResultsHash: new Uint8Array(0),
+    appHash: g.appHash,
+  };
+}

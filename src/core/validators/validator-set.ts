@@ -1,0 +1,205 @@
+// ValidatorSet with CometBFT's proposer-priority algorithm ([CMT] spec §5.2).
+//
+// All arithmetic is int64 in `bigint`: clipped adds and subtracts, Go's truncating division in
+// rescaling and floor division for the average, so every node computes the same proposer.
+import type { Bytes, Validator } from '../types.js';
+import { MAX_TOTAL_VOTING_POWER } from '../types.js';
+import { bytesEqual, compareBytes, toHex } from '../bytes.js';
+import { ValidatorSetError } from '../errors.js';
+import { validatorSetHash } from '../encoding/hashes.js';
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const PRIORITY_WINDOW_SIZE_FACTOR = 2n;
+
+const clip = (v: bigint) => (v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : v);
+const abs = (v: bigint) => (v < 0n ? -v : v);
+/** Go big.Int Div (Euclidean; the divisor here is always positive, so this is floor division). */
+const floorDiv = (a: bigint, b: bigint) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+
+export interface ValidatorUpdate {
+  address: Bytes;
+  pubKey: Bytes;
+  votingPower: bigint;
+}
+
+/** CometBFT order: voting power descending, then address ascending. */
+function byVotingPower(a: Validator, b: Validator): number {
+  if (a.votingPower !== b.votingPower) return a.votingPower > b.votingPower ? -1 : 1;
+  return compareBytes(a.address, b.address);
+}
+
+export class ValidatorSet {
+  private vals: Validator[];
+  private proposer: Validator | null = null;
+  private total = 0n;
+
+  private constructor(vals: Validator[]) {
+    this.vals = vals;
+    this.total = vals.reduce((s, v) => s + v.votingPower, 0n);
+  }
+
+  /** NewValidatorSet: every validator enters as "new", then one priority increment. */
+  static create(updates: ValidatorUpdate[]): ValidatorSet {
+    const set = new ValidatorSet([]);
+    set.updateWithChangeSet(updates, false);
+    set.incrementProposerPriority(1);
+    return set;
+  }
+
+  /** A set exactly as stored (priorities kept), e.g. when loading state. */
+  static fromValidators(vals: Validator[], proposerAddress?: Bytes): ValidatorSet {
+    const set = new ValidatorSet(vals.map((v) => ({ ...v })));
+    if (set.total > MAX_TOTAL_VOTING_POWER) {
+      throw new ValidatorSetError('ErrTotalVotingPowerOverflow', `total voting power ${set.total} exceeds ${MAX_TOTAL_VOTING_POWER}`);
+    }
+    if (proposerAddress) set.proposer = set.vals.find((v) => bytesEqual(v.address, proposerAddress)) ?? null;
+    return set;
+  }
+
+  copy(): ValidatorSet {
+    const c = new ValidatorSet(this.vals.map((v) => ({ ...v })));
+    if (this.proposer) c.proposer = c.vals.find((v) => bytesEqual(v.address, this.proposer!.address)) ?? null;
+    return c;
+  }
+
+  get size(): number {
+    return this.vals.length;
+  }
+
+  get validators(): readonly Validator[] {
+    return this.vals;
+  }
+
+  totalVotingPower(): bigint {
+    return this.total;
+  }
+
+  getByIndex(index: number): Validator | null {
+    return Number.isInteger(index) && index >= 0 && index < this.vals.length ? this.vals[index] : null;
+  }
+
+  getByAddress(address: Bytes): { index: number; validator: Validator } | null {
+    const index = this.vals.findIndex((v) => bytesEqual(v.address, address));
+    return index < 0 ? null : { index, validator: this.vals[index] };
+  }
+
+  hasAddress(address: Bytes): boolean {
+    return this.getByAddress(address) !== null;
+  }
+
+  getProposer(): Validator {
+    if (this.vals.length === 0) throw new ValidatorSetError('ErrEmptyValidatorSet', 'empty validator set has no proposer');
+    this.proposer ??= this.findProposer();
+    return this.proposer;
+  }
+
+  private findProposer(): Validator {
+    let best = this.vals[0];
+    for (const v of this.vals) {
+      if (v.proposerPriority > best.proposerPriority || (v.proposerPriority === best.proposerPriority && compareBytes(v.address, best.address) < 0)) {
+        best = v;
+      }
+    }
+    return best;
+  }
+
+  incrementProposerPriority(times: number): void {
+    if (this.vals.length === 0) throw new ValidatorSetError('ErrEmptyValidatorSet', 'empty validator set');
+    if (times <= 0) throw new ValidatorSetError('ErrBadTimes', `cannot increment proposer priority ${times} times`);
+    this.rescalePriorities(PRIORITY_WINDOW_SIZE_FACTOR * this.total);
+    this.shiftByAvgProposerPriority();
+    let proposer = this.vals[0];
+    for (let i = 0; i < times; i++) proposer = this.incrementOnce();
+    this.proposer = proposer;
+  }
+
+  copyIncrementProposerPriority(times: number): ValidatorSet {
+    const c = this.copy();
+    c.incrementProposerPriority(times);
+    return c;
+  }
+
+  private incrementOnce(): Validator {
+    for (const v of this.vals) v.proposerPriority = clip(v.proposerPriority + v.votingPower);
+    const m = this.findProposer();
+    m.proposerPriority = clip(m.proposerPriority - this.total);
+    return m;
+  }
+
+  private rescalePriorities(diffMax: bigint): void {
+    if (diffMax <= 0n || this.vals.length === 0) return;
+    let max = this.vals[0].proposerPriority;
+    let min = max;
+    for (const v of this.vals) {
+      if (v.proposerPriority > max) max = v.proposerPriority;
+      if (v.proposerPriority < min) min = v.proposerPriority;
+    }
+    const diff = abs(max - min);
+    if (diff > diffMax) {
+      const ratio = (diff + diffMax - 1n) / diffMax;
+      for (const v of this.vals) v.proposerPriority = v.proposerPriority / ratio; // bigint division truncates, like Go
+    }
+  }
+
+  private shiftByAvgProposerPriority(): void {
+    if (this.vals.length === 0) return;
+    const sum = this.vals.reduce((s, v) => s + v.proposerPriority, 0n);
+    const avg = floorDiv(sum, BigInt(this.vals.length));
+    for (const v of this.vals) v.proposerPriority = clip(v.proposerPriority - avg);
+  }
+
+  /**
+   * UpdateWithChangeSet (spec §5.2): power 0 removes; new validators start at -1.125 × the total
+   * after updates; every rule violation throws ValidatorSetError and leaves the set unchanged.
+   */
+  updateWithChangeSet(changes: ValidatorUpdate[], allowDeletes = true): void {
+    const seen = new Set<string>();
+    for (const c of changes) {
+      const key = toHex(c.address);
+      if (seen.has(key)) throw new ValidatorSetError('ErrDuplicateUpdate', `duplicate entry for ${key.toUpperCase()}`, { address: key });
+      seen.add(key);
+      if (c.votingPower < 0n) throw new ValidatorSetError('ErrNegativePower', `negative voting power ${c.votingPower} for ${key.toUpperCase()}`);
+      if (c.votingPower > MAX_TOTAL_VOTING_POWER) {
+        throw new ValidatorSetError('ErrPowerTooBig', `voting power ${c.votingPower} exceeds ${MAX_TOTAL_VOTING_POWER}`);
+      }
+    }
+    const updates = changes.filter((c) => c.votingPower > 0n);
+    const deletes = changes.filter((c) => c.votingPower === 0n);
+    if (!allowDeletes && deletes.length > 0) throw new ValidatorSetError('ErrDeleteNotAllowed', 'a new validator set cannot remove validators');
+    for (const d of deletes) {
+      if (!this.hasAddress(d.address)) throw new ValidatorSetError('ErrUnknownValidator', `cannot remove unknown validator ${toHex(d.address).toUpperCase()}`);
+    }
+    // total after updates, before removals (CometBFT's tvpAfterUpdatesBeforeRemovals)
+    let tvp = this.total;
+    for (const u of updates) tvp += u.votingPower - (this.getByAddress(u.address)?.validator.votingPower ?? 0n);
+    if (tvp > MAX_TOTAL_VOTING_POWER) throw new ValidatorSetError('ErrTotalVotingPowerOverflow', `total voting power ${tvp} exceeds ${MAX_TOTAL_VOTING_POWER}`);
+    let after = tvp;
+    for (const d of deletes) after -= this.getByAddress(d.address)!.validator.votingPower;
+    if (this.vals.length + updates.filter((u) => !this.hasAddress(u.address)).length - deletes.length === 0) {
+      throw new ValidatorSetError('ErrEmptyValidatorSet', 'applying the changes would leave no validators');
+    }
+    const newPriority = -(tvp + (tvp >> 3n));
+    const next = this.vals.map((v) => ({ ...v }));
+    for (const u of updates) {
+      const existing = next.find((v) => bytesEqual(v.address, u.address));
+      if (existing) existing.votingPower = u.votingPower;
+      else next.push({ address: u.address, pubKey: u.pubKey, votingPower: u.votingPower, proposerPriority: newPriority });
+    }
+    this.vals = next.filter((v) => !deletes.some((d) => bytesEqual(d.address, v.address)));
+    this.total = after;
+    this.rescalePriorities(PRIORITY_WINDOW_SIZE_FACTOR * this.total);
+    this.shiftByAvgProposerPriority();
+    this.vals.sort(byVotingPower);
+    this.proposer = null;
+  }
+
+  hash(): Bytes {
+    return validatorSetHash(this.vals);
+  }
+
+  toString(): string {
+    const vs = this.vals.map((v) => `Validator{${toHex(v.address).toUpperCase()} VP:${v.votingPower} A:${v.proposerPriority}}`);
+    return `ValidatorSet{\n  Proposer: ${this.proposer ? toHex(this.proposer.address).toUpperCase() : 'nil'}\n  Validators:\n    ${vs.join('\n    ')}\n}`;
+  }
+}

@@ -1,0 +1,315 @@
+// ConsensusNode: the serial event loop (the seed's receiveRoutine) that owns one consensus
+// engine, a mempool and the stores, and carries out the engine's effects.
+//
+// Order per input (spec §3.1, §10.1): pre-verify signatures (batched), write the input to the WAL
+// (synced for our own messages), run the pure step, write step records, perform the effects in
+// order (timeouts, signing, block store → EndHeight → state), then publish events. Our own
+// messages reach the network only after they were synced and handled: persist before you speak.
+import type { Block, Bytes, Commit, Part, Proposal, Vote } from '../core/types.js';
+import type { Application } from '../core/app/application.js';
+import type { ChainState } from '../core/state/chain-state.js';
+import type { ConsensusConfig } from '../core/consensus/config.js';
+import type { ConsensusEvent, ConsensusInput, StateMessage, StepOutput } from '../core/consensus/io.js';
+import { ConsensusState } from '../core/consensus/state.js';
+import { roundStateEvent } from '../core/consensus/round-state.js';
+import type { RoundStateSnapshot } from '../core/consensus/snapshot.js';
+import { snapshotRoundState } from '../core/consensus/snapshot.js';
+import type { PartSet } from '../core/blocks/part-set.js';
+import { voteSignBytes, proposalSignBytes } from '../core/encoding/sign-bytes.js';
+import type { BlockStore, Clock, ConsensusNetwork, Scheduler, StateStore, WAL } from './ports.js';
+import { TimeoutTicker } from './timeout-ticker.js';
+import { Mempool } from './mempool.js';
+import type { PendingSignature, SignatureCache } from './signature-cache.js';
+import type { PrivValidator } from './priv-validator.js';
+
+export interface NodeOptions {
+  name: string;
+  state: ChainState;
+  config: ConsensusConfig;
+  app: Application;
+  privValidator: PrivValidator | null;
+  wal: WAL;
+  blockStore: BlockStore;
+  stateStore: StateStore;
+  clock: Clock;
+  scheduler: Scheduler;
+  network: ConsensusNetwork;
+  signatures: SignatureCache;
+}
+
+/** An input waiting in a queue; its `now` is read when it is processed. */
+type Queued = ConsensusInput extends infer T ? (T extends unknown ? Omit<T, 'now'> : never) : never;
+
+export type NodeListener = (ev: ConsensusEvent, node: ConsensusNode) => void;
+
+export class ConsensusNode {
+  readonly name: string;
+  readonly cs: ConsensusState;
+  readonly mempool: Mempool;
+  private readonly ticker: TimeoutTicker;
+  private readonly internalQueue: Queued[] = [];
+  private readonly peerQueue: Queued[] = [];
+  private readonly listeners = new Set<NodeListener>();
+  private idleWaiters: (() => void)[] = [];
+  private pumping = false;
+  private stopped = false;
+  /** A fatal error (an invariant broke): the node halts, as CometBFT's CONSENSUS FAILURE. */
+  failure: Error | null = null;
+
+  constructor(private readonly opts: NodeOptions) {
+    this.name = opts.name;
+    this.mempool = new Mempool(opts.app);
+    const pv = opts.privValidator;
+    const h = opts.state.lastBlockHeight;
+    this.cs = new ConsensusState(
+      {
+        config: opts.config,
+        app: opts.app,
+        checker: opts.signatures,
+        reapTxs: (max) => this.mempool.reap(max),
+        privValidator: pv ? { address: pv.address, pubKey: pv.pubKey } : null,
+      },
+      opts.state,
+      { seenCommit: h > 0 ? opts.blockStore.loadSeenCommit(h) : null, lastHeaderAppHash: h > 0 ? (opts.blockStore.loadBlock(h)?.header.appHash ?? null) : null },
+    );
+    this.ticker = new TimeoutTicker(opts.scheduler, (timeout) => this.enqueue(this.peerQueue, { type: 'timeout', timeout }));
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    const { wal } = this.opts;
+    if (await wal.isEmpty()) await wal.writeSync({ type: 'endHeight', time: this.opts.clock.now(), height: 0 });
+    await this.perform(this.cs.start(this.opts.clock.now()));
+    await this.catchupReplay();
+  }
+
+  /**
+   * Spec §10.4: re-feed the inputs recorded for the unfinished height, through the same code path
+   * as live inputs, at their recorded times (so our re-signed votes carry the same timestamps and
+   * the PrivValidator hands back the same signatures).
+   */
+  private async catchupReplay(): Promise<void> {
+    const height = this.cs.rs.height;
+    const records = await this.opts.wal.recordsAfterEndHeight(height - 1);
+    if (!records) return;
+    for (const rec of records) {
+      if (this.stopped) return;
+      if (rec.type === 'msgInfo') await this.perform(this.cs.handle({ type: 'message', msg: rec.msg, peerId: rec.peerId, now: rec.time }));
+      else if (rec.type === 'timeout') await this.perform(this.cs.handle({ type: 'timeout', timeout: rec.timeout, now: rec.time }));
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.ticker.stop();
+    this.internalQueue.length = 0;
+    this.peerQueue.length = 0;
+    this.wake();
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Resolves when every queued input has been processed. */
+  whenIdle(): Promise<void> {
+    if (!this.pumping && (this.stopped || (this.internalQueue.length === 0 && this.peerQueue.length === 0))) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  onEvent(fn: NodeListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  // ---- the seed's ConsensusState API ------------------------------------------------------------
+
+  /** A message from a peer (or '' for our own, which the driver normally enqueues itself). */
+  receive(msg: StateMessage, peerId: string): void {
+    this.enqueue(peerId === '' ? this.internalQueue : this.peerQueue, { type: 'message', msg, peerId });
+  }
+
+  addVote(vote: Vote, peerId: string): void {
+    this.receive({ kind: 'Vote', vote }, peerId);
+  }
+
+  setProposal(proposal: Proposal, peerId: string): void {
+    this.receive({ kind: 'Proposal', proposal }, peerId);
+  }
+
+  addProposalBlockPart(height: number, round: number, part: Part, peerId: string): void {
+    this.receive({ kind: 'BlockPart', height, round, part }, peerId);
+  }
+
+  setProposalAndBlock(proposal: Proposal, parts: PartSet, peerId: string): void {
+    this.setProposal(proposal, peerId);
+    for (let i = 0; i < parts.total; i++) this.addProposalBlockPart(proposal.height, proposal.round, parts.getPart(i)!, peerId);
+  }
+
+  /** Adds a transaction to the mempool; returns the CheckTx error, or null when accepted. */
+  submitTx(tx: Bytes): string | null {
+    const err = this.mempool.add(tx);
+    if (!err && this.mempool.takeTxsAvailable(this.cs.rs.height)) this.enqueue(this.peerQueue, { type: 'txsAvailable' });
+    return err;
+  }
+
+  getRoundState(): RoundStateSnapshot {
+    return snapshotRoundState(this.cs.rs);
+  }
+
+  getState(): ChainState {
+    return this.cs.state;
+  }
+
+  getValidators() {
+    return { height: this.cs.rs.height, validators: this.cs.rs.validators.validators.map((v) => ({ ...v })) };
+  }
+
+  loadCommit(height: number): Commit | null {
+    if (height === this.opts.blockStore.height()) return this.opts.blockStore.loadSeenCommit(height);
+    return this.opts.blockStore.loadBlockCommit(height);
+  }
+
+  loadBlock(height: number): Block | null {
+    return this.opts.blockStore.loadBlock(height);
+  }
+
+  // ---- the loop -------------------------------------------------------------------------------
+
+  private enqueue(queue: Queued[], item: Queued): void {
+    if (this.stopped) return;
+    queue.push(item);
+    void this.pump();
+  }
+
+  private wake(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.stopped) {
+        if (this.internalQueue.length === 0 && this.peerQueue.length > 0) await this.preverify();
+        const next = this.internalQueue.shift() ?? this.peerQueue.shift();
+        if (!next) break;
+        await this.process(next);
+      }
+    } catch (e) {
+      this.failure = e as Error;
+      this.stop();
+    } finally {
+      this.pumping = false;
+      this.wake();
+    }
+  }
+
+  /** Batch-verify the signatures of every queued peer message the core can use now. */
+  private async preverify(): Promise<void> {
+    const rs = this.cs.rs;
+    const chainId = this.cs.chainId;
+    const items: PendingSignature[] = [];
+    for (const q of this.peerQueue) {
+      if (q.type !== 'message') continue;
+      const m = q.msg;
+      if (m.kind === 'Vote') {
+        const set = m.vote.height === rs.height ? rs.validators : m.vote.height + 1 === rs.height ? rs.lastValidators : null;
+        const val = set?.getByIndex(m.vote.validatorIndex);
+        if (val) items.push({ pubKey: val.pubKey, signBytes: voteSignBytes(chainId, m.vote), signature: m.vote.signature });
+      } else if (m.kind === 'Proposal' && m.proposal.height === rs.height && m.proposal.round === rs.round) {
+        const proposer = rs.validators.getProposer();
+        if (proposer) items.push({ pubKey: proposer.pubKey, signBytes: proposalSignBytes(chainId, m.proposal), signature: m.proposal.signature });
+      }
+    }
+    if (items.length) await this.opts.signatures.preverify(items);
+  }
+
+  private async process(item: Queued): Promise<void> {
+    const now = this.opts.clock.now();
+    if (item.type === 'message') {
+      const rec = { type: 'msgInfo' as const, time: now, msg: item.msg, peerId: item.peerId };
+      if (item.peerId === '') await this.opts.wal.writeSync(rec);
+      else await this.opts.wal.write(rec);
+    } else if (item.type === 'timeout') {
+      await this.opts.wal.write({ type: 'timeout', time: now, timeout: item.timeout });
+    }
+    const out = this.cs.handle({ ...item, now } as ConsensusInput);
+    await this.perform(out);
+    if (item.type === 'message' && item.peerId === '' && !this.stopped) this.opts.network.broadcast(item.msg);
+  }
+
+  private async perform(out: StepOutput): Promise<void> {
+    const now = this.opts.clock.now();
+    for (const ev of out.events) {
+      if (ev.type === 'NewRoundStep') await this.opts.wal.write({ type: 'roundState', time: now, event: roundStateEvent(ev) });
+    }
+    for (const eff of out.effects) {
+      if (this.stopped) return;
+      switch (eff.type) {
+        case 'scheduleTimeout':
+          this.ticker.schedule(eff.timeout);
+          break;
+        case 'signVote':
+          await this.signVote(eff.vote);
+          break;
+        case 'signProposal':
+          await this.signProposal(eff.proposal, eff.parts);
+          break;
+        case 'saveBlock':
+          if (this.opts.blockStore.height() < eff.block.header.height) await this.opts.blockStore.saveBlock(eff.block, eff.parts, eff.seenCommit);
+          break;
+        case 'walEndHeight':
+          await this.opts.wal.writeSync({ type: 'endHeight', time: now, height: eff.height });
+          break;
+        case 'saveState':
+          await this.opts.stateStore.save(eff.state, eff.response);
+          break;
+      }
+    }
+    for (const ev of out.events) {
+      if (ev.type === 'NewBlock') {
+        this.mempool.update(ev.block.data.txs);
+        if (this.mempool.takeTxsAvailable(this.cs.rs.height)) this.enqueue(this.peerQueue, { type: 'txsAvailable' });
+      }
+      for (const fn of this.listeners) fn(ev, this);
+    }
+  }
+
+  private async signVote(vote: Vote): Promise<void> {
+    const pv = this.opts.privValidator;
+    if (!pv) return;
+    try {
+      const signed = await pv.signVote(this.cs.chainId, vote);
+      this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Vote', vote: signed }, peerId: '' });
+    } catch (e) {
+      this.publishRefusal('vote', e as Error);
+    }
+  }
+
+  private async signProposal(proposal: Proposal, parts: PartSet): Promise<void> {
+    const pv = this.opts.privValidator;
+    if (!pv) return;
+    try {
+      const signed = await pv.signProposal(this.cs.chainId, proposal);
+      this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Proposal', proposal: signed }, peerId: '' });
+      for (let i = 0; i < parts.total; i++) {
+        const part = parts.getPart(i)!;
+        this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'BlockPart', height: proposal.height, round: proposal.round, part }, peerId: '' });
+      }
+    } catch (e) {
+      this.publishRefusal('proposal', e as Error);
+    }
+  }
+
+  /** The privval refused (e.g. after a restart it already signed something else): safe, logged. */
+  private publishRefusal(what: string, e: Error): void {
+    const rs = this.cs.rs;
+    const ev: ConsensusEvent = { type: 'Rejected', what: `sign ${what}`, reason: e.message, peerId: '', at: this.opts.clock.now(), height: rs.height, round: rs.round, step: rs.step };
+    for (const fn of this.listeners) fn(ev, this);
+  }
+}
+

@@ -1,0 +1,72 @@
+// The ports a node is built from. Each has an in-memory backend here; Node files, IndexedDB and
+// libp2p implement the same interfaces later, and the simulator plugs in virtual ones.
+import type { Block, Commit, Part } from '../core/types.js';
+import type { ChainState } from '../core/state/chain-state.js';
+import type { FinalizeBlockResponse } from '../core/app/application.js';
+import type { StateMessage, TimeoutInfo } from '../core/consensus/io.js';
+import type { RoundStateEvent } from '../core/consensus/round-state.js';
+import type { PartSet } from '../core/blocks/part-set.js';
+import type { BlockID } from '../core/types.js';
+
+/** Milliseconds; a real clock or the simulator's virtual one. */
+export interface Clock {
+  now(): number;
+}
+
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface Scheduler {
+  after(ms: number, fn: () => void): TimerHandle;
+}
+
+/** One WAL record, as CometBFT's WALMessage oneof (spec §10.1). `time` is ms. */
+export type WalRecord =
+  | { type: 'roundState'; time: number; event: RoundStateEvent }
+  | { type: 'msgInfo'; time: number; msg: StateMessage; peerId: string }
+  | { type: 'timeout'; time: number; timeout: TimeoutInfo }
+  | { type: 'endHeight'; time: number; height: number };
+
+export interface WAL {
+  /** Buffered append (peer messages, timeouts, step records). */
+  write(rec: WalRecord): Promise<void>;
+  /** Append and make everything so far durable before resolving (own messages, EndHeight). */
+  writeSync(rec: WalRecord): Promise<void>;
+  /** Whether the WAL holds no record at all (a new node writes the EndHeight 0 marker). */
+  isEmpty(): Promise<boolean>;
+  /**
+   * The records after the EndHeight marker of `height`, for catch-up replay (spec §10.4); null
+   * when there is no such marker. Refuses (throws) when a marker for a later height exists.
+   */
+  recordsAfterEndHeight(height: number): Promise<WalRecord[] | null>;
+}
+
+export interface BlockMeta {
+  blockId: BlockID;
+  height: number;
+  numParts: number;
+}
+
+export interface BlockStore {
+  height(): number;
+  base(): number;
+  saveBlock(block: Block, parts: PartSet, seenCommit: Commit): Promise<void>;
+  loadBlock(height: number): Block | null;
+  loadBlockMeta(height: number): BlockMeta | null;
+  loadBlockPart(height: number, index: number): Part | null;
+  /** The canonical commit for `height`, i.e. the LastCommit stored in block height+1. */
+  loadBlockCommit(height: number): Commit | null;
+  /** Our own +2/3 precommits for `height`, saved with the block. */
+  loadSeenCommit(height: number): Commit | null;
+}
+
+export interface StateStore {
+  load(): ChainState | null;
+  save(state: ChainState, response: FinalizeBlockResponse): Promise<void>;
+}
+
+/** Where a node's own consensus messages go once they are durable (direct delivery or the reactor). */
+export interface ConsensusNetwork {
+  broadcast(msg: StateMessage): void;
+}

@@ -1,0 +1,245 @@
+// ConsensusReactor: the gossip layer around one ConsensusNode (spec §9). The choices are the
+// pure functions of core/reactor; this file schedules them: three routines per peer (data,
+// votes, maj23 queries), broadcasts on local events, and Receive with its disconnection rules.
+//
+// Routines sleep `gossipSleep` when they have nothing to send (CometBFT's
+// peer_gossip_sleep_duration, §15 lesson 22: every idle path sleeps) and are woken early by
+// local events, so a new vote or part goes out at once instead of after the next sleep.
+import type { ConsensusEvent, StateMessage } from '../core/consensus/io.js';
+import type { ConsensusMessage } from '../core/encoding/messages.js';
+import { decodeMessage, encodeMessage } from '../core/encoding/messages.js';
+import { PeerState } from '../core/reactor/peer-state.js';
+import type { Outgoing } from '../core/reactor/gossip.js';
+import { maj23Queries, pickDataToSend, pickVoteToSend } from '../core/reactor/gossip.js';
+import { CHANNELS, channelOfKind, receive } from '../core/reactor/receive.js';
+import type { RandInt } from '../core/bits/bit-array.js';
+import { PrevoteError } from '../core/errors.js';
+import type { ConsensusNode } from './node.js';
+import type { BlockStore, Clock, ConsensusNetwork, Scheduler, TimerHandle } from './ports.js';
+
+/** Per-peer, per-channel byte messages: libp2p streams or the simulator's links. */
+export interface PeerTransport {
+  /** Queues bytes for a peer; false when the peer is gone or its queue is full (TrySend). */
+  send(peerId: string, channel: number, bytes: Uint8Array): boolean;
+  disconnect(peerId: string, reason: string): void;
+}
+
+export interface ReactorOptions {
+  gossipSleep?: number; // ms, default 100
+  queryMaj23Sleep?: number; // ms, default 2000
+  /** Block-syncing: consensus is not running yet (§9.8a). */
+  waitSync?: boolean;
+}
+
+export type ReactorEvent =
+  | { type: 'peerUpdate'; peerId: string }
+  | { type: 'peerDropped'; peerId: string; reason: string }
+  | { type: 'messageIgnored'; peerId: string; reason: string };
+
+interface Peer {
+  ps: PeerState;
+  timers: Map<'data' | 'votes' | 'maj23', { handle: TimerHandle; soon: boolean }>;
+}
+
+export class ConsensusReactor implements ConsensusNetwork {
+  private readonly peers = new Map<string, Peer>();
+  private readonly gossipSleep: number;
+  private readonly queryMaj23Sleep: number;
+  private waitSync: boolean;
+  private readonly listeners = new Set<(ev: ReactorEvent) => void>();
+  /** Bytes and messages sent, by kind (benchmarks and views). */
+  readonly sent: Record<string, { count: number; bytes: number }> = {};
+
+  constructor(
+    private readonly node: ConsensusNode,
+    private readonly blockStore: BlockStore,
+    private readonly transport: PeerTransport,
+    private readonly scheduler: Scheduler,
+    private readonly clock: Clock,
+    private readonly randInt: RandInt,
+    opts: ReactorOptions = {},
+  ) {
+    this.gossipSleep = opts.gossipSleep ?? 100;
+    this.queryMaj23Sleep = opts.queryMaj23Sleep ?? 2000;
+    this.waitSync = opts.waitSync ?? false;
+    node.onEvent((ev) => this.onConsensusEvent(ev));
+  }
+
+  getChannels(): readonly number[] {
+    return CHANNELS;
+  }
+
+  onEvent(fn: (ev: ReactorEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  peerStates(): Map<string, PeerState> {
+    return new Map([...this.peers].map(([id, p]) => [id, p.ps]));
+  }
+
+  addPeer(peerId: string): void {
+    if (this.peers.has(peerId)) return;
+    const peer: Peer = { ps: new PeerState(peerId), timers: new Map() };
+    this.peers.set(peerId, peer);
+    if (!this.waitSync) this.sendTo(peerId, this.newRoundStepMessage());
+    for (const r of ['data', 'votes', 'maj23'] as const) this.wake(peer, r, r === 'maj23' ? this.queryMaj23Sleep : 0);
+  }
+
+  removePeer(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    for (const t of peer.timers.values()) t.handle.cancel();
+    this.peers.delete(peerId);
+  }
+
+  /** SwitchToConsensus (§9.8a): block sync is done; announce ourselves and start gossiping. */
+  switchToConsensus(): void {
+    this.waitSync = false;
+    this.broadcast0(this.newRoundStepMessage());
+    for (const p of this.peers.values()) this.kick(p);
+  }
+
+  stop(): void {
+    for (const id of [...this.peers.keys()]) this.removePeer(id);
+  }
+
+  /** Bytes from a peer. Malformed input stops the peer (§9.9); nothing here can throw. */
+  receive(channel: number, peerId: string, bytes: Uint8Array): void {
+    const peer = this.peers.get(peerId);
+    if (!peer || this.node.isStopped) return;
+    let msg: ConsensusMessage;
+    try {
+      msg = decodeMessage(bytes);
+    } catch (e) {
+      const why = e instanceof PrevoteError ? `${e.code}: ${e.message}` : String(e);
+      return this.drop(peerId, `malformed message on channel 0x${channel.toString(16)}: ${why}`);
+    }
+    const res = receive(
+      { rs: this.node.cs.rs, initialHeight: this.node.cs.state.initialHeight, waitSync: this.waitSync },
+      channel,
+      peer.ps,
+      msg,
+      this.clock.now(),
+    );
+    if (res.disconnect) return this.drop(peerId, res.disconnect);
+    if (res.ignored) this.emit({ type: 'messageIgnored', peerId, reason: res.ignored });
+    if (res.reply) this.sendTo(peerId, res.reply.msg);
+    if (res.forward) this.node.receive(res.forward, peerId);
+    this.emit({ type: 'peerUpdate', peerId });
+    // what the peer now has (or lacks) may give the routines something to send
+    this.kick(peer);
+  }
+
+  /** ConsensusNetwork: our own message is durable and handled; gossip will offer it. */
+  broadcast(_msg: StateMessage): void {
+    for (const p of this.peers.values()) this.kick(p);
+  }
+
+  // ---- local events → broadcasts (§9.4) -------------------------------------------------------
+
+  private onConsensusEvent(ev: ConsensusEvent): void {
+    if (this.waitSync) return;
+    switch (ev.type) {
+      case 'NewRoundStep':
+        this.broadcast0(this.newRoundStepMessage());
+        break;
+      case 'Vote':
+        this.broadcast0({ kind: 'HasVote', height: ev.vote.height, round: ev.vote.round, type: ev.vote.type, index: ev.vote.validatorIndex });
+        break;
+      case 'ValidBlock': {
+        const parts = this.node.cs.rs.proposalBlockParts;
+        if (parts) {
+          this.broadcast0({ kind: 'NewValidBlock', height: ev.height, round: ev.round, blockPartSetHeader: parts.header(), blockParts: parts.bitArray(), isCommit: ev.isCommit });
+        }
+        break;
+      }
+      case 'BlockPartAdded':
+        this.broadcast0({ kind: 'HasProposalBlockPart', height: ev.partHeight, round: ev.partRound, index: ev.index });
+        break;
+      default:
+        return;
+    }
+    for (const p of this.peers.values()) this.kick(p);
+  }
+
+  private newRoundStepMessage(): ConsensusMessage {
+    const rs = this.node.cs.rs;
+    return {
+      kind: 'NewRoundStep',
+      height: rs.height,
+      round: rs.round,
+      step: rs.step,
+      secondsSinceStartTime: Math.max(0, Math.floor((this.clock.now() - rs.startTime) / 1000)),
+      lastCommitRound: rs.lastCommit ? rs.lastCommit.round : -1,
+    };
+  }
+
+  // ---- the routines -------------------------------------------------------------------------
+
+  private kick(peer: Peer): void {
+    this.wake(peer, 'data', 0);
+    this.wake(peer, 'votes', 0);
+  }
+
+  /** (Re)schedules a routine `ms` from now, unless it is already due sooner. */
+  private wake(peer: Peer, routine: 'data' | 'votes' | 'maj23', ms: number): void {
+    const cur = peer.timers.get(routine);
+    if (cur?.soon && ms === 0) return;
+    cur?.handle.cancel();
+    const handle = this.scheduler.after(ms, () => this.runRoutine(peer, routine));
+    peer.timers.set(routine, { handle, soon: ms === 0 });
+  }
+
+  private runRoutine(peer: Peer, routine: 'data' | 'votes' | 'maj23'): void {
+    peer.timers.delete(routine);
+    if (!this.peers.has(peer.ps.peerId) || this.node.isStopped) return;
+    if (this.waitSync) return this.wake(peer, routine, this.gossipSleep);
+    const rs = this.node.cs.rs;
+    if (routine === 'maj23') {
+      for (const msg of maj23Queries(rs, peer.ps, this.blockStore)) this.sendTo(peer.ps.peerId, msg);
+      return this.wake(peer, routine, this.queryMaj23Sleep);
+    }
+    let sent = false;
+    if (routine === 'data') {
+      for (const out of pickDataToSend(rs, peer.ps, this.blockStore, this.randInt)) sent = this.sendOut(peer, out) || sent;
+    } else {
+      const out = pickVoteToSend(rs, peer.ps, this.blockStore, this.randInt);
+      if (out) sent = this.sendOut(peer, out);
+    }
+    // busy while there is something to send; otherwise sleep (never spin)
+    this.wake(peer, routine, sent ? 0 : this.gossipSleep);
+  }
+
+  private sendOut(peer: Peer, out: Outgoing): boolean {
+    if (!this.sendTo(peer.ps.peerId, out.msg)) return false;
+    out.onSent();
+    return true;
+  }
+
+  private sendTo(peerId: string, msg: ConsensusMessage): boolean {
+    const bytes = encodeMessage(msg);
+    const ok = this.transport.send(peerId, channelOfKind(msg.kind), bytes);
+    if (ok) {
+      const s = (this.sent[msg.kind] ??= { count: 0, bytes: 0 });
+      s.count++;
+      s.bytes += bytes.length;
+    }
+    return ok;
+  }
+
+  private broadcast0(msg: ConsensusMessage): void {
+    for (const id of this.peers.keys()) this.sendTo(id, msg);
+  }
+
+  private drop(peerId: string, reason: string): void {
+    this.removePeer(peerId);
+    this.transport.disconnect(peerId, reason);
+    this.emit({ type: 'peerDropped', peerId, reason });
+  }
+
+  private emit(ev: ReactorEvent): void {
+    for (const fn of this.listeners) fn(ev);
+  }
+}
+

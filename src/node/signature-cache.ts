@@ -1,0 +1,71 @@
+// The bridge between async signature verification and the synchronous core (see
+// core/crypto/checker.ts). The driver pre-verifies a batch of incoming messages with the fast
+// verifier; the core's checks then hit this cache. Anything not pre-verified (replay, a message
+// for a height we just reached) is verified on the spot with ZIP-215 noble, so the verdict never
+// depends on which path ran. One cache may be shared by the simulated nodes of one run: each
+// signature is then checked once, and an invalid one is remembered as invalid for everyone.
+import type { Bytes, Proposal, Vote } from '../core/types.js';
+import type { SignatureChecker } from '../core/crypto/checker.js';
+import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
+import { verifySync } from '../core/crypto/ed25519.js';
+import { proposalSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
+import { bytesEqual, toHex } from '../core/bytes.js';
+
+export interface PendingSignature {
+  pubKey: Bytes;
+  signBytes: Bytes;
+  signature: Bytes;
+}
+
+export class SignatureCache implements SignatureChecker {
+  private readonly verdicts = new Map<string, { signBytes: Bytes; ok: boolean }>();
+  /** How many signatures were actually verified (not answered from the cache). */
+  verified = 0;
+
+  constructor(
+    private readonly verifier: Ed25519Verifier | null,
+    private readonly limit = 200_000,
+  ) {}
+
+  async preverify(items: PendingSignature[]): Promise<void> {
+    const todo = items.filter((it) => !this.lookup(it));
+    if (todo.length === 0) return;
+    const results = this.verifier
+      ? await this.verifier.verifyBatch(todo.map((it) => ({ pubKey: it.pubKey, message: it.signBytes, signature: it.signature })))
+      : todo.map((it) => verifySync(it.pubKey, it.signBytes, it.signature));
+    this.verified += todo.length;
+    todo.forEach((it, i) => this.remember(it, results[i]));
+  }
+
+  verifyVote(chainId: string, vote: Vote, pubKey: Bytes): boolean {
+    return this.check({ pubKey, signBytes: voteSignBytes(chainId, vote), signature: vote.signature });
+  }
+
+  verifyProposal(chainId: string, proposal: Proposal, pubKey: Bytes): boolean {
+    return this.check({ pubKey, signBytes: proposalSignBytes(chainId, proposal), signature: proposal.signature });
+  }
+
+  private check(it: PendingSignature): boolean {
+    const known = this.lookup(it);
+    if (known) return known.ok;
+    const ok = verifySync(it.pubKey, it.signBytes, it.signature);
+    this.verified++;
+    this.remember(it, ok);
+    return ok;
+  }
+
+  private key(it: PendingSignature): string {
+    return toHex(it.pubKey) + toHex(it.signature);
+  }
+
+  private lookup(it: PendingSignature): { ok: boolean } | null {
+    const v = this.verdicts.get(this.key(it));
+    // the same signature over other bytes is a different question
+    return v && bytesEqual(v.signBytes, it.signBytes) ? v : null;
+  }
+
+  private remember(it: PendingSignature, ok: boolean): void {
+    if (this.verdicts.size >= this.limit) this.verdicts.delete(this.verdicts.keys().next().value!);
+    this.verdicts.set(this.key(it), { signBytes: it.signBytes, ok });
+  }
+}

@@ -1,0 +1,128 @@
+// The oracles every simulation ends with (catalogue §0.3): AGREE, VALID, NO-DS and LIVE.
+import type { BlockID } from '../core/types.js';
+import { blockIdKey, blockIdShort } from '../core/blockid.js';
+import { KVStoreApp } from '../core/app/kvstore.js';
+import { genesisState } from '../core/state/genesis.js';
+import { applyBlock, validateBlock } from '../core/state/execution.js';
+import { SignatureCache } from '../node/signature-cache.js';
+import { bytesEqual, toHex } from '../core/bytes.js';
+import type { Simulation } from './simulation.js';
+
+export interface SignedRecord {
+  validator: number;
+  kind: 'vote' | 'proposal';
+  height: number;
+  round: number;
+  type: number;
+  blockId: BlockID;
+  signature: Uint8Array;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  details: string[];
+}
+
+export interface CheckReport {
+  ok: boolean;
+  agreement: CheckResult;
+  validity: CheckResult;
+  noDoubleSign: CheckResult;
+  liveness: CheckResult;
+}
+
+export function runCheckers(sim: Simulation): CheckReport {
+  const agreement = checkAgreement(sim);
+  const validity = checkValidity(sim);
+  const noDoubleSign = checkNoDoubleSign(sim);
+  const liveness = checkLiveness(sim);
+  return { ok: agreement.ok && validity.ok && noDoubleSign.ok && liveness.ok, agreement, validity, noDoubleSign, liveness };
+}
+
+/** AGREE: no two correct nodes store different blocks at one height. */
+export function checkAgreement(sim: Simulation): CheckResult {
+  const details: string[] = [];
+  const top = Math.max(0, ...sim.nodes.map((n) => n.blockStore.height()));
+  for (let h = 1; h <= top; h++) {
+    const seen = new Map<string, string[]>();
+    for (const i of sim.correctIndices()) {
+      const meta = sim.nodes[i].blockStore.loadBlockMeta(h);
+      if (!meta) continue;
+      const k = toHex(meta.blockId.hash);
+      seen.set(k, [...(seen.get(k) ?? []), sim.nodes[i].name]);
+    }
+    if (seen.size > 1) details.push(`height ${h}: ${[...seen].map(([k, ns]) => `${k.slice(0, 12)} by ${ns.join(',')}`).join(' vs ')}`);
+  }
+  return { ok: details.length === 0, details };
+}
+
+/**
+ * VALID: each correct node's chain replays from genesis through an independent validator and app
+ * (every block valid on top of the one before, same app hash), and no correct node halted.
+ */
+export function checkValidity(sim: Simulation): CheckResult {
+  const details: string[] = [];
+  const checker = new SignatureCache(null);
+  for (const i of sim.correctIndices()) {
+    const sn = sim.nodes[i];
+    if (sn.node?.failure) details.push(`${sn.name} halted: ${sn.node.failure.message}`);
+    const app = new KVStoreApp();
+    app.initChain({ validators: sim.genesis.validators.map((v) => ({ pubKey: v.pubKey, power: v.power })) });
+    let state = genesisState(sim.genesis);
+    for (let h = 1; h <= sn.blockStore.height(); h++) {
+      const block = sn.blockStore.loadBlock(h)!;
+      const meta = sn.blockStore.loadBlockMeta(h)!;
+      const err = validateBlock(state, block, checker);
+      if (err) {
+        details.push(`${sn.name} block ${h}: ${err}`);
+        break;
+      }
+      state = applyBlock(state, meta.blockId, block, app).state;
+    }
+    const saved = sn.stateStore.load();
+    if (saved && saved.lastBlockHeight === state.lastBlockHeight && !bytesEqual(saved.appHash, state.appHash)) {
+      details.push(`${sn.name}: app hash ${toHex(saved.appHash)} differs from the replayed ${toHex(state.appHash)}`);
+    }
+  }
+  return { ok: details.length === 0, details };
+}
+
+/** NO-DS: a correct validator never signs two different messages for one (height, round, type). */
+export function checkNoDoubleSign(sim: Simulation): CheckResult {
+  const details: string[] = [];
+  const first = new Map<string, string>();
+  for (const s of sim.signed) {
+    if (sim.faulty.has(s.validator)) continue;
+    const k = `${s.validator}/${s.kind}/${s.height}/${s.round}/${s.type}`;
+    const v = blockIdKey(s.blockId);
+    const prev = first.get(k);
+    if (prev === undefined) first.set(k, v);
+    else if (prev !== v) details.push(`validator ${s.validator} signed two ${s.kind}s at ${s.height}/${s.round} type ${s.type}: ${blockIdShort(s.blockId)}`);
+  }
+  return { ok: details.length === 0, details };
+}
+
+/**
+ * LIVE: after the last fault healed, every correct running node commits a new height within a
+ * bounded number of rounds. A node that fell more than one height behind needs the gossip
+ * reactor's catch-up (not part of direct delivery) and is reported, not failed.
+ */
+export function checkLiveness(sim: Simulation, rounds = 12): CheckResult {
+  const details: string[] = [];
+  const c = sim.config;
+  const roundMs = c.timeoutPropose + c.timeoutPrevote + c.timeoutPrecommit + rounds * (c.timeoutProposeDelta + c.timeoutPrevoteDelta + c.timeoutPrecommitDelta) / 2;
+  const bound = sim.faults.lastHealAt + c.timeoutCommit + rounds * roundMs;
+  const top = Math.max(0, ...sim.correctIndices().map((i) => sim.committedHeight(i)));
+  for (const i of sim.correctIndices()) {
+    const sn = sim.nodes[i];
+    if (!sn.node) continue;
+    const commits = sim.events.filter((e) => e.node === sn.name && e.event.type === 'NewBlock' && e.event.at >= sim.faults.lastHealAt);
+    if (commits.length > 0 && commits[0].event.at <= bound) continue;
+    if (sim.committedHeight(i) < top - 1) {
+      details.push(`note: ${sn.name} is ${top - sim.committedHeight(i)} heights behind (catch-up needs the reactor)`);
+      continue;
+    }
+    details.push(`${sn.name} committed nothing within ${rounds} rounds after the last fault healed`);
+  }
+  return { ok: details.every((d) => d.startsWith('note:')), details };
+}

@@ -1,0 +1,233 @@
+// Faults and Byzantine behaviours, each switchable at a height/round or a virtual time and
+// optionally healed after a duration. Byzantine messages are signed with the validator's raw key,
+// bypassing its PrivValidator, exactly as a malicious operator would.
+import type { BlockID, Proposal, Vote } from '../core/types.js';
+import { SignedMsgType } from '../core/types.js';
+import type { StateMessage } from '../core/consensus/io.js';
+import type { PartSet } from '../core/blocks/part-set.js';
+import { isNilBlockId, nilBlockId } from '../core/blockid.js';
+import { sha256 } from '../core/crypto/sha256.js';
+import { signSync } from '../core/crypto/ed25519.js';
+import { proposalSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
+import { makeBlock, makeBlockParts } from '../core/state/execution.js';
+import { concat, toHex, utf8 } from '../core/bytes.js';
+import type { Simulation } from './simulation.js';
+
+/** When a fault starts: when any node reaches (height, round), or at a virtual time (ms from start). */
+export type Trigger = { height: number; round?: number } | { time: number };
+
+interface Timed {
+  at?: Trigger;
+  /** Heal after this many virtual ms (omit: until the end of the run). */
+  duration?: number;
+}
+
+export type FaultSpec = Timed &
+  (
+    | { kind: 'crash'; node: number; /** restart this many ms after the crash */ restartAfter?: number }
+    | { kind: 'silence'; node: number }
+    | { kind: 'partition'; groups: number[][] }
+    | { kind: 'delay'; from?: number; to?: number; delayMin: number; delayMax: number; dropRate?: number }
+    | { kind: 'dropProposals'; node: number }
+    | { kind: 'equivocateProposal'; node: number }
+    | { kind: 'equivocateVotes'; node: number }
+    | { kind: 'amnesia'; node: number }
+    | { kind: 'nilPrecommit'; node: number }
+  );
+
+export const BYZANTINE_KINDS = new Set(['equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'dropProposals']);
+
+type Phase = 'pending' | 'active' | 'healed';
+
+interface FaultState {
+  spec: FaultSpec;
+  phase: Phase;
+  activatedAt: number;
+}
+
+export class FaultController {
+  private readonly states: FaultState[];
+  private readonly start: number;
+  private readonly actions: (() => Promise<void>)[] = [];
+  /** Per (height, round): the block each half of the network was shown by an equivocating proposer. */
+  private readonly shown = new Map<string, [BlockID, BlockID]>();
+  private readonly altVotes = new Map<string, Vote>();
+  private readonly altProposals = new Map<string, { proposal: Proposal; parts: PartSet }>();
+  /** Time the last fault healed (or the start), for the liveness checker. */
+  lastHealAt: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    specs: FaultSpec[],
+  ) {
+    this.states = specs.map((spec) => ({ spec, phase: 'pending', activatedAt: 0 }));
+    this.start = sim.clock.now();
+    this.lastHealAt = this.start;
+    for (const s of specs) if (BYZANTINE_KINDS.has(s.kind) && 'node' in s) sim.faulty.add(s.node);
+    sim.network.filters.push((from, to, msg) => this.filter(from, to, msg));
+  }
+
+  get specs(): FaultSpec[] {
+    return this.states.map((s) => s.spec);
+  }
+
+  isActive(kind: FaultSpec['kind'], node: number): boolean {
+    return this.states.some((s) => s.phase === 'active' && s.spec.kind === kind && 'node' in s.spec && s.spec.node === node);
+  }
+
+  allHealed(): boolean {
+    return this.states.every((s) => s.phase === 'healed' || (s.phase === 'active' && s.spec.duration === undefined && s.spec.kind !== 'crash') || (s.spec.kind === 'crash' && s.spec.restartAfter === undefined && s.phase !== 'pending'));
+  }
+
+  /** Called by the simulator after every timer: start and heal faults, run pending restarts. */
+  async poll(): Promise<void> {
+    const now = this.sim.clock.now();
+    for (const st of this.states) {
+      if (st.phase === 'pending' && this.triggered(st.spec.at, now)) {
+        st.phase = 'active';
+        st.activatedAt = now;
+        this.activate(st);
+      }
+    }
+    while (this.actions.length) await this.actions.shift()!();
+  }
+
+  private triggered(t: Trigger | undefined, now: number): boolean {
+    if (!t) return true;
+    if ('time' in t) return now - this.start >= t.time;
+    return this.sim.nodes.some((n) => {
+      const rs = n.node?.cs.rs;
+      return !!rs && (rs.height > t.height || (rs.height === t.height && rs.round >= (t.round ?? 0)));
+    });
+  }
+
+  private activate(st: FaultState): void {
+    const { spec } = st;
+    const sim = this.sim;
+    const heal = (fn: () => void) => {
+      if (spec.duration === undefined) return;
+      sim.clock.after(spec.duration, () => {
+        fn();
+        st.phase = 'healed';
+        this.lastHealAt = Math.max(this.lastHealAt, sim.clock.now());
+      });
+    };
+    switch (spec.kind) {
+      case 'crash':
+        sim.crashNode(spec.node);
+        if (spec.restartAfter !== undefined) {
+          sim.clock.after(spec.restartAfter, () => {
+            this.actions.push(() => sim.startNode(spec.node));
+            st.phase = 'healed';
+            this.lastHealAt = Math.max(this.lastHealAt, sim.clock.now());
+          });
+        }
+        return;
+      case 'partition':
+        sim.network.partition(spec.groups.map((g) => g.map((i) => sim.nodes[i].name)));
+        return heal(() => sim.network.partition(null));
+      case 'delay': {
+        const pairs = this.pairs(spec.from, spec.to);
+        for (const [a, b] of pairs) sim.network.setLink(a, b, { delayMin: spec.delayMin, delayMax: spec.delayMax, dropRate: spec.dropRate ?? 0 });
+        return heal(() => pairs.forEach(([a, b]) => sim.network.setLink(a, b, {})));
+      }
+      case 'amnesia':
+        sim.nodes[spec.node].voteTransform = (vote, node) => {
+          // prevote the current proposal whatever we are locked on (ignores §4.19)
+          const rs = node.cs.rs;
+          if (vote.type !== SignedMsgType.Prevote || !rs.proposalBlock || !rs.proposalBlockParts) return vote;
+          return { ...vote, blockId: { hash: rs.proposalBlock.hash, partSetHeader: rs.proposalBlockParts.header() } };
+        };
+        return heal(() => (sim.nodes[spec.node].voteTransform = null));
+      case 'nilPrecommit':
+        sim.nodes[spec.node].voteTransform = (vote) => (vote.type === SignedMsgType.Precommit ? { ...vote, blockId: nilBlockId() } : vote);
+        return heal(() => (sim.nodes[spec.node].voteTransform = null));
+      default:
+        // silence, dropProposals, equivocation: handled by the outbound filter while active
+        return heal(() => undefined);
+    }
+  }
+
+  private pairs(from?: number, to?: number): [string, string][] {
+    const names = this.sim.nodes.map((n) => n.name);
+    const froms = from === undefined ? names : [names[from]];
+    const tos = to === undefined ? names : [names[to]];
+    return froms.flatMap((a) => tos.filter((b) => b !== a).map((b) => [a, b] as [string, string]));
+  }
+
+  // ---- outbound behaviour of faulty nodes ---------------------------------------------------------
+
+  private filter(from: string, to: string, msg: StateMessage): StateMessage[] {
+    const i = this.sim.nodes.findIndex((n) => n.name === from);
+    if (this.isActive('silence', i)) return [];
+    if (this.isActive('dropProposals', i) && (msg.kind === 'Proposal' || msg.kind === 'BlockPart')) return [];
+    // The network is split in two halves by index parity; each half is shown its own story.
+    const otherHalf = this.sim.nodes.findIndex((n) => n.name === to) % 2 === 1;
+    if (this.isActive('equivocateProposal', i) && otherHalf && (msg.kind === 'Proposal' || msg.kind === 'BlockPart')) {
+      const alt = this.equivocateProposal(i, msg);
+      return alt ? [alt] : [];
+    }
+    if (this.isActive('equivocateVotes', i) && msg.kind === 'Vote' && msg.vote.validatorIndex === this.validatorIndex(i)) {
+      // Each half first sees its own story; the other half then also gets the first half's vote,
+      // so a correct node holds both signed votes (what a gossiping peer would relay to it).
+      const shown = this.shown.get(`${msg.vote.height}/${msg.vote.round}`);
+      const first: StateMessage = shown ? { kind: 'Vote', vote: this.altVote(i, msg.vote, shown[0]) } : msg;
+      const second: StateMessage = { kind: 'Vote', vote: this.altVote(i, msg.vote, shown ? shown[1] : null) };
+      return otherHalf ? [second, first] : [first];
+    }
+    return [msg];
+  }
+
+  private validatorIndex(i: number): number {
+    const sn = this.sim.nodes[i];
+    return sn.node?.cs.rs.validators.getByAddress(sn.address)?.index ?? -1;
+  }
+
+  /** The same vote for another block: the given one, or nil ↔ a made-up block. */
+  private altVote(i: number, vote: Vote, target: BlockID | null): Vote {
+    const key = `${i}/${vote.height}/${vote.round}/${vote.type}/${target ? toHex(target.hash) : 'flip'}`;
+    const cached = this.altVotes.get(key);
+    if (cached) return cached;
+    const sn = this.sim.nodes[i];
+    const blockId = target ?? (isNilBlockId(vote.blockId) ? fakeBlockId(key) : nilBlockId());
+    const alt: Vote = { ...vote, blockId, signature: new Uint8Array(0) };
+    alt.signature = signSync(sn.seed, voteSignBytes(this.sim.genesis.chainId, alt));
+    this.altVotes.set(key, alt);
+    return alt;
+  }
+
+  private equivocateProposal(i: number, msg: StateMessage): StateMessage | null {
+    const h = msg.kind === 'Proposal' ? msg.proposal.height : msg.kind === 'BlockPart' ? msg.height : 0;
+    const r = msg.kind === 'Proposal' ? msg.proposal.round : msg.kind === 'BlockPart' ? msg.round : 0;
+    const alt = this.altProposal(i, h, r, msg.kind === 'Proposal' ? msg.proposal : null);
+    if (!alt) return msg;
+    if (msg.kind === 'Proposal') return { kind: 'Proposal', proposal: alt.proposal };
+    if (msg.kind !== 'BlockPart') return msg;
+    const part = alt.parts.getPart(msg.part.index);
+    return part ? { kind: 'BlockPart', height: h, round: r, part } : null;
+  }
+
+  private altProposal(i: number, h: number, r: number, original: Proposal | null): { proposal: Proposal; parts: PartSet } | null {
+    const key = `${i}/${h}/${r}`;
+    const known = this.altProposals.get(key);
+    if (known || !original) return known ?? null;
+    const sn = this.sim.nodes[i];
+    const node = sn.node;
+    if (!node) return null;
+    const rs = node.cs.rs;
+    const lastCommit = rs.height === node.cs.state.initialHeight ? null : (rs.lastCommit?.makeCommit() ?? null);
+    const block = makeBlock(node.cs.state, { txs: [utf8(`equivocation=${h}/${r}`)], lastCommit, evidence: [], proposerAddress: sn.address });
+    const { blockId, parts } = makeBlockParts(block);
+    const proposal: Proposal = { ...original, blockId, signature: new Uint8Array(0) };
+    proposal.signature = signSync(sn.seed, proposalSignBytes(this.sim.genesis.chainId, proposal));
+    this.altProposals.set(key, { proposal, parts });
+    this.shown.set(`${h}/${r}`, [original.blockId, blockId]);
+    return { proposal, parts };
+  }
+}
+
+function fakeBlockId(seed: string): BlockID {
+  const h = sha256(utf8(`fake-block/${seed}`));
+  return { hash: h, partSetHeader: { total: 1, hash: sha256(concat(h, new Uint8Array([1]))) } };
+}
+

@@ -1,0 +1,358 @@
+// The deterministic simulator: N real ConsensusNodes (the same engine and node loop as a live
+// node) on a virtual clock, one seeded PRNG, a simulated network and in-memory stores that can
+// lose unsynced writes. Same seed and options, same run: the event log is bit-identical.
+import type { Bytes, Proposal, Vote } from '../core/types.js';
+import type { ConsensusConfig } from '../core/consensus/config.js';
+import { DEFAULT_CONSENSUS_CONFIG } from '../core/consensus/config.js';
+import type { ConsensusEvent, StateMessage } from '../core/consensus/io.js';
+import type { GenesisDoc } from '../core/state/genesis.js';
+import { KVStoreApp } from '../core/app/kvstore.js';
+import { sha256 } from '../core/crypto/sha256.js';
+import { publicKeyFromSeed, signSync } from '../core/crypto/ed25519.js';
+import { addressFromPubKey } from '../core/crypto/address.js';
+import { concat, toHex, utf8 } from '../core/bytes.js';
+import { roundStepName } from '../core/types.js';
+import { blockIdShort } from '../core/blockid.js';
+import { ConsensusNode } from '../node/node.js';
+import { MemoryBlockStore, MemoryStateStore, MemoryWAL } from '../node/memory-stores.js';
+import { SignatureCache } from '../node/signature-cache.js';
+import type { PrivValidator } from '../node/priv-validator.js';
+import { LocalPrivValidator, MemoryPrivValidatorStateStore } from '../node/priv-validator.js';
+import { handshake } from '../node/handshake.js';
+import { VirtualClock } from './clock.js';
+import { Prng } from './prng.js';
+import type { LinkConfig } from './network.js';
+import { DEFAULT_LINK, SimNetwork } from './network.js';
+import type { FaultSpec } from './faults.js';
+import { FaultController } from './faults.js';
+import type { CheckReport, SignedRecord } from './checkers.js';
+import { runCheckers } from './checkers.js';
+
+export interface SimOptions {
+  validators: number;
+  /** Voting powers, one per validator (default 10 each, as CometBFT's tests). */
+  powers?: number[];
+  seed: number;
+  /** Stop once every correct running node has committed this many heights. */
+  heights: number;
+  /** Virtual-time cap in ms (default: generous for the timeouts in use). */
+  maxTime?: number;
+  config?: Partial<ConsensusConfig>;
+  link?: Partial<LinkConfig>;
+  faults?: FaultSpec[];
+  /** key=value transactions submitted to a random node per height. */
+  txsPerHeight?: number;
+  /** Share signature verdicts between nodes (each signature checked once per run). */
+  sharedVerification?: boolean;
+  /** Validators known to be faulty (excluded from the safety checks). Byzantine faults add theirs. */
+  faulty?: number[];
+  chainId?: string;
+  /** Keep every event (memory grows with the run); the log hash is kept either way. */
+  keepEvents?: boolean;
+}
+
+export interface SimNode {
+  index: number;
+  name: string;
+  seed: Bytes;
+  pubKey: Bytes;
+  address: Bytes;
+  node: ConsensusNode | null;
+  app: KVStoreApp;
+  wal: MemoryWAL;
+  blockStore: MemoryBlockStore;
+  stateStore: MemoryStateStore;
+  privvalStore: MemoryPrivValidatorStateStore;
+  /** Rewrites our own votes before signing (Byzantine behaviours: amnesia, forced nil precommit). */
+  voteTransform: ((vote: Vote, node: ConsensusNode) => Vote) | null;
+  crashes: number;
+}
+
+export interface SimEventRecord {
+  node: string;
+  event: ConsensusEvent;
+}
+
+export interface SimResult {
+  seed: number;
+  ok: boolean;
+  heights: number;
+  virtualTime: number;
+  /** Per height: the round it was committed in (as seen by the first correct node to commit it). */
+  commitRounds: Record<number, number>;
+  /** Mean virtual ms between consecutive commits of node 0 (or the first correct node). */
+  meanBlockTime: number;
+  messages: { sent: number; delivered: number; dropped: number; bytes: number; byKind: Record<string, number> };
+  signaturesVerified: number;
+  checks: CheckReport;
+  eventLogHash: string;
+  replay: string;
+}
+
+const SIM_GENESIS_TIME = { seconds: 1_700_000_000, nanos: 0 };
+
+export class Simulation {
+  readonly clock: VirtualClock;
+  readonly prng: Prng;
+  readonly network: SimNetwork;
+  readonly nodes: SimNode[] = [];
+  readonly genesis: GenesisDoc;
+  readonly config: ConsensusConfig;
+  readonly faults: FaultController;
+  readonly events: SimEventRecord[] = [];
+  /** Every message a validator signed, for the no-double-sign checker. */
+  readonly signed: SignedRecord[] = [];
+  readonly faulty = new Set<number>();
+  private readonly signatures: SignatureCache | null;
+  private readonly logHash = new LogHasher();
+  private listeners: ((rec: SimEventRecord) => void)[] = [];
+
+  constructor(readonly opts: SimOptions) {
+    this.prng = new Prng(opts.seed);
+    this.clock = new VirtualClock(SIM_GENESIS_TIME.seconds * 1000);
+    this.network = new SimNetwork(this.clock, this.prng.fork(), { ...DEFAULT_LINK, ...opts.link });
+    this.config = { ...DEFAULT_CONSENSUS_CONFIG, ...opts.config };
+    this.signatures = opts.sharedVerification === false ? null : new SignatureCache(null);
+    for (const i of opts.faulty ?? []) this.faulty.add(i);
+    const chainId = opts.chainId ?? 'prevote-sim';
+    for (let i = 0; i < opts.validators; i++) {
+      const seed = sha256(concat(utf8(`prevote-sim/${opts.seed}/`), new Uint8Array([i >> 8, i & 0xff])));
+      const pubKey = publicKeyFromSeed(seed);
+      this.nodes.push({
+        index: i,
+        name: `n${i}`,
+        seed,
+        pubKey,
+        address: addressFromPubKey(pubKey),
+        node: null,
+        app: new KVStoreApp(),
+        wal: new MemoryWAL(),
+        blockStore: new MemoryBlockStore(),
+        stateStore: new MemoryStateStore(),
+        privvalStore: new MemoryPrivValidatorStateStore(),
+        voteTransform: null,
+        crashes: 0,
+      });
+    }
+    this.genesis = {
+      genesisTime: SIM_GENESIS_TIME,
+      chainId,
+      initialHeight: 1,
+      consensusParams: { blockMaxBytes: 4194304, blockMaxGas: -1 },
+      validators: this.nodes.map((n, i) => ({ address: n.address, pubKey: n.pubKey, power: BigInt(opts.powers?.[i] ?? 10), name: n.name })),
+      appHash: new Uint8Array(0),
+      appState: null,
+    };
+    this.faults = new FaultController(this, opts.faults ?? []);
+  }
+
+  onEvent(fn: (rec: SimEventRecord) => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** Creates (or re-creates after a crash) node i from its stores and starts it. */
+  async startNode(i: number): Promise<void> {
+    const sn = this.nodes[i];
+    const app = new KVStoreApp();
+    sn.app = app;
+    const state = await handshake(app, this.genesis, sn.blockStore, sn.stateStore);
+    const inner = new LocalPrivValidator({ pubKey: sn.pubKey, sign: async (msg: Bytes) => signSync(sn.seed, msg) }, sn.privvalStore);
+    await inner.load();
+    const sim = this;
+    const privValidator: PrivValidator = {
+      address: sn.address,
+      pubKey: sn.pubKey,
+      async signVote(chainId: string, vote: Vote): Promise<Vote> {
+        const v = sn.voteTransform && sn.node ? sn.voteTransform(vote, sn.node) : vote;
+        const signed = await inner.signVote(chainId, v);
+        sim.signed.push({ validator: i, kind: 'vote', height: signed.height, round: signed.round, type: signed.type, blockId: signed.blockId, signature: signed.signature });
+        return signed;
+      },
+      async signProposal(chainId: string, p: Proposal): Promise<Proposal> {
+        const signed = await inner.signProposal(chainId, p);
+        sim.signed.push({ validator: i, kind: 'proposal', height: signed.height, round: signed.round, type: signed.type, blockId: signed.blockId, signature: signed.signature });
+        return signed;
+      },
+    };
+    const node = new ConsensusNode({
+      name: sn.name,
+      state,
+      config: this.config,
+      app,
+      privValidator,
+      wal: sn.wal,
+      blockStore: sn.blockStore,
+      stateStore: sn.stateStore,
+      clock: this.clock,
+      scheduler: this.clock,
+      network: { broadcast: (msg: StateMessage) => this.network.broadcast(sn.name, msg) },
+      signatures: this.signatures ?? new SignatureCache(null),
+    });
+    node.onEvent((event) => this.record(sn.name, event));
+    sn.node = node;
+    this.network.attach(sn.name, (msg, from) => node.receive(msg, from));
+    await node.start();
+  }
+
+  /** A crash: the node stops, unsynced WAL records are lost; stores keep what was saved. */
+  crashNode(i: number): void {
+    const sn = this.nodes[i];
+    if (!sn.node) return;
+    sn.node.stop();
+    sn.node = null;
+    sn.wal.crash();
+    sn.crashes++;
+    this.network.detach(sn.name);
+  }
+
+  private record(node: string, event: ConsensusEvent): void {
+    const rec = { node, event };
+    this.logHash.add(describeEvent(rec));
+    if (this.opts.keepEvents !== false) this.events.push(rec);
+    for (const fn of this.listeners) fn(rec);
+  }
+
+  /** Correct nodes: not Byzantine and not (currently) crashed. */
+  correctIndices(): number[] {
+    return this.nodes.filter((n) => !this.faulty.has(n.index)).map((n) => n.index);
+  }
+
+  committedHeight(i: number): number {
+    return this.nodes[i].blockStore.height();
+  }
+
+  /**
+   * Lets every node finish what the last timer gave it. Nodes only affect each other through
+   * timers (message deliveries), so one pass is enough and the order of work stays fixed.
+   */
+  private async settle(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.node?.whenIdle()));
+  }
+
+  private done(): boolean {
+    const live = this.correctIndices().filter((i) => this.nodes[i].node);
+    return live.length > 0 && live.every((i) => this.committedHeight(i) >= this.opts.heights) && this.faults.allHealed();
+  }
+
+  async run(): Promise<SimResult> {
+    const maxTime = this.clock.now() + (this.opts.maxTime ?? defaultMaxTime(this.config, this.opts.heights));
+    for (let i = 0; i < this.nodes.length; i++) await this.startNode(i);
+    await this.settle();
+    this.scheduleTxs();
+    while (!this.done() && this.clock.now() <= maxTime) {
+      if (!this.clock.fireNext()) break;
+      await this.faults.poll();
+      await this.settle();
+    }
+    for (const n of this.nodes) n.node?.stop();
+    return this.result();
+  }
+
+  private scheduleTxs(): void {
+    const per = this.opts.txsPerHeight ?? 0;
+    if (per <= 0) return;
+    let k = 0;
+    const tick = () => {
+      for (let j = 0; j < per; j++) {
+        const target = this.nodes[this.prng.int(this.nodes.length)].node;
+        target?.submitTx(utf8(`k${k}=v${k++}`));
+      }
+      if (!this.done()) this.clock.after(this.config.timeoutCommit || 500, tick);
+    };
+    this.clock.after(1, tick);
+  }
+
+  result(): SimResult {
+    const correct = this.correctIndices();
+    const live = correct.filter((i) => this.nodes[i].node);
+    const checks = runCheckers(this);
+    const first = correct.find((i) => this.nodes[i].blockStore.height() > 0) ?? 0;
+    const commitRounds: Record<number, number> = {};
+    const commitTimes: number[] = [];
+    for (const { node, event } of this.events) {
+      if (event.type !== 'NewBlock' || node !== this.nodes[first].name) continue;
+      commitRounds[event.block.header.height] = event.commitRound;
+      commitTimes.push(event.at);
+    }
+    const gaps = commitTimes.slice(1).map((t, i) => t - commitTimes[i]);
+    const stats = this.network.stats;
+    return {
+      seed: this.opts.seed,
+      ok: checks.ok,
+      // nodes that crashed for good are not counted: the run's progress is the live nodes'
+      heights: Math.min(...live.map((i) => this.committedHeight(i))),
+      virtualTime: this.clock.now() - SIM_GENESIS_TIME.seconds * 1000,
+      commitRounds,
+      meanBlockTime: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : 0,
+      messages: { ...stats, byKind: { ...stats.byKind } },
+      signaturesVerified: this.signatures?.verified ?? 0,
+      checks,
+      eventLogHash: this.logHash.digest(),
+      replay: replayCommand(this.opts),
+    };
+  }
+}
+
+function defaultMaxTime(c: ConsensusConfig, heights: number): number {
+  const round = c.timeoutPropose + c.timeoutPrevote + c.timeoutPrecommit + c.timeoutCommit;
+  return Math.max(60_000, heights * round * 20);
+}
+
+export function replayCommand(o: SimOptions): string {
+  const faults = (o.faults ?? []).map((f) => ` --fault '${JSON.stringify(f)}'`).join('');
+  return `npx prevote sim --validators ${o.validators} --heights ${o.heights} --seed ${o.seed}${faults}`;
+}
+
+/** One line per event: what the log hash covers and what `--json` prints. */
+export function describeEvent({ node, event: e }: SimEventRecord): string {
+  const head = `${e.at} ${node} ${e.height}/${e.round}/${roundStepName(e.step)} ${e.type}`;
+  switch (e.type) {
+    case 'Vote':
+      return `${head} ${e.vote.type === 1 ? 'prevote' : 'precommit'} ${e.vote.height}/${e.vote.round} v${e.vote.validatorIndex} ${blockIdShort(e.vote.blockId)}`;
+    case 'NewBlock':
+      return `${head} ${e.block.header.height} ${blockIdShort(e.blockId)} r${e.commitRound} txs=${e.block.data.txs.length}`;
+    case 'Polka':
+    case 'Lock':
+    case 'Relock':
+    case 'CompleteProposal':
+      return `${head} ${blockIdShort(e.blockId)}`;
+    case 'ValidBlock':
+      return `${head} ${blockIdShort(e.blockId)}${e.isCommit ? ' commit' : ''}`;
+    case 'ProposalAccepted':
+      return `${head} ${e.proposal.height}/${e.proposal.round} pol=${e.proposal.polRound} ${blockIdShort(e.proposal.blockId)}`;
+    case 'BlockPartAdded':
+      return `${head} ${e.partHeight}/${e.partRound}#${e.index}`;
+    case 'Rejected':
+      return `${head} ${e.what}: ${e.reason} from '${e.peerId}'`;
+    case 'Evidence':
+      return `${head} v${e.evidence.voteA.validatorIndex} ${e.evidence.voteA.height}/${e.evidence.voteA.round}`;
+    case 'TimeoutWait':
+      return `${head} ${roundStepName(e.waitStep)}`;
+    case 'NewRound':
+      return `${head} proposer=${toHex(e.proposer).slice(0, 12)}`;
+    default:
+      return head;
+  }
+}
+
+/** Incremental SHA-256 over the event lines (kept small even for long runs). */
+class LogHasher {
+  private acc: Bytes = new Uint8Array(32);
+  private pending: string[] = [];
+
+  add(line: string): void {
+    this.pending.push(line);
+    if (this.pending.length >= 1024) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.pending.length) return;
+    this.acc = sha256(concat(this.acc, utf8(this.pending.join('\n'))));
+    this.pending = [];
+  }
+
+  digest(): string {
+    this.flush();
+    return toHex(this.acc);
+  }
+}
