@@ -1,0 +1,23 @@
+// The kvstore application: app hash rule, transactions, and validator updates.
+import { describe, expect, it } from 'vitest';
+import { vectors } from '../../../test/shared.js';
+import { toHex, utf8 } from '../bytes.js';
+import { KVStoreApp, kvstoreAppHash, validatorTx } from './kvstore.js';
+
+describe('kvstore', () => {
+  it('app hash is the zigzag varint of the size in 8 bytes', () => {
+    for (const [size, hex] of Object.entries(vectors.kvstore_app_hash_derived.cases)) expect(toHex(kvstoreAppHash(Number(size)))).toBe(hex);
+  });
+
+  it('applies key=value transactions and reports validator updates', () => {
+    const app = new KVStoreApp();
+    app.initChain({ validators: [] });
+    const pub = new Uint8Array(32).fill(3);
+    const res = app.finalizeBlock({ txs: [utf8('a=1'), utf8('b=2'), validatorTx(pub, 5n)], height: 1 });
+    expect(res.txResults.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(res.validatorUpdates).toHaveLength(1);
+    expect(res.validatorUpdates[0].power).toBe(5n);
+    app.commit();
+    expect(app.info().lastBlockHeight).toBe(1);
+  });
+});

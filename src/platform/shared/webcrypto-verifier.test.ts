@@ -1,0 +1,42 @@
+// The project's verifier in Node: ZIP-215 vectors all valid, WebCrypto and noble never disagree.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { zip215 } from '../../../test/shared.js';
+import { fromHex } from '../../core/bytes.js';
+import { publicKeyFromSeed, signSync, verifySync } from '../../core/crypto/ed25519.js';
+import { WebCryptoVerifier, createKeySigner, createVerifier, webCryptoHasEd25519 } from './webcrypto-verifier.js';
+
+describe('Ed25519 verifier', () => {
+  it('Node 20+ has WebCrypto Ed25519, so the fast path is in use', async () => {
+    expect(await webCryptoHasEd25519()).toBe(true);
+    expect(await createVerifier()).toBeInstanceOf(WebCryptoVerifier);
+  });
+
+  it('all 16 ZIP-215 cases verify as valid (WebCrypto rejections are rescued)', async () => {
+    const v = (await createVerifier()) as WebCryptoVerifier;
+    expect(zip215.cases).toHaveLength(16);
+    const items = zip215.cases.map((c) => ({ pubKey: fromHex(c.pubkey), message: fromHex(c.msg), signature: fromHex(c.sig) }));
+    expect(await v.verifyBatch(items)).toEqual(items.map(() => true));
+    expect(items.every((it) => verifySync(it.pubKey, it.message, it.signature))).toBe(true);
+    expect(v.stats.rescued).toBe(zip215.cases.filter((c) => !c.webcrypto_accepts).length);
+    // a corrupted one is still invalid on both paths
+    const bad = { ...items[0], message: new Uint8Array([...items[0].message, 0]) };
+    expect(await v.verify(bad.pubKey, bad.message, bad.signature)).toBe(false);
+  });
+
+  it('WebCrypto signer and noble produce the same signatures; both verifiers agree (property)', async () => {
+    const v = await createVerifier();
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 100 }), fc.nat(63), async (seed, msg, flip) => {
+        const signer = await createKeySigner(seed);
+        const sig = await signer.sign(msg);
+        expect(sig).toEqual(signSync(seed, msg));
+        expect(signer.pubKey).toEqual(publicKeyFromSeed(seed));
+        const tampered = sig.slice();
+        tampered[flip] ^= 1;
+        for (const s of [sig, tampered]) expect(await v.verify(signer.pubKey, msg, s)).toBe(verifySync(signer.pubKey, msg, s));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
