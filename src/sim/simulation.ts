@@ -16,6 +16,7 @@ import { blockIdShort } from '../core/blockid.js';
 import { ConsensusNode } from '../node/node.js';
 import { MemoryBlockStore, MemoryStateStore, MemoryWAL } from '../node/memory-stores.js';
 import { SignatureCache } from '../node/signature-cache.js';
+import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
 import type { PrivValidator } from '../node/priv-validator.js';
 import { LocalPrivValidator, MemoryPrivValidatorStateStore } from '../node/priv-validator.js';
 import { handshake } from '../node/handshake.js';
@@ -44,6 +45,8 @@ export interface SimOptions {
   txsPerHeight?: number;
   /** Share signature verdicts between nodes (each signature checked once per run). */
   sharedVerification?: boolean;
+  /** The batch verifier behind the shared cache (default: synchronous @noble/ed25519). */
+  verifier?: Ed25519Verifier;
   /** Validators known to be faulty (excluded from the safety checks). Byzantine faults add theirs. */
   faulty?: number[];
   chainId?: string;
@@ -112,7 +115,7 @@ export class Simulation {
     this.clock = new VirtualClock(SIM_GENESIS_TIME.seconds * 1000);
     this.network = new SimNetwork(this.clock, this.prng.fork(), { ...DEFAULT_LINK, ...opts.link });
     this.config = { ...DEFAULT_CONSENSUS_CONFIG, ...opts.config };
-    this.signatures = opts.sharedVerification === false ? null : new SignatureCache(null);
+    this.signatures = opts.sharedVerification === false ? null : new SignatureCache(opts.verifier ?? null);
     for (const i of opts.faulty ?? []) this.faulty.add(i);
     const chainId = opts.chainId ?? 'prevote-sim';
     for (let i = 0; i < opts.validators; i++) {

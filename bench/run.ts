@@ -1,0 +1,145 @@
+// `npm run bench`: throughput of the consensus data path, printed as JSON. Every figure comes with
+// a baseline measured in the same run on this machine (raw WebCrypto and raw @noble/ed25519
+// verifications per second), so results compare across machines as ratios.
+import { webcrypto } from 'node:crypto';
+import type { BlockID, Vote } from '../src/core/types.js';
+import { SignedMsgType } from '../src/core/types.js';
+import { utf8 } from '../src/core/bytes.js';
+import { sha256 } from '../src/core/crypto/sha256.js';
+import { addressFromPubKey } from '../src/core/crypto/address.js';
+import { publicKeyFromSeed, signSync, verifySync } from '../src/core/crypto/ed25519.js';
+import type { SignatureChecker } from '../src/core/crypto/checker.js';
+import { voteSignBytes } from '../src/core/encoding/sign-bytes.js';
+import { encodeMessage, decodeMessage } from '../src/core/encoding/messages.js';
+import { ValidatorSet } from '../src/core/validators/validator-set.js';
+import { VoteSet } from '../src/core/votes/vote-set.js';
+import { createVerifier } from '../src/platform/shared/webcrypto-verifier.js';
+import { Simulation } from '../src/sim/simulation.js';
+
+const CHAIN = 'bench-chain';
+const BATCH = 256;
+
+/** Runs `fn` (which does `n` operations per call) for at least `ms` and returns operations/s. */
+async function rate(ms: number, n: number, fn: () => unknown): Promise<number> {
+  await fn(); // warm up
+  let ops = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    await fn();
+    ops += n;
+  }
+  return ops / ((performance.now() - start) / 1000);
+}
+
+function fixture(count: number) {
+  const keys = Array.from({ length: count }, (_, i) => {
+    const seed = sha256(utf8(`bench ${i}`));
+    const pubKey = publicKeyFromSeed(seed);
+    return { seed, pubKey, address: addressFromPubKey(pubKey) };
+  });
+  const set = ValidatorSet.create(keys.map((k) => ({ address: k.address, pubKey: k.pubKey, votingPower: 10n })));
+  const blockId: BlockID = { hash: sha256(utf8('block')), partSetHeader: { total: 1, hash: sha256(utf8('parts')) } };
+  const votes: Vote[] = set.validators.map((v, i) => {
+    const k = keys.find((x) => x.address.every((b, j) => b === v.address[j]))!;
+    const vote: Vote = {
+      type: SignedMsgType.Prevote,
+      height: 12345,
+      round: 0,
+      blockId,
+      timestamp: { seconds: 1700000000, nanos: i },
+      validatorAddress: v.address,
+      validatorIndex: i,
+      signature: new Uint8Array(0),
+      extension: new Uint8Array(0),
+      extensionSignature: new Uint8Array(0),
+    };
+    return { ...vote, signature: signSync(k.seed, voteSignBytes(CHAIN, vote)) };
+  });
+  return { set, votes, items: votes.map((v) => ({ pubKey: set.getByIndex(v.validatorIndex)!.pubKey, message: voteSignBytes(CHAIN, v), signature: v.signature })) };
+}
+
+async function signatures(items: ReturnType<typeof fixture>['items']) {
+  const subtle = webcrypto.subtle;
+  const keys = await Promise.all(items.map((it) => subtle.importKey('raw', it.pubKey, { name: 'Ed25519' }, false, ['verify'])));
+  const batch = Array.from({ length: BATCH }, (_, i) => i % items.length);
+  const rawWebCrypto = await rate(1500, BATCH, () => Promise.all(batch.map((i) => subtle.verify({ name: 'Ed25519' }, keys[i], items[i].signature, items[i].message))));
+  const rawNoble = await rate(1500, 1, () => verifySync(items[0].pubKey, items[0].message, items[0].signature));
+  const verifier = await createVerifier();
+  const batchItems = batch.map((i) => items[i]);
+  const project = await rate(1500, BATCH, () => verifier.verifyBatch(batchItems));
+  return { rawWebCrypto, rawNoble, project };
+}
+
+async function main() {
+  const fx = fixture(100);
+  const sig = await signatures(fx.items);
+  const baseline = sig.rawWebCrypto;
+
+  const signBytes = await rate(1000, fx.votes.length, () => fx.votes.forEach((v) => voteSignBytes(CHAIN, v)));
+  const encoded = fx.votes.map((vote) => encodeMessage({ kind: 'Vote', vote }));
+  const codec = await rate(1000, encoded.length, () => encoded.forEach((b) => decodeMessage(b)));
+
+  // VoteSet adds with verdicts already known (the node verifies in batches before the core sees a vote)
+  const known: SignatureChecker = { verifyVote: () => true, verifyProposal: () => true };
+  const voteSetAdds = await rate(1000, fx.votes.length, () => {
+    const vs = new VoteSet(CHAIN, 12345, 0, SignedMsgType.Prevote, fx.set, known);
+    for (const v of fx.votes) vs.addVote(v);
+  });
+  const checking: SignatureChecker = { verifyVote: (c, v, pk) => verifySync(pk, voteSignBytes(c, v), v.signature), verifyProposal: () => true };
+  const voteSetAddsVerifying = await rate(1500, fx.votes.length, () => {
+    const vs = new VoteSet(CHAIN, 12345, 0, SignedMsgType.Prevote, fx.set, checking);
+    for (const v of fx.votes) vs.addVote(v);
+  });
+
+  const consensus: Record<string, unknown> = {};
+  for (const [validators, heights] of [
+    [4, 40],
+    [100, 3],
+  ] as const) {
+    const sim = new Simulation({
+      validators,
+      heights,
+      seed: 1,
+      config: { timeoutCommit: 0 },
+      link: { delayMin: 0, delayMax: 0 },
+      verifier: await createVerifier(),
+    });
+    const start = performance.now();
+    const res = await sim.run();
+    const seconds = (performance.now() - start) / 1000;
+    // each height needs about 2N+1 distinct signatures; with verdicts shared between the
+    // simulated nodes, raw WebCrypto verification alone bounds the rate at this many heights/s
+    const verificationBound = baseline / (2 * validators + 1);
+    consensus[`validators_${validators}`] = {
+      heights: res.heights,
+      heightsPerSecond: res.heights / seconds,
+      verificationBoundHeightsPerSecond: verificationBound,
+      ratioToVerificationBound: res.heights / seconds / verificationBound,
+      messages: res.messages.sent,
+      bytes: res.messages.bytes,
+      signaturesVerified: res.signaturesVerified,
+      ok: res.ok,
+    };
+  }
+
+  const report = {
+    machine: { node: process.version, platform: `${process.platform}/${process.arch}` },
+    baseline: { rawWebCryptoVerifiesPerSecond: sig.rawWebCrypto, rawNobleVerifiesPerSecond: sig.rawNoble },
+    verifier: {
+      verifiesPerSecond: sig.project,
+      ratioToRawWebCrypto: sig.project / sig.rawWebCrypto,
+      ratioToRawNoble: sig.project / sig.rawNoble,
+    },
+    signBytes: { encodingsPerSecond: signBytes, ratioToRawWebCryptoVerify: signBytes / baseline },
+    messageDecode: { voteMessagesPerSecond: codec, ratioToRawWebCryptoVerify: codec / baseline },
+    voteSet: {
+      addsPerSecondPreverified: voteSetAdds,
+      addsPerSecondVerifyingWithNoble: voteSetAddsVerifying,
+      ratioPreverifiedToRawWebCryptoVerify: voteSetAdds / baseline,
+    },
+    consensus,
+  };
+  console.log(JSON.stringify(report, null, 2));
+}
+
+await main();
