@@ -15,11 +15,11 @@ import { roundStateEvent } from '../core/consensus/round-state.js';
 import type { RoundStateSnapshot } from '../core/consensus/snapshot.js';
 import { snapshotRoundState } from '../core/consensus/snapshot.js';
 import type { PartSet } from '../core/blocks/part-set.js';
-import { voteSignBytes, proposalSignBytes } from '../core/encoding/sign-bytes.js';
 import type { BlockStore, Clock, ConsensusNetwork, Scheduler, StateStore, WAL } from './ports.js';
 import { TimeoutTicker } from './timeout-ticker.js';
 import { Mempool } from './mempool.js';
 import type { PendingSignature, SignatureCache } from './signature-cache.js';
+import { proposalSignBytesOf, voteSignBytesOf } from './signature-cache.js';
 import type { PrivValidator } from './priv-validator.js';
 
 export interface NodeOptions {
@@ -219,10 +219,10 @@ export class ConsensusNode {
       if (m.kind === 'Vote') {
         const set = m.vote.height === rs.height ? rs.validators : m.vote.height + 1 === rs.height ? rs.lastValidators : null;
         const val = set?.getByIndex(m.vote.validatorIndex);
-        if (val) items.push({ pubKey: val.pubKey, signBytes: voteSignBytes(chainId, m.vote), signature: m.vote.signature });
+        if (val) items.push({ pubKey: val.pubKey, signBytes: voteSignBytesOf(chainId, m.vote), signature: m.vote.signature });
       } else if (m.kind === 'Proposal' && m.proposal.height === rs.height && m.proposal.round === rs.round) {
         const proposer = rs.validators.getProposer();
-        if (proposer) items.push({ pubKey: proposer.pubKey, signBytes: proposalSignBytes(chainId, m.proposal), signature: m.proposal.signature });
+        if (proposer) items.push({ pubKey: proposer.pubKey, signBytes: proposalSignBytesOf(chainId, m.proposal), signature: m.proposal.signature });
       }
     }
     if (items.length) await this.opts.signatures.preverify(items);

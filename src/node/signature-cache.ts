@@ -17,6 +17,21 @@ export interface PendingSignature {
   signature: Bytes;
 }
 
+// Sign bytes per message object: the node computes them to pre-verify and the core asks again
+// when it adds the vote. Messages are never mutated once decoded or signed, so this is safe.
+const signBytesMemo = new WeakMap<Vote | Proposal, { chainId: string; bytes: Bytes }>();
+
+function memo<T extends Vote | Proposal>(chainId: string, msg: T, make: (chainId: string, msg: T) => Bytes): Bytes {
+  const m = signBytesMemo.get(msg);
+  if (m && m.chainId === chainId) return m.bytes;
+  const bytes = make(chainId, msg);
+  signBytesMemo.set(msg, { chainId, bytes });
+  return bytes;
+}
+
+export const voteSignBytesOf = (chainId: string, vote: Vote) => memo(chainId, vote, voteSignBytes);
+export const proposalSignBytesOf = (chainId: string, p: Proposal) => memo(chainId, p, proposalSignBytes);
+
 export class SignatureCache implements SignatureChecker {
   private readonly verdicts = new Map<string, { signBytes: Bytes; ok: boolean }>();
   /** How many signatures were actually verified (not answered from the cache). */
@@ -38,11 +53,11 @@ export class SignatureCache implements SignatureChecker {
   }
 
   verifyVote(chainId: string, vote: Vote, pubKey: Bytes): boolean {
-    return this.check({ pubKey, signBytes: voteSignBytes(chainId, vote), signature: vote.signature });
+    return this.check({ pubKey, signBytes: voteSignBytesOf(chainId, vote), signature: vote.signature });
   }
 
   verifyProposal(chainId: string, proposal: Proposal, pubKey: Bytes): boolean {
-    return this.check({ pubKey, signBytes: proposalSignBytes(chainId, proposal), signature: proposal.signature });
+    return this.check({ pubKey, signBytes: proposalSignBytesOf(chainId, proposal), signature: proposal.signature });
   }
 
   private check(it: PendingSignature): boolean {

@@ -33,6 +33,8 @@ export class ValidatorSet {
   private vals: Validator[];
   private proposer: Validator | null = null;
   private total = 0n;
+  /** Hash of the (address, key, power) list; priorities are not hashed, so it survives increments. */
+  private cachedHash: Bytes | null = null;
 
   private constructor(vals: Validator[]) {
     this.vals = vals;
@@ -59,6 +61,7 @@ export class ValidatorSet {
 
   copy(): ValidatorSet {
     const c = new ValidatorSet(this.vals.map((v) => ({ ...v })));
+    c.cachedHash = this.cachedHash;
     if (this.proposer) c.proposer = c.vals.find((v) => bytesEqual(v.address, this.proposer!.address)) ?? null;
     return c;
   }
@@ -192,10 +195,12 @@ export class ValidatorSet {
     this.shiftByAvgProposerPriority();
     this.vals.sort(byVotingPower);
     this.proposer = null;
+    this.cachedHash = null;
   }
 
   hash(): Bytes {
-    return validatorSetHash(this.vals);
+    this.cachedHash ??= validatorSetHash(this.vals);
+    return this.cachedHash;
   }
 
   toString(): string {
