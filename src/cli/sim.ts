@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import type { FaultSpec } from '../sim/faults.js';
 import { toHex } from '../core/bytes.js';
 import { describeEvent, Simulation } from '../sim/simulation.js';
+import type { Topology } from '../sim/topology.js';
+import { parseTopology } from '../sim/topology.js';
 
 export const SIM_HELP = `Usage: prevote sim [options]
 
@@ -18,6 +20,9 @@ Options:
                      delayMin,delayMax,dropRate), dropProposals, equivocateProposal,
                      equivocateVotes, amnesia, nilPrecommit; each with optional "at"
                      ({height,round} or {time}) and "duration" (ms)
+  --topology T       gossip topology: full (default), ring, regular:<d>; or direct
+                     (every message broadcast to every node, no reactor)
+  --gossip-sleep MS  the reactor's peer_gossip_sleep_duration (default 100)
   --delay MIN,MAX    message delay range in ms (default 10,50)
   --drop P           message drop rate 0..1 (default 0)
   --timeout-commit MS  timeout_commit (default 1000)
@@ -35,6 +40,8 @@ export async function runSimCommand(args: string[]): Promise<number> {
       heights: { type: 'string', default: '5' },
       seed: { type: 'string', default: '1' },
       fault: { type: 'string', multiple: true, default: [] },
+      topology: { type: 'string', default: 'full' },
+      'gossip-sleep': { type: 'string' },
       delay: { type: 'string', default: '10,50' },
       drop: { type: 'string', default: '0' },
       'timeout-commit': { type: 'string' },
@@ -58,7 +65,16 @@ export async function runSimCommand(args: string[]): Promise<number> {
     return 2;
   }
   const [delayMin, delayMax] = (values.delay as string).split(',').map((x) => num('delay', x));
+  let transport: Topology | 'direct';
+  try {
+    transport = values.topology === 'direct' ? 'direct' : parseTopology(values.topology as string);
+  } catch (e) {
+    console.error(`prevote sim: --topology: ${(e as Error).message}`);
+    return 2;
+  }
   const sim = new Simulation({
+    transport,
+    gossipSleep: values['gossip-sleep'] !== undefined ? num('gossip-sleep', values['gossip-sleep'] as string, 1) : undefined,
     validators: num('validators', values.validators as string, 1),
     heights: num('heights', values.heights as string, 1),
     seed: num('seed', values.seed as string),

@@ -35,6 +35,9 @@ export type FaultSpec = Timed &
     | { kind: 'nilPrecommit'; node: number }
   );
 
+/** Faults that act on what a node sends. */
+const OUTBOUND_KINDS = ['silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes'] as const;
+
 export const BYZANTINE_KINDS = new Set(['equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'dropProposals']);
 
 type Phase = 'pending' | 'active' | 'healed';
@@ -64,7 +67,13 @@ export class FaultController {
     this.start = sim.clock.now();
     this.lastHealAt = this.start;
     for (const s of specs) if (BYZANTINE_KINDS.has(s.kind) && 'node' in s) sim.faulty.add(s.node);
-    sim.network.filters.push((from, to, msg) => this.filter(from, to, msg));
+    sim.network.filters.push({
+      appliesTo: (from) => {
+        const i = this.indexOf(from);
+        return OUTBOUND_KINDS.some((k) => this.isActive(k, i));
+      },
+      apply: (from, to, msg) => this.filter(from, to, msg),
+    });
   }
 
   get specs(): FaultSpec[] {
@@ -157,12 +166,23 @@ export class FaultController {
 
   // ---- outbound behaviour of faulty nodes ---------------------------------------------------------
 
+  private peersOf(i: number): number[] {
+    const sim = this.sim;
+    const names = sim.gossiping ? sim.network.peersOf(sim.nodes[i].name) : sim.nodes.filter((n) => n.index !== i).map((n) => n.name);
+    return names.map((n) => this.indexOf(n)).sort((a, b) => a - b);
+  }
+
+  private indexOf(name: string): number {
+    return this.sim.nodes.findIndex((n) => n.name === name);
+  }
+
   private filter(from: string, to: string, msg: StateMessage): StateMessage[] {
-    const i = this.sim.nodes.findIndex((n) => n.name === from);
+    const i = this.indexOf(from);
     if (this.isActive('silence', i)) return [];
     if (this.isActive('dropProposals', i) && (msg.kind === 'Proposal' || msg.kind === 'BlockPart')) return [];
-    // The network is split in two halves by index parity; each half is shown its own story.
-    const otherHalf = this.sim.nodes.findIndex((n) => n.name === to) % 2 === 1;
+    // The sender's peers, in index order, are split in two alternating halves; each half is
+    // shown its own story (with gossip only neighbours are reachable, so the split is theirs).
+    const otherHalf = this.peersOf(i).indexOf(this.indexOf(to)) % 2 === 1;
     if (this.isActive('equivocateProposal', i) && otherHalf && (msg.kind === 'Proposal' || msg.kind === 'BlockPart')) {
       const alt = this.equivocateProposal(i, msg);
       return alt ? [alt] : [];

@@ -1,11 +1,18 @@
-// The simulated network: every consensus message really is encoded to protobuf bytes and decoded
-// at the receiver (so the codec is exercised), and travels over a link with a delay drawn from
-// its range (in order per link), a drop rate, and a partition that may cut it. Direct delivery to every peer: the
-// gossip reactor replaces this later behind the same ConsensusNetwork interface.
+// The simulated network. Every message really is encoded to protobuf bytes and decoded at the
+// receiver, and travels over a link with a delay drawn from its range (in order per link, like a
+// stream), a drop rate, and partitions that may cut it. Two transports share the links:
+//   - gossip (default): each node's ConsensusReactor talks to its topology neighbours over
+//     per-peer, per-channel byte messages (the PeerTransport libp2p implements too);
+//   - direct: every message a node broadcasts goes straight to every other node (the simplest
+//     model of the consensus algorithm, without the reactor).
 import type { StateMessage } from '../core/consensus/io.js';
+import type { ConsensusMessage } from '../core/encoding/messages.js';
 import { decodeMessage, encodeMessage } from '../core/encoding/messages.js';
+import type { ConsensusReactor, PeerTransport } from '../node/reactor.js';
 import type { VirtualClock } from './clock.js';
 import type { Prng } from './prng.js';
+import type { Topology } from './topology.js';
+import { topologyEdges } from './topology.js';
 
 export interface LinkConfig {
   delayMin: number; // ms
@@ -21,22 +28,39 @@ export interface NetworkStats {
   dropped: number;
   bytes: number;
   byKind: Record<string, number>;
+  /** Peers dropped by a reactor for misbehaviour (gossip only). */
+  disconnects: { from: string; peer: string; reason: string }[];
 }
 
-/** Looks at each message a node sends to a peer and says what goes out instead (none, it, others): Byzantine hooks. */
-export type OutboundFilter = (from: string, to: string, msg: StateMessage) => StateMessage[];
+/**
+ * Byzantine hooks: for messages from a sender it applies to, says what goes out instead (none,
+ * the message, or others). Only consensus-state messages (votes, proposals, parts) are offered.
+ */
+export interface OutboundFilter {
+  appliesTo(from: string): boolean;
+  apply(from: string, to: string, msg: StateMessage): StateMessage[];
+}
+
+type DirectReceiver = (msg: StateMessage, from: string) => void;
+
+const isStateMessage = (m: ConsensusMessage): m is StateMessage => m.kind === 'Vote' || m.kind === 'Proposal' || m.kind === 'BlockPart';
 
 export class SimNetwork {
-  private readonly receivers = new Map<string, (msg: StateMessage, from: string) => void>();
+  private readonly direct = new Map<string, DirectReceiver>();
+  private readonly reactors = new Map<string, ConsensusReactor>();
   private readonly overrides = new Map<string, Partial<LinkConfig>>();
   private groups: Map<string, number> | null = null;
   /** Per-link delivery time of the last message: links are ordered streams, like libp2p's. */
   private readonly lastDelivery = new Map<string, number>();
+  /** Direct transport: each sender's messages of its latest two heights, re-sent on healing. */
   private readonly recent = new Map<string, StateMessage[]>();
+  /** Gossip transport: topology edges and the live connections among them ("a>b"). */
+  private edges: [string, string][] = [];
+  private readonly connected = new Set<string>();
   readonly filters: OutboundFilter[] = [];
-  readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0, bytes: 0, byKind: {} };
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0, bytes: 0, byKind: {}, disconnects: [] };
   /** Called for every send, for views that draw messages in flight. */
-  onSend: ((from: string, to: string, msg: StateMessage, deliverAt: number | null) => void) | null = null;
+  onSend: ((from: string, to: string, kind: string, deliverAt: number | null) => void) | null = null;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -44,16 +68,45 @@ export class SimNetwork {
     public defaultLink: LinkConfig = DEFAULT_LINK,
   ) {}
 
-  attach(name: string, receive: (msg: StateMessage, from: string) => void): void {
-    this.receivers.set(name, receive);
+  // ---- membership ---------------------------------------------------------------------------
+
+  /** Gossip: lays out which nodes are peers (seeded for random topologies). */
+  setTopology(names: string[], topology: Topology): void {
+    this.edges = topologyEdges(names, topology, this.prng.fork());
+  }
+
+  peersOf(name: string): string[] {
+    return this.edges.flatMap(([a, b]) => (a === name ? [b] : b === name ? [a] : []));
+  }
+
+  attachDirect(name: string, receive: DirectReceiver): void {
+    this.direct.set(name, receive);
+  }
+
+  attachReactor(name: string, reactor: ConsensusReactor): void {
+    this.reactors.set(name, reactor);
+    this.reconnect();
   }
 
   detach(name: string): void {
-    this.receivers.delete(name);
+    this.direct.delete(name);
+    if (!this.reactors.delete(name)) return;
+    for (const peer of this.peersOf(name)) this.hangUp(name, peer);
   }
 
-  get names(): string[] {
-    return [...this.receivers.keys()];
+  /** The PeerTransport of one node's reactor. */
+  transportFor(name: string): PeerTransport {
+    return {
+      send: (peer, channel, bytes) => {
+        if (!this.connected.has(`${name}>${peer}`)) return false;
+        this.sendBytes(name, peer, channel, bytes);
+        return true;
+      },
+      disconnect: (peer, reason) => {
+        this.stats.disconnects.push({ from: name, peer, reason });
+        this.hangUp(name, peer);
+      },
+    };
   }
 
   setLink(from: string, to: string, link: Partial<LinkConfig>): void {
@@ -61,14 +114,17 @@ export class SimNetwork {
   }
 
   /**
-   * Groups that can talk only among themselves; null heals every partition. Direct delivery has
-   * no gossip to repair what a cut lost, so on healing every node re-sends its recent messages
-   * to each peer, as the reactor's catch-up would after peers reconnect.
+   * Groups that can talk only among themselves; null heals every partition. Gossip connections
+   * across the cut drop (as TCP connections would) and come back on healing with fresh peer
+   * state. Direct delivery has no gossip to repair what a cut lost, so on healing every node
+   * re-sends its recent messages, as the reactor's catch-up would.
    */
   partition(groups: string[][] | null): void {
     this.groups = groups ? new Map(groups.flatMap((g, i) => g.map((n) => [n, i] as const))) : null;
+    for (const [a, b] of this.edges) if (!this.canTalk(a, b)) this.hangUp(a, b);
+    this.reconnect();
     if (groups) return;
-    for (const [from, msgs] of this.recent) for (const msg of msgs) this.broadcast(from, msg, false);
+    for (const [from, msgs] of this.recent) for (const msg of msgs) this.broadcastDirect(from, msg, false);
   }
 
   canTalk(a: string, b: string): boolean {
@@ -78,9 +134,32 @@ export class SimNetwork {
     return ga === undefined || gb === undefined || ga === gb;
   }
 
-  broadcast(from: string, msg: StateMessage, remember = true): void {
+  private reconnect(): void {
+    for (const [a, b] of this.edges) {
+      const ra = this.reactors.get(a);
+      const rb = this.reactors.get(b);
+      if (!ra || !rb || this.connected.has(`${a}>${b}`) || !this.canTalk(a, b)) continue;
+      this.connected.add(`${a}>${b}`).add(`${b}>${a}`);
+      ra.addPeer(b);
+      rb.addPeer(a);
+    }
+  }
+
+  private hangUp(a: string, b: string): void {
+    if (!this.connected.delete(`${a}>${b}`)) return;
+    this.connected.delete(`${b}>${a}`);
+    this.reactors.get(a)?.removePeer(b);
+    this.reactors.get(b)?.removePeer(a);
+  }
+
+  // ---- direct transport ---------------------------------------------------------------------
+
+  broadcastDirect(from: string, msg: StateMessage, remember = true): void {
     if (remember) this.remember(from, msg);
-    for (const to of this.receivers.keys()) if (to !== from) this.send(from, to, msg);
+    for (const to of this.direct.keys()) {
+      if (to === from) continue;
+      for (const m of this.filtered(from, to, msg)) this.sendBytes(from, to, 0, encodeMessage(m));
+    }
   }
 
   /** Keeps a sender's messages of its latest two heights (the current one and its LastCommit). */
@@ -91,45 +170,72 @@ export class SimNetwork {
     this.recent.set(from, kept);
   }
 
-  send(from: string, to: string, original: StateMessage): void {
-    let msgs = [original];
-    for (const f of this.filters) msgs = msgs.flatMap((m) => f(from, to, m));
-    if (msgs.length === 0) {
-      this.stats.sent++;
-      this.stats.dropped++;
-      this.onSend?.(from, to, original, null);
-    }
-    for (const msg of msgs) this.transmit(from, to, msg);
+  private filtered(from: string, to: string, msg: StateMessage): StateMessage[] {
+    let msgs = [msg];
+    for (const f of this.filters) if (f.appliesTo(from)) msgs = msgs.flatMap((m) => f.apply(from, to, m));
+    return msgs;
   }
 
-  private transmit(from: string, to: string, msg: StateMessage): void {
-    this.stats.sent++;
-    const link = { ...this.defaultLink, ...this.overrides.get(`${from}>${to}`) };
-    if (!this.canTalk(from, to) || this.prng.chance(link.dropRate)) {
-      this.stats.dropped++;
-      this.onSend?.(from, to, msg, null);
-      return;
+  // ---- links --------------------------------------------------------------------------------
+
+  private sendBytes(from: string, to: string, channel: number, bytes: Uint8Array): void {
+    // Byzantine senders get their votes, proposals and parts rewritten on the way out.
+    if (channel !== 0 && this.filters.some((f) => f.appliesTo(from))) {
+      const msg = decodeMessage(bytes);
+      if (isStateMessage(msg)) {
+        const out = this.filtered(from, to, msg);
+        if (out.length === 0) this.countDrop(from, to, msg.kind);
+        for (const m of out) this.transmit(from, to, channel, encodeMessage(m), m.kind);
+        return;
+      }
     }
-    const bytes = encodeMessage(msg);
+    this.transmit(from, to, channel, bytes, null);
+  }
+
+  private countDrop(from: string, to: string, kind: string): void {
+    this.stats.sent++;
+    this.stats.dropped++;
+    this.onSend?.(from, to, kind, null);
+  }
+
+  private transmit(from: string, to: string, channel: number, bytes: Uint8Array, knownKind: string | null): void {
+    const link = { ...this.defaultLink, ...this.overrides.get(`${from}>${to}`) };
+    const kind = knownKind ?? kindOf(bytes);
+    if (!this.canTalk(from, to) || this.prng.chance(link.dropRate)) return this.countDrop(from, to, kind);
+    this.stats.sent++;
     this.stats.bytes += bytes.length;
-    this.stats.byKind[msg.kind] = (this.stats.byKind[msg.kind] ?? 0) + 1;
+    this.stats.byKind[kind] = (this.stats.byKind[kind] ?? 0) + 1;
     const key = `${from}>${to}`;
     const deliverAt = Math.max(this.clock.now() + this.prng.range(link.delayMin, link.delayMax), this.lastDelivery.get(key) ?? 0);
     this.lastDelivery.set(key, deliverAt);
-    this.onSend?.(from, to, msg, deliverAt);
+    this.onSend?.(from, to, kind, deliverAt);
     this.clock.after(deliverAt - this.clock.now(), () => {
-      const receive = this.receivers.get(to);
-      // a partition that started while the message was in flight also cuts it
-      if (!receive || !this.canTalk(from, to)) {
+      // a partition or crash that happened while the message was in flight also cuts it
+      if (!this.canTalk(from, to)) {
         this.stats.dropped++;
         return;
       }
-      this.stats.delivered++;
-      receive(decodeMessage(bytes) as StateMessage, from);
+      const reactor = this.reactors.get(to);
+      if (channel !== 0 && reactor && this.connected.has(key)) {
+        this.stats.delivered++;
+        return reactor.receive(channel, from, bytes);
+      }
+      const receive = this.direct.get(to);
+      if (channel === 0 && receive) {
+        this.stats.delivered++;
+        return receive(decodeMessage(bytes) as StateMessage, from);
+      }
+      this.stats.dropped++;
     });
   }
 }
 
 function heightOf(msg: StateMessage): number {
   return msg.kind === 'Vote' ? msg.vote.height : msg.kind === 'Proposal' ? msg.proposal.height : msg.height;
+}
+
+/** The message kind from the oneof tag in the first byte (all tags here are single-byte). */
+const KINDS = ['', 'NewRoundStep', 'NewValidBlock', 'Proposal', 'ProposalPOL', 'BlockPart', 'Vote', 'HasVote', 'VoteSetMaj23', 'VoteSetBits', 'HasProposalBlockPart'];
+function kindOf(bytes: Uint8Array): string {
+  return KINDS[bytes[0] >> 3] || 'unknown';
 }

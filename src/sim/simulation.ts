@@ -24,6 +24,9 @@ import { VirtualClock } from './clock.js';
 import { Prng } from './prng.js';
 import type { LinkConfig } from './network.js';
 import { DEFAULT_LINK, SimNetwork } from './network.js';
+import type { Topology } from './topology.js';
+import { describeTopology } from './topology.js';
+import { ConsensusReactor } from '../node/reactor.js';
 import type { FaultSpec } from './faults.js';
 import { FaultController } from './faults.js';
 import type { CheckReport, SignedRecord } from './checkers.js';
@@ -52,6 +55,10 @@ export interface SimOptions {
   chainId?: string;
   /** Keep every event (memory grows with the run); the log hash is kept either way. */
   keepEvents?: boolean;
+  /** Gossip through each node's ConsensusReactor over this topology (default: full mesh); 'direct' broadcasts without a reactor. */
+  transport?: Topology | 'direct';
+  /** The reactor's peer_gossip_sleep_duration in ms (default 100). */
+  gossipSleep?: number;
 }
 
 export interface SimNode {
@@ -61,6 +68,7 @@ export interface SimNode {
   pubKey: Bytes;
   address: Bytes;
   node: ConsensusNode | null;
+  reactor: ConsensusReactor | null;
   app: KVStoreApp;
   wal: MemoryWAL;
   blockStore: MemoryBlockStore;
@@ -128,6 +136,7 @@ export class Simulation {
         pubKey,
         address: addressFromPubKey(pubKey),
         node: null,
+        reactor: null,
         app: new KVStoreApp(),
         wal: new MemoryWAL(),
         blockStore: new MemoryBlockStore(),
@@ -147,6 +156,12 @@ export class Simulation {
       appState: null,
     };
     this.faults = new FaultController(this, opts.faults ?? []);
+    const transport = opts.transport ?? { kind: 'full' };
+    if (transport !== 'direct') this.network.setTopology(this.nodes.map((n) => n.name), transport);
+  }
+
+  get gossiping(): boolean {
+    return this.opts.transport !== 'direct';
   }
 
   onEvent(fn: (rec: SimEventRecord) => void): void {
@@ -188,13 +203,22 @@ export class Simulation {
       stateStore: sn.stateStore,
       clock: this.clock,
       scheduler: this.clock,
-      network: { broadcast: (msg: StateMessage) => this.network.broadcast(sn.name, msg) },
+      // the reactor offers our own messages to peers once they are durable and handled
+      network: { broadcast: (msg: StateMessage) => (sn.reactor ? sn.reactor.broadcast(msg) : this.network.broadcastDirect(sn.name, msg)) },
       signatures: this.signatures ?? new SignatureCache(null),
     });
     node.onEvent((event) => this.record(sn.name, event));
     sn.node = node;
-    this.network.attach(sn.name, (msg, from) => node.receive(msg, from));
+    if (!this.gossiping) {
+      this.network.attachDirect(sn.name, (msg, from) => node.receive(msg, from));
+      return node.start();
+    }
+    const prng = this.prng.fork();
+    sn.reactor = new ConsensusReactor(node, sn.blockStore, this.network.transportFor(sn.name), this.clock, this.clock, (n) => prng.int(n), {
+      gossipSleep: this.opts.gossipSleep,
+    });
     await node.start();
+    this.network.attachReactor(sn.name, sn.reactor);
   }
 
   /** A crash: the node stops, unsynced WAL records are lost; stores keep what was saved. */
@@ -203,6 +227,8 @@ export class Simulation {
     if (!sn.node) return;
     sn.node.stop();
     sn.node = null;
+    sn.reactor?.stop();
+    sn.reactor = null;
     sn.wal.crash();
     sn.crashes++;
     this.network.detach(sn.name);
@@ -237,7 +263,8 @@ export class Simulation {
     return live.length > 0 && live.every((i) => this.committedHeight(i) >= this.opts.heights) && this.faults.allHealed();
   }
 
-  async run(): Promise<SimResult> {
+  /** Runs to the goal; `keepRunning` leaves the nodes up (tests poke at them afterwards). */
+  async run({ keepRunning = false } = {}): Promise<SimResult> {
     const maxTime = this.clock.now() + (this.opts.maxTime ?? defaultMaxTime(this.config, this.opts.heights));
     for (let i = 0; i < this.nodes.length; i++) await this.startNode(i);
     await this.settle();
@@ -247,8 +274,15 @@ export class Simulation {
       await this.faults.poll();
       await this.settle();
     }
-    for (const n of this.nodes) n.node?.stop();
+    if (!keepRunning) this.stop();
     return this.result();
+  }
+
+  stop(): void {
+    for (const n of this.nodes) {
+      n.node?.stop();
+      n.reactor?.stop();
+    }
   }
 
   private scheduleTxs(): void {
@@ -302,8 +336,17 @@ function defaultMaxTime(c: ConsensusConfig, heights: number): number {
 }
 
 export function replayCommand(o: SimOptions): string {
-  const faults = (o.faults ?? []).map((f) => ` --fault '${JSON.stringify(f)}'`).join('');
-  return `npx prevote sim --validators ${o.validators} --heights ${o.heights} --seed ${o.seed}${faults}`;
+  const args = [`--validators ${o.validators}`, `--heights ${o.heights}`, `--seed ${o.seed}`];
+  if (o.transport) args.push(`--topology ${o.transport === 'direct' ? 'direct' : describeTopology(o.transport)}`);
+  if (o.gossipSleep !== undefined) args.push(`--gossip-sleep ${o.gossipSleep}`);
+  if (o.link?.delayMin !== undefined || o.link?.delayMax !== undefined) {
+    args.push(`--delay ${o.link.delayMin ?? DEFAULT_LINK.delayMin},${o.link.delayMax ?? DEFAULT_LINK.delayMax}`);
+  }
+  if (o.link?.dropRate) args.push(`--drop ${o.link.dropRate}`);
+  if (o.config?.timeoutCommit !== undefined) args.push(`--timeout-commit ${o.config.timeoutCommit}`);
+  if (o.txsPerHeight) args.push(`--txs ${o.txsPerHeight}`);
+  for (const f of o.faults ?? []) args.push(`--fault '${JSON.stringify(f)}'`);
+  return `npx prevote sim ${args.join(' ')}`;
 }
 
 /** One line per event: what the log hash covers and what `--json` prints. */

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { expectHealthy, simulate, withSeed } from './run.test-util.js';
 import { genesisState } from '../../core/state/genesis.js';
 import { bytesEqual } from '../../core/bytes.js';
-import type { Simulation } from '../simulation.js';
+import type { SimOptions, Simulation } from '../simulation.js';
 
 const FAST = { timeoutCommit: 200 };
 
@@ -16,9 +16,16 @@ function proposerOf(sim: Simulation, height: number, round: number): number {
   return sim.nodes.findIndex((n) => bytesEqual(n.address, set.getProposer()!.address));
 }
 
-describe('simulation', () => {
+// Every scenario runs over direct delivery and over the gossip reactor on a full mesh and a ring.
+const TRANSPORTS: [string, SimOptions['transport']][] = [
+  ['direct delivery', 'direct'],
+  ['gossip, full mesh', { kind: 'full' }],
+  ['gossip, ring', { kind: 'ring' }],
+];
+
+describe.each(TRANSPORTS)('simulation over %s', (_name, transport) => {
   it('happy path: 4 validators commit 5 heights, each in round 0, with full LastCommits', async () => {
-    const { sim, res } = await simulate({ validators: 4, heights: 5, seed: 1, config: FAST });
+    const { sim, res } = await simulate({ transport, validators: 4, heights: 5, seed: 1, config: FAST });
     expectHealthy(res);
     withSeed(res, () => {
       expect(res.heights).toBeGreaterThanOrEqual(5);
@@ -32,17 +39,17 @@ describe('simulation', () => {
   });
 
   it('same seed, same run: the event log is bit-identical; another seed differs', async () => {
-    const a = await simulate({ validators: 4, heights: 3, seed: 42, config: FAST, txsPerHeight: 2 });
-    const b = await simulate({ validators: 4, heights: 3, seed: 42, config: FAST, txsPerHeight: 2 });
-    const c = await simulate({ validators: 4, heights: 3, seed: 43, config: FAST, txsPerHeight: 2 });
+    const a = await simulate({ transport, validators: 4, heights: 3, seed: 42, config: FAST, txsPerHeight: 2 });
+    const b = await simulate({ transport, validators: 4, heights: 3, seed: 42, config: FAST, txsPerHeight: 2 });
+    const c = await simulate({ transport, validators: 4, heights: 3, seed: 43, config: FAST, txsPerHeight: 2 });
     expect(a.res.eventLogHash).toBe(b.res.eventLogHash);
     expect(c.res.eventLogHash).not.toBe(a.res.eventLogHash);
   });
 
   it('B proposer crash → round change: height 2 commits in a later round', async () => {
-    const probe = await simulate({ validators: 4, heights: 1, seed: 7, config: FAST });
+    const probe = await simulate({ transport, validators: 4, heights: 1, seed: 7, config: FAST });
     const victim = proposerOf(probe.sim, 2, 0);
-    const { res } = await simulate({ validators: 4, heights: 4, seed: 7, config: FAST, faults: [{ kind: 'crash', node: victim, at: { height: 2 } }] });
+    const { res } = await simulate({ transport, validators: 4, heights: 4, seed: 7, config: FAST, faults: [{ kind: 'crash', node: victim, at: { height: 2 } }] });
     expectHealthy(res);
     withSeed(res, () => {
       expect(res.commitRounds[2]).toBeGreaterThanOrEqual(1);
@@ -73,14 +80,14 @@ describe('simulation', () => {
   });
 
   it('A equivocating proposer (1 of 4): correct nodes agree and collect evidence of nothing false', async () => {
-    const probe = await simulate({ validators: 4, heights: 1, seed: 3, config: FAST });
+    const probe = await simulate({ transport, validators: 4, heights: 1, seed: 3, config: FAST });
     const byz = proposerOf(probe.sim, 2, 0);
-    const { res } = await simulate({ validators: 4, heights: 4, seed: 3, config: FAST, faults: [{ kind: 'equivocateProposal', node: byz, at: { height: 2 } }] });
+    const { res } = await simulate({ transport, validators: 4, heights: 4, seed: 3, config: FAST, faults: [{ kind: 'equivocateProposal', node: byz, at: { height: 2 } }] });
     expectHealthy(res);
   });
 
   it('A equivocating votes (1 of 4) are caught as DuplicateVoteEvidence; safety holds', async () => {
-    const { sim, res } = await simulate({ validators: 4, heights: 4, seed: 9, config: FAST, faults: [{ kind: 'equivocateVotes', node: 1 }] });
+    const { sim, res } = await simulate({ transport, validators: 4, heights: 4, seed: 9, config: FAST, faults: [{ kind: 'equivocateVotes', node: 1 }] });
     expectHealthy(res);
     withSeed(res, () => {
       const ev = sim.events.filter((e) => e.event.type === 'Evidence');
@@ -89,22 +96,10 @@ describe('simulation', () => {
   });
 
   it('A amnesia and forced nil precommits (1 of 4 each) do not break safety', async () => {
-    const { res } = await simulate({ validators: 4, heights: 4, seed: 21, config: FAST, faults: [{ kind: 'amnesia', node: 2 }] });
+    const { res } = await simulate({ transport, validators: 4, heights: 4, seed: 21, config: FAST, faults: [{ kind: 'amnesia', node: 2 }] });
     expectHealthy(res);
-    const r2 = await simulate({ validators: 4, heights: 4, seed: 22, config: FAST, faults: [{ kind: 'nilPrecommit', node: 0 }] });
+    const r2 = await simulate({ transport, validators: 4, heights: 4, seed: 22, config: FAST, faults: [{ kind: 'nilPrecommit', node: 0 }] });
     expectHealthy(r2.res);
-  });
-
-  it('J negative control: more than 1/3 Byzantine power breaks agreement and the checker says so', async () => {
-    const { res } = await simulate({
-      validators: 4, heights: 3, seed: 1, config: FAST, maxTime: 120_000,
-      faults: [
-        { kind: 'equivocateProposal', node: 0 }, { kind: 'equivocateVotes', node: 0 },
-        { kind: 'equivocateProposal', node: 1 }, { kind: 'equivocateVotes', node: 1 },
-      ],
-    });
-    expect(res.checks.agreement.ok).toBe(false);
-    expect(res.checks.agreement.details.join()).toMatch(/height \d+/);
   });
 
   it('B random delays and drops (property): safety always, liveness once the network is reliable', async () => {
@@ -118,5 +113,20 @@ describe('simulation', () => {
       }),
       { numRuns: 8, seed: 20261123 },
     );
+  });
+});
+
+describe('harness self-checks', () => {
+  it('J negative control: more than 1/3 Byzantine power breaks agreement and the checker says so', async () => {
+    const { res } = await simulate({
+      transport: 'direct', // each half hears only its own story: nobody relays the other
+      validators: 4, heights: 3, seed: 1, config: FAST, maxTime: 120_000,
+      faults: [
+        { kind: 'equivocateProposal', node: 0 }, { kind: 'equivocateVotes', node: 0 },
+        { kind: 'equivocateProposal', node: 1 }, { kind: 'equivocateVotes', node: 1 },
+      ],
+    });
+    expect(res.checks.agreement.ok).toBe(false);
+    expect(res.checks.agreement.details.join()).toMatch(/height \d+/);
   });
 });
