@@ -3,7 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { expectHealthy, simulate, withSeed } from './run.test-util.js';
 import { Simulation } from '../simulation.js';
+import type { Vote } from '../../core/types.js';
 import { SignedMsgType } from '../../core/types.js';
+import { nilBlockId } from '../../core/blockid.js';
+import { signSync } from '../../core/crypto/ed25519.js';
+import { voteSignBytes } from '../../core/encoding/sign-bytes.js';
 import { concat, fromHex } from '../../core/bytes.js';
 import { sha256 } from '../../core/crypto/sha256.js';
 import { encodeMessage } from '../../core/encoding/messages.js';
@@ -97,12 +101,10 @@ describe('gossip reactor', () => {
     const h = node.cs.rs.height;
     const before = node.cs.rs.votes.roundNumbers().length;
     // votes signed by n1 for rounds 100..109 (valid signatures: this is a peer relaying junk rounds)
-    const { signSync } = await import('../../core/crypto/ed25519.js');
-    const { voteSignBytes } = await import('../../core/encoding/sign-bytes.js');
     const idx = node.cs.rs.validators.getByAddress(sim.nodes[1].address)!.index;
     for (let round = 100; round < 110; round++) {
-      const v = { type: SignedMsgType.Prevote as const, height: h, round, blockId: { hash: new Uint8Array(0), partSetHeader: { total: 0, hash: new Uint8Array(0) } }, timestamp: { seconds: 1, nanos: 0 }, validatorAddress: sim.nodes[1].address, validatorIndex: idx, signature: new Uint8Array(0), extension: new Uint8Array(0), extensionSignature: new Uint8Array(0) };
-      v.signature = signSync(sim.nodes[1].seed, voteSignBytes(sim.genesis.chainId, v));
+      const unsigned: Vote = { type: SignedMsgType.Prevote, height: h, round, blockId: nilBlockId(), timestamp: { seconds: 1, nanos: 0 }, validatorAddress: sim.nodes[1].address, validatorIndex: idx, signature: new Uint8Array(0), extension: new Uint8Array(0), extensionSignature: new Uint8Array(0) };
+      const v = { ...unsigned, signature: signSync(sim.nodes[1].seed, voteSignBytes(sim.genesis.chainId, unsigned)) };
       sim.nodes[0].reactor!.receive(VOTE_CHANNEL, 'n3', encodeMessage({ kind: 'Vote', vote: v }));
     }
     await node.whenIdle();
