@@ -15,6 +15,8 @@ import { ValidatorSet } from '../src/core/validators/validator-set.js';
 import { VoteSet } from '../src/core/votes/vote-set.js';
 import { createVerifier } from '../src/platform/shared/webcrypto-verifier.js';
 import { Simulation } from '../src/sim/simulation.js';
+import type { Topology } from '../src/sim/topology.js';
+import { describeTopology } from '../src/sim/topology.js';
 
 const CHAIN = 'bench-chain';
 const BATCH = 256;
@@ -70,6 +72,53 @@ async function signatures(items: ReturnType<typeof fixture>['items']) {
   return { rawWebCrypto, rawNoble, project };
 }
 
+/**
+ * Messages and bytes per committed height through the gossip reactor, and how many delivered
+ * votes the receiver already had. Anchor: CometBFT's vote gossip costs about 2·N²·d messages per
+ * height (notes/performance.md). Full mesh at N = 100 is left out: ~2·10⁶ messages per height
+ * take minutes of wall time in a one-thread simulation of all 100 nodes.
+ */
+async function gossipCost() {
+  const runs: [number, Topology][] = [
+    [4, { kind: 'full' }],
+    [16, { kind: 'full' }],
+    [64, { kind: 'full' }],
+    [16, { kind: 'regular', degree: 8 }],
+    [64, { kind: 'regular', degree: 8 }],
+    [100, { kind: 'regular', degree: 8 }],
+  ];
+  const out: Record<string, unknown>[] = [];
+  for (const [validators, transport] of runs) {
+    const heights = validators >= 64 ? 1 : 3;
+    const sim = new Simulation({ validators, heights, seed: 1, transport, config: { timeoutCommit: 0 }, link: { delayMin: 5, delayMax: 20 }, verifier: await createVerifier(), keepEvents: false });
+    let votesAddedFromPeers = 0;
+    sim.onEvent(({ node, event }) => {
+      if (event.type !== 'Vote') return;
+      const me = sim.nodes.find((n) => n.name === node)!;
+      if (!event.vote.validatorAddress.every((b, i) => b === me.address[i])) votesAddedFromPeers++;
+    });
+    const start = performance.now();
+    const res = await sim.run();
+    const d = Math.min(validators - 1, transport.kind === 'regular' ? transport.degree : validators - 1);
+    const votesDelivered = res.messages.deliveredByKind.Vote ?? 0;
+    out.push({
+      validators,
+      topology: describeTopology(transport),
+      peersPerNode: d,
+      heights: res.heights,
+      messagesPerHeight: Math.round(res.messages.sent / res.heights),
+      bytesPerHeight: Math.round(res.messages.bytes / res.heights),
+      voteMessagesPerHeight: Math.round((res.messages.byKind.Vote ?? 0) / res.heights),
+      anchor2N2dPerHeight: 2 * validators * validators * d,
+      duplicateVoteDeliveries: votesDelivered ? 1 - votesAddedFromPeers / votesDelivered : 0,
+      byKindPerHeight: Object.fromEntries(Object.entries(res.messages.byKind).map(([k, v]) => [k, Math.round(v / res.heights)])),
+      wallSeconds: (performance.now() - start) / 1000,
+      ok: res.ok,
+    });
+  }
+  return out;
+}
+
 async function main() {
   const fx = fixture(100);
   const sig = await signatures(fx.items);
@@ -122,6 +171,8 @@ async function main() {
     };
   }
 
+  const gossip = await gossipCost();
+
   const report = {
     machine: { node: process.version, platform: `${process.platform}/${process.arch}` },
     baseline: { rawWebCryptoVerifiesPerSecond: sig.rawWebCrypto, rawNobleVerifiesPerSecond: sig.rawNoble },
@@ -138,6 +189,7 @@ async function main() {
       ratioPreverifiedToRawWebCryptoVerify: voteSetAdds / baseline,
     },
     consensus,
+    gossip,
   };
   console.log(JSON.stringify(report, null, 2));
 }

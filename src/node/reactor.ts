@@ -144,9 +144,13 @@ export class ConsensusReactor implements ConsensusNetwork {
       case 'NewRoundStep':
         this.broadcast0(this.newRoundStepMessage());
         break;
-      case 'Vote':
-        this.broadcast0({ kind: 'HasVote', height: ev.vote.height, round: ev.vote.round, type: ev.vote.type, index: ev.vote.validatorIndex });
+      case 'Vote': {
+        // only to peers not already known to have it (e.g. not back to the peer that sent it)
+        const { height, round, type, validatorIndex: index } = ev.vote;
+        const msg: ConsensusMessage = { kind: 'HasVote', height, round, type, index };
+        for (const [id, p] of this.peers) if (!p.ps.getVoteBitArray(height, round, type)?.get(index)) this.sendTo(id, msg);
         break;
+      }
       case 'ValidBlock': {
         const parts = this.node.cs.rs.proposalBlockParts;
         if (parts) {

@@ -28,6 +28,7 @@ export interface NetworkStats {
   dropped: number;
   bytes: number;
   byKind: Record<string, number>;
+  deliveredByKind: Record<string, number>;
   /** Peers dropped by a reactor for misbehaviour (gossip only). */
   disconnects: { from: string; peer: string; reason: string }[];
 }
@@ -58,7 +59,7 @@ export class SimNetwork {
   private edges: [string, string][] = [];
   private readonly connected = new Set<string>();
   readonly filters: OutboundFilter[] = [];
-  readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0, bytes: 0, byKind: {}, disconnects: [] };
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0, bytes: 0, byKind: {}, deliveredByKind: {}, disconnects: [] };
   /** Called for every send, for views that draw messages in flight. */
   onSend: ((from: string, to: string, kind: string, deliverAt: number | null) => void) | null = null;
 
@@ -192,6 +193,11 @@ export class SimNetwork {
     this.transmit(from, to, channel, bytes, null);
   }
 
+  private countDelivery(kind: string): void {
+    this.stats.delivered++;
+    this.stats.deliveredByKind[kind] = (this.stats.deliveredByKind[kind] ?? 0) + 1;
+  }
+
   private countDrop(from: string, to: string, kind: string): void {
     this.stats.sent++;
     this.stats.dropped++;
@@ -217,12 +223,12 @@ export class SimNetwork {
       }
       const reactor = this.reactors.get(to);
       if (channel !== 0 && reactor && this.connected.has(key)) {
-        this.stats.delivered++;
+        this.countDelivery(kind);
         return reactor.receive(channel, from, bytes);
       }
       const receive = this.direct.get(to);
       if (channel === 0 && receive) {
-        this.stats.delivered++;
+        this.countDelivery(kind);
         return receive(decodeMessage(bytes) as StateMessage, from);
       }
       this.stats.dropped++;

@@ -23,6 +23,7 @@ import { handshake } from '../node/handshake.js';
 import { VirtualClock } from './clock.js';
 import { Prng } from './prng.js';
 import type { LinkConfig } from './network.js';
+import type { NetworkStats } from './network.js';
 import { DEFAULT_LINK, SimNetwork } from './network.js';
 import type { Topology } from './topology.js';
 import { describeTopology } from './topology.js';
@@ -93,7 +94,7 @@ export interface SimResult {
   commitRounds: Record<number, number>;
   /** Mean virtual ms between consecutive commits of node 0 (or the first correct node). */
   meanBlockTime: number;
-  messages: { sent: number; delivered: number; dropped: number; bytes: number; byKind: Record<string, number> };
+  messages: NetworkStats;
   signaturesVerified: number;
   checks: CheckReport;
   eventLogHash: string;
@@ -321,7 +322,7 @@ export class Simulation {
       virtualTime: this.clock.now() - SIM_GENESIS_TIME.seconds * 1000,
       commitRounds,
       meanBlockTime: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : 0,
-      messages: { ...stats, byKind: { ...stats.byKind } },
+      messages: { ...stats, byKind: { ...stats.byKind }, deliveredByKind: { ...stats.deliveredByKind }, disconnects: [...stats.disconnects] },
       signaturesVerified: this.signatures?.verified ?? 0,
       checks,
       eventLogHash: this.logHash.digest(),

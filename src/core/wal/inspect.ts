@@ -1,0 +1,177 @@
+// One view over both WAL formats for the debugging tools (CLI now, the browser later): detect
+// the format, list the records with their position, summarise, and check signatures.
+import type { Bytes } from '../types.js';
+import { isVoteType, SignedMsgType } from '../types.js';
+import { blockIdShort } from '../blockid.js';
+import { bytesEqual, toHex } from '../bytes.js';
+import { addressFromPubKey } from '../crypto/address.js';
+import { verifySync } from '../crypto/ed25519.js';
+import { proposalSignBytes, voteSignBytes } from '../encoding/sign-bytes.js';
+import { addressV010, proposalSignBytesV010, voteSignBytesV010 } from '../encoding/json-v010.js';
+import type { WalCorruption, WalEntry } from './scan.js';
+import { scanCometWal } from './scan.js';
+import type { V010Entry } from './json-v010.js';
+import { looksLikeV010, scanV010Wal } from './json-v010.js';
+
+export type WalFormat = 'cometbft' | 'tendermint-v0.10';
+
+export type WalFile =
+  | { format: 'cometbft'; entries: WalEntry[]; goodLength: number; corruption: WalCorruption | null }
+  | { format: 'tendermint-v0.10'; entries: V010Entry[]; goodLength: number; corruption: WalCorruption | null };
+
+/** The v0.10 format is text; anything else is read as CometBFT's binary framing. */
+export function readWal(bytes: Uint8Array): WalFile {
+  if (looksLikeV010(bytes)) return { format: 'tendermint-v0.10', ...scanV010Wal(bytes) };
+  return { format: 'cometbft', ...scanCometWal(bytes) };
+}
+
+/** A record in format-neutral terms. */
+export interface WalLine {
+  index: number;
+  offset: number;
+  /** ms since the epoch, null for v0.10 markers */
+  time: number | null;
+  /** roundState, timeout, endHeight, or the consensus message kind (Proposal, BlockPart, Vote) */
+  kind: string;
+  height: number;
+  round: number | null;
+  text: string;
+}
+
+const TYPE_NAME: Record<number, string> = { [SignedMsgType.Prevote]: 'prevote', [SignedMsgType.Precommit]: 'precommit' };
+
+export function walLines(file: WalFile): WalLine[] {
+  if (file.format === 'cometbft') {
+    return file.entries.map(({ index, offset, record: r }) => {
+      const base = { index, offset, time: r.time };
+      switch (r.type) {
+        case 'roundState':
+          return { ...base, kind: 'roundState', height: r.event.height, round: r.event.round, text: `${r.event.height}/${r.event.round}/${r.event.step}` };
+        case 'timeout':
+          return { ...base, kind: 'timeout', height: r.timeout.height, round: r.timeout.round, text: `timeout ${r.timeout.duration}ms ${r.timeout.height}/${r.timeout.round}/${r.timeout.step}` };
+        case 'endHeight':
+          return { ...base, kind: 'endHeight', height: r.height, round: null, text: `#ENDHEIGHT: ${r.height}` };
+        case 'msgInfo': {
+          const m = r.msg;
+          const from = r.peerId ? ` from ${r.peerId}` : ' (own)';
+          if (m.kind === 'Vote') {
+            const v = m.vote;
+            return { ...base, kind: 'Vote', height: v.height, round: v.round, text: `${TYPE_NAME[v.type] ?? v.type} ${v.height}/${v.round} val ${v.validatorIndex} ${blockIdShort(v.blockId)}${from}` };
+          }
+          if (m.kind === 'Proposal') {
+            const p = m.proposal;
+            return { ...base, kind: 'Proposal', height: p.height, round: p.round, text: `proposal ${p.height}/${p.round} pol ${p.polRound} ${blockIdShort(p.blockId)}${from}` };
+          }
+          return { ...base, kind: 'BlockPart', height: m.height, round: m.round, text: `block part ${m.height}/${m.round} #${m.part.index} (${m.part.bytes.length} B)${from}` };
+        }
+      }
+    });
+  }
+  return file.entries.map(({ index, offset, record: r }) => {
+    const base = { index, offset, time: r.time };
+    switch (r.type) {
+      case 'roundState':
+        return { ...base, kind: 'roundState', height: r.height, round: r.round, text: `${r.height}/${r.round}/${r.step}` };
+      case 'timeout':
+        return { ...base, kind: 'timeout', height: r.height, round: r.round, text: `timeout ${r.duration}ms ${r.height}/${r.round}/${r.step}` };
+      case 'endHeight':
+        return { ...base, kind: 'endHeight', height: r.height, round: null, text: `#ENDHEIGHT: ${r.height}` };
+      case 'msgInfo': {
+        const m = r.msg;
+        const from = r.peerId ? ` from ${r.peerId}` : ' (own)';
+        if (m.kind === 'Vote') {
+          const bid = m.blockId.hash.length ? toHex(m.blockId.hash).slice(0, 12).toUpperCase() : 'nil';
+          return { ...base, kind: 'Vote', height: m.height, round: m.round, text: `${TYPE_NAME[m.type] ?? m.type} ${m.height}/${m.round} val ${m.validatorIndex} ${bid}${from}` };
+        }
+        if (m.kind === 'Proposal') return { ...base, kind: 'Proposal', height: m.height, round: m.round, text: `proposal ${m.height}/${m.round} pol ${m.polRound}${from}` };
+        return { ...base, kind: 'BlockPart', height: m.height, round: m.round, text: `block part ${m.height}/${m.round} #${m.part.index} (${m.part.bytes.length} B)${from}` };
+      }
+    }
+  });
+}
+
+export interface WalSummary {
+  format: WalFormat;
+  records: number;
+  byKind: Record<string, number>;
+  heights: { min: number; max: number } | null;
+  maxRound: number;
+  endHeights: number[];
+  /** EndHeight markers that go down: the node was restarted from older state (or files mixed up). */
+  endHeightRestarts: number;
+  corruption: WalCorruption | null;
+  readableBytes: number;
+}
+
+export function summarizeWal(file: WalFile): WalSummary {
+  const lines = walLines(file);
+  const byKind: Record<string, number> = {};
+  let min = Infinity;
+  let max = -Infinity;
+  let maxRound = 0;
+  const endHeights: number[] = [];
+  for (const l of lines) {
+    byKind[l.kind] = (byKind[l.kind] ?? 0) + 1;
+    if (l.kind === 'endHeight') endHeights.push(l.height);
+    else {
+      min = Math.min(min, l.height);
+      max = Math.max(max, l.height);
+    }
+    if (l.round !== null) maxRound = Math.max(maxRound, l.round);
+  }
+  const endHeightRestarts = endHeights.filter((h, i) => i > 0 && h <= endHeights[i - 1]).length;
+  return {
+    format: file.format,
+    records: lines.length,
+    byKind,
+    heights: Number.isFinite(min) ? { min, max } : null,
+    maxRound,
+    endHeights,
+    endHeightRestarts,
+    corruption: file.corruption,
+    readableBytes: file.goodLength,
+  };
+}
+
+export interface SignatureReport {
+  /** per validator (hex address): valid and invalid votes and proposals */
+  byValidator: Record<string, { votes: { valid: number; invalid: number }; proposals: { valid: number } }>;
+  /** votes whose validator address matches none of the keys */
+  unknownKeyVotes: number;
+  /** proposals no key verifies (invalid, or signed by a validator whose key was not given) */
+  unverifiedProposals: number;
+}
+
+/** Checks every vote and proposal signature in the file against the given public keys. */
+export function verifyWalSignatures(file: WalFile, chainId: string, pubKeys: Bytes[]): SignatureReport {
+  const v010 = file.format === 'tendermint-v0.10';
+  const keys = pubKeys.map((pubKey) => ({ pubKey, address: v010 ? addressV010(pubKey) : addressFromPubKey(pubKey) }));
+  const report: SignatureReport = { byValidator: {}, unknownKeyVotes: 0, unverifiedProposals: 0 };
+  const slot = (address: Bytes) => (report.byValidator[toHex(address).toUpperCase()] ??= { votes: { valid: 0, invalid: 0 }, proposals: { valid: 0 } });
+  for (const k of keys) slot(k.address);
+  const onVote = (address: Bytes, signBytes: Bytes, signature: Bytes) => {
+    const key = keys.find((k) => bytesEqual(k.address, address));
+    if (!key) return void report.unknownKeyVotes++;
+    slot(address).votes[verifySync(key.pubKey, signBytes, signature) ? 'valid' : 'invalid']++;
+  };
+  const onProposal = (signBytes: Bytes, signature: Bytes) => {
+    const key = keys.find((k) => verifySync(k.pubKey, signBytes, signature));
+    if (key) slot(key.address).proposals.valid++;
+    else report.unverifiedProposals++;
+  };
+  if (file.format === 'cometbft') {
+    for (const { record: r } of file.entries) {
+      if (r.type !== 'msgInfo') continue;
+      if (r.msg.kind === 'Vote') onVote(r.msg.vote.validatorAddress, voteSignBytes(chainId, r.msg.vote), r.msg.vote.signature);
+      else if (r.msg.kind === 'Proposal') onProposal(proposalSignBytes(chainId, r.msg.proposal), r.msg.proposal.signature);
+    }
+  } else {
+    for (const { record: r } of file.entries) {
+      if (r.type !== 'msgInfo') continue;
+      const m = r.msg;
+      if (m.kind === 'Vote' && isVoteType(m.type)) onVote(m.validatorAddress, voteSignBytesV010(chainId, m), m.signature);
+      else if (m.kind === 'Proposal') onProposal(proposalSignBytesV010(chainId, m), m.signature);
+    }
+  }
+  return report;
+}
