@@ -1,5 +1,6 @@
 // `prevote <command>`: the headless face of Prevote.
 import { runSimCommand, SIM_HELP } from './sim.js';
+import { runWalCommand, WAL_HELP } from './wal.js';
 
 const HELP = `prevote — Tendermint BFT consensus you can watch, run and debug
 
@@ -7,11 +8,13 @@ Usage: prevote <command> [options]
 
 Commands:
   sim     run a deterministic simulation of N validators and print a summary
+  wal     inspect, export, verify, replay or repair WAL files (Prevote, CometBFT, Tendermint v0.10)
 
 Run 'prevote <command> --help' for a command's options.`;
 
 const commands: Record<string, { help: string; run: (args: string[]) => Promise<number> }> = {
   sim: { help: SIM_HELP, run: runSimCommand },
+  wal: { help: WAL_HELP, run: runWalCommand },
 };
 
 async function main(argv: string[]): Promise<number> {

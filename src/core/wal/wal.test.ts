@@ -9,6 +9,7 @@ import { decodeWalData, encodeWalRecord } from './record.js';
 import type { WalRecord } from './record.js';
 import { scanCometWal } from './scan.js';
 import { readWal, summarizeWal, verifyWalSignatures } from './inspect.js';
+import { WalReplay } from './replay.js';
 
 const fixture = (name: string) => new Uint8Array(readShared(`fixtures/wal/${name}`));
 
@@ -103,5 +104,18 @@ describe('real WAL files', () => {
     expect(c.votes.valid).toBeGreaterThan(0);
     expect(r.unverifiedProposals).toBe(0);
     expect(r.unknownKeyVotes).toBe(0);
+  });
+});
+
+describe('replay console model', () => {
+  it('steps forward and back, rebuilding what the node knew', () => {
+    const r = new WalReplay(readWal(fixture('cometbft/v0.37-stuck-height1.wal')));
+    expect(r.next(20)).toBe(20);
+    expect(r.short()).toBe('1/1/RoundStepPropose');
+    expect(r.votesText()).toContain('R0 Precommits BA{1:x} nil:BA{1:x}');
+    r.back(5);
+    expect(r.state.applied).toBe(15);
+    expect(r.short()).toBe('1/0/RoundStepPrecommit');
+    expect(r.next(1_000_000)).toBe(r.total - 15);
   });
 });
