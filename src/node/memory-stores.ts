@@ -6,6 +6,7 @@ import { copyChainState } from '../core/state/chain-state.js';
 import type { PartSet } from '../core/blocks/part-set.js';
 import { blockHash } from '../core/state/execution.js';
 import type { BlockMeta, BlockStore, StateStore, WAL, WalRecord } from './ports.js';
+import { recordsAfterEndHeight } from '../core/wal/scan.js';
 
 export class MemoryWAL implements WAL {
   readonly records: WalRecord[] = [];
@@ -103,14 +104,3 @@ export class MemoryStateStore implements StateStore {
   }
 }
 
-/** Shared by every WAL backend: the catch-up slice of a record sequence (spec §10.4). */
-export function recordsAfterEndHeight(records: readonly WalRecord[], height: number): WalRecord[] | null {
-  let start = -1;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    if (r.type !== 'endHeight') continue;
-    if (r.height > height) throw new Error(`WAL should not contain #ENDHEIGHT ${r.height} (replaying height ${height + 1})`);
-    if (r.height === height) start = i + 1;
-  }
-  return start < 0 ? null : records.slice(start);
-}

@@ -21,12 +21,8 @@ export interface Scheduler {
   after(ms: number, fn: () => void): TimerHandle;
 }
 
-/** One WAL record, as CometBFT's WALMessage oneof (spec §10.1). `time` is ms. */
-export type WalRecord =
-  | { type: 'roundState'; time: number; event: RoundStateEvent }
-  | { type: 'msgInfo'; time: number; msg: StateMessage; peerId: string }
-  | { type: 'timeout'; time: number; timeout: TimeoutInfo }
-  | { type: 'endHeight'; time: number; height: number };
+export type { WalRecord } from '../core/wal/record.js';
+import type { WalRecord } from '../core/wal/record.js';
 
 export interface WAL {
   /** Buffered append (peer messages, timeouts, step records). */

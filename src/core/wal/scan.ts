@@ -57,11 +57,19 @@ export function scanCometWal(bytes: Uint8Array): WalScan {
 
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
-/** Records after the EndHeight marker of `height` (null if there is no such marker). */
+/**
+ * Catch-up replay's records (spec §10.4): those after the EndHeight marker of `height`, or null
+ * without one. A marker for a later height means the WAL and the stores disagree: refuse.
+ */
 export function recordsAfterEndHeight(records: readonly WalRecord[], height: number): WalRecord[] | null {
-  for (let i = records.length - 1; i >= 0; i--) {
+  let start = -1;
+  for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    if (r.type === 'endHeight' && r.height === height) return records.slice(i + 1);
+    if (r.type !== 'endHeight') continue;
+    if (r.height > height) {
+      throw new PrevoteError('ErrWalEndHeight', `WAL should not contain #ENDHEIGHT ${r.height} (replaying height ${height + 1})`, { height: r.height });
+    }
+    if (r.height === height) start = i + 1;
   }
-  return null;
+  return start < 0 ? null : records.slice(start);
 }
