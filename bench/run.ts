@@ -145,10 +145,12 @@ async function main() {
     [4, 40],
     [100, 3],
   ] as const) {
+    // direct delivery: the engine's own cost; gossip cost is measured separately below
     const sim = new Simulation({
       validators,
       heights,
       seed: 1,
+      transport: 'direct',
       config: { timeoutCommit: 0 },
       link: { delayMin: 0, delayMax: 0 },
       verifier: await createVerifier(),

@@ -117,6 +117,8 @@ export class Simulation {
   readonly faulty = new Set<number>();
   private readonly signatures: SignatureCache | null;
   private readonly logHash = new LogHasher();
+  /** When each node committed each block (kept even without `keepEvents`, for the liveness check). */
+  readonly commitTimes = new Map<string, number[]>();
   private listeners: ((rec: SimEventRecord) => void)[] = [];
 
   constructor(readonly opts: SimOptions) {
@@ -239,6 +241,7 @@ export class Simulation {
     const rec = { node, event };
     this.logHash.add(describeEvent(rec));
     if (this.opts.keepEvents !== false) this.events.push(rec);
+    if (event.type === 'NewBlock') (this.commitTimes.get(node) ?? this.commitTimes.set(node, []).get(node)!).push(event.at);
     for (const fn of this.listeners) fn(rec);
   }
 
