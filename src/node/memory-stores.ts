@@ -12,14 +12,35 @@ export class MemoryWAL implements WAL {
   readonly records: WalRecord[] = [];
   /** records[0 .. synced) survive a crash */
   synced = 0;
+  /** Writes attempted so far (the crash points of catalogue group C count these). */
+  writes = 0;
+  /** Simulated power cut at the n-th write: before it lands, or right after it is durable. */
+  crashAt: { write: number; after: boolean; crash: () => void } | null = null;
 
   async write(rec: WalRecord): Promise<void> {
-    this.records.push(rec);
+    this.append(rec, false);
   }
 
   async writeSync(rec: WalRecord): Promise<void> {
+    this.append(rec, true);
+  }
+
+  private append(rec: WalRecord, sync: boolean): void {
+    this.writes++;
+    const c = this.crashAt;
+    const crashing = c !== null && c.write === this.writes;
+    if (crashing && !c.after) {
+      this.crashAt = null;
+      c.crash();
+      throw new Error(`simulated crash before WAL write ${this.writes}`);
+    }
     this.records.push(rec);
-    this.synced = this.records.length;
+    if (sync || crashing) this.synced = this.records.length;
+    if (crashing) {
+      this.crashAt = null;
+      c.crash();
+      throw new Error(`simulated crash after WAL write ${this.writes}`);
+    }
   }
 
   async isEmpty(): Promise<boolean> {

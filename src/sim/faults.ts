@@ -25,6 +25,8 @@ interface Timed {
 export type FaultSpec = Timed &
   (
     | { kind: 'crash'; node: number; /** restart this many ms after the crash */ restartAfter?: number }
+    /** Power cut at the node's n-th WAL write (counted from the start), before it lands or right after it is durable. */
+    | { kind: 'crashAtWalWrite'; node: number; write: number; after?: boolean; restartAfter: number }
     | { kind: 'silence'; node: number }
     | { kind: 'partition'; groups: number[][] }
     | { kind: 'delay'; from?: number; to?: number; delayMin: number; delayMax: number; dropRate?: number }
@@ -40,7 +42,8 @@ const OUTBOUND_KINDS = ['silence', 'dropProposals', 'equivocateProposal', 'equiv
 
 export const BYZANTINE_KINDS = new Set(['equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'dropProposals']);
 
-type Phase = 'pending' | 'active' | 'healed';
+/** `down`: a node crashed by the fault and not restarted yet. */
+type Phase = 'pending' | 'active' | 'down' | 'healed';
 
 interface FaultState {
   spec: FaultSpec;
@@ -132,6 +135,23 @@ export class FaultController {
           });
         }
         return;
+      case 'crashAtWalWrite': {
+        const sn = sim.nodes[spec.node];
+        sn.wal.crashAt = {
+          write: spec.write,
+          after: spec.after ?? false,
+          crash: () => {
+            st.phase = 'down';
+            sim.crashNode(spec.node);
+            sim.clock.after(spec.restartAfter, () => {
+              this.actions.push(() => sim.startNode(spec.node));
+              st.phase = 'healed';
+              this.lastHealAt = Math.max(this.lastHealAt, sim.clock.now());
+            });
+          },
+        };
+        return;
+      }
       case 'partition':
         sim.network.partition(spec.groups.map((g) => g.map((i) => sim.nodes[i].name)));
         return heal(() => sim.network.partition(null));

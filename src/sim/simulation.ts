@@ -214,14 +214,25 @@ export class Simulation {
     sn.node = node;
     if (!this.gossiping) {
       this.network.attachDirect(sn.name, (msg, from) => node.receive(msg, from));
-      return node.start();
+      await this.startOrCrash(sn, node);
+      return;
     }
     const prng = this.prng.fork();
     sn.reactor = new ConsensusReactor(node, sn.blockStore, this.network.transportFor(sn.name), this.clock, this.clock, (n) => prng.int(n), {
       gossipSleep: this.opts.gossipSleep,
     });
-    await node.start();
-    this.network.attachReactor(sn.name, sn.reactor);
+    if (await this.startOrCrash(sn, node)) this.network.attachReactor(sn.name, sn.reactor);
+  }
+
+  /** Starts a node; a simulated crash during start-up (a WAL write point) leaves it down. */
+  private async startOrCrash(sn: SimNode, node: ConsensusNode): Promise<boolean> {
+    try {
+      await node.start();
+      return true;
+    } catch (e) {
+      if (sn.node !== node) return false; // crashed on purpose while starting
+      throw e;
+    }
   }
 
   /** A crash: the node stops, unsynced WAL records are lost; stores keep what was saved. */
@@ -270,6 +281,7 @@ export class Simulation {
   /** Runs to the goal; `keepRunning` leaves the nodes up (tests poke at them afterwards). */
   async run({ keepRunning = false } = {}): Promise<SimResult> {
     const maxTime = this.clock.now() + (this.opts.maxTime ?? defaultMaxTime(this.config, this.opts.heights));
+    await this.faults.poll(); // arms faults due from the start (e.g. crash points counted from the first WAL write)
     for (let i = 0; i < this.nodes.length; i++) await this.startNode(i);
     await this.settle();
     this.scheduleTxs();
