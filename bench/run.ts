@@ -2,6 +2,14 @@
 // a baseline measured in the same run on this machine (raw WebCrypto and raw @noble/ed25519
 // verifications per second), so results compare across machines as ratios.
 import { webcrypto } from 'node:crypto';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WalRecord } from '../src/core/wal/record.js';
+import { encodeWalRecord } from '../src/core/wal/record.js';
+import { scanCometWal } from '../src/core/wal/scan.js';
+import { FileWAL } from '../src/platform/node/file-wal.js';
 import type { BlockID, Vote } from '../src/core/types.js';
 import { SignedMsgType } from '../src/core/types.js';
 import { utf8 } from '../src/core/bytes.js';
@@ -119,15 +127,54 @@ async function gossipCost() {
   return out;
 }
 
-async function main() {
-  const fx = fixture(100);
-  const sig = await signatures(fx.items);
-  const baseline = sig.rawWebCrypto;
+/**
+ * WAL: read throughput of the largest real fixture against reading the same bytes raw, and the
+ * latency of a durable append (FileWAL.writeSync: encode, append, fsync) against a raw
+ * append + fsync of the same bytes on the same disk.
+ */
+async function wal() {
+  const path = fileURLToPath(new URL('../../shared/fixtures/wal/cometbft/v0.34-kvstore-b.wal', import.meta.url));
+  const mb = statSync(path).size / 1e6;
+  const rawReadMBps = mb * (await rate(1000, 1, () => readFileSync(path)));
+  const bytes = new Uint8Array(readFileSync(path));
+  const scanMBps = mb * (await rate(1500, 1, () => scanCometWal(bytes)));
 
+  const dir = mkdtempSync(join(tmpdir(), 'prevote-bench-'));
+  const record: WalRecord = { type: 'msgInfo', time: 1700000000000, peerId: '', msg: { kind: 'Vote', vote: fixture(1).votes[0] } };
+  const encoded = encodeWalRecord(record);
+  const fileWal = await FileWAL.open(join(dir, 'wal'));
+  const fd = openSync(join(dir, 'raw'), 'a');
+  const latency = async (n: number, fn: () => unknown) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await fn();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return { p50Ms: times[Math.floor(n / 2)], p99Ms: times[Math.floor(n * 0.99)] };
+  };
+  const raw = await latency(300, () => {
+    writeSync(fd, encoded);
+    fsyncSync(fd);
+  });
+  const ours = await latency(300, () => fileWal.writeSync(record));
+  await fileWal.close();
+  closeSync(fd);
+  rmSync(dir, { recursive: true });
+  return {
+    read: { rawFileReadMBps: rawReadMBps, walScanMBps: scanMBps, ratioToRawRead: scanMBps / rawReadMBps },
+    durableAppend: { rawAppendFsync: raw, fileWalWriteSync: ours, p50RatioToRaw: ours.p50Ms / raw.p50Ms, recordBytes: encoded.length },
+    indexedDbStrict: 'not measured: the IndexedDB backend is not built yet',
+  };
+}
+
+/** Per-vote costs of the data path, each against raw WebCrypto verification. */
+async function dataPath(baseline: number) {
+  const fx = fixture(100);
   const signBytes = await rate(1000, fx.votes.length, () => fx.votes.forEach((v) => voteSignBytes(CHAIN, v)));
   const encoded = fx.votes.map((vote) => encodeMessage({ kind: 'Vote', vote }));
   const codec = await rate(1000, encoded.length, () => encoded.forEach((b) => decodeMessage(b)));
-
   // VoteSet adds with verdicts already known (the node verifies in batches before the core sees a vote)
   const known: SignatureChecker = { verifyVote: () => true, verifyProposal: () => true };
   const voteSetAdds = await rate(1000, fx.votes.length, () => {
@@ -139,13 +186,24 @@ async function main() {
     const vs = new VoteSet(CHAIN, 12345, 0, SignedMsgType.Prevote, fx.set, checking);
     for (const v of fx.votes) vs.addVote(v);
   });
+  return {
+    signBytes: { encodingsPerSecond: signBytes, ratioToRawWebCryptoVerify: signBytes / baseline },
+    messageDecode: { voteMessagesPerSecond: codec, ratioToRawWebCryptoVerify: codec / baseline },
+    voteSet: {
+      addsPerSecondPreverified: voteSetAdds,
+      addsPerSecondVerifyingWithNoble: voteSetAddsVerifying,
+      ratioPreverifiedToRawWebCryptoVerify: voteSetAdds / baseline,
+    },
+  };
+}
 
-  const consensus: Record<string, unknown> = {};
+/** Heights per second of the engine itself (direct delivery, no network delay, no commit timeout). */
+async function consensus(baseline: number) {
+  const out: Record<string, unknown> = {};
   for (const [validators, heights] of [
     [4, 40],
     [100, 3],
   ] as const) {
-    // direct delivery: the engine's own cost; gossip cost is measured separately below
     const sim = new Simulation({
       validators,
       heights,
@@ -161,7 +219,7 @@ async function main() {
     // each height needs about 2N+1 distinct signatures; with verdicts shared between the
     // simulated nodes, raw WebCrypto verification alone bounds the rate at this many heights/s
     const verificationBound = baseline / (2 * validators + 1);
-    consensus[`validators_${validators}`] = {
+    out[`validators_${validators}`] = {
       heights: res.heights,
       heightsPerSecond: res.heights / seconds,
       verificationBoundHeightsPerSecond: verificationBound,
@@ -172,27 +230,24 @@ async function main() {
       ok: res.ok,
     };
   }
+  return out;
+}
 
-  const gossip = await gossipCost();
-
-  const report = {
+/** `npm run bench [-- section...]`: all sections by default. */
+async function main() {
+  const only = process.argv.slice(2);
+  const want = (name: string) => only.length === 0 || only.includes(name);
+  const sig = await signatures(fixture(100).items);
+  const baseline = sig.rawWebCrypto;
+  const report: Record<string, unknown> = {
     machine: { node: process.version, platform: `${process.platform}/${process.arch}` },
     baseline: { rawWebCryptoVerifiesPerSecond: sig.rawWebCrypto, rawNobleVerifiesPerSecond: sig.rawNoble },
-    verifier: {
-      verifiesPerSecond: sig.project,
-      ratioToRawWebCrypto: sig.project / sig.rawWebCrypto,
-      ratioToRawNoble: sig.project / sig.rawNoble,
-    },
-    signBytes: { encodingsPerSecond: signBytes, ratioToRawWebCryptoVerify: signBytes / baseline },
-    messageDecode: { voteMessagesPerSecond: codec, ratioToRawWebCryptoVerify: codec / baseline },
-    voteSet: {
-      addsPerSecondPreverified: voteSetAdds,
-      addsPerSecondVerifyingWithNoble: voteSetAddsVerifying,
-      ratioPreverifiedToRawWebCryptoVerify: voteSetAdds / baseline,
-    },
-    consensus,
-    gossip,
+    verifier: { verifiesPerSecond: sig.project, ratioToRawWebCrypto: sig.project / sig.rawWebCrypto, ratioToRawNoble: sig.project / sig.rawNoble },
   };
+  if (want('data')) Object.assign(report, await dataPath(baseline));
+  if (want('consensus')) report.consensus = await consensus(baseline);
+  if (want('wal')) report.wal = await wal();
+  if (want('gossip')) report.gossip = await gossipCost();
   console.log(JSON.stringify(report, null, 2));
 }
 
