@@ -3,14 +3,13 @@
 import type { StateMessage, TimeoutInfo } from '../consensus/io.js';
 import type { RoundStateEvent } from '../consensus/round-state.js';
 import type { Timestamp } from '../types.js';
-import { MAX_MSG_SIZE } from '../types.js';
 import { DecodeError } from '../errors.js';
 import { decodeTimestamp, writeTimestamp } from '../encoding/codec.js';
 import { decodeMessage, encodeMessage } from '../encoding/messages.js';
 import type { BinaryReader } from '../encoding/proto.js';
 import { BinaryWriter, L, V, readInt64, readMessage, writeInt32, writeInt64, writeMessage, writeString, writeUint32 } from '../encoding/proto.js';
 import { timestampFromMillis, timestampToMillis } from '../time.js';
-import { crc32c } from './crc32c.js';
+import { frame } from './framing.js';
 
 /** One WAL record; `time` is ms since the epoch (fractions keep the nanoseconds of foreign files). */
 export type WalRecord =
@@ -22,9 +21,6 @@ export type WalRecord =
 type WithoutTime<T> = T extends unknown ? Omit<T, 'time'> : never;
 type WalBody = WithoutTime<WalRecord>;
 
-/** CometBFT's maximum record payload: a consensus message plus the envelope. */
-export const MAX_WAL_DATA = MAX_MSG_SIZE + 24;
-export const WAL_HEADER_SIZE = 8;
 
 const millisToTimestamp = (ms: number): Timestamp => {
   const t = timestampFromMillis(Math.floor(ms));
@@ -68,13 +64,7 @@ export function encodeWalData(rec: WalRecord): Uint8Array {
 
 /** A framed record, ready to append. */
 export function encodeWalRecord(rec: WalRecord): Uint8Array {
-  const data = encodeWalData(rec);
-  const out = new Uint8Array(WAL_HEADER_SIZE + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, crc32c(data));
-  view.setUint32(4, data.length);
-  out.set(data, WAL_HEADER_SIZE);
-  return out;
+  return frame(encodeWalData(rec));
 }
 
 export function decodeWalData(data: Uint8Array): WalRecord {

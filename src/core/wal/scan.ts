@@ -1,9 +1,12 @@
 // Reading a CometBFT binary WAL (one file or a rotated group concatenated in order). Reading stops
 // at the first damaged record and says where; everything before it is usable (spec §10.5).
 import { PrevoteError } from '../errors.js';
-import { crc32c } from './crc32c.js';
 import type { WalRecord } from './record.js';
-import { MAX_WAL_DATA, WAL_HEADER_SIZE, decodeWalData } from './record.js';
+import { decodeWalData } from './record.js';
+import type { WalCorruption } from './framing.js';
+import { scanFrames } from './framing.js';
+
+export type { WalCorruption };
 
 export interface WalEntry {
   /** 0-based record number */
@@ -14,11 +17,6 @@ export interface WalEntry {
   record: WalRecord;
 }
 
-export interface WalCorruption {
-  index: number;
-  offset: number;
-  reason: string;
-}
 
 export interface WalScan {
   entries: WalEntry[];
@@ -28,34 +26,10 @@ export interface WalScan {
 }
 
 export function scanCometWal(bytes: Uint8Array): WalScan {
-  const entries: WalEntry[] = [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 0;
-  const fail = (reason: string): WalScan => ({ entries, goodLength: offset, corruption: { index: entries.length, offset, reason } });
-  while (offset < bytes.length) {
-    if (bytes.length - offset < WAL_HEADER_SIZE) return fail(`truncated header: ${bytes.length - offset} of ${WAL_HEADER_SIZE} bytes`);
-    const crc = view.getUint32(offset);
-    const length = view.getUint32(offset + 4);
-    if (length > MAX_WAL_DATA) return fail(`record length ${length} exceeds the maximum ${MAX_WAL_DATA}`);
-    if (bytes.length - offset - WAL_HEADER_SIZE < length) {
-      return fail(`truncated record: ${bytes.length - offset - WAL_HEADER_SIZE} of ${length} data bytes`);
-    }
-    const data = bytes.subarray(offset + WAL_HEADER_SIZE, offset + WAL_HEADER_SIZE + length);
-    const actual = crc32c(data);
-    if (actual !== crc) return fail(`checksum mismatch: stored ${hex8(crc)}, computed ${hex8(actual)}`);
-    let record: WalRecord;
-    try {
-      record = decodeWalData(data);
-    } catch (e) {
-      return fail(`undecodable record: ${e instanceof PrevoteError ? `${e.code}: ${e.message}` : String(e)}`);
-    }
-    entries.push({ index: entries.length, offset, size: WAL_HEADER_SIZE + length, record });
-    offset += WAL_HEADER_SIZE + length;
-  }
-  return { entries, goodLength: offset, corruption: null };
+  const { items, goodLength, corruption } = scanFrames(bytes, decodeWalData);
+  return { entries: items.map((it, index) => ({ index, offset: it.offset, size: it.size, record: it.value })), goodLength, corruption };
 }
 
-const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
 /**
  * Catch-up replay's records (spec §10.4): those after the EndHeight marker of `height`, or null
