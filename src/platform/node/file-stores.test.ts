@@ -38,7 +38,7 @@ describe('Node file stores', () => {
     expect(readFileSync(log).length).toBe(whole); // the torn record was cut on open
     const states = await FileStateStore.open(d);
     const state = src.stateStore.load()!;
-    await states.save(state, { txResults: [], validatorUpdates: [], appHash: state.appHash });
+    await states.save(state);
     const again = (await FileStateStore.open(d)).load()!;
     expect(again.lastBlockHeight).toBe(state.lastBlockHeight);
     expect(again.validators.hash()).toEqual(state.validators.hash());
