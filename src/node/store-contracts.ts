@@ -1,0 +1,82 @@
+// The contract every storage backend must keep (memory, Node files, IndexedDB), as plain async
+// checks that throw on a breach: run under Vitest in Node and inside Chromium alike.
+import type { WalRecord } from '../core/wal/record.js';
+import type { LastSignState } from '../core/privval/sign-state.js';
+import { SignedMsgType } from '../core/types.js';
+import { nilBlockId } from '../core/blockid.js';
+import type { WAL } from './ports.js';
+import type { PrivValidatorStateStore } from './priv-validator.js';
+
+function assert(ok: unknown, what: string): asserts ok {
+  if (!ok) throw new Error(`contract breached: ${what}`);
+}
+
+/** Deep equality through a canonical form (sorted keys, bytes and bigints spelled out). */
+function canonical(v: unknown): unknown {
+  if (v instanceof Uint8Array) return `bytes:${[...v].join(',')}`;
+  if (typeof v === 'bigint') return `${v}n`;
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+const vote = (height: number, index: number): WalRecord => ({
+  type: 'msgInfo',
+  time: 1700000000000 + height,
+  peerId: index === 0 ? '' : `peer${index}`,
+  msg: {
+    kind: 'Vote',
+    vote: {
+      type: SignedMsgType.Prevote,
+      height,
+      round: 0,
+      blockId: nilBlockId(),
+      timestamp: { seconds: 1700000000, nanos: index },
+      validatorAddress: new Uint8Array(20).fill(index),
+      validatorIndex: index,
+      signature: new Uint8Array(64).fill(index + 1),
+      extension: new Uint8Array(0),
+      extensionSignature: new Uint8Array(0),
+    },
+  },
+});
+
+/** `open` returns the backend over the same underlying storage each time it is called. */
+export async function walContract(open: () => Promise<WAL & { close?: () => Promise<void> }>): Promise<void> {
+  let wal = await open();
+  assert(await wal.isEmpty(), 'a new WAL is empty');
+  const records: WalRecord[] = [
+    { type: 'endHeight', time: 1700000000000, height: 0 },
+    { type: 'roundState', time: 1700000000001, event: { height: 1, round: 0, step: 'RoundStepPropose' } },
+    vote(1, 0),
+    { type: 'timeout', time: 1700000000002, timeout: { duration: 3000, height: 1, round: 0, step: 3 } },
+    vote(1, 2),
+    { type: 'endHeight', time: 1700000000003, height: 1 },
+    vote(2, 1),
+  ];
+  for (const r of records) await (r.type === 'endHeight' || (r.type === 'msgInfo' && r.peerId === '') ? wal.writeSync(r) : wal.write(r));
+  assert(!(await wal.isEmpty()), 'a WAL with records is not empty');
+  assert(same(await wal.recordsAfterEndHeight(1), records.slice(6)), 'records after EndHeight(1) come back in order');
+  assert((await wal.recordsAfterEndHeight(5)) === null, 'no EndHeight(5) marker means null');
+  let refused = false;
+  await wal.recordsAfterEndHeight(0).catch(() => (refused = true));
+  assert(refused, 'asking to replay a height whose EndHeight exists is refused');
+  await wal.close?.();
+  wal = await open();
+  assert(same(await wal.recordsAfterEndHeight(0).catch(() => 'refused'), 'refused'), 'reopened: the later marker is still there');
+  assert(same(await wal.recordsAfterEndHeight(1), records.slice(6)), 'reopened: synced records survive');
+  await wal.close?.();
+}
+
+export async function privValidatorStateContract(open: () => Promise<PrivValidatorStateStore>): Promise<void> {
+  const store = await open();
+  assert((await store.load()) === null, 'nothing signed yet loads as null');
+  const s: LastSignState = { height: 9, round: 2, step: 3, signature: new Uint8Array(64).fill(7), signBytes: new Uint8Array([1, 2, 3]) };
+  await store.save(s);
+  assert(same(await store.load(), s), 'the saved state loads back');
+  assert(same(await (await open()).load(), s), 'the saved state survives a reopen');
+  const t: LastSignState = { ...s, round: 3, step: 1 };
+  await store.save(t);
+  assert(same(await (await open()).load(), t), 'a later save replaces the state');
+}
