@@ -10,6 +10,7 @@ import type { WalRecord } from '../src/core/wal/record.js';
 import { encodeWalRecord } from '../src/core/wal/record.js';
 import { scanCometWal } from '../src/core/wal/scan.js';
 import { FileWAL } from '../src/platform/node/file-wal.js';
+import { openBundle } from '../e2e/bundle.js';
 import type { BlockID, Vote } from '../src/core/types.js';
 import { SignedMsgType } from '../src/core/types.js';
 import { utf8 } from '../src/core/bytes.js';
@@ -165,8 +166,27 @@ async function wal() {
   return {
     read: { rawFileReadMBps: rawReadMBps, walScanMBps: scanMBps, ratioToRawRead: scanMBps / rawReadMBps },
     durableAppend: { rawAppendFsync: raw, fileWalWriteSync: ours, p50RatioToRaw: ours.p50Ms / raw.p50Ms, recordBytes: encoded.length },
-    indexedDbStrict: 'not measured: the IndexedDB backend is not built yet',
+    indexedDb: await indexedDbInChromium(),
   };
+}
+
+/** IndexedDB append latency measured in Debian's Chromium (headless), or why it could not be. */
+async function indexedDbInChromium(): Promise<Record<string, unknown>> {
+  const { chromium } = await import('@playwright/test');
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  } catch (e) {
+    return { skipped: `Chromium did not start: ${(e as Error).message.split('\n')[0]}` };
+  }
+  try {
+    const page = await browser.newPage();
+    await openBundle(page, 'bench/idb.entry.ts');
+    await page.waitForFunction(() => typeof window.benchIdb === 'function');
+    return await page.evaluate((n) => window.benchIdb(n), 200);
+  } finally {
+    await browser.close();
+  }
 }
 
 /** Per-vote costs of the data path, each against raw WebCrypto verification. */

@@ -1,0 +1,159 @@
+// IndexedDB backends of the storage ports (through `idb`), for a node in a browser worker. One
+// database per node. WAL records are stored in CometBFT's framing, so the WAL exports as a
+// CometBFT WAL file by concatenation. What must be durable (own messages, EndHeight, the
+// PrivValidator state, blocks, the chain state) commits with durability 'strict'; Chromium's
+// default 'relaxed' may report a commit before it reaches the disk (notes/storage).
+import { openDB } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import type { Block, Commit, Part } from '../../core/types.js';
+import { concat } from '../../core/bytes.js';
+import { PartSet } from '../../core/blocks/part-set.js';
+import { decodeBlock, decodeCommit, encodeCommit } from '../../core/encoding/codec.js';
+import type { ChainState } from '../../core/state/chain-state.js';
+import { chainStateFromJson, chainStateToJson } from '../../core/state/chain-state-json.js';
+import type { LastSignState } from '../../core/privval/sign-state.js';
+import { signStateFromJson, signStateToJson } from '../../core/privval/sign-state-json.js';
+import type { WalRecord } from '../../core/wal/record.js';
+import { encodeWalRecord } from '../../core/wal/record.js';
+import { recordsAfterEndHeight, scanCometWal } from '../../core/wal/scan.js';
+import { PrevoteError } from '../../core/errors.js';
+import type { BlockMeta, BlockStore, StateStore, WAL } from '../../node/ports.js';
+import { MemoryBlockStore } from '../../node/memory-stores.js';
+import type { PrivValidatorStateStore } from '../../node/priv-validator.js';
+
+interface NodeDB extends DBSchema {
+  wal: { key: number; value: Uint8Array };
+  blocks: { key: number; value: { blockBytes: Uint8Array; seenCommit: Uint8Array } };
+  meta: { key: string; value: string };
+}
+
+export type NodeDatabase = IDBPDatabase<NodeDB>;
+
+export function openNodeDatabase(name: string): Promise<NodeDatabase> {
+  return openDB<NodeDB>(`prevote-node-${name}`, 1, {
+    upgrade(db) {
+      db.createObjectStore('wal', { autoIncrement: true });
+      db.createObjectStore('blocks');
+      db.createObjectStore('meta');
+    },
+  });
+}
+
+export class IdbWAL implements WAL {
+  constructor(private readonly db: NodeDatabase) {}
+
+  private async append(rec: WalRecord, durability: IDBTransactionDurability): Promise<void> {
+    const tx = this.db.transaction('wal', 'readwrite', { durability });
+    await Promise.all([tx.store.add(encodeWalRecord(rec)), tx.done]);
+  }
+
+  write(rec: WalRecord): Promise<void> {
+    return this.append(rec, 'relaxed');
+  }
+
+  writeSync(rec: WalRecord): Promise<void> {
+    return this.append(rec, 'strict');
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.count('wal')) === 0;
+  }
+
+  /** The whole WAL as one CometBFT WAL file. */
+  async exportBytes(): Promise<Uint8Array> {
+    return concat(...(await this.db.getAll('wal')));
+  }
+
+  async recordsAfterEndHeight(height: number): Promise<WalRecord[] | null> {
+    const scan = scanCometWal(await this.exportBytes());
+    if (scan.corruption) throw new PrevoteError('ErrWalCorrupted', `IndexedDB WAL record #${scan.corruption.index}: ${scan.corruption.reason}`);
+    return recordsAfterEndHeight(
+      scan.entries.map((e) => e.record),
+      height,
+    );
+  }
+}
+
+export class IdbBlockStore implements BlockStore {
+  private constructor(
+    private readonly db: NodeDatabase,
+    private readonly mem: MemoryBlockStore,
+  ) {}
+
+  /** Loads every stored block into memory for the reactor's synchronous reads. */
+  static async open(db: NodeDatabase): Promise<IdbBlockStore> {
+    const mem = new MemoryBlockStore();
+    let cursor = await db.transaction('blocks').store.openCursor();
+    while (cursor) {
+      const { blockBytes, seenCommit } = cursor.value;
+      await mem.saveBlock(decodeBlock(blockBytes), PartSet.fromData(blockBytes), decodeCommit(seenCommit));
+      cursor = await cursor.continue();
+    }
+    return new IdbBlockStore(db, mem);
+  }
+
+  async saveBlock(block: Block, parts: PartSet, seenCommit: Commit): Promise<void> {
+    const tx = this.db.transaction('blocks', 'readwrite', { durability: 'strict' });
+    await Promise.all([tx.store.put({ blockBytes: parts.toBytes(), seenCommit: encodeCommit(seenCommit) }, block.header.height), tx.done]);
+    await this.mem.saveBlock(block, parts, seenCommit);
+  }
+
+  height(): number {
+    return this.mem.height();
+  }
+  base(): number {
+    return this.mem.base();
+  }
+  loadBlock(height: number): Block | null {
+    return this.mem.loadBlock(height);
+  }
+  loadBlockMeta(height: number): BlockMeta | null {
+    return this.mem.loadBlockMeta(height);
+  }
+  loadBlockPart(height: number, index: number): Part | null {
+    return this.mem.loadBlockPart(height, index);
+  }
+  loadBlockCommit(height: number): Commit | null {
+    return this.mem.loadBlockCommit(height);
+  }
+  loadSeenCommit(height: number): Commit | null {
+    return this.mem.loadSeenCommit(height);
+  }
+}
+
+export class IdbStateStore implements StateStore {
+  private constructor(
+    private readonly db: NodeDatabase,
+    private state: ChainState | null,
+  ) {}
+
+  static async open(db: NodeDatabase): Promise<IdbStateStore> {
+    const json = await db.get('meta', 'state');
+    return new IdbStateStore(db, json ? chainStateFromJson(json) : null);
+  }
+
+  load(): ChainState | null {
+    return this.state && chainStateFromJson(chainStateToJson(this.state));
+  }
+
+  async save(state: ChainState): Promise<void> {
+    const json = chainStateToJson(state);
+    const tx = this.db.transaction('meta', 'readwrite', { durability: 'strict' });
+    await Promise.all([tx.store.put(json, 'state'), tx.done]);
+    this.state = chainStateFromJson(json);
+  }
+}
+
+export class IdbPrivValidatorStateStore implements PrivValidatorStateStore {
+  constructor(private readonly db: NodeDatabase) {}
+
+  async load(): Promise<LastSignState | null> {
+    const json = await this.db.get('meta', 'privval');
+    return json === undefined ? null : signStateFromJson(json);
+  }
+
+  async save(state: LastSignState): Promise<void> {
+    const tx = this.db.transaction('meta', 'readwrite', { durability: 'strict' });
+    await Promise.all([tx.store.put(signStateToJson(state), 'privval'), tx.done]);
+  }
+}
