@@ -13,29 +13,8 @@ import { makeBlock, makeBlockParts } from '../core/state/execution.js';
 import { concat, toHex, utf8 } from '../core/bytes.js';
 import type { Simulation } from './simulation.js';
 
-/** When a fault starts: when any node reaches (height, round), or at a virtual time (ms from start). */
-export type Trigger = { height: number; round?: number } | { time: number };
-
-interface Timed {
-  at?: Trigger;
-  /** Heal after this many virtual ms (omit: until the end of the run). */
-  duration?: number;
-}
-
-export type FaultSpec = Timed &
-  (
-    | { kind: 'crash'; node: number; /** restart this many ms after the crash */ restartAfter?: number }
-    /** Power cut at the node's n-th WAL write (counted from the start), before it lands or right after it is durable. */
-    | { kind: 'crashAtWalWrite'; node: number; write: number; after?: boolean; restartAfter: number }
-    | { kind: 'silence'; node: number }
-    | { kind: 'partition'; groups: number[][] }
-    | { kind: 'delay'; from?: number; to?: number; delayMin: number; delayMax: number; dropRate?: number }
-    | { kind: 'dropProposals'; node: number }
-    | { kind: 'equivocateProposal'; node: number }
-    | { kind: 'equivocateVotes'; node: number }
-    | { kind: 'amnesia'; node: number }
-    | { kind: 'nilPrecommit'; node: number }
-  );
+export type { FaultSpec, Trigger } from '../core/scenario.js';
+import type { FaultSpec, Trigger } from '../core/scenario.js';
 
 /** Faults that act on what a node sends. */
 const OUTBOUND_KINDS = ['silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes'] as const;
@@ -83,6 +62,17 @@ export class FaultController {
     return this.states.map((s) => s.spec);
   }
 
+  /** A fault added while the run goes on (a person's action); it takes effect at the next poll. */
+  add(spec: FaultSpec): void {
+    this.states.push({ spec, phase: 'pending', activatedAt: 0 });
+    if (BYZANTINE_KINDS.has(spec.kind) && 'node' in spec) this.sim.faulty.add(spec.node);
+  }
+
+  /** Active and pending faults, for views. */
+  activeOn(node: number): string[] {
+    return this.states.filter((s) => (s.phase === 'active' || s.phase === 'down') && 'node' in s.spec && s.spec.node === node).map((s) => (s.phase === 'down' ? 'down' : s.spec.kind));
+  }
+
   isActive(kind: FaultSpec['kind'], node: number): boolean {
     return this.states.some((s) => s.phase === 'active' && s.spec.kind === kind && 'node' in s.spec && s.spec.node === node);
   }
@@ -107,6 +97,7 @@ export class FaultController {
   private triggered(t: Trigger | undefined, now: number): boolean {
     if (!t) return true;
     if ('time' in t) return now - this.start >= t.time;
+    if ('step' in t) return this.sim.steps >= t.step;
     return this.sim.nodes.some((n) => {
       const rs = n.node?.cs.rs;
       return !!rs && (rs.height > t.height || (rs.height === t.height && rs.round >= (t.round ?? 0)));
@@ -134,6 +125,11 @@ export class FaultController {
             this.lastHealAt = Math.max(this.lastHealAt, sim.clock.now());
           });
         }
+        return;
+      case 'restart':
+        if (!sim.nodes[spec.node].node) this.actions.push(() => sim.startNode(spec.node));
+        st.phase = 'healed';
+        this.lastHealAt = Math.max(this.lastHealAt, sim.clock.now());
         return;
       case 'crashAtWalWrite': {
         const sn = sim.nodes[spec.node];

@@ -51,6 +51,8 @@ export class SimNetwork {
   private readonly reactors = new Map<string, ConsensusReactor>();
   private readonly overrides = new Map<string, Partial<LinkConfig>>();
   private groups: Map<string, number> | null = null;
+  /** The partition in force, as given (for views). */
+  partitionGroups: string[][] | null = null;
   /** Per-link delivery time of the last message: links are ordered streams, like libp2p's. */
   private readonly lastDelivery = new Map<string, number>();
   /** Direct transport: each sender's messages of its latest two heights, re-sent on healing. */
@@ -121,6 +123,7 @@ export class SimNetwork {
    * re-sends its recent messages, as the reactor's catch-up would.
    */
   partition(groups: string[][] | null): void {
+    this.partitionGroups = groups;
     this.groups = groups ? new Map(groups.flatMap((g, i) => g.map((n) => [n, i] as const))) : null;
     for (const [a, b] of this.edges) if (!this.canTalk(a, b)) this.hangUp(a, b);
     this.reconnect();

@@ -8,6 +8,7 @@ import type { ConsensusEvent, StateMessage } from '../core/consensus/io.js';
 import type { GenesisDoc } from '../core/state/genesis.js';
 import { KVStoreApp } from '../core/app/kvstore.js';
 import { sha256 } from '../core/crypto/sha256.js';
+import { sha256 as sha256Hasher } from '@noble/hashes/sha2.js';
 import { publicKeyFromSeed, signSync } from '../core/crypto/ed25519.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
 import { concat, toHex, utf8 } from '../core/bytes.js';
@@ -281,17 +282,45 @@ export class Simulation {
   /** Runs to the goal; `keepRunning` leaves the nodes up (tests poke at them afterwards). */
   async run({ keepRunning = false } = {}): Promise<SimResult> {
     const maxTime = this.clock.now() + (this.opts.maxTime ?? defaultMaxTime(this.config, this.opts.heights));
+    await this.init();
+    while (!this.done() && this.clock.now() <= maxTime) {
+      if (!(await this.advance())) break;
+    }
+    if (!keepRunning) this.stop();
+    return this.result();
+  }
+
+  private initialized = false;
+  /** Timers fired so far: the clock of a person's actions (see Trigger `step`). */
+  steps = 0;
+
+  /** Arms the faults due from the start, starts every node and the transaction feed. */
+  async init(): Promise<void> {
+    if (this.initialized) return;
+    this.initialized = true;
     await this.faults.poll(); // arms faults due from the start (e.g. crash points counted from the first WAL write)
     for (let i = 0; i < this.nodes.length; i++) await this.startNode(i);
     await this.settle();
     this.scheduleTxs();
-    while (!this.done() && this.clock.now() <= maxTime) {
-      if (!this.clock.fireNext()) break;
-      await this.faults.poll();
-      await this.settle();
-    }
-    if (!keepRunning) this.stop();
-    return this.result();
+  }
+
+  /** One step of virtual time: fires the next timer and lets every node finish; false when idle. */
+  async advance(): Promise<boolean> {
+    if (!this.clock.fireNext()) return false;
+    this.steps++;
+    await this.faults.poll();
+    await this.settle();
+    return true;
+  }
+
+  /** Time of the next timer, or null (for drivers that pace the simulation to a wall clock). */
+  nextEventTime(): number | null {
+    return this.clock.peek();
+  }
+
+  /** SHA-256 of the event log so far (one line per event, as `describeEvent` prints it). */
+  eventLogHash(): string {
+    return this.logHash.digest();
   }
 
   stop(): void {
@@ -310,7 +339,7 @@ export class Simulation {
         const target = this.nodes[this.prng.int(this.nodes.length)].node;
         target?.submitTx(utf8(`k${k}=v${k++}`));
       }
-      if (!this.done()) this.clock.after(this.config.timeoutCommit || 500, tick);
+      if (!this.done() || this.opts.heights === Infinity) this.clock.after(this.config.timeoutCommit || 500, tick);
     };
     this.clock.after(1, tick);
   }
@@ -340,7 +369,7 @@ export class Simulation {
       messages: { ...stats, byKind: { ...stats.byKind }, deliveredByKind: { ...stats.deliveredByKind }, disconnects: [...stats.disconnects] },
       signaturesVerified: this.signatures?.verified ?? 0,
       checks,
-      eventLogHash: this.logHash.digest(),
+      eventLogHash: this.eventLogHash(),
       replay: replayCommand(this.opts),
     };
   }
@@ -397,24 +426,15 @@ export function describeEvent({ node, event: e }: SimEventRecord): string {
   }
 }
 
-/** Incremental SHA-256 over the event lines (kept small even for long runs). */
+/** SHA-256 over the event lines as they come, readable at any moment without changing it. */
 class LogHasher {
-  private acc: Bytes = new Uint8Array(32);
-  private pending: string[] = [];
+  private readonly h = sha256Hasher.create();
 
   add(line: string): void {
-    this.pending.push(line);
-    if (this.pending.length >= 1024) this.flush();
-  }
-
-  private flush(): void {
-    if (!this.pending.length) return;
-    this.acc = sha256(concat(this.acc, utf8(this.pending.join('\n'))));
-    this.pending = [];
+    this.h.update(utf8(`${line}\n`));
   }
 
   digest(): string {
-    this.flush();
-    return toHex(this.acc);
+    return toHex(this.h.clone().digest());
   }
 }
