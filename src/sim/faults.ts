@@ -148,6 +148,14 @@ export class FaultController {
         };
         return;
       }
+      case 'silence': {
+        // with gossip, silence is a dropped connection (peers forget what they sent it); with
+        // direct delivery the outbound filter drops what it sends
+        if (!sim.gossiping) return heal(() => undefined);
+        const name = sim.nodes[spec.node].name;
+        sim.network.isolate(name, true);
+        return heal(() => sim.network.isolate(name, false));
+      }
       case 'partition':
         sim.network.partition(spec.groups.map((g) => g.map((i) => sim.nodes[i].name)));
         return heal(() => sim.network.partition(null));
@@ -194,7 +202,7 @@ export class FaultController {
 
   private filter(from: string, to: string, msg: StateMessage): StateMessage[] {
     const i = this.indexOf(from);
-    if (this.isActive('silence', i)) return [];
+    if (this.isActive('silence', i) && !this.sim.gossiping) return [];
     if (this.isActive('dropProposals', i) && (msg.kind === 'Proposal' || msg.kind === 'BlockPart')) return [];
     // The sender's peers, in index order, are split in two alternating halves; each half is
     // shown its own story (with gossip only neighbours are reachable, so the split is theirs).

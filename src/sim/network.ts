@@ -53,6 +53,7 @@ export class SimNetwork {
   private groups: Map<string, number> | null = null;
   /** The partition in force, as given (for views). */
   partitionGroups: string[][] | null = null;
+  private readonly isolated = new Set<string>();
   /** Per-link delivery time of the last message: links are ordered streams, like libp2p's. */
   private readonly lastDelivery = new Map<string, number>();
   /** Direct transport: each sender's messages of its latest two heights, re-sent on healing. */
@@ -131,7 +132,16 @@ export class SimNetwork {
     for (const [from, msgs] of this.recent) for (const msg of msgs) this.broadcastDirect(from, msg, false);
   }
 
+  /** Cuts (or restores) every link of one node: a silenced node, as its peers see it. */
+  isolate(name: string, cut: boolean): void {
+    if (cut) this.isolated.add(name);
+    else this.isolated.delete(name);
+    for (const [a, b] of this.edges) if (!this.canTalk(a, b)) this.hangUp(a, b);
+    this.reconnect();
+  }
+
   canTalk(a: string, b: string): boolean {
+    if (this.isolated.has(a) || this.isolated.has(b)) return false;
     if (!this.groups) return true;
     const ga = this.groups.get(a);
     const gb = this.groups.get(b);
