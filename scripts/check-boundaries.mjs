@@ -9,7 +9,8 @@ const allowed = {
   core: ['core'],
   node: ['core', 'node'],
   sim: ['core', 'node', 'sim'],
-  'platform/browser': ['core', 'node', 'platform/browser', 'platform/shared'],
+  // the classroom's worker drives the simulator in the browser
+  'platform/browser': ['core', 'node', 'sim', 'platform/browser', 'platform/shared'],
   'platform/node': ['core', 'node', 'platform/node', 'platform/shared'],
   'platform/shared': ['core', 'node', 'platform/shared'],
   ui: ['core', 'ui'],

@@ -68,6 +68,7 @@ export interface FrameView {
 /** Worker → page */
 export type FromWorker =
   | { type: 'frame'; reset: boolean; events: ViewEvent[]; frame: FrameView; playing: boolean; scenario: Scenario }
+  | { type: 'wal'; node: number; bytes: Uint8Array }
   | { type: 'error'; message: string };
 
 /** Page → worker */
@@ -79,4 +80,6 @@ export type ToWorker =
   | { type: 'speed'; factor: number }
   | { type: 'seek'; t: number }
   | { type: 'select'; node: number }
-  | { type: 'act'; fault: FaultSpec };
+  | { type: 'act'; fault: FaultSpec }
+  /** the node's WAL as a CometBFT WAL file */
+  | { type: 'exportWal'; node: number };

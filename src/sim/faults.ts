@@ -46,6 +46,13 @@ export class FaultController {
     specs: FaultSpec[],
   ) {
     this.states = specs.map((spec) => ({ spec, phase: 'pending', activatedAt: 0 }));
+    // crash points count WAL writes from the very first one (made while a node starts): arm them now
+    for (const st of this.states) {
+      if (st.spec.kind === 'crashAtWalWrite' && !st.spec.at) {
+        st.phase = 'active';
+        this.activate(st);
+      }
+    }
     this.start = sim.clock.now();
     this.lastHealAt = this.start;
     for (const s of specs) if (BYZANTINE_KINDS.has(s.kind) && 'node' in s) sim.faulty.add(s.node);

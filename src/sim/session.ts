@@ -61,6 +61,7 @@ export class ClassroomSession {
     this.sim = new Simulation(simOptionsOf(this.scenario));
     this.start = this.sim.clock.now();
     this.seq = 0;
+    this.reached = 0;
     this.pending = [];
     this.selected = Math.min(this.selected, scenario.validators - 1);
     this.sim.onEvent((rec) => this.pending.push(this.viewEvent(rec)));
@@ -90,7 +91,7 @@ export class ClassroomSession {
   }
 
   get now(): number {
-    return this.sim.clock.now() - this.start;
+    return Math.max(this.sim.clock.now() - this.start, this.reached);
   }
 
   /** Advances until at least one event happened (or nothing is left); "single step". */
@@ -99,16 +100,24 @@ export class ClassroomSession {
     while (this.seq === before && (await this.sim.advance()));
   }
 
-  /** Advances virtual time to `t` (ms since start), stopping after `budgetMs` of wall time. */
-  async advanceTo(t: number, budgetMs = Infinity, wallNow: () => number = () => 0): Promise<void> {
+  /**
+   * Advances virtual time to `t` (ms since start), stopping early after `budgetMs` of wall time;
+   * returns whether `t` was reached. Time between events passes too (`now` moves to `t`).
+   */
+  async advanceTo(t: number, budgetMs = Infinity, wallNow: () => number = () => 0): Promise<boolean> {
     const deadline = wallNow() + budgetMs;
     for (;;) {
       const next = this.sim.nextEventTime();
       if (next === null || next - this.start > t) break;
       await this.sim.advance();
-      if (wallNow() > deadline) break;
+      if (wallNow() > deadline) return false;
     }
+    this.reached = Math.max(this.reached, t);
+    return true;
   }
+
+  /** Virtual time shown: the last event, or later if time passed without events. */
+  private reached = 0;
 
   /** Replays from the start to `t`: the same scenario gives the same state, event for event. */
   async seek(t: number): Promise<ViewEvent[]> {

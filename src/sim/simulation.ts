@@ -298,8 +298,8 @@ export class Simulation {
   async init(): Promise<void> {
     if (this.initialized) return;
     this.initialized = true;
-    await this.faults.poll(); // arms faults due from the start (e.g. crash points counted from the first WAL write)
     for (let i = 0; i < this.nodes.length; i++) await this.startNode(i);
+    await this.faults.poll(); // faults due from the start act on running nodes, as a person's action at step 0 did
     await this.settle();
     this.scheduleTxs();
   }

@@ -1,0 +1,83 @@
+// The classroom: controls and caption on top; network, HeightVoteSet and inspector; the timeline
+// below. Keyboard: space play/pause, → step, shift+←/→ seek ±1 s, +/- speed, r restart,
+// PageDown/PageUp next/previous caption (presenter clickers send these).
+import { useEffect } from 'react';
+import { Controls, SPEEDS } from './Controls.js';
+import { LessonPanel } from './Lesson.js';
+import { Network } from './Network.js';
+import { VoteGrid } from './VoteGrid.js';
+import { Inspector } from './Inspector.js';
+import { Timeline } from './Timeline.js';
+import { load, send, useUi } from './store.js';
+import { captionMatches } from './captions.js';
+
+function onKey(e: KeyboardEvent): void {
+  if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+  const s = useUi.getState();
+  const t = s.frame?.t ?? 0;
+  switch (e.key) {
+    case ' ':
+      send({ type: s.playing ? 'pause' : 'play' });
+      break;
+    case 'ArrowRight':
+      if (e.shiftKey) send({ type: 'seek', t: t + 1000 });
+      else send({ type: 'step' });
+      break;
+    case 'ArrowLeft':
+      if (e.shiftKey) send({ type: 'seek', t: Math.max(0, t - 1000) });
+      break;
+    case '+':
+    case '-': {
+      const i = SPEEDS.indexOf(s.speed) + (e.key === '+' ? 1 : -1);
+      const factor = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i))];
+      useUi.setState({ speed: factor });
+      send({ type: 'speed', factor });
+      break;
+    }
+    case 'r':
+      load(s.scenario, s.lesson);
+      break;
+    case 'PageDown':
+    case 'PageUp':
+      jumpToCaption(e.key === 'PageDown' ? 1 : -1);
+      break;
+    default:
+      return;
+  }
+  e.preventDefault();
+}
+
+/** Seeks to the moment the next (or previous) caption's event happens, simulating ahead if needed. */
+function jumpToCaption(dir: 1 | -1): void {
+  const { lesson, events, frame } = useUi.getState();
+  if (!lesson) return;
+  const times: number[] = [];
+  let k = 0;
+  for (const e of events) if (k < lesson.captions.length && captionMatches(lesson.captions[k].on, e)) (times.push(e.t), k++);
+  const now = frame?.t ?? 0;
+  const target = dir === 1 ? times.find((x) => x > now + 1) : [...times].reverse().find((x) => x < now - 1);
+  if (target !== undefined) send({ type: 'seek', t: target + 1 });
+  else if (dir === 1) send({ type: 'play' });
+}
+
+export function App() {
+  useEffect(() => {
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div className="app">
+      <header>
+        <h1>Prevote <span className="muted">· Tendermint consensus, live</span></h1>
+        <Controls />
+      </header>
+      <LessonPanel />
+      <main>
+        <Network />
+        <VoteGrid />
+        <Inspector />
+      </main>
+      <Timeline />
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+// The selected node's RoundState, the selected event, the checkers' verdicts, and what this node
+// knows of each peer (PeerRoundState) with what each peer is missing.
+import { useUi } from './store.js';
+import { bitIndices, shortStep } from './colors.js';
+
+export function Inspector() {
+  const frame = useUi((s) => s.frame);
+  const ev = useUi((s) => s.selectedEvent);
+  if (!frame) return <section className="panel inspector" />;
+  const rs = frame.roundState;
+  const ownVotes = (round: number, kind: 'prevotes' | 'precommits') => bitIndices(rs?.votes.find((v) => v.round === round)?.[kind].bitArray ?? null);
+  return (
+    <section className="panel inspector">
+      <h2>Inspector</h2>
+      <div className="checks" data-testid="checks">
+        {frame.checks.map((c) => (
+          <span key={c.name} className={c.ok ? 'ok' : 'bad'} title={c.details.join('\n')}>{c.ok ? '✓' : '✗'} {c.name}{c.ok ? '' : `: ${c.details[0] ?? ''}`}</span>
+        ))}
+      </div>
+      {ev && (
+        <div className="event">
+          <b>{ev.type}</b> at {(ev.t / 1000).toFixed(3)} s on n{ev.node} · {ev.height}/{ev.round}/{shortStep(ev.step)}
+          <div><code>{ev.text}</code></div>
+        </div>
+      )}
+      {rs ? (
+        <dl className="rs" data-testid="round-state">
+          <dt>height/round/step</dt><dd>{rs.height}/{rs.round}/{shortStep(rs.step)}</dd>
+          <dt>proposer</dt><dd>{rs.proposer.slice(0, 12)}</dd>
+          <dt>proposal</dt><dd>{rs.proposal ? `round ${rs.proposal.round}, POL ${rs.proposal.polRound}, ${rs.proposal.blockId}` : '—'}</dd>
+          <dt>block parts</dt><dd><code>{rs.proposalBlockParts ?? '—'}</code></dd>
+          <dt>locked</dt><dd>{rs.lockedRound >= 0 ? `round ${rs.lockedRound}: ${rs.lockedBlock}` : '—'}</dd>
+          <dt>valid</dt><dd>{rs.validRound >= 0 ? `round ${rs.validRound}: ${rs.validBlock}` : '—'}</dd>
+          <dt>LastCommit</dt><dd><code>{rs.lastCommit?.bitArray ?? '—'}</code></dd>
+        </dl>
+      ) : (
+        <p className="muted">n{frame.selected} is down.</p>
+      )}
+      {frame.peers.length > 0 && (
+        <>
+          <h3>Peers of n{frame.selected} (PeerRoundState)</h3>
+          <table className="peers" data-testid="peers">
+            <thead>
+              <tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th>lacks</th></tr>
+            </thead>
+            <tbody>
+              {frame.peers.map((p) => {
+                const sameHR = rs && p.height === rs.height;
+                const lacks = sameHR ? ownVotes(p.round, 'prevotes').filter((i) => !bitIndices(p.prevotes).includes(i)).length + ownVotes(p.round, 'precommits').filter((i) => !bitIndices(p.precommits).includes(i)).length : null;
+                return (
+                  <tr key={p.peer}>
+                    <td>n{p.peer}</td>
+                    <td>{p.height}/{p.round}/{shortStep(p.step)}</td>
+                    <td>{p.proposal ? '✓' : '·'} <code>{p.proposalBlockParts ?? ''}</code></td>
+                    <td><code>{p.prevotes ?? ''}</code></td>
+                    <td><code>{p.precommits ?? p.lastCommit ?? ''}</code></td>
+                    <td>{lacks === null ? (p.height < (rs?.height ?? 0) ? `${(rs?.height ?? 0) - p.height} height(s)` : '') : lacks ? `${lacks} vote(s)` : 'nothing'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+// One swimlane per node, aligned in virtual time: step segments, markers for proposal complete,
+// polka, lock, valid block, timeouts, commits and evidence; fault intervals come from the
+// scenario. Canvas with a d3 time scale; wheel to zoom, drag to pan, click a mark to inspect it.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { scaleLinear } from 'd3-scale';
+import { select } from 'd3-selection';
+import { zoom, zoomIdentity } from 'd3-zoom';
+import type { ZoomTransform } from 'd3-zoom';
+import { send, useUi } from './store.js';
+import { STEP_COLORS } from './colors.js';
+import type { ViewEvent } from '../core/view.js';
+
+const LANE = 22;
+const LEFT = 44;
+const MARKS: Record<string, { shape: string; color: string }> = {
+  CompleteProposal: { shape: '◆', color: '#1565c0' },
+  Polka: { shape: '▲', color: '#ef6c00' },
+  Lock: { shape: '■', color: '#6a1b9a' },
+  Relock: { shape: '■', color: '#ab47bc' },
+  ValidBlock: { shape: '●', color: '#00897b' },
+  TimeoutPropose: { shape: '✕', color: '#c62828' },
+  TimeoutWait: { shape: '✕', color: '#c62828' },
+  NewBlock: { shape: '★', color: '#2e7d32' },
+  Evidence: { shape: '!', color: '#d50000' },
+};
+
+interface Segment {
+  node: number;
+  from: number;
+  to: number;
+  step: string;
+}
+
+function segments(events: ViewEvent[], nodes: number, now: number): Segment[] {
+  const out: Segment[] = [];
+  const open = new Map<number, { from: number; step: string }>();
+  for (const e of events) {
+    if (e.type !== 'NewRoundStep') continue;
+    const cur = open.get(e.node);
+    if (cur) out.push({ node: e.node, from: cur.from, to: e.t, step: cur.step });
+    open.set(e.node, { from: e.t, step: e.step });
+  }
+  for (let i = 0; i < nodes; i++) {
+    const cur = open.get(i);
+    if (cur) out.push({ node: i, from: cur.from, to: now, step: cur.step });
+  }
+  return out;
+}
+
+export function Timeline() {
+  const events = useUi((s) => s.events);
+  const frame = useUi((s) => s.frame);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
+  const [width, setWidth] = useState(900);
+  const nodes = frame?.nodes.length ?? 0;
+  const now = frame?.t ?? 0;
+  const segs = useMemo(() => segments(events, nodes, now), [events, nodes, now]);
+  const marks = useMemo(() => events.filter((e) => MARKS[e.type]), [events]);
+  const height = 24 + nodes * LANE;
+  const base = scaleLinear().domain([0, Math.max(now, 1000)]).range([LEFT, width - 10]);
+  const x = transform.rescaleX(base);
+
+  useEffect(() => {
+    const c = canvas.current!;
+    const ro = new ResizeObserver(() => setWidth(c.parentElement!.clientWidth - 16));
+    ro.observe(c.parentElement!);
+    const z = zoom<HTMLCanvasElement, unknown>()
+      .scaleExtent([1, 5000])
+      .on('zoom', (ev) => setTransform(ev.transform));
+    select(c).call(z);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const c = canvas.current!;
+    const dpr = window.devicePixelRatio || 1;
+    c.width = width * dpr;
+    c.height = height * dpr;
+    c.style.width = `${width}px`;
+    c.style.height = `${height}px`;
+    const g = c.getContext('2d')!;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, width, height);
+    g.font = '11px system-ui, sans-serif';
+    g.textBaseline = 'middle';
+    const [t0, t1] = x.domain();
+    for (const s of segs) {
+      if (s.to < t0 || s.from > t1) continue;
+      const a = Math.max(LEFT, x(s.from));
+      const b = Math.min(width - 10, x(s.to));
+      g.fillStyle = STEP_COLORS[s.step] ?? '#ddd';
+      g.fillRect(a, 24 + s.node * LANE + 3, Math.max(1, b - a), LANE - 6);
+    }
+    for (const e of marks) {
+      if (e.t < t0 || e.t > t1) continue;
+      const m = MARKS[e.type];
+      g.fillStyle = m.color;
+      g.fillText(m.shape, x(e.t) - 4, 24 + e.node * LANE + LANE / 2);
+    }
+    g.fillStyle = '#333';
+    for (let i = 0; i < nodes; i++) g.fillText(`n${i}${frame?.nodes[i].up === false ? ' ✝' : ''}`, 4, 24 + i * LANE + LANE / 2);
+    for (const tick of x.ticks(8)) {
+      g.fillStyle = '#777';
+      g.fillText(`${(tick / 1000).toFixed(tick % 1000 ? 1 : 0)}s`, x(tick) - 8, 10);
+      g.fillStyle = '#eee';
+      g.fillRect(x(tick), 18, 1, height - 18);
+    }
+    g.fillStyle = '#d00';
+    g.fillRect(x(now), 18, 1.5, height - 18);
+  }, [segs, marks, x, width, height, nodes, now, frame]);
+
+  const onClick = (ev: React.MouseEvent<HTMLCanvasElement>) => {
+    const r = ev.currentTarget.getBoundingClientRect();
+    const px = ev.clientX - r.left;
+    const lane = Math.floor((ev.clientY - r.top - 24) / LANE);
+    let best: ViewEvent | null = null;
+    for (const e of marks) if (e.node === lane && Math.abs(x(e.t) - px) < 6 && (!best || Math.abs(x(e.t) - px) < Math.abs(x(best.t) - px))) best = e;
+    if (best) useUi.setState({ selectedEvent: best });
+    else if (ev.shiftKey) send({ type: 'seek', t: Math.max(0, x.invert(px)) });
+  };
+
+  return (
+    <section className="panel timeline">
+      <h2>
+        Timeline <span className="muted">wheel: zoom · drag: pan · click a mark: inspect · shift-click: seek there</span>
+      </h2>
+      <canvas ref={canvas} onClick={onClick} data-testid="timeline" />
+      <div className="legend">
+        {Object.entries(MARKS).map(([k, m]) => (
+          <span key={k}><b style={{ color: m.color }}>{m.shape}</b> {k}</span>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+// HeightVoteSet of the selected node: for every round, prevotes and precommits per validator
+// (no vote / nil / a lettered block), with the voting power per block against the +2/3 line.
+// Canvas, because 100 validators × many rounds is thousands of cells.
+import { useEffect, useRef } from 'react';
+import { useUi } from './store.js';
+import { BlockLetters, bitIndices } from './colors.js';
+import type { RoundStateSnapshot } from '../core/view.js';
+
+const CELL = 18;
+const LABEL = 112;
+const BAR = 150;
+
+interface Row {
+  label: string;
+  cells: (string | null)[]; // block per validator, null = no vote
+  tallies: { block: string; power: number }[];
+  total: number;
+  bitArray: string;
+  majority: string | null;
+}
+
+export function voteRows(rs: RoundStateSnapshot): Row[] {
+  const n = rs.validators.length;
+  const total = rs.validators.reduce((s, v) => s + Number(v.votingPower), 0);
+  const rows: Row[] = [];
+  const row = (label: string, vs: RoundStateSnapshot['votes'][number]['prevotes']): Row => {
+    const cells: (string | null)[] = new Array(n).fill(null);
+    for (const t of vs.tallies) for (const i of bitIndices(t.bitArray)) cells[i] = t.blockId;
+    return { label, cells, tallies: vs.tallies.map((t) => ({ block: t.blockId, power: Number(t.power) })), total, bitArray: vs.bitArray, majority: vs.twoThirdsMajority };
+  };
+  // the precommits that committed the previous height (they go into this height's block)
+  if (rs.lastCommit && rs.lastCommit.bitArray.length > 0 && rs.lastCommit.tallies.length) rows.push(row(`LastCommit H${rs.height - 1} R${rs.lastCommit.round}`, rs.lastCommit));
+  for (const r of [...rs.votes].sort((a, b) => a.round - b.round)) {
+    for (const [name, vs] of [
+      ['prevotes', r.prevotes],
+      ['precommits', r.precommits],
+    ] as const) {
+      rows.push(row(`R${r.round} ${name}`, vs));
+    }
+  }
+  return rows;
+}
+
+export function VoteGrid() {
+  const rs = useUi((s) => s.frame?.roundState ?? null);
+  const selected = useUi((s) => s.frame?.selected ?? 0);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const rows = rs ? voteRows(rs) : [];
+  const n = rs?.validators.length ?? 0;
+
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c || !rs) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = LABEL + n * CELL + 16 + BAR;
+    const h = 22 + rows.length * CELL;
+    c.width = w * dpr;
+    c.height = h * dpr;
+    c.style.width = `${w}px`;
+    c.style.height = `${h}px`;
+    const g = c.getContext('2d')!;
+    g.scale(dpr, dpr);
+    g.clearRect(0, 0, w, h);
+    g.font = '11px system-ui, sans-serif';
+    g.textBaseline = 'middle';
+    g.fillStyle = '#444';
+    for (let i = 0; i < n; i++) if (n <= 40 || i % 10 === 0) g.fillText(String(i), LABEL + i * CELL + 4, 10);
+    const letters = new BlockLetters();
+    rows.forEach((row, y) => {
+      const top = 22 + y * CELL;
+      g.fillStyle = '#333';
+      g.fillText(row.label, 4, top + CELL / 2);
+      row.cells.forEach((block, i) => {
+        const x = LABEL + i * CELL;
+        if (block === null) {
+          g.strokeStyle = '#ccd';
+          g.strokeRect(x + 2.5, top + 2.5, CELL - 5, CELL - 5);
+          return;
+        }
+        const { letter, color } = letters.of(block);
+        g.fillStyle = color;
+        g.fillRect(x + 1, top + 1, CELL - 2, CELL - 2);
+        g.fillStyle = '#fff';
+        g.fillText(letter, x + 5, top + CELL / 2 + 1);
+      });
+      // tallies against the +2/3 line
+      const bx = LABEL + n * CELL + 12;
+      let acc = 0;
+      for (const t of row.tallies) {
+        const wpx = (t.power / row.total) * BAR;
+        g.fillStyle = letters.of(t.block).color;
+        g.fillRect(bx + (acc / row.total) * BAR, top + 4, wpx, CELL - 8);
+        acc += t.power;
+      }
+      g.strokeStyle = '#999';
+      g.strokeRect(bx + 0.5, top + 3.5, BAR, CELL - 7);
+      const q = bx + (2 / 3) * BAR;
+      g.strokeStyle = '#c00';
+      g.beginPath();
+      g.moveTo(q + 0.5, top + 1);
+      g.lineTo(q + 0.5, top + CELL - 1);
+      g.stroke();
+    });
+  }, [rs, rows, n]);
+
+  if (!rs) return <section className="panel votes"><h2>HeightVoteSet</h2><p className="muted">n{selected} is down.</p></section>;
+  const letters = new BlockLetters();
+  const legend = new Map<string, { letter: string; color: string }>();
+  for (const r of rows) for (const t of r.tallies) legend.set(t.block, letters.of(t.block));
+  return (
+    <section className="panel votes" data-testid="vote-grid">
+      <h2>
+        HeightVoteSet of n{selected} <span className="muted">height {rs.height}, round {rs.round}, {rs.step.replace('RoundStep', '')}</span>
+      </h2>
+      <canvas ref={canvas} />
+      <div className="legend">
+        {[...legend].map(([block, { letter, color }]) => (
+          <span key={block}><i style={{ background: color }}>{letter}</i> {block}</span>
+        ))}
+        <span><i className="empty" /> no vote</span>
+        <span><b style={{ color: '#c00' }}>|</b> 2/3 of voting power</span>
+      </div>
+      <table className="bits" data-testid="vote-bits">
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label} title={r.bitArray}>
+              <td>{r.label}</td>
+              <td><code>{r.bitArray}</code></td>
+              <td>{r.majority ? `+2/3 for ${r.majority}` : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+// Colours and letters: each BlockID gets a colour AND a letter (never colour alone); nil is a
+// hatched grey ∅; steps have their own palette.
+export const BLOCK_COLORS = ['#2f7ed8', '#e8833a', '#8e5bd6', '#2bb3a0', '#d64b7c', '#9c9c2c'];
+export const NIL_COLOR = '#9aa0a6';
+
+export const STEP_COLORS: Record<string, string> = {
+  RoundStepNewHeight: '#d9dde3',
+  RoundStepNewRound: '#c4cbd4',
+  RoundStepPropose: '#8ec5ff',
+  RoundStepPrevote: '#ffd58a',
+  RoundStepPrevoteWait: '#ffb74d',
+  RoundStepPrecommit: '#b7e4a1',
+  RoundStepPrecommitWait: '#7cc46a',
+  RoundStepCommit: '#4caf50',
+  down: '#555',
+};
+
+export const shortStep = (s: string) => s.replace('RoundStep', '');
+
+/** Letters for the blocks seen at a height, in order of first appearance. */
+export class BlockLetters {
+  private readonly map = new Map<string, number>();
+  of(block: string): { letter: string; color: string } {
+    if (block === 'nil') return { letter: '∅', color: NIL_COLOR };
+    let i = this.map.get(block);
+    if (i === undefined) {
+      i = this.map.size;
+      this.map.set(block, i);
+    }
+    return { letter: String.fromCharCode(65 + (i % 26)), color: BLOCK_COLORS[i % BLOCK_COLORS.length] };
+  }
+}
+
+/** Indices set in a CometBFT bit-array string `BA{4:x_x_}`. */
+export function bitIndices(ba: string | null): number[] {
+  const m = ba && /\{\d+:([x_]*)\}/.exec(ba);
+  if (!m) return [];
+  const out: number[] = [];
+  for (let i = 0; i < m[1].length; i++) if (m[1][i] === 'x') out.push(i);
+  return out;
+}
