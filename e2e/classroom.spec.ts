@@ -84,3 +84,63 @@ test('a shared URL reproduces the identical event log', async ({ page, context }
   await seekTo(other, 9000);
   await expect(other.getByTestId('log-hash')).toHaveText(hash!);
 });
+
+test('forcing the timeouts moves the round on without waiting timeout_propose', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('node-0').click();
+  await page.getByTestId('crash').click(); // the proposer of height 1
+  await seekTo(page, 1500);
+  for (const n of [1, 2, 3]) {
+    await page.getByTestId(`node-${n}`).click();
+    await page.getByTestId('force-timeout').click();
+  }
+  await seekTo(page, 3500); // unforced, the three would still wait in round 0 (see the crash test)
+  const [h, r] = await heightRound(page);
+  expect(h > 1 || r > 0).toBe(true);
+  expect(page.url()).toContain('lesson=happy-path');
+});
+
+test('partition by dragging nodes across the line, then heal', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('partition-mode').click();
+  const box = (await page.getByTestId('node-0').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x - 90, box.y + 40, { steps: 6 });
+  await page.mouse.up();
+  await expect(page.getByTestId('partition-tools')).toContainText('{0,3} | {1,2}');
+  await page.getByTestId('cut').click();
+  await expect(page.locator('.link.cut')).toHaveCount(4);
+  await seekTo(page, 5000); // two against two: nobody has +2/3, nothing commits
+  expect((await heightRound(page))[0]).toBe(1);
+  await page.getByTestId('heal').click();
+  await expect(page.locator('.link.cut')).toHaveCount(0);
+  await seekTo(page, 9000);
+  expect((await heightRound(page))[0]).toBeGreaterThan(1);
+});
+
+test('messages on the wire are drawn while playing and can be turned off', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('speed').selectOption('0.25');
+  await page.getByTestId('play').click();
+  await expect.poll(() => page.locator('.messages circle').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  await page.getByTestId('show-messages').uncheck();
+  await expect(page.locator('.messages')).toHaveCount(0);
+});
+
+test('settings start a network of 7 validators with unequal powers; bad values are named', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('settings').click();
+  await page.getByTestId('set-validators').fill('7');
+  await page.getByTestId('set-powers').fill('1, 2');
+  await page.getByTestId('apply-settings').click();
+  await expect(page.getByTestId('settings-problems')).toContainText('powers');
+  await page.getByTestId('set-powers').fill('10, 10, 10, 10, 10, 10, 40');
+  await page.getByTestId('set-timeoutCommit').fill('200');
+  await page.getByTestId('apply-settings').click();
+  await expect(page.getByTestId('node-6')).toBeVisible();
+  await expect(page.getByTestId('lesson')).toHaveValue('');
+  await seekTo(page, 4000);
+  expect((await heightRound(page))[0]).toBeGreaterThanOrEqual(3);
+  await expect(page.getByTestId('vote-grid')).toContainText('LastCommit');
+});

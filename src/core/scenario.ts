@@ -27,6 +27,8 @@ export type FaultSpec = Timed &
     | { kind: 'equivocateVotes'; node: number }
     | { kind: 'amnesia'; node: number }
     | { kind: 'nilPrecommit'; node: number }
+    /** Fire the node's pending timeout now (its clock runs fast once). */
+    | { kind: 'forceTimeout'; node: number }
     /** Start a node that is down (crashed without a scheduled restart). */
     | { kind: 'restart'; node: number }
   );
@@ -47,4 +49,64 @@ export interface Scenario {
   txsPerHeight?: number;
   /** scripted faults and every action a person took, in order, each with its virtual time */
   faults: FaultSpec[];
+}
+
+const NODE_KINDS = new Set(['crash', 'crashAtWalWrite', 'silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'forceTimeout', 'restart']);
+const MAX_VALIDATORS = 200;
+const MAX_MS = 3_600_000;
+
+/**
+ * What is wrong with a scenario that came from outside (a shared link, the settings form), one
+ * line per problem naming the field; empty when it can be run. The simulator trusts what passes.
+ */
+export function scenarioProblems(x: unknown): string[] {
+  if (typeof x !== 'object' || x === null) return ['not an object'];
+  const s = x as Partial<Scenario> & Record<string, unknown>;
+  const out: string[] = [];
+  const int = (v: unknown, lo: number, hi: number) => Number.isSafeInteger(v) && (v as number) >= lo && (v as number) <= hi;
+  const ms = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_MS;
+  const n = s.validators;
+  if (!int(n, 1, MAX_VALIDATORS)) out.push(`validators: an integer from 1 to ${MAX_VALIDATORS}`);
+  if (!int(s.seed, 0, 2 ** 32 - 1)) out.push('seed: an integer from 0 to 2^32-1');
+  if (s.powers !== undefined && (!Array.isArray(s.powers) || s.powers.length !== n || !s.powers.every((p) => int(p, 1, 1e12)))) {
+    out.push(`powers: one positive integer per validator (${String(n)})`);
+  }
+  if (s.timeouts !== undefined) {
+    const keys = ['timeoutPropose', 'timeoutPrevote', 'timeoutPrecommit', 'timeoutCommit'];
+    if (typeof s.timeouts !== 'object' || s.timeouts === null) out.push('timeouts: an object');
+    else for (const [k, v] of Object.entries(s.timeouts)) if (!keys.includes(k) || !ms(v)) out.push(`timeouts.${k}: one of ${keys.join(', ')}, in ms`);
+  }
+  if (s.delay !== undefined && (!Array.isArray(s.delay) || s.delay.length !== 2 || !ms(s.delay[0]) || !ms(s.delay[1]) || s.delay[0] > s.delay[1])) {
+    out.push('delay: [min, max] in ms with min ≤ max');
+  }
+  if (s.topology !== undefined && (typeof s.topology !== 'string' || !/^(direct|full|ring|regular:[1-9]\d{0,2})$/.test(s.topology))) {
+    out.push('topology: direct, full, ring or regular:<d>');
+  }
+  if (s.txsPerHeight !== undefined && !int(s.txsPerHeight, 0, 10_000)) out.push('txsPerHeight: an integer from 0 to 10000');
+  if (!Array.isArray(s.faults)) return [...out, 'faults: a list'];
+  const node = (v: unknown) => int(v, 0, (typeof n === 'number' ? n : 0) - 1);
+  s.faults.forEach((f: unknown, i) => {
+    const at = `faults[${i}]`;
+    if (typeof f !== 'object' || f === null) return void out.push(`${at}: not an object`);
+    const spec = f as Record<string, unknown>;
+    if (NODE_KINDS.has(spec.kind as string)) {
+      if (!node(spec.node)) out.push(`${at}.node: a validator index`);
+    } else if (spec.kind === 'partition') {
+      const groups = spec.groups;
+      if (!Array.isArray(groups) || !groups.every((g) => Array.isArray(g) && g.every(node))) out.push(`${at}.groups: lists of validator indices`);
+    } else if (spec.kind === 'delay') {
+      if ((spec.from !== undefined && !node(spec.from)) || (spec.to !== undefined && !node(spec.to))) out.push(`${at}: from/to must be validator indices`);
+      if (!ms(spec.delayMin) || !ms(spec.delayMax) || (spec.delayMin as number) > (spec.delayMax as number)) out.push(`${at}: delayMin ≤ delayMax, in ms`);
+      if (spec.dropRate !== undefined && !(typeof spec.dropRate === 'number' && spec.dropRate >= 0 && spec.dropRate <= 1)) out.push(`${at}.dropRate: from 0 to 1`);
+    } else {
+      return void out.push(`${at}.kind: unknown fault ${JSON.stringify(spec.kind)}`);
+    }
+    for (const k of ['duration', 'restartAfter'] as const) if (spec[k] !== undefined && !ms(spec[k])) out.push(`${at}.${k}: ms`);
+    if (spec.kind === 'crashAtWalWrite' && (!int(spec.write, 0, 1e9) || !ms(spec.restartAfter))) out.push(`${at}: write (an index) and restartAfter (ms)`);
+    const t = spec.at as Record<string, unknown> | undefined;
+    if (t !== undefined && !(typeof t === 'object' && t !== null && (int(t.height, 1, 1e9) || ms(t.time) || int(t.step, 0, 1e12)))) {
+      out.push(`${at}.at: {height[, round]}, {time} or {step}`);
+    }
+  });
+  return out;
 }

@@ -49,6 +49,15 @@ export interface NodeView {
   votingPower: string;
 }
 
+/** A message on the wire between two nodes (virtual ms since start). */
+export interface MessageView {
+  from: number;
+  to: number;
+  kind: string;
+  sent: number;
+  arrive: number;
+}
+
 export interface FrameView {
   /** virtual ms since start */
   t: number;
@@ -61,6 +70,8 @@ export interface FrameView {
   peers: PeerView[];
   /** partition groups in force (node indices), null when the network is whole */
   partition: number[][] | null;
+  /** messages sent and not yet delivered (the most recent ones, at most MAX_IN_FLIGHT) */
+  inFlight: MessageView[];
   checks: { name: string; ok: boolean; details: string[] }[];
   logHash: string;
 }

@@ -118,6 +118,11 @@ export class ConsensusNode {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Fires the pending timeout early (see TimeoutTicker.fireNow); false when none is armed. */
+  forceTimeout(): boolean {
+    return !this.stopped && this.ticker.fireNow();
+  }
+
   onEvent(fn: NodeListener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);

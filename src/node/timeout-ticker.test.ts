@@ -40,4 +40,16 @@ describe('TimeoutTicker (§6.2)', () => {
     expect(fired).toHaveLength(1);
     expect(clock.now()).toBe(0);
   });
+
+  it('fireNow fires the armed timeout at once, and only once', () => {
+    const { clock, fired, ticker } = setup();
+    expect(ticker.fireNow()).toBe(false);
+    ticker.schedule({ duration: 3000, height: 1, round: 0, step: S.Propose });
+    expect(ticker.fireNow()).toBe(true);
+    expect(fired).toEqual([{ duration: 3000, height: 1, round: 0, step: S.Propose }]);
+    run(clock);
+    expect(fired).toHaveLength(1);
+    expect(clock.now()).toBe(0);
+    expect(ticker.fireNow()).toBe(false);
+  });
 });

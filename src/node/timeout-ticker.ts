@@ -29,6 +29,18 @@ export class TimeoutTicker {
     });
   }
 
+  /**
+   * Fires the armed timeout now instead of at its deadline (a teacher's "force a timeout"; to the
+   * engine it is indistinguishable from a fast local clock). Returns false when nothing is armed.
+   */
+  fireNow(): boolean {
+    if (!this.timer) return false;
+    this.timer.cancel();
+    this.timer = null;
+    this.onTimeout({ ...this.current });
+    return true;
+  }
+
   stop(): void {
     this.timer?.cancel();
     this.timer = null;

@@ -133,6 +133,10 @@ export class FaultController {
           });
         }
         return;
+      case 'forceTimeout':
+        sim.nodes[spec.node].node?.forceTimeout();
+        st.phase = 'healed';
+        return;
       case 'restart':
         if (!sim.nodes[spec.node].node) this.actions.push(() => sim.startNode(spec.node));
         st.phase = 'healed';
@@ -163,9 +167,12 @@ export class FaultController {
         sim.network.isolate(name, true);
         return heal(() => sim.network.isolate(name, false));
       }
-      case 'partition':
-        sim.network.partition(spec.groups.map((g) => g.map((i) => sim.nodes[i].name)));
-        return heal(() => sim.network.partition(null));
+      case 'partition': {
+        // fewer than two groups heals; a later partition is not healed by this one's end
+        const groups = spec.groups.length > 1 ? spec.groups.map((g) => g.map((i) => sim.nodes[i].name)) : null;
+        sim.network.partition(groups);
+        return heal(() => sim.network.partitionGroups === groups && sim.network.partition(null));
+      }
       case 'delay': {
         const pairs = this.pairs(spec.from, spec.to);
         for (const [a, b] of pairs) sim.network.setLink(a, b, { delayMin: spec.delayMin, delayMax: spec.delayMax, dropRate: spec.dropRate ?? 0 });

@@ -47,4 +47,45 @@ describe('ClassroomSession', () => {
     await session.step();
     expect(session.drain().length).toBeGreaterThan(0);
   });
+
+  it('forcing a timeout fires it now: the round moves on without waiting timeout_propose', async () => {
+    const session = new ClassroomSession();
+    await session.load(happy);
+    const proposer = session.frame().nodes[0].proposer;
+    await session.act({ kind: 'crash', node: proposer });
+    await session.advanceTo(1000);
+    const waiting = session.frame().nodes.filter((n) => n.up);
+    expect(waiting.every((n) => n.step === 'RoundStepPropose')).toBe(true);
+    session.drain();
+    for (const n of waiting) await session.act({ kind: 'forceTimeout', node: n.index });
+    await session.advanceTo(1001);
+    const fired = session.drain().filter((e) => e.type === 'TimeoutPropose');
+    expect(fired.map((e) => e.node).sort()).toEqual(waiting.map((n) => n.index).sort());
+    expect(fired.every((e) => e.t <= 1000)).toBe(true);
+    // unforced, round 1 would start only at ~3.9 s (timeout_propose 3 s)
+    await session.advanceTo(3000);
+    const commits = session.drain().filter((e) => e.type === 'NewBlock' && e.height === 1);
+    expect(commits.length).toBe(waiting.length);
+    expect(commits.every((e) => e.round === 1)).toBe(true);
+  });
+
+  it('the frame lists the messages on the wire at that moment', async () => {
+    const session = new ClassroomSession();
+    await session.load({ ...happy, delay: [40, 60] });
+    let seen = 0;
+    for (let t = 500; t < 3000; t += 50) {
+      await session.advanceTo(t);
+      const f = session.frame();
+      for (const m of f.inFlight) {
+        expect(m.from).not.toBe(m.to);
+        expect(m.sent).toBeLessThanOrEqual(f.t);
+        expect(m.arrive).toBeGreaterThan(f.t);
+        expect(m.arrive - m.sent).toBeLessThanOrEqual(60);
+      }
+      seen += f.inFlight.length;
+      expect(new Set(f.inFlight.map((m) => m.kind)).has('unknown')).toBe(false);
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
 });
+

@@ -3,7 +3,7 @@
 // the plain data of core/view.ts. The browser worker is a thin loop around it; tests drive it
 // directly.
 import type { FaultSpec, Scenario } from '../core/scenario.js';
-import type { FrameView, NodeView, PeerView, ViewEvent } from '../core/view.js';
+import type { FrameView, MessageView, NodeView, PeerView, ViewEvent } from '../core/view.js';
 import { snapshotRoundState } from '../core/consensus/snapshot.js';
 import { bytesEqual } from '../core/bytes.js';
 import { blockIdShort } from '../core/blockid.js';
@@ -48,6 +48,9 @@ function blockOf(rec: SimEventRecord): string | undefined {
   }
 }
 
+/** Enough arrows to see the gossip, few enough to draw 100 validators' traffic every frame. */
+export const MAX_IN_FLIGHT = 400;
+
 export class ClassroomSession {
   sim!: Simulation;
   scenario!: Scenario;
@@ -55,6 +58,7 @@ export class ClassroomSession {
   private start = 0;
   private seq = 0;
   private pending: ViewEvent[] = [];
+  private inFlight: MessageView[] = [];
 
   async load(scenario: Scenario): Promise<void> {
     this.scenario = { ...scenario, faults: [...scenario.faults] };
@@ -63,8 +67,15 @@ export class ClassroomSession {
     this.seq = 0;
     this.reached = 0;
     this.pending = [];
+    this.inFlight = [];
     this.selected = Math.min(this.selected, scenario.validators - 1);
     this.sim.onEvent((rec) => this.pending.push(this.viewEvent(rec)));
+    this.sim.network.onSend = (from, to, kind, deliverAt) => {
+      if (deliverAt === null) return; // dropped
+      const sent = this.sim.clock.now() - this.start;
+      this.inFlight.push({ from: Number(from.slice(1)), to: Number(to.slice(1)), kind, sent, arrive: deliverAt - this.start });
+      if (this.inFlight.length > 4 * MAX_IN_FLIGHT) this.inFlight = this.inFlight.slice(-MAX_IN_FLIGHT);
+    };
     await this.sim.init();
   }
 
@@ -138,6 +149,7 @@ export class ClassroomSession {
     this.scenario.faults.push(spec);
     this.sim.faults.add(spec);
     await this.sim.faults.poll();
+    await this.sim.settle();
   }
 
   frame(): FrameView {
@@ -179,6 +191,8 @@ export class ClassroomSession {
       });
     }
     peers.sort((a, b) => a.peer - b.peer);
+    const now = this.now;
+    this.inFlight = this.inFlight.filter((m) => m.arrive > now).slice(-MAX_IN_FLIGHT);
     // the checks that hold at every moment (validity and liveness judge finished runs)
     const checks = { agreement: checkAgreement(sim), noDoubleSign: checkNoDoubleSign(sim) };
     return {
@@ -189,6 +203,7 @@ export class ClassroomSession {
       roundState: sel.node ? snapshotRoundState(sel.node.cs.rs) : null,
       peers,
       partition: sim.network.partitionGroups?.map((g) => g.map((n) => Number(n.slice(1)))) ?? null,
+      inFlight: this.inFlight,
       checks: Object.entries(checks).map(([name, c]) => ({ name, ok: c.ok, details: c.details })),
       logHash: sim.eventLogHash(),
     };

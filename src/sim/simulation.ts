@@ -270,7 +270,7 @@ export class Simulation {
    * Lets every node finish what the last timer gave it. Nodes only affect each other through
    * timers (message deliveries), so one pass is enough and the order of work stays fixed.
    */
-  private async settle(): Promise<void> {
+  async settle(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.node?.whenIdle()));
   }
 
@@ -308,6 +308,8 @@ export class Simulation {
   async advance(): Promise<boolean> {
     if (!this.clock.fireNext()) return false;
     this.steps++;
+    // faults see the settled state, and act between steps exactly as a person's action does
+    await this.settle();
     await this.faults.poll();
     await this.settle();
     return true;

@@ -3,6 +3,7 @@
 // PageDown/PageUp next/previous caption (presenter clickers send these).
 import { useEffect } from 'react';
 import { Controls, SPEEDS } from './Controls.js';
+import { Settings } from './Settings.js';
 import { LessonPanel } from './Lesson.js';
 import { Network } from './Network.js';
 import { VoteGrid } from './VoteGrid.js';
@@ -12,7 +13,7 @@ import { load, send, useUi } from './store.js';
 import { captionMatches } from './captions.js';
 
 function onKey(e: KeyboardEvent): void {
-  if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+  if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement) return;
   const s = useUi.getState();
   const t = s.frame?.t ?? 0;
   switch (e.key) {
@@ -70,6 +71,7 @@ export function App() {
       <header>
         <h1>Prevote <span className="muted">· Tendermint consensus, live</span></h1>
         <Controls />
+        <Settings />
       </header>
       <LessonPanel />
       <main>

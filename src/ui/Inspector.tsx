@@ -1,14 +1,15 @@
 // The selected node's RoundState, the selected event, the checkers' verdicts, and what this node
 // knows of each peer (PeerRoundState) with what each peer is missing.
 import { useUi } from './store.js';
-import { bitIndices, shortStep } from './colors.js';
+import { shortStep } from './colors.js';
+import { missing } from './missing.js';
 
 export function Inspector() {
   const frame = useUi((s) => s.frame);
   const ev = useUi((s) => s.selectedEvent);
   if (!frame) return <section className="panel inspector" />;
   const rs = frame.roundState;
-  const ownVotes = (round: number, kind: 'prevotes' | 'precommits') => bitIndices(rs?.votes.find((v) => v.round === round)?.[kind].bitArray ?? null);
+  const list = (xs: string[]) => (xs.length === 0 ? '—' : xs.length <= 3 ? xs.join(', ') : `${xs.slice(0, 2).join(', ')} +${xs.length - 2}`);
   return (
     <section className="panel inspector">
       <h2>Inspector</h2>
@@ -41,12 +42,11 @@ export function Inspector() {
           <h3>Peers of n{frame.selected} (PeerRoundState)</h3>
           <table className="peers" data-testid="peers">
             <thead>
-              <tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th>lacks</th></tr>
+              <tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th title="what n has that the peer lacks: what gossip sends next">peer lacks</th><th>n{frame.selected} lacks</th></tr>
             </thead>
             <tbody>
               {frame.peers.map((p) => {
-                const sameHR = rs && p.height === rs.height;
-                const lacks = sameHR ? ownVotes(p.round, 'prevotes').filter((i) => !bitIndices(p.prevotes).includes(i)).length + ownVotes(p.round, 'precommits').filter((i) => !bitIndices(p.precommits).includes(i)).length : null;
+                const m = rs ? missing(rs, p) : null;
                 return (
                   <tr key={p.peer}>
                     <td>n{p.peer}</td>
@@ -54,7 +54,8 @@ export function Inspector() {
                     <td>{p.proposal ? '✓' : '·'} <code>{p.proposalBlockParts ?? ''}</code></td>
                     <td><code>{p.prevotes ?? ''}</code></td>
                     <td><code>{p.precommits ?? p.lastCommit ?? ''}</code></td>
-                    <td>{lacks === null ? (p.height < (rs?.height ?? 0) ? `${(rs?.height ?? 0) - p.height} height(s)` : '') : lacks ? `${lacks} vote(s)` : 'nothing'}</td>
+                    <td title={m?.peerLacks.join('\n')}>{m && list(m.peerLacks)}</td>
+                    <td title={m?.nodeLacks.join('\n')}>{m && list(m.nodeLacks)}</td>
                   </tr>
                 );
               })}

@@ -1,63 +1,175 @@
 // The network: nodes on a circle with their step, proposer (★) and lock; crashed nodes greyed;
-// links cut by a partition drawn red and dashed. Click a node to watch it; the buttons below
-// break it.
-import type { ReactElement } from 'react';
+// links cut by a partition drawn red and dashed; messages on the wire as dots moving from sender
+// to receiver. Click a node to watch it; the buttons below break it. In partition mode, drag
+// nodes across the dashed line and cut the network between the two sides.
+import { useRef, useState } from 'react';
+import type { PointerEvent as ReactPointerEvent, ReactElement } from 'react';
 import { act, send, useUi } from './store.js';
 import { STEP_COLORS, shortStep } from './colors.js';
+import type { FrameView, MessageView } from '../core/view.js';
+
+const W = 300;
+const H = 280;
+const R = 110;
+
+export const MESSAGE_COLORS: Record<string, string> = {
+  Proposal: '#1565c0',
+  BlockPart: '#42a5f5',
+  Vote: '#8e24aa',
+  VoteSetMaj23: '#ef6c00',
+  VoteSetBits: '#ef6c00',
+};
+const OTHER_MESSAGE = '#9aa0a6';
+
+type Point = { x: number; y: number };
+
+function circle(i: number, n: number): Point {
+  return { x: W / 2 + R * Math.sin((2 * Math.PI * i) / n), y: H / 2 - R * Math.cos((2 * Math.PI * i) / n) };
+}
+
+/** Where a message is now, on the straight line from sender to receiver. */
+function messageAt(m: MessageView, t: number, pos: (i: number) => Point): Point {
+  const f = m.arrive > m.sent ? Math.min(1, Math.max(0, (t - m.sent) / (m.arrive - m.sent))) : 1;
+  const a = pos(m.from);
+  const b = pos(m.to);
+  return { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f };
+}
 
 export function Network() {
   const frame = useUi((s) => s.frame);
+  const showMessages = useUi((s) => s.showMessages);
+  const svg = useRef<SVGSVGElement>(null);
+  const [cutting, setCutting] = useState(false);
+  /** nodes dragged in partition mode, by index */
+  const [moved, setMoved] = useState<Record<number, Point>>({});
+  const [dragging, setDragging] = useState<number | null>(null);
   if (!frame) return <section className="panel network" />;
   const n = frame.nodes.length;
-  const R = 110;
-  const pos = (i: number) => ({ x: 150 + R * Math.sin((2 * Math.PI * i) / n), y: 140 - R * Math.cos((2 * Math.PI * i) / n) });
+  const small = n > 24;
+  const pos = (i: number) => moved[i] ?? circle(i, n);
+  const side = (i: number) => (pos(i).x < W / 2 ? 0 : 1);
   const group = (i: number) => frame.partition?.findIndex((g) => g.includes(i)) ?? 0;
+
+  const toSvg = (e: ReactPointerEvent): Point => {
+    const m = svg.current!.getScreenCTM()!.inverse();
+    const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m);
+    return { x: Math.max(10, Math.min(W - 10, p.x)), y: Math.max(10, Math.min(H - 10, p.y)) };
+  };
+  const onDown = (i: number) => (e: ReactPointerEvent) => {
+    if (!cutting) return send({ type: 'select', node: i });
+    (e.target as Element).setPointerCapture(e.pointerId);
+    setDragging(i);
+  };
+  const onMove = (e: ReactPointerEvent) => {
+    if (dragging !== null) setMoved({ ...moved, [dragging]: toSvg(e) });
+  };
+  const sides = (): number[][] => [0, 1].map((s) => frame.nodes.map((x) => x.index).filter((i) => side(i) === s));
+  const cut = (duration?: number) => {
+    const groups = sides().filter((g) => g.length > 0);
+    if (groups.length === 2) act({ kind: 'partition', groups, duration });
+  };
+
   const links: ReactElement[] = [];
-  if (n <= 24) {
+  if (!small) {
     for (let i = 0; i < n; i++)
       for (let j = i + 1; j < n; j++) {
-        const cut = frame.partition !== null && group(i) !== group(j);
+        const isCut = frame.partition !== null && group(i) !== group(j);
         const a = pos(i);
         const b = pos(j);
-        links.push(<line key={`${i}-${j}`} x1={a.x} y1={a.y} x2={b.x} y2={b.y} className={cut ? 'link cut' : 'link'} />);
+        links.push(<line key={`${i}-${j}`} x1={a.x} y1={a.y} x2={b.x} y2={b.y} className={isCut ? 'link cut' : 'link'} />);
       }
   }
-  const sel = frame.nodes[frame.selected];
-  const half = Array.from({ length: n }, (_, i) => i);
+  const [left, right] = sides();
   return (
     <section className="panel network">
-      <h2>Network <span className="muted">t = {(frame.t / 1000).toFixed(2)} s</span></h2>
-      <svg viewBox="0 0 300 280" data-testid="network">
+      <h2>
+        Network <span className="muted">t = {(frame.t / 1000).toFixed(2)} s</span>
+        <label className="toggle" title="messages on the wire (turn off at high speed)">
+          <input type="checkbox" checked={showMessages} onChange={(e) => useUi.setState({ showMessages: e.target.checked })} data-testid="show-messages" /> messages
+        </label>
+        <button className={cutting ? 'on' : ''} onClick={() => setCutting(!cutting)} data-testid="partition-mode" title="drag nodes across the line, then cut">
+          partition…
+        </button>
+      </h2>
+      <svg ref={svg} viewBox={`0 0 ${W} ${H}`} data-testid="network" onPointerMove={onMove} onPointerUp={() => setDragging(null)}>
         {links}
+        {cutting && <line x1={W / 2} y1={0} x2={W / 2} y2={H} className="divider" />}
+        {showMessages && <Messages frame={frame} pos={pos} />}
         {frame.nodes.map((node) => {
           const p = pos(node.index);
           const proposer = frame.nodes.some((o) => o.up && o.proposer === node.index && o.height === node.height);
           return (
-            <g key={node.index} transform={`translate(${p.x},${p.y})`} onClick={() => send({ type: 'select', node: node.index })} className={`node${node.index === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}`} data-testid={`node-${node.index}`}>
-              <circle r={n > 24 ? 6 : 17} fill={STEP_COLORS[node.step] ?? '#ddd'} />
-              {n <= 24 && <text y={-1}>n{node.index}{proposer ? '★' : ''}</text>}
-              {n <= 24 && <text y={10} className="small">{node.up ? `${node.height}/${node.round}` : 'down'}</text>}
-              {n <= 24 && node.lockedBlock && <text y={30} className="small">🔒{node.lockedBlock.slice(0, 4)}</text>}
+            <g key={node.index} transform={`translate(${p.x},${p.y})`} onPointerDown={onDown(node.index)} className={`node${node.index === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}`} data-testid={`node-${node.index}`}>
+              <circle r={small ? 6 : 17} fill={STEP_COLORS[node.step] ?? '#ddd'} />
+              {!small && <text y={-1}>n{node.index}{proposer ? '★' : ''}</text>}
+              {!small && <text y={10} className="small">{node.up ? `${node.height}/${node.round}` : 'down'}</text>}
+              {!small && node.lockedBlock && <text y={30} className="small">🔒{node.lockedBlock.slice(0, 4)}</text>}
             </g>
           );
         })}
       </svg>
-      <div className="faults">
-        <b>n{sel.index}</b> <span className="muted">{sel.up ? `${shortStep(sel.step)}, committed ${sel.committed}` : 'down'}{sel.faults.length ? ` · ${sel.faults.join(', ')}` : ''}</span>
-        <div className="buttons">
-          {sel.up ? <button onClick={() => act({ kind: 'crash', node: sel.index })} data-testid="crash">crash</button> : <button onClick={() => act({ kind: 'restart', node: sel.index })} data-testid="restart">restart</button>}
-          <button onClick={() => act({ kind: 'silence', node: sel.index, duration: 5000 })}>silence 5 s</button>
-          <button onClick={() => act({ kind: 'equivocateVotes', node: sel.index })}>equivocate votes</button>
-          <button onClick={() => act({ kind: 'equivocateProposal', node: sel.index })}>equivocate proposals</button>
-          <button onClick={() => act({ kind: 'amnesia', node: sel.index })}>amnesia</button>
-          <button onClick={() => act({ kind: 'nilPrecommit', node: sel.index, duration: 5000 })}>nil precommits 5 s</button>
-          <button onClick={() => act({ kind: 'delay', to: sel.index, delayMin: 800, delayMax: 1200, duration: 5000 })}>slow links 5 s</button>
+      {showMessages && (
+        <div className="legend">
+          {Object.entries({ proposal: 'Proposal', part: 'BlockPart', vote: 'Vote', maj23: 'VoteSetMaj23' }).map(([label, kind]) => (
+            <span key={kind}><i style={{ background: MESSAGE_COLORS[kind], borderRadius: 7 }} /> {label}</span>
+          ))}
+          <span><i style={{ background: OTHER_MESSAGE, borderRadius: 7 }} /> state, HasVote</span>
         </div>
-        <div className="buttons">
-          <button onClick={() => act({ kind: 'partition', groups: [half.filter((i) => i % 2 === 0), half.filter((i) => i % 2 === 1)], duration: 6000 })}>partition even|odd 6 s</button>
-          <button onClick={() => act({ kind: 'partition', groups: [half.filter((i) => i !== sel.index), [sel.index]], duration: 6000 })}>isolate n{sel.index} 6 s</button>
+      )}
+      {cutting && (
+        <div className="buttons" data-testid="partition-tools">
+          <span className="muted">{`{${left.join(',')}} | {${right.join(',')}}`}</span>
+          <button onClick={() => cut(6000)} disabled={!left.length || !right.length} data-testid="cut">cut for 6 s</button>
+          <button onClick={() => cut()} disabled={!left.length || !right.length}>cut until healed</button>
+          <button onClick={() => setMoved({})}>reset</button>
         </div>
-      </div>
+      )}
+      {frame.partition && <div className="buttons"><button onClick={() => act({ kind: 'partition', groups: [] })} data-testid="heal">heal the partition</button></div>}
+      <NodeFaults frame={frame} />
     </section>
+  );
+}
+
+function Messages({ frame, pos }: { frame: FrameView; pos: (i: number) => Point }) {
+  return (
+    <g className="messages">
+      {frame.inFlight.map((m, k) => {
+        const p = messageAt(m, frame.t, pos);
+        return <circle key={k} cx={p.x} cy={p.y} r={2.6} fill={MESSAGE_COLORS[m.kind] ?? OTHER_MESSAGE} />;
+      })}
+    </g>
+  );
+}
+
+/** What can be done to the selected node: crash it, make it Byzantine, slow or lossy links. */
+function NodeFaults({ frame }: { frame: FrameView }) {
+  const [delay, setDelay] = useState(1000);
+  const [drop, setDrop] = useState(0);
+  const [secs, setSecs] = useState(5);
+  const sel = frame.nodes[frame.selected];
+  const i = sel.index;
+  const others = frame.nodes.map((x) => x.index).filter((x) => x !== i);
+  const links = (dir: 'to' | 'from') => act({ kind: 'delay', [dir]: i, delayMin: Math.round(delay * 0.8), delayMax: Math.round(delay * 1.2), dropRate: drop / 100, duration: secs * 1000 });
+  return (
+    <div className="faults">
+      <b>n{i}</b> <span className="muted">{sel.up ? `${shortStep(sel.step)}, committed ${sel.committed}` : 'down'}{sel.faults.length ? ` · ${sel.faults.join(', ')}` : ''}</span>
+      <div className="buttons">
+        {sel.up ? <button onClick={() => act({ kind: 'crash', node: i })} data-testid="crash">crash</button> : <button onClick={() => act({ kind: 'restart', node: i })} data-testid="restart">restart</button>}
+        <button onClick={() => act({ kind: 'forceTimeout', node: i })} disabled={!sel.up} data-testid="force-timeout" title="fire n's pending timeout now">force timeout</button>
+        <button onClick={() => act({ kind: 'silence', node: i, duration: secs * 1000 })}>silence</button>
+        <button onClick={() => act({ kind: 'equivocateVotes', node: i })}>equivocate votes</button>
+        <button onClick={() => act({ kind: 'equivocateProposal', node: i })}>equivocate proposals</button>
+        <button onClick={() => act({ kind: 'amnesia', node: i })}>amnesia</button>
+        <button onClick={() => act({ kind: 'nilPrecommit', node: i, duration: secs * 1000 })}>nil precommits</button>
+        <button onClick={() => act({ kind: 'partition', groups: [others, [i]], duration: secs * 1000 })}>isolate</button>
+      </div>
+      <div className="buttons linkform">
+        <label>delay <input type="number" min={0} max={60000} step={50} value={delay} onChange={(e) => setDelay(Math.max(0, Number(e.target.value)))} /> ms</label>
+        <label>drop <input type="number" min={0} max={100} value={drop} onChange={(e) => setDrop(Math.min(100, Math.max(0, Number(e.target.value))))} /> %</label>
+        <label>for <input type="number" min={1} max={600} value={secs} onChange={(e) => setSecs(Math.max(1, Number(e.target.value)))} /> s</label>
+        <button onClick={() => links('to')} data-testid="links-in">links into n{i}</button>
+        <button onClick={() => links('from')}>links out of n{i}</button>
+      </div>
+    </div>
   );
 }

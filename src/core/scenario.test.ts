@@ -1,0 +1,49 @@
+// Scenarios from outside (shared links, the settings form) are checked field by field.
+import { describe, expect, it } from 'vitest';
+import { scenarioProblems } from './scenario.js';
+
+const ok = { validators: 4, seed: 7, faults: [] };
+
+describe('scenarioProblems', () => {
+  it('accepts a minimal and a full scenario', () => {
+    expect(scenarioProblems(ok)).toEqual([]);
+    const full = {
+      validators: 5, seed: 1, powers: [10, 10, 20, 5, 1], timeouts: { timeoutPropose: 3000, timeoutCommit: 0 }, delay: [5, 20], topology: 'regular:4', txsPerHeight: 3,
+      faults: [
+        { kind: 'crash', node: 4, at: { height: 2, round: 1 }, restartAfter: 2000 },
+        { kind: 'partition', groups: [[0, 1, 2], [3, 4]], at: { time: 1500 }, duration: 4000 },
+        { kind: 'delay', to: 2, delayMin: 100, delayMax: 200, dropRate: 0.5, at: { step: 90 } },
+        { kind: 'forceTimeout', node: 0, at: { step: 12 } },
+        { kind: 'crashAtWalWrite', node: 1, write: 3, restartAfter: 500 },
+      ],
+    };
+    expect(scenarioProblems(full)).toEqual([]);
+  });
+
+  it.each([
+    [null, 'not an object'],
+    [{ ...ok, validators: 0 }, 'validators'],
+    [{ ...ok, validators: 2.5 }, 'validators'],
+    [{ ...ok, validators: 100000 }, 'validators'],
+    [{ ...ok, seed: -1 }, 'seed'],
+    [{ ...ok, powers: [1, 2, 3] }, 'powers'],
+    [{ ...ok, powers: [1, 2, 3, 0] }, 'powers'],
+    [{ ...ok, timeouts: { timeoutPropose: -1 } }, 'timeouts.timeoutPropose'],
+    [{ ...ok, timeouts: { timeoutSomething: 5 } }, 'timeouts.timeoutSomething'],
+    [{ ...ok, delay: [20, 5] }, 'delay'],
+    [{ ...ok, topology: 'star' }, 'topology'],
+    [{ ...ok, txsPerHeight: 1e9 }, 'txsPerHeight'],
+    [{ ...ok, faults: 'none' }, 'faults'],
+    [{ ...ok, faults: [{ kind: 'crash', node: 4 }] }, 'faults[0].node'],
+    [{ ...ok, faults: [{ kind: 'meteor', node: 1 }] }, 'faults[0].kind'],
+    [{ ...ok, faults: [{ kind: 'partition', groups: [[0, 9]] }] }, 'faults[0].groups'],
+    [{ ...ok, faults: [{ kind: 'delay', delayMin: 9, delayMax: 1 }] }, 'faults[0]'],
+    [{ ...ok, faults: [{ kind: 'delay', delayMin: 1, delayMax: 9, dropRate: 2 }] }, 'faults[0].dropRate'],
+    [{ ...ok, faults: [{ kind: 'silence', node: 1, at: { when: 'later' } }] }, 'faults[0].at'],
+    [{ ...ok, faults: [{ kind: 'silence', node: 1, duration: Infinity }] }, 'faults[0].duration'],
+  ])('rejects %j naming %s', (s, field) => {
+    const problems = scenarioProblems(s);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0].startsWith(field)).toBe(true);
+  });
+});
