@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM } from './e2e/chromium.js';
 
-// Debian's Chromium, never a downloaded browser. Flags from ../shared/notes/libp2p.md.
 // The classroom tests run against the built app, served by `vite preview`.
 export default defineConfig({
   testDir: 'e2e',
@@ -17,13 +17,6 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     viewport: { width: 1400, height: 950 },
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--disable-features=WebRtcHideLocalIpsWithMdns',
-      ],
-    },
+    launchOptions: CHROMIUM,
   },
 });

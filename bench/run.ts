@@ -10,7 +10,9 @@ import type { WalRecord } from '../src/core/wal/record.js';
 import { encodeWalRecord } from '../src/core/wal/record.js';
 import { scanCometWal } from '../src/core/wal/scan.js';
 import { FileWAL } from '../src/platform/node/file-wal.js';
+import { CHROMIUM } from '../e2e/chromium.js';
 import { openBundle } from '../e2e/bundle.js';
+import { uiInChromium } from './ui.js';
 import type { BlockID, Vote } from '../src/core/types.js';
 import { SignedMsgType } from '../src/core/types.js';
 import { utf8 } from '../src/core/bytes.js';
@@ -175,7 +177,7 @@ async function indexedDbInChromium(): Promise<Record<string, unknown>> {
   const { chromium } = await import('@playwright/test');
   let browser;
   try {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch(CHROMIUM);
   } catch (e) {
     return { skipped: `Chromium did not start: ${(e as Error).message.split('\n')[0]}` };
   }
@@ -268,6 +270,7 @@ async function main() {
   if (want('consensus')) report.consensus = await consensus(baseline);
   if (want('wal')) report.wal = await wal();
   if (want('gossip')) report.gossip = await gossipCost();
+  if (want('ui')) report.ui = await uiInChromium();
   console.log(JSON.stringify(report, null, 2));
 }
 

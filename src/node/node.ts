@@ -112,9 +112,14 @@ export class ConsensusNode {
     return this.stopped;
   }
 
+  /** No input queued or being processed. */
+  get idle(): boolean {
+    return !this.pumping && (this.stopped || (this.internalQueue.length === 0 && this.peerQueue.length === 0));
+  }
+
   /** Resolves when every queued input has been processed. */
   whenIdle(): Promise<void> {
-    if (!this.pumping && (this.stopped || (this.internalQueue.length === 0 && this.peerQueue.length === 0))) return Promise.resolve();
+    if (this.idle) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 

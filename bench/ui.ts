@@ -1,0 +1,129 @@
+// The classroom app in Debian's Chromium: time from navigation to the first drawn frame and to
+// the first commit, and the page's frame times while a network runs (4 and 100 validators),
+// each beside the same page's frame times while paused, measured in the same run.
+import { gzipSync } from 'node:zlib';
+import { build, preview } from 'vite';
+import type { Browser, Page } from '@playwright/test';
+import { CHROMIUM } from '../e2e/chromium.js';
+import { encodeShare } from '../src/ui/url.js';
+import type { Scenario } from '../src/core/scenario.js';
+
+interface FrameStats {
+  frames: number;
+  fps: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** share of frames longer than 50 ms (visible stutter) */
+  over50Ms: number;
+  /** main-thread long tasks (> 50 ms) during the window, summed */
+  longTasksMs: number;
+}
+
+declare global {
+  interface Window {
+    frameTimes(ms: number): Promise<{ deltas: number[]; longTasksMs: number }>;
+    watchFirstCommit(): void;
+    firstCommitAt?: number;
+  }
+}
+
+/**
+ * Installed in the page: rAF intervals and long tasks over a window of `ms`. A string, because
+ * tsx's transform would add helpers to a function that the page does not have.
+ */
+const FRAME_PROBE = `
+window.frameTimes = (ms) => new Promise((resolve) => {
+  const deltas = [];
+  let longTasksMs = 0;
+  const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => (longTasksMs += e.duration)));
+  obs.observe({ type: 'longtask' });
+  let last = performance.now();
+  const end = last + ms;
+  const tick = (t) => {
+    deltas.push(t - last);
+    last = t;
+    if (t < end) requestAnimationFrame(tick);
+    else { obs.disconnect(); resolve({ deltas, longTasksMs }); }
+  };
+  requestAnimationFrame(tick);
+});
+/** performance.now() when the inspector first shows height 2 (the first commit), polled every 10 ms. */
+window.watchFirstCommit = () => {
+  const id = setInterval(() => {
+    const h = Number(document.querySelector('[data-testid=round-state] dd')?.textContent?.split('/')[0] ?? 0);
+    if (h >= 2) { window.firstCommitAt = performance.now(); clearInterval(id); }
+  }, 10);
+};`;
+
+function stats({ deltas, longTasksMs }: { deltas: number[]; longTasksMs: number }): FrameStats {
+  const d = [...deltas].sort((a, b) => a - b);
+  const q = (p: number) => d[Math.min(d.length - 1, Math.floor(p * d.length))];
+  const total = deltas.reduce((s, x) => s + x, 0);
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return {
+    frames: d.length,
+    fps: r((1000 * d.length) / total),
+    p50Ms: r(q(0.5)),
+    p95Ms: r(q(0.95)),
+    p99Ms: r(q(0.99)),
+    maxMs: r(d[d.length - 1]),
+    over50Ms: r(d.filter((x) => x > 50).length / d.length),
+    longTasksMs: r(longTasksMs),
+  };
+}
+
+/** Reads the selected node's height from the inspector. */
+const heightShown = (page: Page) => page.evaluate(() => Number(document.querySelector('[data-testid=round-state] dd')?.textContent?.split('/')[0] ?? 0));
+
+async function measure(browser: Browser, url: string, speed: string) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+  await page.addInitScript(FRAME_PROBE);
+  await page.goto(url);
+  await page.waitForFunction(() => (document.querySelector('[data-testid=log-hash]')?.textContent ?? '') !== '');
+  const firstFrameMs = await page.evaluate(() => performance.now());
+  const paused = stats(await page.evaluate(() => window.frameTimes(3000)));
+  await page.getByTestId('speed').selectOption(speed);
+  const played = await page.evaluate(() => (window.watchFirstCommit(), performance.now()));
+  await page.getByTestId('play').click();
+  const running = stats(await page.evaluate(() => window.frameTimes(6000)));
+  await page.waitForFunction(() => window.firstCommitAt !== undefined, null, { timeout: 300_000 });
+  const firstCommitAfterPlayMs = Math.round((await page.evaluate(() => window.firstCommitAt!)) - played);
+  const height = await heightShown(page);
+  await page.close();
+  return { firstFrameMs: Math.round(firstFrameMs), firstCommitAfterPlayMs, heightAtEnd: height, paused, running, p95RatioToPaused: Math.round((running.p95Ms / paused.p95Ms) * 100) / 100 };
+}
+
+export async function uiInChromium(): Promise<Record<string, unknown>> {
+  const { chromium } = await import('@playwright/test');
+  const outDir = 'dist';
+  const built = await build({ logLevel: 'silent', build: { outDir } });
+  const files = (Array.isArray(built) ? built : [built]).flatMap((b) => ('output' in b ? b.output : []));
+  const size = (re: RegExp) => {
+    const bytes = files.filter((f) => re.test(f.fileName)).map((f) => Buffer.from('code' in f ? f.code : f.source));
+    return { bytes: bytes.reduce((s, b) => s + b.length, 0), gzip: bytes.reduce((s, b) => s + gzipSync(b).length, 0) };
+  };
+  const server = await preview({ logLevel: 'silent', preview: { host: '127.0.0.1', port: 0 } });
+  const base = server.resolvedUrls!.local[0];
+  let browser: Browser;
+  try {
+    browser = await chromium.launch(CHROMIUM);
+  } catch (e) {
+    await server.close();
+    return { skipped: `Chromium did not start: ${(e as Error).message.split('\n')[0]}` };
+  }
+  try {
+    const hundred: Scenario = { validators: 100, seed: 1, topology: 'regular:8', timeouts: { timeoutCommit: 1000 }, faults: [] };
+    return {
+      bundle: { page: size(/^assets\/index-.*\.js$/), worker: size(/worker.*\.js$/), css: size(/\.css$/) },
+      // the page as `npm start` opens it: the happy-path lesson, 4 validators, played at 1×
+      validators4: await measure(browser, base, '1'),
+      // 100 validators gossiping on a random 8-regular graph (the worker falls behind the wall clock; the page must not)
+      validators100: await measure(browser, `${base}${encodeShare(null, hundred)}`, '1'),
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
