@@ -3,6 +3,7 @@
 import { useUi } from './store.js';
 import { shortStep } from './colors.js';
 import { missing } from './missing.js';
+import { ruleOf } from './rules.js';
 
 export function Inspector() {
   const frame = useUi((s) => s.frame);
@@ -22,6 +23,7 @@ export function Inspector() {
         <div className="event">
           <b>{ev.type}</b> at {(ev.t / 1000).toFixed(3)} s on n{ev.node} · {ev.height}/{ev.round}/{shortStep(ev.step)}
           <div><code>{ev.text}</code></div>
+          {ruleOf(ev) && <div className="rule" data-testid="rule">{ruleOf(ev)!.text} <cite>{ruleOf(ev)!.cite}</cite></div>}
         </div>
       )}
       {rs ? (

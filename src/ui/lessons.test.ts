@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { LESSONS } from './lessons.js';
 import { captionIndexAt, captionMatches } from './captions.js';
+import { ruleOf } from './rules.js';
 import { ClassroomSession } from '../sim/session.js';
 
 describe('lessons', () => {
@@ -17,6 +18,8 @@ describe('lessons', () => {
     expect(firedAt.every((i) => i >= 0), `captions that never fired: ${lesson.captions.filter((_, i) => firedAt[i] < 0).map((c) => c.text.slice(0, 50)).join(' | ')}`).toBe(true);
     expect([...firedAt].sort((a, b) => a - b)).toEqual(firedAt);
     expect(captionIndexAt(lesson, events)).toBe(lesson.captions.length - 1);
+    const unexplained = new Set(events.filter((e) => !ruleOf(e)).map((e) => `${e.type}/${e.step}`));
+    expect([...unexplained], 'events the inspector has no rule for').toEqual([]);
     const agreement = s.frame().checks.find((c) => c.name === 'agreement')!;
     expect(agreement.ok).toBe(lesson.id !== 'byzantine-third');
   });
