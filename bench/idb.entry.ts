@@ -1,7 +1,8 @@
 // Browser side of the bench's IndexedDB figures: durable (strict) WAL appends through IdbWAL
-// against a raw strict put of the same bytes.
+// against a raw strict put of the same bytes; an own vote's two durable writes (PrivValidator state,
+// then the WAL record) as two transactions and as the signing journal's one.
 import { openDB } from 'idb';
-import { IdbWAL, openNodeDatabase } from '../src/platform/browser/idb-stores.js';
+import { IdbPrivValidatorStateStore, IdbSigningJournal, IdbWAL, openNodeDatabase } from '../src/platform/browser/idb-stores.js';
 import { encodeWalRecord } from '../src/core/wal/record.js';
 import type { WalRecord } from '../src/core/wal/record.js';
 import { SignedMsgType } from '../src/core/types.js';
@@ -47,5 +48,24 @@ window.benchIdb = async (n) => {
   const wal = new IdbWAL(await openNodeDatabase('bench'));
   const walStrict = await latency(n, () => wal.writeSync(record));
   const walRelaxed = await latency(n, () => wal.write(record));
-  return { rawPutStrict: rawStrict, idbWalWriteSync: walStrict, idbWalWriteRelaxed: walRelaxed, p50RatioToRaw: walStrict.p50Ms / rawStrict.p50Ms };
+  const signState = { height: 10, round: 0, step: 2, signature: new Uint8Array(64).fill(4), signBytes: new Uint8Array(120).fill(5) };
+  const separateDb = await openNodeDatabase('bench-separate');
+  const privval = new IdbPrivValidatorStateStore(separateDb);
+  const separateWal = new IdbWAL(separateDb);
+  const twoTransactions = await latency(n, async () => {
+    await privval.save(signState);
+    await separateWal.writeSync(record);
+  });
+  const journal = new IdbSigningJournal(await openNodeDatabase('bench-journal'));
+  const oneTransaction = await latency(n, async () => {
+    await journal.save(signState);
+    await journal.writeSync(record);
+  });
+  return {
+    rawPutStrict: rawStrict,
+    idbWalWriteSync: walStrict,
+    idbWalWriteRelaxed: walRelaxed,
+    p50RatioToRaw: walStrict.p50Ms / rawStrict.p50Ms,
+    ownVote: { privvalThenWal: twoTransactions, signingJournal: oneTransaction, p50Ratio: oneTransaction.p50Ms / twoTransactions.p50Ms },
+  };
 };

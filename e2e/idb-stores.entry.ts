@@ -1,7 +1,8 @@
 // Browser side of idb-stores.spec.ts: the storage contracts and a simulated chain's stores,
 // against real IndexedDB in Chromium.
-import { privValidatorStateContract, walContract } from '../src/node/store-contracts.js';
-import { IdbBlockStore, IdbPrivValidatorStateStore, IdbStateStore, IdbWAL, openNodeDatabase } from '../src/platform/browser/idb-stores.js';
+import { privValidatorStateContract, signingJournalContract, walContract } from '../src/node/store-contracts.js';
+import { IdbBlockStore, IdbPrivValidatorStateStore, IdbSigningJournal, IdbStateStore, IdbWAL, openNodeDatabase } from '../src/platform/browser/idb-stores.js';
+import { createKeySigner } from '../src/platform/shared/webcrypto-verifier.js';
 import { Simulation } from '../src/sim/simulation.js';
 import { PartSet } from '../src/core/blocks/part-set.js';
 import { toHex } from '../src/core/bytes.js';
@@ -16,6 +17,15 @@ declare global {
 window.runIdbChecks = async () => {
   await walContract(async () => new IdbWAL(await openNodeDatabase('contract-wal')));
   await privValidatorStateContract(async () => new IdbPrivValidatorStateStore(await openNodeDatabase('contract-privval')));
+  await walContract(async () => new IdbSigningJournal(await openNodeDatabase('contract-journal-wal')));
+  // each open is a restart: a new connection, and whatever was staged in memory is gone
+  let conn: Awaited<ReturnType<typeof openNodeDatabase>> | null = null;
+  const reopen = async () => {
+    conn?.close();
+    conn = await openNodeDatabase('contract-journal');
+    return new IdbSigningJournal(conn);
+  };
+  await signingJournalContract(reopen, await createKeySigner(new Uint8Array(32).fill(42)));
 
   // a real chain, simulated here in the page, stored and reloaded
   const sim = new Simulation({ validators: 4, heights: 3, seed: 5, config: { timeoutCommit: 100 }, txsPerHeight: 2 });

@@ -23,7 +23,11 @@ export interface KeySigner {
   sign(message: Bytes): Promise<Bytes>;
 }
 
-/** Where the last-signed state lives; `save` must be durable when it resolves. */
+/**
+ * Where the last-signed state lives; `save` must be durable when it resolves — or, for a store
+ * that is also the node's WAL (IdbSigningJournal), durable together with the next synced WAL
+ * write, which precedes sending the signed message.
+ */
 export interface PrivValidatorStateStore {
   /** null when nothing was ever signed; throws when the stored record is unreadable (fail closed). */
   load(): Promise<LastSignState | null>;

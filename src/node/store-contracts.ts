@@ -5,7 +5,9 @@ import type { LastSignState } from '../core/privval/sign-state.js';
 import { SignedMsgType } from '../core/types.js';
 import { nilBlockId } from '../core/blockid.js';
 import type { WAL } from './ports.js';
-import type { PrivValidatorStateStore } from './priv-validator.js';
+import type { KeySigner, PrivValidatorStateStore } from './priv-validator.js';
+import { LocalPrivValidator } from './priv-validator.js';
+import { SignRefusedError } from '../core/errors.js';
 
 function assert(ok: unknown, what: string): asserts ok {
   if (!ok) throw new Error(`contract breached: ${what}`);
@@ -79,4 +81,47 @@ export async function privValidatorStateContract(open: () => Promise<PrivValidat
   const t: LastSignState = { ...s, round: 3, step: 1 };
   await store.save(t);
   assert(same(await (await open()).load(), t), 'a later save replaces the state');
+}
+
+/**
+ * A store that is both the WAL and the PrivValidator state, committing a staged sign state with
+ * the next synced WAL write: never one without the other on disk. `open` reopens the same
+ * storage (a restart); `signer` signs real votes for the double-sign part.
+ */
+export async function signingJournalContract(open: () => Promise<WAL & PrivValidatorStateStore & { close?: () => Promise<void> }>, signer: KeySigner): Promise<void> {
+  let j = await open();
+  await j.writeSync({ type: 'endHeight', time: 1700000000000, height: 0 });
+  const s: LastSignState = { height: 1, round: 0, step: 2, signature: new Uint8Array(64).fill(5), signBytes: new Uint8Array([9]) };
+  await j.save(s);
+  assert(same(await j.load(), s), 'a staged state loads back before it is durable');
+  await j.write(vote(1, 3));
+  j = await open();
+  assert((await j.load()) === null, 'a staged state is not durable through a buffered write alone');
+  await j.save(s);
+  await j.writeSync(vote(1, 0));
+  j = await open();
+  assert(same(await j.load(), s), 'the staged state is durable with the synced WAL record');
+  assert(same((await j.recordsAfterEndHeight(0))?.at(-1), vote(1, 0)), 'and so is the record');
+
+  // a real validator: what it signed and wrote survives a restart and blocks a conflicting vote
+  const base = (vote(2, 0) as Extract<WalRecord, { type: 'msgInfo' }>).msg as { kind: 'Vote'; vote: Parameters<LocalPrivValidator['signVote']>[1] };
+  const pv = new LocalPrivValidator(signer, j);
+  await pv.load();
+  const a = await pv.signVote('journal-chain', { ...base.vote, validatorAddress: pv.address, signature: new Uint8Array(0) });
+  await j.writeSync({ type: 'msgInfo', time: 1700000000100, peerId: '', msg: { kind: 'Vote', vote: a } });
+  await j.close?.();
+  j = await open();
+  const again = new LocalPrivValidator(signer, j);
+  await again.load();
+  const conflicting = { ...base.vote, validatorAddress: pv.address, signature: new Uint8Array(0), blockId: { hash: new Uint8Array(32).fill(1), partSetHeader: { total: 1, hash: new Uint8Array(32).fill(2) } } };
+  const refused = await again.signVote('journal-chain', conflicting).then(() => null, (e: unknown) => e);
+  assert(refused instanceof SignRefusedError, 'after a restart, a vote conflicting with one signed and written is refused');
+
+  // signed but never written (a crash before the WAL write): neither is on disk, nothing left the node
+  const b = await again.signVote('journal-chain', { ...base.vote, height: 3, validatorAddress: pv.address, signature: new Uint8Array(0) });
+  assert(b.signature.length === 64, 'a vote for a new height is signed');
+  await j.close?.();
+  j = await open();
+  assert((await j.load())?.height === 2, 'the unwritten signature left no state behind: the last durable one is the height-2 vote');
+  await j.close?.();
 }

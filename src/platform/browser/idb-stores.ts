@@ -40,9 +40,9 @@ export function openNodeDatabase(name: string): Promise<NodeDatabase> {
 }
 
 export class IdbWAL implements WAL {
-  constructor(private readonly db: NodeDatabase) {}
+  constructor(protected readonly db: NodeDatabase) {}
 
-  private async append(rec: WalRecord, durability: IDBTransactionDurability): Promise<void> {
+  protected async append(rec: WalRecord, durability: IDBTransactionDurability): Promise<void> {
     const tx = this.db.transaction('wal', 'readwrite', { durability });
     await Promise.all([tx.store.add(encodeWalRecord(rec)), tx.done]);
   }
@@ -155,5 +155,36 @@ export class IdbPrivValidatorStateStore implements PrivValidatorStateStore {
   async save(state: LastSignState): Promise<void> {
     const tx = this.db.transaction('meta', 'readwrite', { durability: 'strict' });
     await Promise.all([tx.store.put(signStateToJson(state), 'privval'), tx.done]);
+  }
+}
+
+/**
+ * A validator's WAL and PrivValidator state, written together (spec §10.1, §12): `save` stages the
+ * state a new signature advanced, and the next `writeSync` — the WAL record of the signed message,
+ * which the node writes before it sends the message — commits both in one strict transaction.
+ * So a signature never leaves without its state on disk, at one disk flush per own message instead
+ * of two, and a crash in between loses both together: that signature was never seen by anyone.
+ * Only for a node that sends its own messages after writing them synced (ConsensusNode does).
+ */
+export class IdbSigningJournal extends IdbWAL implements PrivValidatorStateStore {
+  private staged: LastSignState | null = null;
+
+  async load(): Promise<LastSignState | null> {
+    if (this.staged) return { ...this.staged };
+    const json = await this.db.get('meta', 'privval');
+    return json === undefined ? null : signStateFromJson(json);
+  }
+
+  async save(state: LastSignState): Promise<void> {
+    this.staged = { ...state };
+  }
+
+  override async writeSync(rec: WalRecord): Promise<void> {
+    const staged = this.staged;
+    if (!staged) return this.append(rec, 'strict');
+    const tx = this.db.transaction(['wal', 'meta'], 'readwrite', { durability: 'strict' });
+    await Promise.all([tx.objectStore('wal').add(encodeWalRecord(rec)), tx.objectStore('meta').put(signStateToJson(staged), 'privval'), tx.done]);
+    // a newer state staged while this one committed waits for the next synced write
+    if (this.staged === staged) this.staged = null;
   }
 }
