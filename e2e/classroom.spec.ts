@@ -144,3 +144,18 @@ test('settings start a network of 7 validators with unequal powers; bad values a
   expect((await heightRound(page))[0]).toBeGreaterThanOrEqual(3);
   await expect(page.getByTestId('vote-grid')).toContainText('LastCommit');
 });
+
+test('a presenter steps through the captions with a clicker: the run plays to each and pauses there', async ({ page }) => {
+  await open(page);
+  await expect(page.getByTestId('caption-index')).toHaveText('0/5');
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('caption-index')).toHaveText('1/5', { timeout: 20_000 });
+  await expect(page.getByTestId('play')).toHaveText('Play'); // paused at the caption
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('caption-index')).toHaveText('2/5', { timeout: 20_000 });
+  await expect(page.getByTestId('caption')).toContainText('prevotes the block');
+  await page.keyboard.press('PageUp');
+  await expect(page.getByTestId('caption-index')).toHaveText('1/5');
+  await page.keyboard.press('p');
+  await expect(page.locator('.app.presenter')).toHaveCount(1);
+});

@@ -58,6 +58,14 @@ export interface MessageView {
   arrive: number;
 }
 
+/** A fault's span on the timeline (virtual ms since start; `to` null while in force). */
+export interface FaultView {
+  kind: string;
+  nodes: number[];
+  from: number;
+  to: number | null;
+}
+
 export interface FrameView {
   /** virtual ms since start */
   t: number;
@@ -72,6 +80,8 @@ export interface FrameView {
   partition: number[][] | null;
   /** messages sent and not yet delivered (the most recent ones, at most MAX_IN_FLIGHT) */
   inFlight: MessageView[];
+  /** every fault that has taken effect so far */
+  faults: FaultView[];
   checks: { name: string; ok: boolean; details: string[] }[];
   logHash: string;
 }

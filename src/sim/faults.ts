@@ -28,6 +28,15 @@ interface FaultState {
   spec: FaultSpec;
   phase: Phase;
   activatedAt: number;
+  healedAt: number | null;
+}
+
+/** A fault's time span and the nodes it touched, for views (virtual ms; `to` null while in force). */
+export interface FaultInterval {
+  kind: FaultSpec['kind'];
+  nodes: number[];
+  from: number;
+  to: number | null;
 }
 
 export class FaultController {
@@ -45,7 +54,7 @@ export class FaultController {
     private readonly sim: Simulation,
     specs: FaultSpec[],
   ) {
-    this.states = specs.map((spec) => ({ spec, phase: 'pending', activatedAt: 0 }));
+    this.states = specs.map((spec) => ({ spec, phase: 'pending', activatedAt: 0, healedAt: null }));
     // crash points count WAL writes from the very first one (made while a node starts): arm them now
     for (const st of this.states) {
       if (st.spec.kind === 'crashAtWalWrite' && !st.spec.at) {
@@ -71,7 +80,7 @@ export class FaultController {
 
   /** A fault added while the run goes on (a person's action); it takes effect at the next poll. */
   add(spec: FaultSpec): void {
-    this.states.push({ spec, phase: 'pending', activatedAt: 0 });
+    this.states.push({ spec, phase: 'pending', activatedAt: 0, healedAt: null });
     if (BYZANTINE_KINDS.has(spec.kind) && 'node' in spec) this.sim.faulty.add(spec.node);
   }
 
@@ -118,8 +127,7 @@ export class FaultController {
       if (spec.duration === undefined) return;
       sim.clock.after(spec.duration, () => {
         fn();
-        st.phase = 'healed';
-        this.lastHealAt = Math.max(this.lastHealAt, sim.clock.now());
+        this.healed(st);
       });
     };
     switch (spec.kind) {
@@ -128,20 +136,18 @@ export class FaultController {
         if (spec.restartAfter !== undefined) {
           sim.clock.after(spec.restartAfter, () => {
             this.actions.push(() => sim.startNode(spec.node));
-            st.phase = 'healed';
-            this.lastHealAt = Math.max(this.lastHealAt, sim.clock.now());
+            this.healed(st);
           });
         }
         return;
       case 'forceTimeout':
         sim.nodes[spec.node].node?.forceTimeout();
-        st.phase = 'healed';
-        return;
+        return this.healed(st);
       case 'restart':
         if (!sim.nodes[spec.node].node) this.actions.push(() => sim.startNode(spec.node));
-        st.phase = 'healed';
-        this.lastHealAt = Math.max(this.lastHealAt, sim.clock.now());
-        return;
+        // the crash this restart ends is over too
+        for (const o of this.states) if (o.spec.kind === 'crash' && o.spec.node === spec.node && o.phase === 'active') this.healed(o);
+        return this.healed(st);
       case 'crashAtWalWrite': {
         const sn = sim.nodes[spec.node];
         sn.wal.crashAt = {
@@ -149,11 +155,11 @@ export class FaultController {
           after: spec.after ?? false,
           crash: () => {
             st.phase = 'down';
+            st.activatedAt = sim.clock.now();
             sim.crashNode(spec.node);
             sim.clock.after(spec.restartAfter, () => {
               this.actions.push(() => sim.startNode(spec.node));
-              st.phase = 'healed';
-              this.lastHealAt = Math.max(this.lastHealAt, sim.clock.now());
+              this.healed(st);
             });
           },
         };
@@ -193,6 +199,25 @@ export class FaultController {
         // silence, dropProposals, equivocation: handled by the outbound filter while active
         return heal(() => undefined);
     }
+  }
+
+  private healed(st: FaultState): void {
+    st.phase = 'healed';
+    st.healedAt = this.sim.clock.now();
+    this.lastHealAt = Math.max(this.lastHealAt, st.healedAt);
+  }
+
+  /** Every fault that has taken effect, with its span (ms since the start) and the nodes it touched. */
+  intervals(): FaultInterval[] {
+    const all = this.sim.nodes.map((n) => n.index);
+    const out: FaultInterval[] = [];
+    for (const st of this.states) {
+      const { spec } = st;
+      if (st.phase === 'pending' || (spec.kind === 'crashAtWalWrite' && st.phase === 'active')) continue;
+      const nodes = 'node' in spec ? [spec.node] : spec.kind === 'partition' ? (spec.groups.length > 1 ? all : []) : spec.from !== undefined || spec.to !== undefined ? [spec.from, spec.to].filter((x) => x !== undefined) : all;
+      out.push({ kind: spec.kind, nodes, from: st.activatedAt - this.start, to: st.healedAt === null ? null : st.healedAt - this.start });
+    }
+    return out;
   }
 
   private pairs(from?: number, to?: number): [string, string][] {

@@ -87,5 +87,26 @@ describe('ClassroomSession', () => {
     }
     expect(seen).toBeGreaterThan(0);
   });
+
+  it('the frame gives each fault its span and the nodes it touched', async () => {
+    const session = new ClassroomSession();
+    await session.load({ ...happy, faults: [{ kind: 'partition', groups: [[0, 1], [2, 3]], at: { time: 500 }, duration: 2000 }] });
+    await session.advanceTo(1000);
+    await session.act({ kind: 'crash', node: 3 });
+    const crashedAt = session.frame().faults.find((f) => f.kind === 'crash')!.from;
+    expect(crashedAt).toBeLessThanOrEqual(1000);
+    await session.advanceTo(4000);
+    await session.act({ kind: 'restart', node: 3 });
+    const faults = session.frame().faults;
+    const partition = faults.find((f) => f.kind === 'partition')!;
+    expect(partition.nodes).toEqual([0, 1, 2, 3]);
+    expect(partition.to! - partition.from).toBe(2000);
+    expect(partition.from).toBeGreaterThanOrEqual(500);
+    const crash = faults.find((f) => f.kind === 'crash')!;
+    expect(crash).toMatchObject({ nodes: [3], from: crashedAt });
+    expect(crash.to).toBeGreaterThan(crashedAt);
+    expect(crash.to).toBeLessThanOrEqual(4000);
+    expect(session.frame().nodes[3].faults).toEqual([]);
+  });
 });
 

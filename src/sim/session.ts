@@ -204,6 +204,7 @@ export class ClassroomSession {
       peers,
       partition: sim.network.partitionGroups?.map((g) => g.map((n) => Number(n.slice(1)))) ?? null,
       inFlight: this.inFlight,
+      faults: sim.faults.intervals(),
       checks: Object.entries(checks).map(([name, c]) => ({ name, ok: c.ok, details: c.details })),
       logHash: sim.eventLogHash(),
     };

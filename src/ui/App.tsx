@@ -1,6 +1,6 @@
 // The classroom: controls and caption on top; network, HeightVoteSet and inspector; the timeline
 // below. Keyboard: space play/pause, → step, shift+←/→ seek ±1 s, +/- speed, r restart,
-// PageDown/PageUp next/previous caption (presenter clickers send these).
+// PageDown/PageUp next/previous caption (presenter clickers send these), p presenter mode.
 import { useEffect } from 'react';
 import { Controls, SPEEDS } from './Controls.js';
 import { Settings } from './Settings.js';
@@ -10,7 +10,7 @@ import { VoteGrid } from './VoteGrid.js';
 import { Inspector } from './Inspector.js';
 import { Timeline } from './Timeline.js';
 import { load, send, useUi } from './store.js';
-import { captionMatches } from './captions.js';
+import { stepCaption } from './Lesson.js';
 
 function onKey(e: KeyboardEvent): void {
   if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement) return;
@@ -40,7 +40,10 @@ function onKey(e: KeyboardEvent): void {
       break;
     case 'PageDown':
     case 'PageUp':
-      jumpToCaption(e.key === 'PageDown' ? 1 : -1);
+      stepCaption(e.key === 'PageDown' ? 1 : -1);
+      break;
+    case 'p':
+      useUi.setState({ presenter: !s.presenter });
       break;
     default:
       return;
@@ -48,26 +51,14 @@ function onKey(e: KeyboardEvent): void {
   e.preventDefault();
 }
 
-/** Seeks to the moment the next (or previous) caption's event happens, simulating ahead if needed. */
-function jumpToCaption(dir: 1 | -1): void {
-  const { lesson, events, frame } = useUi.getState();
-  if (!lesson) return;
-  const times: number[] = [];
-  let k = 0;
-  for (const e of events) if (k < lesson.captions.length && captionMatches(lesson.captions[k].on, e)) (times.push(e.t), k++);
-  const now = frame?.t ?? 0;
-  const target = dir === 1 ? times.find((x) => x > now + 1) : [...times].reverse().find((x) => x < now - 1);
-  if (target !== undefined) send({ type: 'seek', t: target + 1 });
-  else if (dir === 1) send({ type: 'play' });
-}
-
 export function App() {
   useEffect(() => {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+  const presenter = useUi((s) => s.presenter);
   return (
-    <div className="app">
+    <div className={presenter ? 'app presenter' : 'app'}>
       <header>
         <h1>Prevote <span className="muted">· Tendermint consensus, live</span></h1>
         <Controls />

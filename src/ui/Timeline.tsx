@@ -1,6 +1,7 @@
 // One swimlane per node, aligned in virtual time: step segments, markers for proposal complete,
-// polka, lock, valid block, timeouts, commits and evidence; fault intervals come from the
-// scenario. Canvas with a d3 time scale; wheel to zoom, drag to pan, click a mark to inspect it.
+// polka, lock, valid block, timeouts, commits and evidence; faults shaded over the lanes they
+// touch, for as long as they last. Canvas with a d3 time scale; wheel to zoom, drag to pan,
+// click a mark to inspect it.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
@@ -23,6 +24,10 @@ const MARKS: Record<string, { shape: string; color: string }> = {
   NewBlock: { shape: '★', color: '#2e7d32' },
   Evidence: { shape: '!', color: '#d50000' },
 };
+
+/** Fault bands: crashes grey, network faults red, slow links orange, Byzantine behaviour purple. */
+const FAULT_COLORS: Record<string, string> = { crash: '#37474f', crashAtWalWrite: '#37474f', partition: '#e53935', silence: '#e53935', delay: '#fb8c00' };
+const BYZANTINE_COLOR = '#8e24aa';
 
 interface Segment {
   node: number;
@@ -92,6 +97,15 @@ export function Timeline() {
       g.fillStyle = STEP_COLORS[s.step] ?? '#ddd';
       g.fillRect(a, 24 + s.node * LANE + 3, Math.max(1, b - a), LANE - 6);
     }
+    // faults as a band along the bottom of each lane they touch, so the steps stay readable
+    for (const f of frame?.faults ?? []) {
+      const to = f.to ?? now;
+      if (to < t0 || f.from > t1 || f.kind === 'restart' || f.kind === 'forceTimeout') continue;
+      const a = Math.max(LEFT, x(f.from));
+      const b = Math.min(width - 10, x(to));
+      g.fillStyle = FAULT_COLORS[f.kind] ?? BYZANTINE_COLOR;
+      for (const n of f.nodes) g.fillRect(a, 24 + (n + 1) * LANE - 6, Math.max(2, b - a), 4);
+    }
     for (const e of marks) {
       if (e.t < t0 || e.t > t1) continue;
       const m = MARKS[e.type];
@@ -129,6 +143,9 @@ export function Timeline() {
       <div className="legend">
         {Object.entries(MARKS).map(([k, m]) => (
           <span key={k}><b style={{ color: m.color }}>{m.shape}</b> {k}</span>
+        ))}
+        {([['crashed', FAULT_COLORS.crash], ['cut off', FAULT_COLORS.partition], ['slow links', FAULT_COLORS.delay], ['Byzantine', BYZANTINE_COLOR]] as const).map(([label, color]) => (
+          <span key={label}><i style={{ background: color, height: 4 }} /> {label}</span>
         ))}
       </div>
     </section>

@@ -12,11 +12,16 @@ export function captionMatches(on: Caption['on'], e: ViewEvent): boolean {
   );
 }
 
-/** Index of the caption to show (-1: none yet). Captions come up in order. */
-export function captionIndexAt(lesson: Lesson, events: readonly ViewEvent[]): number {
-  let i = 0;
+/** When each caption came up so far (virtual ms), in order. Captions come up in order. */
+export function captionTimes(lesson: Lesson, events: readonly ViewEvent[]): number[] {
+  const times: number[] = [];
   for (const e of events) {
-    if (i < lesson.captions.length && captionMatches(lesson.captions[i].on, e)) i++;
+    if (times.length < lesson.captions.length && captionMatches(lesson.captions[times.length].on, e)) times.push(e.t);
   }
-  return i - 1;
+  return times;
+}
+
+/** Index of the caption to show (-1: none yet). */
+export function captionIndexAt(lesson: Lesson, events: readonly ViewEvent[]): number {
+  return captionTimes(lesson, events).length - 1;
 }

@@ -6,6 +6,7 @@ import type { FaultSpec, FrameView, FromWorker, Scenario, ToWorker, ViewEvent } 
 import { LESSONS, lessonById } from './lessons.js';
 import type { Lesson } from './lessons.js';
 import { decodeShare, encodeShare } from './url.js';
+import { captionIndexAt } from './captions.js';
 
 export interface UiState {
   lesson: Lesson | null;
@@ -19,6 +20,10 @@ export interface UiState {
   selectedEvent: ViewEvent | null;
   notice: string | null;
   showMessages: boolean;
+  /** presenter mode: large captions */
+  presenter: boolean;
+  /** play until this caption (index) comes up, then pause */
+  pauseAtCaption: number | null;
 }
 
 export const useUi = create<UiState>(() => ({
@@ -32,6 +37,8 @@ export const useUi = create<UiState>(() => ({
   selectedEvent: null,
   notice: null,
   showMessages: true,
+  presenter: false,
+  pauseAtCaption: null,
 }));
 
 let worker: Worker | null = null;
@@ -59,6 +66,11 @@ function apply(): void {
     if (last.scenario.faults.length !== s.scenario.faults.length) history.replaceState(null, '', encodeShare(s.lesson?.id ?? null, last.scenario));
     return { events, frame: last.frame, playing: last.playing, scenario: last.scenario, horizon };
   });
+  const { lesson, events, pauseAtCaption, playing } = useUi.getState();
+  if (pauseAtCaption !== null && lesson && captionIndexAt(lesson, events) >= pauseAtCaption) {
+    useUi.setState({ pauseAtCaption: null });
+    if (playing) send({ type: 'pause' });
+  }
 }
 
 export function startWorker(): void {
@@ -80,7 +92,7 @@ export function startWorker(): void {
 }
 
 export function load(scenario: Scenario, lesson: Lesson | null, notice: string | null = null): void {
-  useUi.setState({ scenario, lesson, events: [], frame: null, horizon: 0, selectedEvent: null, notice });
+  useUi.setState({ scenario, lesson, events: [], frame: null, horizon: 0, selectedEvent: null, notice, pauseAtCaption: null });
   history.replaceState(null, '', encodeShare(lesson?.id ?? null, scenario));
   send({ type: 'load', scenario });
 }
