@@ -33,6 +33,9 @@ test('happy path: height 3 is reached and the grid shows +2/3 precommits for the
   await expect(last).toContainText('+2/3 for');
   const bits = (await last.locator('code').textContent())!;
   expect((bits.match(/x/g) ?? []).length).toBeGreaterThanOrEqual(3);
+  // hovering a cell shows the row's raw bit-array and that validator's vote
+  await page.getByTestId('vote-canvas').hover({ position: { x: 112 + 9, y: 22 + 9 } });
+  await expect(page.getByTestId('vote-canvas')).toHaveAttribute('title', /^LastCommit H\d+ R\d+ BA\{4:[x_]{4}\} · v0: block [0-9A-F]+/);
   await expect(page.getByTestId('checks')).toContainText('✓ agreement');
   for (const [name, sel] of [['app', 'body'], ['network', '.network'], ['votes', '.votes'], ['inspector', '.inspector'], ['timeline', '.timeline'], ['lesson', '.lesson']] as const) {
     await page.locator(sel).first().screenshot({ path: info.outputPath(`${name}.png`) });

@@ -112,7 +112,14 @@ export function VoteGrid() {
       <h2>
         HeightVoteSet of n{selected} <span className="muted">height {rs.height}, round {rs.round}, {rs.step.replace('RoundStep', '')}</span>
       </h2>
-      <canvas ref={canvas} />
+      <canvas ref={canvas} onMouseMove={(e) => {
+        // hover: the row's raw CometBFT bit-array and this validator's vote
+        const r = e.currentTarget.getBoundingClientRect();
+        const row = rows[Math.floor((e.clientY - r.top - 22) / CELL)];
+        const i = Math.floor((e.clientX - r.left - LABEL) / CELL);
+        const vote = row && i >= 0 && i < n ? ` · v${i}: ${row.cells[i] === null ? 'no vote' : row.cells[i] === 'nil' ? 'nil' : `block ${row.cells[i]}`}` : '';
+        e.currentTarget.title = row ? `${row.label} ${row.bitArray}${vote}` : '';
+      }} data-testid="vote-canvas" />
       <div className="legend">
         {[...legend].map(([block, { letter, color }]) => (
           <span key={block}><i style={{ background: color }}>{letter}</i> {block}</span>
