@@ -15,6 +15,7 @@ import type { Simulation } from './simulation.js';
 
 export type { FaultSpec, Trigger } from '../core/scenario.js';
 import type { FaultSpec, Trigger } from '../core/scenario.js';
+import type { FaultView } from '../core/view.js';
 
 /** Faults that act on what a node sends. */
 const OUTBOUND_KINDS = ['silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes'] as const;
@@ -29,14 +30,6 @@ interface FaultState {
   phase: Phase;
   activatedAt: number;
   healedAt: number | null;
-}
-
-/** A fault's time span and the nodes it touched, for views (virtual ms; `to` null while in force). */
-export interface FaultInterval {
-  kind: FaultSpec['kind'];
-  nodes: number[];
-  from: number;
-  to: number | null;
 }
 
 export class FaultController {
@@ -208,9 +201,9 @@ export class FaultController {
   }
 
   /** Every fault that has taken effect, with its span (ms since the start) and the nodes it touched. */
-  intervals(): FaultInterval[] {
+  intervals(): FaultView[] {
     const all = this.sim.nodes.map((n) => n.index);
-    const out: FaultInterval[] = [];
+    const out: FaultView[] = [];
     for (const st of this.states) {
       const { spec } = st;
       if (st.phase === 'pending' || (spec.kind === 'crashAtWalWrite' && st.phase === 'active')) continue;
