@@ -1,6 +1,7 @@
 // `prevote sim`: a deterministic simulation, headless.
 import { parseArgs } from 'node:util';
 import type { FaultSpec } from '../sim/faults.js';
+import { scenarioProblems } from '../core/scenario.js';
 import { toHex } from '../core/bytes.js';
 import { describeEvent, Simulation } from '../sim/simulation.js';
 import type { Topology } from '../sim/topology.js';
@@ -64,6 +65,12 @@ export async function runSimCommand(args: string[]): Promise<number> {
     console.error(`prevote sim: --fault is not JSON: ${(e as Error).message}`);
     return 2;
   }
+  const validators = num('validators', values.validators as string, 1);
+  const faultProblems = scenarioProblems({ validators, seed: 0, faults }).filter((p) => p.startsWith('faults'));
+  if (faultProblems.length) {
+    console.error(`prevote sim: --fault: ${faultProblems.join('; ').replace(/faults\[(\d+)\]/g, (_, i) => `fault #${Number(i) + 1}`)}`);
+    return 2;
+  }
   const [delayMin, delayMax] = (values.delay as string).split(',').map((x) => num('delay', x));
   let transport: Topology | 'direct';
   try {
@@ -75,7 +82,7 @@ export async function runSimCommand(args: string[]): Promise<number> {
   const sim = new Simulation({
     transport,
     gossipSleep: values['gossip-sleep'] !== undefined ? num('gossip-sleep', values['gossip-sleep'] as string, 1) : undefined,
-    validators: num('validators', values.validators as string, 1),
+    validators,
     heights: num('heights', values.heights as string, 1),
     seed: num('seed', values.seed as string),
     faults,
