@@ -46,18 +46,22 @@ export class ConsensusNode {
   readonly name: string;
   readonly cs: ConsensusState;
   readonly mempool: Mempool;
-  private readonly ticker: TimeoutTicker;
+  private ticker: TimeoutTicker;
+  private privValidator: PrivValidator | null;
   private readonly internalQueue: Queued[] = [];
   private readonly peerQueue: Queued[] = [];
   private readonly listeners = new Set<NodeListener>();
   private idleWaiters: (() => void)[] = [];
   private pumping = false;
   private stopped = false;
+  private resolveStopped!: () => void;
+  private readonly stoppedPromise = new Promise<void>((resolve) => (this.resolveStopped = resolve));
   /** A fatal error (an invariant broke): the node halts, as CometBFT's CONSENSUS FAILURE. */
   failure: Error | null = null;
 
   constructor(private readonly opts: NodeOptions) {
     this.name = opts.name;
+    this.privValidator = opts.privValidator;
     this.mempool = new Mempool(opts.app);
     const pv = opts.privValidator;
     const h = opts.state.lastBlockHeight;
@@ -72,7 +76,23 @@ export class ConsensusNode {
       opts.state,
       { seenCommit: h > 0 ? opts.blockStore.loadSeenCommit(h) : null, lastHeaderAppHash: h > 0 ? (opts.blockStore.loadBlock(h)?.header.appHash ?? null) : null },
     );
-    this.ticker = new TimeoutTicker(opts.scheduler, (timeout) => this.enqueue(this.peerQueue, { type: 'timeout', timeout }));
+    this.ticker = this.makeTicker(opts.scheduler);
+  }
+
+  private makeTicker(scheduler: Scheduler): TimeoutTicker {
+    return new TimeoutTicker(scheduler, (timeout) => this.enqueue(this.peerQueue, { type: 'timeout', timeout }));
+  }
+
+  /** SetPrivValidator: the key that signs from now on (null: a non-validator). Call before start. */
+  setPrivValidator(pv: PrivValidator | null): void {
+    this.privValidator = pv;
+    this.cs.setPrivValidator(pv && { address: pv.address, pubKey: pv.pubKey });
+  }
+
+  /** SetTimeoutTicker: timeouts are scheduled on this scheduler (tests drive it). Call before start. */
+  setTimeoutTicker(scheduler: Scheduler): void {
+    this.ticker.stop();
+    this.ticker = this.makeTicker(scheduler);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
@@ -102,10 +122,16 @@ export class ConsensusNode {
 
   stop(): void {
     this.stopped = true;
+    this.resolveStopped();
     this.ticker.stop();
     this.internalQueue.length = 0;
     this.peerQueue.length = 0;
     this.wake();
+  }
+
+  /** Wait: resolves once the node has stopped. */
+  wait(): Promise<void> {
+    return this.stoppedPromise;
   }
 
   get isStopped(): boolean {
@@ -290,7 +316,7 @@ export class ConsensusNode {
   }
 
   private async signVote(vote: Vote): Promise<void> {
-    const pv = this.opts.privValidator;
+    const pv = this.privValidator;
     if (!pv) return;
     try {
       const signed = await pv.signVote(this.cs.chainId, vote);
@@ -301,7 +327,7 @@ export class ConsensusNode {
   }
 
   private async signProposal(proposal: Proposal, parts: PartSet): Promise<void> {
-    const pv = this.opts.privValidator;
+    const pv = this.privValidator;
     if (!pv) return;
     try {
       const signed = await pv.signProposal(this.cs.chainId, proposal);

@@ -44,7 +44,7 @@ export function Inspector() {
           <h3>Peers of n{frame.selected} (PeerRoundState)</h3>
           <table className="peers" data-testid="peers">
             <thead>
-              <tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th title="what n has that the peer lacks: what gossip sends next">peer lacks</th><th>n{frame.selected} lacks</th></tr>
+              <tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th>LastCommit · catch-up</th><th title="what n has that the peer lacks: what gossip sends next">peer lacks</th><th>n{frame.selected} lacks</th></tr>
             </thead>
             <tbody>
               {frame.peers.map((p) => {
@@ -55,7 +55,8 @@ export function Inspector() {
                     <td>{p.height}/{p.round}/{shortStep(p.step)}</td>
                     <td>{p.proposal ? '✓' : '·'} <code>{p.proposalBlockParts ?? ''}</code></td>
                     <td><code>{p.prevotes ?? ''}</code></td>
-                    <td><code>{p.precommits ?? p.lastCommit ?? ''}</code></td>
+                    <td><code>{p.precommits ?? ''}</code></td>
+                    <td><code>{p.lastCommit ?? ''}</code>{p.catchupCommit && <> · <code>{p.catchupCommit}</code></>}</td>
                     <td title={m?.peerLacks.join('\n')}>{m && list(m.peerLacks)}</td>
                     <td title={m?.nodeLacks.join('\n')}>{m && list(m.nodeLacks)}</td>
                   </tr>

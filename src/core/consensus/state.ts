@@ -65,6 +65,11 @@ export class ConsensusState {
     this.lastHeaderAppHash = opts.lastHeaderAppHash ?? null;
   }
 
+  /** Our validator identity from now on (SetPrivValidator); null makes this node a non-validator. */
+  setPrivValidator(identity: ConsensusDeps['privValidator']): void {
+    this.deps.privValidator = identity;
+  }
+
   get chainId(): string {
     return this.state.chainId;
   }

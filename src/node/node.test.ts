@@ -1,0 +1,67 @@
+// The seed's ConsensusState API on the node loop: SetPrivValidator, SetTimeoutTicker, Wait.
+import { describe, expect, it } from 'vitest';
+import { ConsensusNode } from './node.js';
+import { LocalPrivValidator } from './priv-validator.js';
+import { SignatureCache } from './signature-cache.js';
+import { handshake } from './handshake.js';
+import { KVStoreApp } from '../core/app/kvstore.js';
+import { signSync } from '../core/crypto/ed25519.js';
+import { Simulation } from '../sim/simulation.js';
+import { VirtualClock } from '../sim/clock.js';
+
+/** One validator's node, not started, built from a one-validator simulation's genesis and stores. */
+async function solo() {
+  const sim = new Simulation({ validators: 1, seed: 4, heights: 3, config: { timeoutCommit: 10 } });
+  const sn = sim.nodes[0];
+  const app = new KVStoreApp();
+  const state = await handshake(app, sim.genesis, sn.blockStore, sn.stateStore);
+  const pv = new LocalPrivValidator({ pubKey: sn.pubKey, sign: async (m) => signSync(sn.seed, m) }, sn.privvalStore);
+  await pv.load();
+  const node = new ConsensusNode({
+    name: 'solo', state, config: sim.config, app, privValidator: null, wal: sn.wal, blockStore: sn.blockStore, stateStore: sn.stateStore,
+    clock: sim.clock, scheduler: sim.clock, network: { broadcast: () => undefined }, signatures: new SignatureCache(null),
+  });
+  return { clock: sim.clock, node, pv, blocks: sn.blockStore };
+}
+
+async function drive(clock: VirtualClock, node: ConsensusNode, timers: number): Promise<void> {
+  for (let i = 0; i < timers && clock.fireNext(); i++) await node.whenIdle();
+}
+
+describe('ConsensusNode API', () => {
+  it('without a PrivValidator the node never signs; SetPrivValidator makes it the validator that commits', async () => {
+    const idle = await solo();
+    await idle.node.start();
+    await drive(idle.clock, idle.node, 200);
+    expect(idle.blocks.height()).toBe(0);
+
+    const live = await solo();
+    live.node.setPrivValidator(live.pv);
+    await live.node.start();
+    await drive(live.clock, live.node, 200);
+    expect(live.blocks.height()).toBeGreaterThanOrEqual(3);
+  });
+
+  it('SetTimeoutTicker moves the timeouts onto another scheduler', async () => {
+    const { clock, node, pv, blocks } = await solo();
+    const ticker = new VirtualClock(clock.now());
+    node.setPrivValidator(pv);
+    node.setTimeoutTicker(ticker);
+    await node.start();
+    expect(clock.peek()).toBeNull(); // nothing scheduled on the node's own clock
+    await drive(ticker, node, 50);
+    expect(blocks.height()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('Wait resolves when the node stops', async () => {
+    const { node } = await solo();
+    await node.start();
+    let done = false;
+    const waited = node.wait().then(() => (done = true));
+    await Promise.resolve();
+    expect(done).toBe(false);
+    node.stop();
+    await waited;
+    expect(done).toBe(true);
+  });
+});
