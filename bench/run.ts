@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { WalRecord } from '../src/core/wal/record.js';
 import { encodeWalRecord } from '../src/core/wal/record.js';
 import { scanCometWal } from '../src/core/wal/scan.js';
-import { FileWAL } from '../src/platform/node/file-wal.js';
+import { openWAL } from '../src/platform/node/file-wal.js';
 import { CHROMIUM } from '../e2e/chromium.js';
 import { openBundle } from '../e2e/bundle.js';
 import { uiInChromium } from './ui.js';
@@ -145,7 +145,7 @@ async function wal() {
   const dir = mkdtempSync(join(tmpdir(), 'prevote-bench-'));
   const record: WalRecord = { type: 'msgInfo', time: 1700000000000, peerId: '', msg: { kind: 'Vote', vote: fixture(1).votes[0] } };
   const encoded = encodeWalRecord(record);
-  const fileWal = await FileWAL.open(join(dir, 'wal'));
+  const fileWal = await openWAL(join(dir, 'wal'));
   const fd = openSync(join(dir, 'raw'), 'a');
   const latency = async (n: number, fn: () => unknown) => {
     const times: number[] = [];

@@ -34,4 +34,11 @@ describe('prevote CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: prevote');
   }, 30_000);
+
+  it('wal replay --playback applies every record of a CometBFT WAL and prints the RoundState', async () => {
+    const r = await run('wal', 'replay', '../shared/fixtures/wal/cometbft/v0.37-stuck-height1.wal', '--playback');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^#(\d+)\/\1 records applied\n1\/\d+\/RoundStep/);
+  }, 30_000);
 });
+

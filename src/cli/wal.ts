@@ -24,6 +24,7 @@ lines. A directory is read as a rotated group: wal.000, wal.001, …, then wal.
                                 or given keys; counts valid / invalid / unknown-key per validator
   replay FILE [--validators N]  the replay console: next [N], back [N], rs [short|votes|proposal],
                                 n, help, quit
+  replay FILE --playback        apply every record and print the RoundState they rebuild
   repair FILE                   copy FILE to FILE.CORRUPTED, then truncate FILE after its last
                                 good record (never touches the PrivValidator state)`;
 
@@ -84,8 +85,17 @@ function exportJson(file: WalFile): void {
   });
 }
 
-async function replay(file: WalFile, validators: number): Promise<void> {
+/**
+ * ReplayFile, as the seed names it: with `console`, the interactive replay console; without, every
+ * record is applied and the RoundState they rebuild is printed (the seed's `replay`).
+ */
+async function replayFile(file: WalFile, validators: number, interactive: boolean): Promise<void> {
   const r = new WalReplay(file, validators);
+  if (!interactive) {
+    r.next(r.total);
+    console.log(`#${r.state.applied}/${r.total} records applied\n${r.short()}\n${r.proposalsText()}\n${r.votesText()}`);
+    return;
+  }
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   const show = () => console.log(`#${r.state.applied}/${r.total} ${r.state.lastLine ? r.state.lastLine.text : '(start)'}  [${r.short()}]`);
   console.log(`${r.total} records. Commands: next [N], back [N], rs [short|votes|proposal], n, quit`);
@@ -121,6 +131,7 @@ export async function runWalCommand(args: string[]): Promise<number> {
       pubkey: { type: 'string', multiple: true, default: [] },
       'chain-id': { type: 'string' },
       validators: { type: 'string', default: '0' },
+      playback: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) {
@@ -173,7 +184,7 @@ export async function runWalCommand(args: string[]): Promise<number> {
         break;
       }
       case 'replay':
-        await replay(file, Number(values.validators));
+        await replayFile(file, Number(values.validators), !values.playback);
         break;
       case 'repair': {
         if (!file.corruption) {

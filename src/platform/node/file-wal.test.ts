@@ -1,12 +1,12 @@
 // FileWAL: what is written reads back through the same readers; damage is refused, then repaired on request.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, appendFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, appendFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrevoteError } from '../../core/errors.js';
 import { readWal, summarizeWal } from '../../core/wal/inspect.js';
 import { Simulation } from '../../sim/simulation.js';
-import { FileWAL } from './file-wal.js';
+import { FileWAL, openWAL } from './file-wal.js';
 
 describe('FileWAL', () => {
   it('a simulated node’s records, written to a file, read back and replay from the last EndHeight', async () => {
@@ -35,4 +35,14 @@ describe('FileWAL', () => {
     expect((await repaired.recordsAfterEndHeight(top))!.length).toBe(records.length - i - 1);
     await repaired.close();
   });
+
+  it('openWAL creates the WAL directory, readable by its owner only', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'prevote-wal-')), 'data', 'cs.wal');
+    const wal = await openWAL(join(dir, 'wal'));
+    await wal.writeSync({ type: 'endHeight', time: 1700000000000, height: 0 });
+    await wal.close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(summarizeWal(readWal(new Uint8Array(readFileSync(join(dir, 'wal'))))).records).toBe(1);
+  });
 });
+

@@ -1,12 +1,19 @@
 // The WAL in a file (Node): CometBFT's binary framing, appends through one file handle, and
 // fsync where CometBFT syncs: our own messages and EndHeight markers before they take effect.
-import { copyFile, open, readFile, truncate } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { PrevoteError } from '../../core/errors.js';
 import type { WAL, WalRecord } from '../../node/ports.js';
 import { encodeWalRecord } from '../../core/wal/record.js';
 import type { WalScan } from '../../core/wal/scan.js';
 import { recordsAfterEndHeight, scanCometWal } from '../../core/wal/scan.js';
+
+/** OpenWAL, as the seed names it: creates the WAL's directory (owner only) and opens the file. */
+export async function openWAL(walFile: string, opts: { repair?: boolean } = {}): Promise<FileWAL> {
+  await mkdir(dirname(walFile), { recursive: true, mode: 0o700 });
+  return FileWAL.open(walFile, opts);
+}
 
 export class FileWAL implements WAL {
   private constructor(
