@@ -6,9 +6,11 @@ import type { GenesisDoc } from '../core/state/genesis.js';
 import { genesisState } from '../core/state/genesis.js';
 import { applyBlock, blockHash } from '../core/state/execution.js';
 import { bytesEqual, toHex } from '../core/bytes.js';
+import { PrevoteError } from '../core/errors.js';
 import type { BlockStore, StateStore } from './ports.js';
 
-export class HandshakeError extends Error {}
+/** The stores and the application disagree in a way replay cannot mend; the node must not start. */
+export class HandshakeError extends PrevoteError {}
 
 /** Returns the state consensus starts from; saves it when the handshake had to advance it. */
 export async function handshake(app: Application, genesis: GenesisDoc, blockStore: BlockStore, stateStore: StateStore): Promise<ChainState> {
@@ -26,14 +28,15 @@ export async function handshake(app: Application, genesis: GenesisDoc, blockStor
   }
   const storeHeight = blockStore.height();
   const stateHeight = state.lastBlockHeight;
-  if (storeHeight < appHeight) throw new HandshakeError(`app height ${appHeight} is above the block store height ${storeHeight}`);
-  if (storeHeight < stateHeight) throw new HandshakeError(`state height ${stateHeight} is above the block store height ${storeHeight}`);
-  if (storeHeight > stateHeight + 1) throw new HandshakeError(`block store height ${storeHeight} is more than one above the state height ${stateHeight}`);
+  const heights = { appHeight, storeHeight, stateHeight };
+  if (storeHeight < appHeight) throw new HandshakeError('ErrAppBlockHeightTooHigh', `app height ${appHeight} is above the block store height ${storeHeight}`, heights);
+  if (storeHeight < stateHeight) throw new HandshakeError('ErrStateHeightTooHigh', `state height ${stateHeight} is above the block store height ${storeHeight}`, heights);
+  if (storeHeight > stateHeight + 1) throw new HandshakeError('ErrBlockStoreTooHigh', `block store height ${storeHeight} is more than one above the state height ${stateHeight}`, heights);
 
   // Blocks the state already reflects: run them through the app only (ExecCommitBlock).
   for (let h = appHeight + 1; h <= stateHeight; h++) {
     const block = blockStore.loadBlock(h);
-    if (!block) throw new HandshakeError(`block ${h} is missing from the block store`);
+    if (!block) throw new HandshakeError('ErrMissingBlock', `block ${h} is missing from the block store`, { height: h });
     app.finalizeBlock({ txs: block.data.txs, height: h, hash: blockHash(block), time: block.header.time, proposerAddress: block.header.proposerAddress });
     app.commit();
     appHeight = h;
@@ -48,7 +51,7 @@ export async function handshake(app: Application, genesis: GenesisDoc, blockStor
   }
   const appHash = app.info().lastBlockAppHash;
   if (state.lastBlockHeight > 0 && !bytesEqual(appHash, state.appHash)) {
-    throw new HandshakeError(`app hash ${toHex(appHash)} does not match the state's ${toHex(state.appHash)}: was the app reset without the node?`);
+    throw new HandshakeError('ErrAppHashMismatch', `app hash ${toHex(appHash)} does not match the state's ${toHex(state.appHash)}: was the app reset without the node?`, { height: state.lastBlockHeight });
   }
   return state;
 }
