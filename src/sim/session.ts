@@ -49,7 +49,7 @@ function blockOf(rec: SimEventRecord): string | undefined {
 }
 
 /** Enough arrows to see the gossip, few enough to draw 100 validators' traffic every frame. */
-export const MAX_IN_FLIGHT = 400;
+const MAX_IN_FLIGHT = 400;
 
 export class ClassroomSession {
   sim!: Simulation;

@@ -12,7 +12,7 @@ const W = 300;
 const H = 280;
 const R = 110;
 
-export const MESSAGE_COLORS: Record<string, string> = {
+const MESSAGE_COLORS: Record<string, string> = {
   Proposal: '#1565c0',
   BlockPart: '#42a5f5',
   Vote: '#8e24aa',

@@ -30,7 +30,7 @@ function formOf(s: Scenario): Form {
 }
 
 /** The form as a scenario; blank optional fields take the simulator's defaults. */
-export function scenarioOf(f: Form): Scenario {
+function scenarioOf(f: Form): Scenario {
   const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
   const s: Scenario = { validators: Number(f.validators), seed: Number(f.seed), topology: f.topology, faults: [] };
   if (f.powers.trim()) s.powers = f.powers.split(/[\s,]+/).filter(Boolean).map(Number);
