@@ -67,12 +67,14 @@ export function Settings() {
     }
   };
   return (
-    <details className="settings" open={open} onToggle={(e) => {
-      const isOpen = (e.target as HTMLDetailsElement).open;
-      if (isOpen) setForm(formOf(useUi.getState().scenario));
-      setOpen(isOpen);
-    }}>
-      <summary data-testid="settings">settings</summary>
+    <details className="settings" open={open}>
+      {/* opened by hand, not by the details' own toggle event: that one fires a task later and would
+          reset the form over what was already typed */}
+      <summary data-testid="settings" onClick={(e) => {
+        e.preventDefault();
+        if (!open) setForm(formOf(useUi.getState().scenario));
+        setOpen(!open);
+      }}>settings</summary>
       <form onSubmit={apply}>
         <fieldset>
           <legend>validators</legend>
