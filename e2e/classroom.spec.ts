@@ -162,3 +162,19 @@ test('a presenter steps through the captions with a clicker: the run plays to ea
   await page.keyboard.press('p');
   await expect(page.locator('.app.presenter')).toHaveCount(1);
 });
+
+test('one link made slow and lossy is recorded as that action and replays from the link', async ({ page, context }) => {
+  await open(page);
+  await seekTo(page, 1500);
+  await page.getByTestId('node-2').click();
+  await page.getByTestId('link-peer').selectOption('1');
+  await page.getByTestId('links-in').click();
+  const lastAction = () => JSON.parse(Buffer.from(new URL(page.url()).hash.split('s=')[1], 'base64url').toString()).faults.at(-1);
+  await expect.poll(lastAction).toMatchObject({ kind: 'delay', from: 1, to: 2, delayMin: 800, delayMax: 1200, dropRate: 0, duration: 5000 });
+  await seekTo(page, 6000);
+  const hash = await page.getByTestId('log-hash').textContent();
+  const other = await context.newPage();
+  await open(other, page.url());
+  await seekTo(other, 6000);
+  await expect(other.getByTestId('log-hash')).toHaveText(hash!);
+});

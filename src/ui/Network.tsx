@@ -1,6 +1,6 @@
 // The network: nodes on a circle with their step, proposer (★) and lock; crashed nodes greyed;
-// links cut by a partition drawn red and dashed; messages on the wire as dots moving from sender
-// to receiver. Click a node to watch it; the buttons below break it. In partition mode, drag
+// links cut by a partition drawn red and dashed; messages on the wire as short arrows moving from
+// sender to receiver. Click a node to watch it; the buttons below break it. In partition mode, drag
 // nodes across the dashed line and cut the network between the two sides.
 import { useRef, useState } from 'react';
 import type { PointerEvent as ReactPointerEvent, ReactElement } from 'react';
@@ -134,8 +134,18 @@ function Messages({ frame, pos }: { frame: FrameView; pos: (i: number) => Point 
   return (
     <g className="messages">
       {frame.inFlight.map((m, k) => {
-        const p = messageAt(m, frame.t, pos);
-        return <circle key={k} cx={p.x} cy={p.y} r={2.6} fill={MESSAGE_COLORS[m.kind] ?? OTHER_MESSAGE} />;
+        const head = messageAt(m, frame.t, pos);
+        // the tail points back towards the sender: an arrow of fixed length along the link
+        const from = pos(m.from);
+        const d = Math.hypot(head.x - from.x, head.y - from.y) || 1;
+        const tail = { x: head.x - ((head.x - from.x) / d) * Math.min(12, d), y: head.y - ((head.y - from.y) / d) * Math.min(12, d) };
+        const color = MESSAGE_COLORS[m.kind] ?? OTHER_MESSAGE;
+        return (
+          <g key={k}>
+            <line x1={tail.x} y1={tail.y} x2={head.x} y2={head.y} stroke={color} strokeWidth={1.5} />
+            <circle cx={head.x} cy={head.y} r={2.4} fill={color} />
+          </g>
+        );
       })}
     </g>
   );
@@ -146,10 +156,17 @@ function NodeFaults({ frame }: { frame: FrameView }) {
   const [delay, setDelay] = useState(1000);
   const [drop, setDrop] = useState(0);
   const [secs, setSecs] = useState(5);
+  /** the other end of the links to slow down: one peer, or every peer (-1) */
+  const [peer, setPeer] = useState(-1);
   const sel = frame.nodes[frame.selected];
   const i = sel.index;
   const others = frame.nodes.map((x) => x.index).filter((x) => x !== i);
-  const links = (dir: 'to' | 'from') => act({ kind: 'delay', [dir]: i, delayMin: Math.round(delay * 0.8), delayMax: Math.round(delay * 1.2), dropRate: drop / 100, duration: secs * 1000 });
+  const other = peer !== i && peer < frame.nodes.length ? peer : -1;
+  const links = (dir: 'to' | 'from') => {
+    const end = other >= 0 ? other : undefined;
+    const ends = dir === 'to' ? { to: i, from: end } : { from: i, to: end };
+    act({ kind: 'delay', ...ends, delayMin: Math.round(delay * 0.8), delayMax: Math.round(delay * 1.2), dropRate: drop / 100, duration: secs * 1000 });
+  };
   return (
     <div className="faults">
       <b>n{i}</b> <span className="muted">{sel.up ? `${shortStep(sel.step)}, committed ${sel.committed}` : 'down'}{sel.faults.length ? ` · ${sel.faults.join(', ')}` : ''}</span>
@@ -167,8 +184,15 @@ function NodeFaults({ frame }: { frame: FrameView }) {
         <label>delay <input type="number" min={0} max={60000} step={50} value={delay} onChange={(e) => setDelay(Math.max(0, Number(e.target.value)))} /> ms</label>
         <label>drop <input type="number" min={0} max={100} value={drop} onChange={(e) => setDrop(Math.min(100, Math.max(0, Number(e.target.value))))} /> %</label>
         <label>for <input type="number" min={1} max={600} value={secs} onChange={(e) => setSecs(Math.max(1, Number(e.target.value)))} /> s</label>
+        <label>
+          with{' '}
+          <select value={other} onChange={(e) => setPeer(Number(e.target.value))} data-testid="link-peer">
+            <option value={-1}>every peer</option>
+            {others.map((o) => <option key={o} value={o}>n{o}</option>)}
+          </select>
+        </label>
         <button onClick={() => links('to')} data-testid="links-in">links into n{i}</button>
-        <button onClick={() => links('from')}>links out of n{i}</button>
+        <button onClick={() => links('from')} data-testid="links-out">links out of n{i}</button>
       </div>
     </div>
   );
