@@ -16,6 +16,8 @@ const allowed = {
   ui: ['core', 'ui'],
   cli: ['core', 'node', 'sim', 'platform/node', 'platform/shared', 'cli'],
 };
+// Views see the engine only through the plain data that crosses the worker boundary.
+const uiMayImportFromCore = ['core/view.ts', 'core/scenario.ts'];
 // Pure libraries the core may use (everything else, e.g. node:*, is refused there).
 const corePackages = [/^@noble\//, /^@bufbuild\/protobuf/];
 
@@ -44,6 +46,10 @@ for (const file of files) {
     if (spec.startsWith('.')) {
       const target = layerOf(resolve(dirname(file), spec));
       if (!(allowed[layer] ?? [layer]).includes(target)) problems.push(`${relative(root, file)}: ${layer} may not import ${target} (${spec})`);
+      const targetFile = relative(src, resolve(dirname(file), spec)).replace(/\.js$/, '.ts');
+      if (layer === 'ui' && target === 'core' && !uiMayImportFromCore.includes(targetFile)) {
+        problems.push(`${relative(root, file)}: views may import from core only ${uiMayImportFromCore.join(', ')} (${spec})`);
+      }
     } else if (layer === 'core' && !corePackages.some((re) => re.test(spec))) {
       problems.push(`${relative(root, file)}: core may not import the package ${spec}`);
     }
