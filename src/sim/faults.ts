@@ -35,6 +35,10 @@ interface FaultState {
 export class FaultController {
   private readonly states: FaultState[];
   private readonly start: number;
+  /** Virtual time the controller started (lastHealAt stays here while nothing has healed). */
+  get startedAt(): number {
+    return this.start;
+  }
   private readonly actions: (() => Promise<void>)[] = [];
   /** Per (height, round): the block each half of the network was shown by an equivocating proposer. */
   private readonly shown = new Map<string, [BlockID, BlockID]>();
@@ -137,7 +141,7 @@ export class FaultController {
         sim.nodes[spec.node].node?.forceTimeout();
         return this.healed(st);
       case 'restart':
-        if (!sim.nodes[spec.node].node) this.actions.push(() => sim.startNode(spec.node));
+        this.actions.push(() => sim.startNode(spec.node));
         // the crash this restart ends is over too
         for (const o of this.states) if (o.spec.kind === 'crash' && o.spec.node === spec.node && o.phase === 'active') this.healed(o);
         return this.healed(st);

@@ -175,6 +175,8 @@ export class Simulation {
   /** Creates (or re-creates after a crash) node i from its stores and starts it. */
   async startNode(i: number): Promise<void> {
     const sn = this.nodes[i];
+    // two faults may both restart a node: a second instance over the same stores would be a ghost
+    if (sn.node) return;
     const app = new KVStoreApp();
     sn.app = app;
     const state = await handshake(app, this.genesis, sn.blockStore, sn.stateStore);
@@ -276,9 +278,19 @@ export class Simulation {
     if (busy.length) await Promise.all(busy.map((n) => n.node!.whenIdle()));
   }
 
+  /**
+   * The goal is reached, every fault has healed, and every live correct node has committed since
+   * the last heal (so liveness after faults is observed, not assumed from commits made before).
+   */
   private done(): boolean {
     const live = this.correctIndices().filter((i) => this.nodes[i].node);
-    return live.length > 0 && live.every((i) => this.committedHeight(i) >= this.opts.heights) && this.faults.allHealed();
+    const healedAt = this.faults.lastHealAt;
+    return (
+      live.length > 0 &&
+      live.every((i) => this.committedHeight(i) >= this.opts.heights) &&
+      this.faults.allHealed() &&
+      (healedAt === this.faults.startedAt || live.every((i) => (this.commitTimes.get(this.nodes[i].name) ?? []).some((t) => t >= healedAt)))
+    );
   }
 
   /** Runs to the goal; `keepRunning` leaves the nodes up (tests poke at them afterwards). */
