@@ -1,6 +1,8 @@
 // The classroom session: seeking replays exactly; an action forks history and is itself replayable.
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../core/scenario.js';
+import fc from 'fast-check';
+import type { FaultSpec } from '../core/scenario.js';
 import { ClassroomSession } from './session.js';
 
 const happy: Scenario = { validators: 4, seed: 1, timeouts: { timeoutCommit: 500 }, faults: [] };
@@ -108,5 +110,38 @@ describe('ClassroomSession', () => {
     expect(crash.to).toBeLessThanOrEqual(4000);
     expect(session.frame().nodes[3].faults).toEqual([]);
   });
+
+  it('property: any actions taken live replay to the identical event log from the recorded scenario', async () => {
+    const node = fc.integer({ min: 0, max: 3 });
+    const action = fc.oneof(
+      fc.record({ kind: fc.constant('crash' as const), node }),
+      fc.record({ kind: fc.constant('restart' as const), node }),
+      fc.record({ kind: fc.constant('forceTimeout' as const), node }),
+      fc.record({ kind: fc.constant('silence' as const), node, duration: fc.integer({ min: 100, max: 3000 }) }),
+      fc.record({ kind: fc.constant('equivocateVotes' as const), node }),
+      fc.record({ kind: fc.constant('nilPrecommit' as const), node, duration: fc.integer({ min: 100, max: 3000 }) }),
+      fc.record({ kind: fc.constant('partition' as const), groups: fc.constant([[0, 1], [2, 3]]), duration: fc.integer({ min: 100, max: 3000 }) }),
+      fc.record({ kind: fc.constant('delay' as const), to: node, delayMin: fc.constant(200), delayMax: fc.constant(600), dropRate: fc.double({ min: 0, max: 0.5, noNaN: true }), duration: fc.integer({ min: 100, max: 3000 }) }),
+    ) as fc.Arbitrary<FaultSpec>;
+    const timeline = fc.array(fc.tuple(fc.integer({ min: 0, max: 5000 }), action), { maxLength: 6 }).map((xs) => xs.sort((a, b) => a[0] - b[0]));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), timeline, async (seed, actions) => {
+        const live = new ClassroomSession();
+        await live.load({ ...happy, seed });
+        for (const [t, a] of actions) {
+          await live.advanceTo(t);
+          await live.act(a);
+        }
+        await live.advanceTo(7000);
+        const replay = new ClassroomSession();
+        await replay.load(live.scenario);
+        await replay.advanceTo(7000);
+        expect(replay.frame().logHash, JSON.stringify({ seed, actions })).toBe(live.frame().logHash);
+        await live.seek(7000);
+        expect(live.frame().logHash).toBe(replay.frame().logHash);
+      }),
+      { numRuns: 10, seed: 20261124 },
+    );
+  }, 120_000);
 });
 
