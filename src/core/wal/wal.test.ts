@@ -1,6 +1,7 @@
 // WAL readers against the real files in ../shared/fixtures, corruption reports, and our own
 // records round-tripping through the CometBFT framing.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readShared, vectors } from '../../../test/shared.js';
 import { concat, fromHex, toHex, utf8 } from '../bytes.js';
 import { genesisValidatorKeys } from '../state/genesis-keys.js';
@@ -73,6 +74,54 @@ describe('real WAL files', () => {
     const garbage = scanCometWal(concat(bytes, utf8('garbage after the last record')));
     expect(garbage.corruption).toMatchObject({ index: whole.entries.length, offset: bytes.length });
     expect(garbage.entries).toHaveLength(whole.entries.length);
+  });
+
+  it('property: any damage is reported, never thrown, and everything before it reads as in the original', () => {
+    const bytes = fixture('cometbft/v0.37-stuck-height1.wal');
+    const whole = scanCometWal(bytes);
+    const damage = fc.oneof(
+      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(bytes.length - 1), mask: fc.integer({ min: 1, max: 255 }) }),
+      fc.record({ kind: fc.constant('cut' as const), at: fc.nat(bytes.length - 1) }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(bytes.length - 1), junk: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
+    );
+    fc.assert(
+      fc.property(damage, (d) => {
+        const damaged = d.kind === 'flip' ? Object.assign(bytes.slice(), { [d.at]: bytes[d.at] ^ d.mask }) : d.kind === 'cut' ? bytes.slice(0, d.at) : concat(bytes.subarray(0, d.at), d.junk, bytes.subarray(d.at));
+        const scan = scanCometWal(damaged);
+        // the first record touched by the damage is where reading stops (or later, if the damage
+        // happens to leave a valid record, e.g. a cut exactly between two records)
+        const firstTouched = whole.entries.findIndex((e) => e.offset + e.size > d.at);
+        expect(scan.entries.length).toBeGreaterThanOrEqual(firstTouched === -1 ? whole.entries.length : firstTouched);
+        const intact = Math.min(scan.entries.length, firstTouched === -1 ? Infinity : firstTouched);
+        expect(scan.entries.slice(0, intact).map((e) => [e.offset, e.size])).toEqual(whole.entries.slice(0, intact).map((e) => [e.offset, e.size]));
+        if (scan.corruption) {
+          expect(scan.corruption.offset).toBe(scan.goodLength);
+          expect(scan.corruption.index).toBe(scan.entries.length);
+        } else expect(scan.goodLength).toBe(damaged.length);
+        expect(() => readWal(damaged)).not.toThrow();
+      }),
+      { numRuns: 100, seed: 20261124 },
+    );
+  }, 60_000);
+
+  it('property: a damaged Tendermint v0.10 JSON-lines WAL is read up to the damaged line, never thrown', () => {
+    const bytes = fixture('tendermint-v0.10/small_block1.cswal');
+    const whole = readWal(bytes);
+    expect(whole.corruption).toBeNull();
+    fc.assert(
+      fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 }), (at, mask) => {
+        const damaged = Object.assign(bytes.slice(), { [at]: bytes[at] ^ mask });
+        const scan = readWal(damaged);
+        if (at === 0) return; // the first byte decides the format: anything may follow, but no throw
+        expect(scan.format).toBe('tendermint-v0.10');
+        // lines that end before the damaged byte read exactly as before
+        const intact = whole.entries.filter((e) => bytes.indexOf(0x0a, e.offset) < at).length;
+        expect(scan.entries.length).toBeGreaterThanOrEqual(intact);
+        expect(scan.entries.slice(0, intact).map((e) => e.offset)).toEqual(whole.entries.slice(0, intact).map((e) => e.offset));
+        if (scan.corruption) expect(scan.corruption.offset).toBe(scan.goodLength);
+      }),
+      { numRuns: 200, seed: 20261124 },
+    );
   });
 
   it('the v0.37 genesis key verifies its own validator’s votes; the beradevnet key comes from gen_txs', () => {
