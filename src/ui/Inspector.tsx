@@ -1,13 +1,18 @@
 // The selected node's RoundState, the selected event, the checkers' verdicts, and what this node
 // knows of each peer (PeerRoundState) with what each peer is missing.
+import { useState } from 'react';
 import { useUi } from './store.js';
 import { shortStep } from './colors.js';
 import { missing } from './missing.js';
 import { ruleOf } from './rules.js';
 
+/** Rows drawn by default: a full mesh of 100 has 99 peers, and every row re-renders each frame. */
+const PEER_ROWS = 24;
+
 export function Inspector() {
   const frame = useUi((s) => s.frame);
   const ev = useUi((s) => s.selectedEvent);
+  const [allPeers, setAllPeers] = useState(false);
   if (!frame) return <section className="panel inspector" />;
   const rs = frame.roundState;
   const list = (xs: string[]) => (xs.length === 0 ? '—' : xs.length <= 3 ? xs.join(', ') : `${xs.slice(0, 2).join(', ')} +${xs.length - 2}`);
@@ -47,7 +52,7 @@ export function Inspector() {
               <tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th>LastCommit · catch-up</th><th title="what n has that the peer lacks: what gossip sends next">peer lacks</th><th>n{frame.selected} lacks</th></tr>
             </thead>
             <tbody>
-              {frame.peers.map((p) => {
+              {(allPeers ? frame.peers : frame.peers.slice(0, PEER_ROWS)).map((p) => {
                 const m = rs ? missing(rs, p) : null;
                 return (
                   <tr key={p.peer}>
@@ -64,6 +69,9 @@ export function Inspector() {
               })}
             </tbody>
           </table>
+          {frame.peers.length > PEER_ROWS && (
+            <button className="more" onClick={() => setAllPeers(!allPeers)}>{allPeers ? `show the first ${PEER_ROWS}` : `show all ${frame.peers.length} peers`}</button>
+          )}
         </>
       )}
     </section>
