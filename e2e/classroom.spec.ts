@@ -1,6 +1,8 @@
 // The classroom as a person uses it, against the built app in Chromium.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { scanCometWal } from '../src/core/wal/scan.js';
 
 const APP = 'http://127.0.0.1:4173/';
 
@@ -177,4 +179,20 @@ test('one link made slow and lossy is recorded as that action and replays from t
   await open(other, page.url());
   await seekTo(other, 6000);
   await expect(other.getByTestId('log-hash')).toHaveText(hash!);
+});
+
+test('exports: the event log as JSON with its hash, and a node’s WAL as a CometBFT WAL file', async ({ page }) => {
+  await open(page);
+  await seekTo(page, 3000);
+  const hash = (await page.getByTestId('log-hash').textContent())!;
+  const [events] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'export events' }).click()]);
+  const log = JSON.parse(readFileSync((await events.path())!, 'utf8'));
+  expect(log.logHash.startsWith(hash)).toBe(true);
+  expect(log.events.some((e: { type: string }) => e.type === 'NewBlock')).toBe(true);
+  const [wal] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'export WAL of n0' }).click()]);
+  expect(wal.suggestedFilename()).toBe('n0.wal');
+  const scan = scanCometWal(new Uint8Array(readFileSync((await wal.path())!)));
+  expect(scan.corruption).toBeNull();
+  expect(scan.entries.filter((e) => e.record.type === 'endHeight').length).toBeGreaterThanOrEqual(2);
+  expect(scan.entries.some((e) => e.record.type === 'msgInfo' && e.record.peerId === '')).toBe(true);
 });
