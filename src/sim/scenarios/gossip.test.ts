@@ -1,6 +1,7 @@
 // The gossip reactor in the simulator: catch-up, sparse topologies, and hostile peers
 // (catalogue groups B and E, the cases that need gossip).
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { expectHealthy, simulate, withSeed } from './run.test-util.js';
 import { Simulation } from '../simulation.js';
 import type { Vote } from '../../core/types.js';
@@ -112,4 +113,28 @@ describe('gossip reactor', () => {
     expect(rounds.filter((r) => r >= 100)).toEqual([100, 101]);
     expect(rounds.length).toBe(before + 2);
   });
+
+  it('E property: hostile bytes from a Byzantine peer on any channel crash nothing; the others drop it and go on', async () => {
+    // a oneof tag of a real message kind with a random body, or bytes with no structure at all
+    const framed = fc.tuple(fc.integer({ min: 1, max: 10 }), fc.uint8Array({ maxLength: 200 })).map(([kind, body]) => concat(new Uint8Array([(kind << 3) | 2, body.length & 0x7f]), body));
+    const junk = fc.oneof(framed, fc.uint8Array({ maxLength: 300 }));
+    let dropped = 0;
+    const injection = fc.record({ at: fc.integer({ min: 0, max: 3000 }), to: fc.integer({ min: 0, max: 2 }), channel: fc.constantFrom(STATE_CHANNEL, DATA_CHANNEL, VOTE_CHANNEL, 0x23, 0x99), bytes: junk });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), fc.array(injection, { minLength: 1, maxLength: 20 }), async (seed, attacks) => {
+        const sim = new Simulation({ validators: 4, heights: 4, seed, config: FAST, faulty: [3] });
+        await sim.init();
+        for (const a of attacks) sim.clock.after(a.at, () => sim.nodes[a.to].reactor?.receive(a.channel, 'n3', a.bytes));
+        const res = await sim.run();
+        expectHealthy(res);
+        // every attacked node that hit a malformed message dropped the attacker, naming why
+        const drops = sim.network.stats.disconnects.filter((d) => d.peer === 'n3');
+        expect(drops.every((d) => /malformed|invalid|unknown|peer/i.test(d.reason))).toBe(true);
+        dropped += drops.length;
+      }),
+      { numRuns: 15, seed: 20261124 },
+    );
+    expect(dropped).toBeGreaterThan(10); // the attacks did reach the reactors
+  }, 120_000);
 });
+
