@@ -1,5 +1,6 @@
 // VoteSet and HeightVoteSet: the vote-set edge cases of catalogue group G.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { BlockID, Vote, VoteType } from '../types.js';
 import { BlockIDFlag, SignedMsgType } from '../types.js';
 import { blockIdEqual, nilBlockId } from '../blockid.js';
@@ -245,3 +246,59 @@ describe('HeightVoteSet', () => {
     expect(() => hvs.setRound(1)).toThrow();
   });
 });
+
+describe('VoteSet tallies (property)', () => {
+  // signatures are not the point here: a checker that accepts all keeps thousands of cases fast
+  const accepting: SignatureChecker = { verifyVote: () => true, verifyProposal: () => true };
+  const blocks = [null, block('A'), block('B')];
+
+  it('sum, per-block power, +2/3 majority and the bit-array match a reference model; conflicts never count twice', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 })), { maxLength: 40 }),
+        (powers, votes) => {
+          const vals = makeVals(powers);
+          const vs = new VoteSet(CHAIN, 1, 0, SignedMsgType.Prevote, vals.set, accepting);
+          const total = vals.set.totalVotingPower();
+          const first = new Map<number, number>(); // validator index -> block choice of its first vote (what is counted)
+          const canonical = new Map<number, number>(); // the vote the set keeps per validator (§7.1)
+          let maj23: number | undefined;
+          const tally = (b: number) => [...first].filter(([, c]) => c === b).reduce((acc, [i]) => acc + vals.set.getByIndex(i)!.votingPower, 0n);
+          for (const [v, b] of votes) {
+            const i = v % powers.length;
+            const k = vals.byIndex[i];
+            const vote: Vote = {
+              type: SignedMsgType.Prevote, height: 1, round: 0, blockId: blocks[b] ?? nilBlockId(), timestamp: { seconds: 1700000000, nanos: 0 },
+              validatorAddress: k.address, validatorIndex: i, signature: new Uint8Array([b]), extension: new Uint8Array(0), extensionSignature: new Uint8Array(0),
+            };
+            const res = vs.addVote(vote);
+            if (!first.has(i)) {
+              expect(res).toEqual({ added: true });
+              first.set(i, b);
+              canonical.set(i, b);
+              if (maj23 === undefined && tally(b) * 3n > total * 2n) maj23 = b;
+            } else if (canonical.get(i) === b || first.get(i) === b) {
+              expect(res).toEqual({ added: false }); // a duplicate of a vote the set holds (as CometBFT's getVote)
+            } else {
+              // a conflict is reported and never counted; a vote for the +2/3 block becomes the one kept
+              expect(res.error).toBeInstanceOf(ConflictingVoteError);
+              expect(res.added).toBe(false);
+              if (b === maj23) canonical.set(i, b);
+            }
+          }
+          const power = (i: number) => vals.set.getByIndex(i)!.votingPower;
+          const sum = [...first.keys()].reduce((acc, i) => acc + power(i), 0n);
+          expect(vs.sum).toBe(sum);
+          expect(vs.hasTwoThirdsAny()).toBe(sum * 3n > total * 2n);
+          const maj = vs.twoThirdsMajority();
+          expect(maj === null ? undefined : blocks.findIndex((x) => blockIdEqual(x ?? nilBlockId(), maj))).toBe(maj23);
+          for (let i = 0; i < powers.length; i++) expect(vs.bitArray().get(i)).toBe(first.has(i));
+          for (const t of vs.tallies()) expect(t.power).toBe(tally(blocks.findIndex((x) => blockIdEqual(x ?? nilBlockId(), t.blockId))));
+        },
+      ),
+      { numRuns: 300, seed: 20261124 },
+    );
+  });
+});
+
