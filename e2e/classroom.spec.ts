@@ -196,3 +196,19 @@ test('exports: the event log as JSON with its hash, and a node’s WAL as a Come
   expect(scan.entries.filter((e) => e.record.type === 'endHeight').length).toBeGreaterThanOrEqual(2);
   expect(scan.entries.some((e) => e.record.type === 'msgInfo' && e.record.peerId === '')).toBe(true);
 });
+
+test('clicking a mark on the timeline shows the event and the rule behind it', async ({ page }) => {
+  await open(page);
+  await seekTo(page, 3000);
+  const box = (await page.getByTestId('timeline').boundingBox())!;
+  const laneY = box.y + 24 + 22 / 2; // n0's swimlane
+  // marks are found within 6 px of a click: sweeping the lane every 10 px hits one
+  for (let x = box.x + 44; x < box.x + box.width - 10; x += 10) {
+    await page.mouse.click(x, laneY);
+    if (await page.getByTestId('rule').count()) break;
+  }
+  const rule = page.getByTestId('rule');
+  await expect(rule).toBeVisible();
+  await expect(rule).toContainText(/Alg\. 1|spec §/);
+  await expect(page.locator('.inspector .event')).toContainText('on n0');
+});
