@@ -163,6 +163,10 @@ test('a presenter steps through the captions with a clicker: the run plays to ea
   await expect(page.getByTestId('caption-index')).toHaveText('1/5');
   await page.keyboard.press('p');
   await expect(page.locator('.app.presenter')).toHaveCount(1);
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help')).toContainText('next / previous caption');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help')).toHaveCount(0);
 });
 
 test('one link made slow and lossy is recorded as that action and replays from the link', async ({ page, context }) => {

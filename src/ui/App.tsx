@@ -1,6 +1,7 @@
 // The classroom: controls and caption on top; network, HeightVoteSet and inspector; the timeline
 // below. Keyboard: space play/pause, → step, shift+←/→ seek ±1 s, +/- speed, r restart,
-// PageDown/PageUp next/previous caption (presenter clickers send these), p presenter mode.
+// PageDown/PageUp next/previous caption (presenter clickers send these), p presenter mode,
+// ? the list of keys.
 import { useEffect } from 'react';
 import { Controls, SPEEDS } from './Controls.js';
 import { Settings } from './Settings.js';
@@ -45,10 +46,37 @@ function onKey(e: KeyboardEvent): void {
     case 'p':
       useUi.setState({ presenter: !s.presenter });
       break;
+    case '?':
+      useUi.setState({ help: !s.help });
+      break;
+    case 'Escape':
+      useUi.setState({ help: false });
+      break;
     default:
       return;
   }
   e.preventDefault();
+}
+
+const KEYS: [string, string][] = [
+  ['space', 'play / pause'],
+  ['→', 'one step (the next event)'],
+  ['shift + ← / →', 'seek back / forward 1 s'],
+  ['+ / −', 'faster / slower'],
+  ['PageDown / PageUp', 'next / previous caption (a clicker sends these)'],
+  ['p', 'presenter mode (large captions)'],
+  ['r', 'restart the run'],
+  ['?', 'this list'],
+];
+
+function Help() {
+  return (
+    <div className="help" data-testid="help" onClick={() => useUi.setState({ help: false })}>
+      <table>
+        <tbody>{KEYS.map(([k, what]) => <tr key={k}><td><kbd>{k}</kbd></td><td>{what}</td></tr>)}</tbody>
+      </table>
+    </div>
+  );
 }
 
 export function App() {
@@ -57,6 +85,7 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   const presenter = useUi((s) => s.presenter);
+  const help = useUi((s) => s.help);
   return (
     <div className={presenter ? 'app presenter' : 'app'}>
       <header>
@@ -71,6 +100,7 @@ export function App() {
         <Inspector />
       </main>
       <Timeline />
+      {help && <Help />}
     </div>
   );
 }

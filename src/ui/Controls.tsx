@@ -46,6 +46,7 @@ export function Controls() {
       <button onClick={share} data-testid="share">share link</button>
       <button onClick={exportLog}>export events</button>
       <button onClick={() => send({ type: 'exportWal', node: frame?.selected ?? 0 })}>export WAL of n{frame?.selected ?? 0}</button>
+      <button onClick={() => useUi.setState({ help: true })} title="?" data-testid="keys">keys</button>
       <span className="hash" title="SHA-256 of the event log: equal hashes, identical runs" data-testid="log-hash">{frame?.logHash.slice(0, 12)}</span>
     </div>
   );

@@ -22,6 +22,8 @@ export interface UiState {
   showMessages: boolean;
   /** presenter mode: large captions */
   presenter: boolean;
+  /** the keyboard help is showing */
+  help: boolean;
   /** play until this caption (index) comes up, then pause */
   pauseAtCaption: number | null;
 }
@@ -38,6 +40,7 @@ export const useUi = create<UiState>(() => ({
   notice: null,
   showMessages: true,
   presenter: false,
+  help: false,
   pauseAtCaption: null,
 }));
 
