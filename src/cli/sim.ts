@@ -14,13 +14,15 @@ simulated network, then checks agreement, validity, no double signing and livene
 
 Options:
   --validators N     number of validators (default 4)
-  --heights H        stop when every correct node has committed H heights (default 5)
+  --heights H        stop when every correct node has committed H heights (default 5) and,
+                     after faults, has committed again since the last one healed
   --seed S           PRNG seed (default 1); the same seed reproduces the run exactly
   --fault JSON       a fault, repeatable; e.g. '{"kind":"crash","node":0,"at":{"height":2}}'
                      kinds: crash (restartAfter), silence, partition (groups), delay (from,to,
                      delayMin,delayMax,dropRate), dropProposals, equivocateProposal,
-                     equivocateVotes, amnesia, nilPrecommit; each with optional "at"
-                     ({height,round} or {time}) and "duration" (ms)
+                     equivocateVotes, amnesia, nilPrecommit, forceTimeout, restart,
+                     crashAtWalWrite (write, after, restartAfter); each with optional "at"
+                     ({height,round}, {time} or {step}) and "duration" (ms)
   --topology T       gossip topology: full (default), ring, regular:<d>; or direct
                      (every message broadcast to every node, no reactor)
   --gossip-sleep MS  the reactor's peer_gossip_sleep_duration (default 100)
