@@ -216,3 +216,15 @@ test('clicking a mark on the timeline shows the event and the rule behind it', a
   await expect(rule).toContainText(/Alg\. 1|spec §/);
   await expect(page.locator('.inspector .event')).toContainText('on n0');
 });
+
+test('100 validators: every node is drawn, the grid has a column each, and the run plays', async ({ page }) => {
+  const s = Buffer.from(JSON.stringify({ validators: 100, seed: 1, topology: 'regular:8', faults: [] })).toString('base64url');
+  await open(page, `${APP}#s=${s}`);
+  await expect(page.locator('[data-testid^=node-]')).toHaveCount(100);
+  await expect(page.getByTestId('vote-grid')).toContainText('HeightVoteSet of n0');
+  const width = await page.getByTestId('vote-canvas').evaluate((c) => (c as HTMLCanvasElement).getBoundingClientRect().width);
+  expect(width).toBeGreaterThanOrEqual(100 * 18);
+  await page.getByTestId('play').click();
+  await expect.poll(async () => Number((await page.getByTestId('time').textContent())!.split(' ')[0]), { timeout: 20_000 }).toBeGreaterThan(0.5);
+  await expect(page.getByTestId('peers').locator('tbody tr')).toHaveCount(8); // d = 8
+});
