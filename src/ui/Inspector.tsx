@@ -15,6 +15,7 @@ export function Inspector() {
   const [allPeers, setAllPeers] = useState(false);
   if (!frame) return <section className="panel inspector" />;
   const rs = frame.roundState;
+  const rule = ev && ruleOf(ev);
   const list = (xs: string[]) => (xs.length === 0 ? '—' : xs.length <= 3 ? xs.join(', ') : `${xs.slice(0, 2).join(', ')} +${xs.length - 2}`);
   return (
     <section className="panel inspector">
@@ -28,7 +29,7 @@ export function Inspector() {
         <div className="event">
           <b>{ev.type}</b> at {(ev.t / 1000).toFixed(3)} s on n{ev.node} · {ev.height}/{ev.round}/{shortStep(ev.step)}
           <div><code>{ev.text}</code></div>
-          {ruleOf(ev) && <div className="rule" data-testid="rule">{ruleOf(ev)!.text} <cite>{ruleOf(ev)!.cite}</cite></div>}
+          {rule && <div className="rule" data-testid="rule">{rule.text} <cite>{rule.cite}</cite></div>}
         </div>
       )}
       {rs ? (
