@@ -58,20 +58,40 @@ export function fromBase64(s: string): Uint8Array {
   return out.subarray(0, j);
 }
 
-/** UTF-8 decoding (lenient: invalid sequences become U+FFFD). The core has no TextDecoder type. */
-export function utf8Decode(b: Uint8Array): string {
+/**
+ * UTF-8 decoding that never throws (the core has no TextDecoder type): each ill-formed sequence —
+ * a bad lead or continuation byte, an overlong form, a surrogate, a code point above U+10FFFF, a
+ * truncated tail — becomes one U+FFFD, and `valid` says whether any did. Bytes from a peer reach
+ * this, so an exception here would be a peer stopping the node.
+ */
+export function decodeUtf8(b: Uint8Array): { text: string; valid: boolean } {
   let out = '';
+  let valid = true;
   for (let i = 0; i < b.length; ) {
     const c = b[i];
-    let cp = 0xfffd;
-    let len = 1;
-    if (c < 0x80) cp = c;
-    else if (c >= 0xc2 && c < 0xe0 && i + 1 < b.length) [cp, len] = [((c & 0x1f) << 6) | (b[i + 1] & 0x3f), 2];
-    else if (c >= 0xe0 && c < 0xf0 && i + 2 < b.length) [cp, len] = [((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f), 3];
-    else if (c >= 0xf0 && c < 0xf5 && i + 3 < b.length)
-      [cp, len] = [((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f), 4];
+    if (c < 0x80) {
+      out += String.fromCharCode(c);
+      i++;
+      continue;
+    }
+    // sequence length and the smallest code point it may encode (anything lower is overlong)
+    const [len, min] = c >= 0xc2 && c < 0xe0 ? [2, 0x80] : c >= 0xe0 && c < 0xf0 ? [3, 0x800] : c >= 0xf0 && c < 0xf5 ? [4, 0x10000] : [0, 0];
+    let cp = len === 2 ? c & 0x1f : len === 3 ? c & 0x0f : c & 0x07;
+    let n = 1;
+    while (n < len && i + n < b.length && (b[i + n] & 0xc0) === 0x80) cp = (cp << 6) | (b[i + n++] & 0x3f);
+    if (len === 0 || n < len || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      out += '\ufffd';
+      valid = false;
+      i += n; // the lead byte and the continuation bytes that fitted
+      continue;
+    }
     out += String.fromCodePoint(cp);
     i += len;
   }
-  return out;
+  return { text: out, valid };
+}
+
+/** Lenient UTF-8 decoding: ill-formed sequences become U+FFFD. */
+export function utf8Decode(b: Uint8Array): string {
+  return decodeUtf8(b).text;
 }

@@ -27,6 +27,8 @@ export type FaultSpec = Timed &
     | { kind: 'equivocateVotes'; node: number }
     | { kind: 'amnesia'; node: number }
     | { kind: 'nilPrecommit'; node: number }
+    /** As proposer, put these transactions (hex) in every block, bypassing its own PrepareProposal. */
+    | { kind: 'proposeTxs'; node: number; txs: string[] }
     /** Fire the node's pending timeout now (its clock runs fast once). */
     | { kind: 'forceTimeout'; node: number }
     /** Start a node that is down (crashed without a scheduled restart). */
@@ -51,7 +53,7 @@ export interface Scenario {
   faults: FaultSpec[];
 }
 
-const NODE_KINDS = new Set(['crash', 'crashAtWalWrite', 'silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'forceTimeout', 'restart']);
+const NODE_KINDS = new Set(['crash', 'crashAtWalWrite', 'silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'proposeTxs', 'forceTimeout', 'restart']);
 const MAX_VALIDATORS = 200;
 const MAX_MS = 3_600_000;
 
@@ -102,6 +104,9 @@ export function scenarioProblems(x: unknown): string[] {
       return void out.push(`${at}.kind: unknown fault ${JSON.stringify(spec.kind)}`);
     }
     for (const k of ['duration', 'restartAfter'] as const) if (spec[k] !== undefined && !ms(spec[k])) out.push(`${at}.${k}: ms`);
+    if (spec.kind === 'proposeTxs' && !(Array.isArray(spec.txs) && spec.txs.length <= 100 && spec.txs.every((t) => typeof t === 'string' && /^([0-9a-fA-F]{2}){0,1024}$/.test(t)))) {
+      out.push(`${at}.txs: up to 100 transactions as hex, at most 1024 bytes each`);
+    }
     if (spec.kind === 'crashAtWalWrite' && (!int(spec.write, 0, 1e9) || !ms(spec.restartAfter))) out.push(`${at}: write (an index) and restartAfter (ms)`);
     const t = spec.at as Record<string, unknown> | undefined;
     if (t !== undefined && !(typeof t === 'object' && t !== null && (int(t.height, 1, 1e9) || ms(t.time) || int(t.step, 0, 1e12)))) {

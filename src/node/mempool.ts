@@ -21,7 +21,13 @@ export class Mempool {
     if (this.txs.size >= this.maxTxs) return 'mempool is full';
     const key = toHex(tx);
     if (this.txs.has(key)) return 'tx already in mempool';
-    const res = this.app.checkTx(tx);
+    let res;
+    try {
+      res = this.app.checkTx(tx);
+    } catch (e) {
+      // a tx is a peer's bytes: an application that throws on it refuses it, nothing more
+      return `CheckTx threw: ${e instanceof Error ? e.message : String(e)}`;
+    }
     if (res.code !== 0) return res.log || `CheckTx code ${res.code}`;
     this.txs.set(key, tx);
     return null;

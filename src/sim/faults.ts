@@ -10,7 +10,7 @@ import { sha256 } from '../core/crypto/sha256.js';
 import { signSync } from '../core/crypto/ed25519.js';
 import { proposalSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
 import { makeBlock, makeBlockParts } from '../core/state/execution.js';
-import { concat, toHex, utf8 } from '../core/bytes.js';
+import { concat, fromHex, toHex, utf8 } from '../core/bytes.js';
 import type { Simulation } from './simulation.js';
 
 export type { FaultSpec, Trigger } from '../core/scenario.js';
@@ -20,7 +20,7 @@ import type { FaultView } from '../core/view.js';
 /** Faults that act on what a node sends. */
 const OUTBOUND_KINDS = ['silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes'] as const;
 
-export const BYZANTINE_KINDS = new Set(['equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'dropProposals']);
+export const BYZANTINE_KINDS = new Set(['equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'dropProposals', 'proposeTxs']);
 
 /** `down`: a node crashed by the fault and not restarted yet. */
 type Phase = 'pending' | 'active' | 'down' | 'healed';
@@ -189,6 +189,9 @@ export class FaultController {
           return { ...vote, blockId: { hash: rs.proposalBlock.hash, partSetHeader: rs.proposalBlockParts.header() } };
         };
         return heal(() => (sim.nodes[spec.node].voteTransform = null));
+      case 'proposeTxs':
+        sim.nodes[spec.node].proposeTxs = spec.txs.map(fromHex);
+        return heal(() => (sim.nodes[spec.node].proposeTxs = null));
       case 'nilPrecommit':
         sim.nodes[spec.node].voteTransform = (vote) => (vote.type === SignedMsgType.Precommit ? { ...vote, blockId: nilBlockId() } : vote);
         return heal(() => (sim.nodes[spec.node].voteTransform = null));

@@ -78,6 +78,8 @@ export interface SimNode {
   privvalStore: MemoryPrivValidatorStateStore;
   /** Rewrites our own votes before signing (Byzantine behaviours: amnesia, forced nil precommit). */
   voteTransform: ((vote: Vote, node: ConsensusNode) => Vote) | null;
+  /** Transactions a Byzantine proposer puts in its blocks whatever its app says (`proposeTxs`). */
+  proposeTxs: Bytes[] | null;
   crashes: number;
 }
 
@@ -147,6 +149,7 @@ export class Simulation {
         stateStore: new MemoryStateStore(),
         privvalStore: new MemoryPrivValidatorStateStore(),
         voteTransform: null,
+        proposeTxs: null,
         crashes: 0,
       });
     }
@@ -177,7 +180,7 @@ export class Simulation {
     const sn = this.nodes[i];
     // two faults may both restart a node: a second instance over the same stores would be a ghost
     if (sn.node) return;
-    const app = new KVStoreApp();
+    const app = new ByzantineProposerApp(() => sn.proposeTxs);
     sn.app = app;
     const state = await handshake(app, this.genesis, sn.blockStore, sn.stateStore);
     const inner = new LocalPrivValidator({ pubKey: sn.pubKey, sign: async (msg: Bytes) => signSync(sn.seed, msg) }, sn.privvalStore);
@@ -439,6 +442,17 @@ export function describeEvent({ node, event: e }: SimEventRecord): string {
       return `${head} proposer=${toHex(e.proposer).slice(0, 12)}`;
     default:
       return head;
+  }
+}
+
+/** The kvstore, except that a Byzantine proposer may slip in transactions its PrepareProposal would drop. */
+class ByzantineProposerApp extends KVStoreApp {
+  constructor(private readonly extraTxs: () => Bytes[] | null) {
+    super();
+  }
+
+  override prepareProposal(req: Parameters<KVStoreApp['prepareProposal']>[0]): Bytes[] {
+    return [...super.prepareProposal(req), ...(this.extraTxs() ?? [])];
   }
 }
 

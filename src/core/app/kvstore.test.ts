@@ -20,4 +20,13 @@ describe('kvstore', () => {
     app.commit();
     expect(app.info().lastBlockHeight).toBe(1);
   });
+
+  it('CheckTx refuses a tx that is not valid UTF-8 and ProcessProposal rejects a block holding one (issue 10 defect 1)', () => {
+    const app = new KVStoreApp();
+    app.initChain({ validators: [] });
+    const bad = new Uint8Array([0x6b, 0x3d, 0xf4, 0x90, 0x80, 0x80]);
+    expect(app.checkTx(bad)).toEqual({ code: 1, log: 'tx is not valid UTF-8' });
+    expect(app.processProposal({ txs: [utf8('a=1'), bad] })).toBe(false);
+    expect(app.finalizeBlock({ txs: [bad], height: 1 }).txResults[0].code).toBe(1);
+  });
 });

@@ -6,7 +6,7 @@
 //   (vectors.json kvstore_app_hash_derived), so every node computes it identically.
 import type { Application, ExecTxResult, FinalizeBlockResponse, InfoResponse, ValidatorUpdate } from './application.js';
 import type { Bytes } from '../types.js';
-import { fromBase64, toBase64, toHex, utf8, utf8Decode } from '../bytes.js';
+import { decodeUtf8, fromBase64, toBase64, toHex, utf8 } from '../bytes.js';
 
 const VALIDATOR_PREFIX = 'val:';
 
@@ -30,7 +30,8 @@ export function validatorTx(pubKey: Bytes, power: bigint): Bytes {
 type Parsed = { kind: 'kv'; key: string; value: string } | { kind: 'val'; update: ValidatorUpdate } | { kind: 'bad'; log: string };
 
 function parseTx(tx: Bytes): Parsed {
-  const s = utf8Decode(tx);
+  const { text: s, valid } = decodeUtf8(tx);
+  if (!valid) return { kind: 'bad', log: 'tx is not valid UTF-8' };
   if (s.startsWith(VALIDATOR_PREFIX)) {
     const m = /^val:([A-Za-z0-9+/=]+)!(\d+)$/.exec(s);
     if (!m) return { kind: 'bad', log: 'validator tx must be val:<base64 pubkey>!<power>' };

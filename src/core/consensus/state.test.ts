@@ -116,6 +116,17 @@ describe('ConsensusState [CMT]', () => {
     expect(h.rs.lockedRound).toBe(-1);
   });
 
+  it('an application that throws in ProcessProposal rejects the proposal (nil prevote, logged); the node goes on', () => {
+    const h = toRound0Propose(notProposing());
+    h.app.processProposal = () => {
+      throw new RangeError('app bug on a peer tx');
+    };
+    const prop = h.proposer();
+    h.propose(prop, 0, h.makeBlock(prop));
+    expect(isNilBlockId(h.lastOwnVote(PV)!.blockId)).toBe(true);
+    expect(h.events.some((e) => e.type === 'Rejected' && e.reason.includes('ProcessProposal threw: app bug'))).toBe(true);
+  });
+
   it('full round nil: no proposal → nil prevote, nil polka → nil precommit, PrecommitWait → round 1', () => {
     const h = toRound0Propose(notProposing());
     h.fireTimeout(S.Propose);

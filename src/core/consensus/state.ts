@@ -285,13 +285,20 @@ export class ConsensusState {
     const evidence = this.pendingEvidence.filter((ev) => ev.voteA.height === this.state.lastBlockHeight);
     const draft = makeBlock(this.state, { txs: [], lastCommit, evidence, proposerAddress });
     const maxTxBytes = Math.min(this.deps.config.maxBlockTxBytes, maxBlockBytes(this.state.consensusParams) - 1024 * 10);
-    const txs = this.deps.app.prepareProposal({
-      txs: this.deps.reapTxs(maxTxBytes),
-      maxTxBytes,
-      height: rs.height,
-      time: draft.header.time,
-      proposerAddress,
-    });
+    let txs: Bytes[];
+    try {
+      txs = this.deps.app.prepareProposal({
+        txs: this.deps.reapTxs(maxTxBytes),
+        maxTxBytes,
+        height: rs.height,
+        time: draft.header.time,
+        proposerAddress,
+      });
+    } catch (e) {
+      // CometBFT: no proposal this round when PrepareProposal fails; the others time out.
+      this.reject('proposal', `PrepareProposal threw: ${errorText(e)}`, '');
+      return null;
+    }
     const block = makeBlock(this.state, { txs, lastCommit, evidence, proposerAddress });
     const { blockId, parts } = makeBlockParts(block);
     return { block: { block, hash: blockId.hash }, parts };
@@ -388,14 +395,25 @@ export class ConsensusState {
     if (rs.height !== h || r < rs.round || (r === rs.round && rs.step >= RoundStepType.Prevote)) return;
     const choice = decidePrevote(rs, r, {
       validate: (b) => validateBlock(this.state, b.block, this.deps.checker),
-      processProposal: (b) =>
-        this.deps.app.processProposal({
-          txs: b.block.data.txs,
-          hash: b.hash,
-          height: b.block.header.height,
-          time: b.block.header.time,
-          proposerAddress: b.block.header.proposerAddress,
-        }),
+      processProposal: (b) => {
+        // The txs came from a peer: an application that throws on them rejects the proposal, as
+        // CometBFT treats a ProcessProposal error; it never stops the node.
+        let accept: boolean;
+        try {
+          accept = this.deps.app.processProposal({
+            txs: b.block.data.txs,
+            hash: b.hash,
+            height: b.block.header.height,
+            time: b.block.header.time,
+            proposerAddress: b.block.header.proposerAddress,
+          });
+        } catch (e) {
+          this.reject('proposal', `ProcessProposal threw: ${errorText(e)}`, '');
+          return false;
+        }
+        if (!accept) this.reject('proposal', 'ProcessProposal rejected the block', '');
+        return accept;
+      },
     });
     if (choice) this.signAddVote(SignedMsgType.Prevote, choice);
     else this.signAddVote(SignedMsgType.Prevote, nilBlockId());
@@ -681,6 +699,8 @@ export class ConsensusState {
     return compareTimestamps(now, min) >= 0 ? now : min;
   }
 }
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
 
