@@ -10,7 +10,7 @@ import type { ConsensusMessage } from '../core/encoding/messages.js';
 import { decodeMessage, encodeMessage } from '../core/encoding/messages.js';
 import { PeerState } from '../core/reactor/peer-state.js';
 import type { Outgoing } from '../core/reactor/gossip.js';
-import { maj23Queries, pickDataToSend, pickVoteToSend } from '../core/reactor/gossip.js';
+import { maj23Queries, missingPartsAnnouncement, pickDataToSend, pickVoteToSend } from '../core/reactor/gossip.js';
 import { CHANNELS, channelOfKind, receive } from '../core/reactor/receive.js';
 import type { RandInt } from '../core/bits/bit-array.js';
 import { PrevoteError } from '../core/errors.js';
@@ -202,6 +202,8 @@ export class ConsensusReactor implements ConsensusNetwork {
     const rs = this.node.cs.rs;
     if (routine === 'maj23') {
       for (const msg of maj23Queries(rs, peer.ps, this.blockStore)) this.sendTo(peer.ps.peerId, msg);
+      const missing = missingPartsAnnouncement(rs);
+      if (missing) this.sendTo(peer.ps.peerId, missing);
       return this.wake(peer, routine, this.queryMaj23Sleep);
     }
     let sent = false;

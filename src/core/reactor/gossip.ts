@@ -137,3 +137,17 @@ export function maj23Queries(rs: RoundState, ps: PeerState, store: BlockStoreRea
   return out;
 }
 
+
+/**
+ * While we wait for the parts of a block we have already prevoted on or are committing, the
+ * NewValidBlock that tells peers which parts we hold (§9.4), repeated on the maj23 schedule.
+ * A peer records a part as ours once it is sent; if the link lost it, that peer would never send
+ * it again, and a node in Commit would wait forever (issue 10 defect 2). The repeat resets the
+ * peer's record to the truth, as VoteSetBits does for votes; a NewValidBlock that arrives for
+ * another round is ignored by the peer unless it is a commit, exactly as the first one.
+ */
+export function missingPartsAnnouncement(rs: RoundState): ConsensusMessage | null {
+  const parts = rs.proposalBlockParts;
+  if (!parts || parts.isComplete() || rs.step < RoundStepType.Prevote) return null;
+  return { kind: 'NewValidBlock', height: rs.height, round: rs.round, blockPartSetHeader: parts.header(), blockParts: parts.bitArray(), isCommit: rs.step === RoundStepType.Commit };
+}

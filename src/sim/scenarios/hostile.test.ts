@@ -31,3 +31,18 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
     });
   });
 });
+
+it('defect 2: a node in Commit whose block part was lost on a lossy link gets it again (seed 1988918096)', async () => {
+  const { sim, res } = await simulate({
+    validators: 4,
+    heights: 4,
+    seed: 1988918096,
+    transport: { kind: 'full' },
+    link: { delayMin: 10, delayMax: 50 },
+    config: { timeoutCommit: 100 },
+    faults: [{ kind: 'delay', to: 0, delayMin: 7, delayMax: 300, dropRate: 0.49999999999999906, at: { height: 3 }, duration: 4998 }],
+  });
+  expectHealthy(res);
+  // n0 used to stay in Commit at height 6 while the others went on
+  withSeed(res, () => expect(sim.committedHeight(0)).toBeGreaterThanOrEqual(6));
+});
