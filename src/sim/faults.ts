@@ -7,7 +7,7 @@ import type { StateMessage } from '../core/consensus/io.js';
 import type { PartSet } from '../core/blocks/part-set.js';
 import { isNilBlockId, nilBlockId } from '../core/blockid.js';
 import { sha256 } from '../core/crypto/sha256.js';
-import { signSync } from '../core/crypto/ed25519.js';
+import { signSync, verifySync } from '../core/crypto/ed25519.js';
 import { proposalSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
 import { makeBlock, makeBlockParts } from '../core/state/execution.js';
 import { concat, fromHex, toHex, utf8 } from '../core/bytes.js';
@@ -251,12 +251,15 @@ export class FaultController {
       return alt ? [alt] : [];
     }
     if (this.isActive('equivocateVotes', i) && msg.kind === 'Vote' && msg.vote.validatorIndex === this.validatorIndex(i)) {
-      // Each half first sees its own story; the other half then also gets the first half's vote,
-      // so a correct node holds both signed votes (what a gossiping peer would relay to it).
+      // Each half sees only its own story. With direct delivery nobody relays, so the other half
+      // is also handed the first half's vote afterwards (a correct node then holds both signed
+      // votes, as gossip would give it); with gossip the correct nodes relay it themselves, and
+      // a half that is cut off from the other is fooled for good (a Twins-style attack).
       const shown = this.shown.get(`${msg.vote.height}/${msg.vote.round}`);
       const first: StateMessage = shown ? { kind: 'Vote', vote: this.altVote(i, msg.vote, shown[0]) } : msg;
       const second: StateMessage = { kind: 'Vote', vote: this.altVote(i, msg.vote, shown ? shown[1] : null) };
-      return otherHalf ? [second, first] : [first];
+      if (!otherHalf) return [first];
+      return this.sim.gossiping ? [second] : [second, first];
     }
     return [msg];
   }
@@ -290,13 +293,18 @@ export class FaultController {
     return part ? { kind: 'BlockPart', height: h, round: r, part } : null;
   }
 
+  /**
+   * The other story for (h, r): made once, by the proposer, when its proposal first goes out;
+   * an equivocating colluder relays that same story to its other half (Byzantine nodes agree on
+   * whom to fool), and passes on what it cannot re-sign.
+   */
   private altProposal(i: number, h: number, r: number, original: Proposal | null): { proposal: Proposal; parts: PartSet } | null {
-    const key = `${i}/${h}/${r}`;
+    const key = `${h}/${r}`;
     const known = this.altProposals.get(key);
     if (known || !original) return known ?? null;
     const sn = this.sim.nodes[i];
     const node = sn.node;
-    if (!node) return null;
+    if (!node || !verifySync(sn.pubKey, proposalSignBytes(this.sim.genesis.chainId, original), original.signature)) return null;
     const rs = node.cs.rs;
     const lastCommit = rs.height === node.cs.state.initialHeight ? null : (rs.lastCommit?.makeCommit() ?? null);
     const block = makeBlock(node.cs.state, { txs: [utf8(`equivocation=${h}/${r}`)], lastCommit, evidence: [], proposerAddress: sn.address });

@@ -32,7 +32,7 @@ import { ConsensusReactor } from '../node/reactor.js';
 import type { FaultSpec } from './faults.js';
 import { FaultController } from './faults.js';
 import type { CheckReport, SignedRecord } from './checkers.js';
-import { runCheckers } from './checkers.js';
+import { MAX_LAG, runCheckers } from './checkers.js';
 
 export interface SimOptions {
   validators: number;
@@ -286,14 +286,22 @@ export class Simulation {
    * the last heal (so liveness after faults is observed, not assumed from commits made before).
    */
   private done(): boolean {
-    const live = this.correctIndices().filter((i) => this.nodes[i].node);
+    const live = this.liveCorrect();
     const healedAt = this.faults.lastHealAt;
+    const head = Math.max(0, ...live.map((i) => this.committedHeight(i)));
     return (
       live.length > 0 &&
       live.every((i) => this.committedHeight(i) >= this.opts.heights) &&
+      // with gossip a node that fell behind must catch up, not merely commit once more
+      (!this.gossiping || live.every((i) => this.committedHeight(i) >= head - MAX_LAG)) &&
       this.faults.allHealed() &&
       (healedAt === this.faults.startedAt || live.every((i) => (this.commitTimes.get(this.nodes[i].name) ?? []).some((t) => t >= healedAt)))
     );
+  }
+
+  /** Correct nodes that are running. */
+  liveCorrect(): number[] {
+    return this.correctIndices().filter((i) => this.nodes[i].node);
   }
 
   /** Runs to the goal; `keepRunning` leaves the nodes up (tests poke at them afterwards). */
@@ -365,7 +373,7 @@ export class Simulation {
 
   result(): SimResult {
     const correct = this.correctIndices();
-    const live = correct.filter((i) => this.nodes[i].node);
+    const live = this.liveCorrect();
     const checks = runCheckers(this);
     const first = correct.find((i) => this.nodes[i].blockStore.height() > 0) ?? 0;
     const commitRounds: Record<number, number> = {};
@@ -381,7 +389,7 @@ export class Simulation {
       seed: this.opts.seed,
       ok: checks.ok,
       // nodes that crashed for good are not counted: the run's progress is the live nodes'
-      heights: Math.min(...live.map((i) => this.committedHeight(i))),
+      heights: live.length ? Math.min(...live.map((i) => this.committedHeight(i))) : 0,
       virtualTime: this.clock.now() - SIM_GENESIS_TIME.seconds * 1000,
       commitRounds,
       meanBlockTime: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : 0,

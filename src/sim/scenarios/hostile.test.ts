@@ -46,3 +46,38 @@ it('defect 2: a node in Commit whose block part was lost on a lossy link gets it
   // n0 used to stay in Commit at height 6 while the others went on
   withSeed(res, () => expect(sim.committedHeight(0)).toBeGreaterThanOrEqual(6));
 });
+
+it('defect 6: the negative control (2 of 4 equivocating, colluding on one story per half) trips the agreement checker under full-mesh gossip too', async () => {
+  const equivocate = (node: number) => [{ kind: 'equivocateProposal' as const, node }, { kind: 'equivocateVotes' as const, node }];
+  const { res } = await simulate({ validators: 4, heights: 3, seed: 1, transport: { kind: 'full' }, config: { timeoutCommit: 200 }, maxTime: 30_000, faults: [...equivocate(0), ...equivocate(1)] });
+  expect(res.checks.agreement.ok, res.replay).toBe(false);
+  expect(res.checks.agreement.details.join()).toMatch(/height 1: \w+ by n2 vs \w+ by n3/);
+  expect(res.ok).toBe(false);
+});
+
+describe('defect 6: results that mislead', () => {
+  it('every validator crashed for good: 0 heights, and liveness fails', async () => {
+    const faults = [0, 1, 2, 3].map((node) => ({ kind: 'crash' as const, node, at: { height: 2 } }));
+    const { res } = await simulate({ validators: 4, heights: 5, seed: 1, config: { timeoutCommit: 100 }, faults, maxTime: 20_000 });
+    expect(res.heights).toBe(0);
+    expect(res.checks.liveness).toEqual({ ok: false, details: ['no correct validator is running at the end of the run'] });
+    expect(res.ok).toBe(false);
+  });
+
+  it('a run that does not reach its goal fails', async () => {
+    // two of four crashed for good: no +2/3, nobody reaches height 5
+    const faults = [0, 1].map((node) => ({ kind: 'crash' as const, node, at: { height: 2 } }));
+    const { res } = await simulate({ transport: 'direct', validators: 4, heights: 5, seed: 1, config: { timeoutCommit: 100 }, faults, maxTime: 20_000 });
+    expect(res.ok).toBe(false);
+    expect(res.checks.liveness.details.join('\n')).toMatch(/n2 reached height \d of the goal 5/);
+  });
+
+  it('a correct node left far behind the head fails liveness even though it committed after the heal', async () => {
+    const { sim, res } = await simulate({ validators: 4, heights: 3, seed: 2, config: { timeoutCommit: 50 }, keepEvents: false, maxTime: 30_000 });
+    expect(res.ok, res.replay).toBe(true);
+    // freeze what n3 has as if it had stopped catching up: the others go 10 heights further
+    const { checkLiveness } = await import('../checkers.js');
+    const stuck = Object.create(sim, { committedHeight: { value: (i: number) => (i === 3 ? 3 : 13) } });
+    expect(checkLiveness(stuck).details.join()).toMatch(/n3 is 10 heights behind the head \(13\); at most 2 allowed/);
+  });
+});
