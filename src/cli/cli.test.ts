@@ -1,7 +1,13 @@
 // The `prevote` command as a person runs it: exit codes, JSON output, and clear errors for bad flags.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MAX_V010_LINE } from '../core/wal/json-v010.js';
+import { main } from './cli.js';
+import { runSimCommand } from './sim.js';
 
 const run = async (...args: string[]) => {
   try {
@@ -40,5 +46,199 @@ describe('prevote CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^#(\d+)\/\1 records applied\n1\/\d+\/RoundStep/);
   }, 30_000);
+
+  it('a bad flag is one line on stderr and exit 2, never a stack trace', async () => {
+    const r = await run('sim', '--validators', 'abc');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('prevote sim: --validators must be an integer from 1 to 200, got "abc"\n');
+  }, 30_000);
+
+  it('output piped into a reader that stops early (| head -1): a quiet exit, no EPIPE trace', async () => {
+    const child = spawn('node', ['bin/prevote.js', 'wal', 'export', '../shared/fixtures/wal/cometbft/v0.34-kvstore-b.wal', '--json']);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.stdout.destroy(); // the reader goes away, as head does after its first line
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 30_000);
 });
 
+
+// In-process runs (spawning tsx costs ~1 s each): main() with console.log/error captured.
+const inProcess = async (...args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+};
+
+const FIX = '../shared/fixtures/wal';
+const BASEAPP = `${FIX}/cometbft/v1.0-baseapp.wal`;
+const STUCK = `${FIX}/cometbft/v0.37-stuck-height1.wal`;
+const KEY = '3hIpQN+eIOf2qJKmMte0jKX26156IfkSWcGgQccPqy4=';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'prevote-cli-'));
+  const gen = (name: string, doc: unknown) => writeFileSync(join(tmp, name), typeof doc === 'string' ? doc : JSON.stringify(doc));
+  gen('not-json.json', '{"chain_id": "c", ');
+  gen('bad-b64.json', { chain_id: 'c', validators: [{ pub_key: { type: 'tendermint/PubKeyEd25519', value: '!!!' } }] });
+  gen('bad-hex.json', { chain_id: 'c', validators: [{ pub_key: { type: 'ed25519', data: 'XYZ' } }] });
+  gen('messages.json', { chain_id: 'c', app_state: { genutil: { gen_txs: [{ body: { messages: 5 } }] } } });
+  gen('no-keys.json', { chain_id: 'c' });
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A fixture copied into the temp dir (fixtures are read-only), optionally with bytes appended. */
+const copy = (from: string, name: string, append?: Uint8Array) => {
+  const to = join(tmp, name);
+  copyFileSync(from, to);
+  chmodSync(to, 0o644);
+  if (append) appendFileSync(to, append);
+  return to;
+};
+
+describe('prevote CLI: every problem is one line and exit 2', () => {
+  const T = () => tmp;
+  it.each<[string[], RegExp]>([
+    [['sim', '--validators', '0'], /^prevote sim: --validators must be an integer from 1 to 200, got "0"$/],
+    [['sim', '--validators', '-1'], /^prevote sim: --validators must be an integer from 1 to 200, got "-1"$/],
+    [['sim', '--validators', 'abc'], /^prevote sim: --validators must be .* got "abc"$/],
+    [['sim', '--validators', '2.5'], /^prevote sim: --validators must be .* got "2.5"$/],
+    [['sim', '--validators', '201'], /^prevote sim: --validators must be an integer from 1 to 200/],
+    [['sim', '--heights', '0'], /^prevote sim: --heights must be an integer from 1 to 100000, got "0"$/],
+    [['sim', '--heights', '1.5'], /^prevote sim: --heights must be .* got "1.5"$/],
+    [['sim', '--heights', '1e6'], /^prevote sim: --heights must be .* got "1e6"$/],
+    [['sim', '--seed', 'abc'], /^prevote sim: --seed must be an integer from 0 to 4294967295, got "abc"$/],
+    [['sim', '--delay', 'x'], /^prevote sim: --delay must be a delay in ms from 0 to 60000, got "x"$/],
+    [['sim', '--delay', '50,10'], /^prevote sim: --delay 50,10: MIN \(50\) is above MAX \(10\)/],
+    [['sim', '--delay', '1,2,3'], /^prevote sim: --delay must be MIN,MAX in ms/],
+    [['sim', '--gossip-sleep', '0'], /^prevote sim: --gossip-sleep must be a time in ms from 1 to 10000, got "0"$/],
+    [['sim', '--drop', '2'], /^prevote sim: --drop must be a rate from 0 to 1, got "2"$/],
+    [['sim', '--txs', '0.5'], /^prevote sim: --txs must be an integer from 0 to 10000, got "0.5"$/],
+    [['sim', '--txs', '1e7'], /^prevote sim: --txs must be an integer from 0 to 10000, got "1e7"$/],
+    [['sim', '--timeout-commit', '1e7'], /^prevote sim: --timeout-commit must be a time in ms from 0 to 60000, got "1e7"$/],
+    [['sim', '--bogus'], /^prevote sim: unknown option --bogus \(see prevote sim --help\)$/],
+    [['sim', '--validators'], /^prevote sim: --validators needs a value/],
+    [['sim', '--fault', '{x'], /^prevote sim: --fault #1: not JSON \(/],
+    [['sim', '--fault', '{"kind":"crash","node":1,"at":{"height":2,"round":-1}}'], /^prevote sim: --fault #1\.at\.round: /],
+    [['sim', '--fault', '{"kind":"crash","node":1,"at":{"height":2,"round":"x"}}'], /^prevote sim: --fault #1\.at\.round: /],
+    [['sim', '--fault', '{"kind":"partition","groups":[[0,1],[1,2,3]]}'], /^prevote sim: --fault #1\.groups\[1\]: validator 1 is also in group 0$/],
+    [['sim', '--fault', '{"kind":"partition","groups":[[0,0],[1]]}'], /^prevote sim: --fault #1\.groups\[0\]: validator 0 is listed twice$/],
+    [['wal', 'inspect', BASEAPP, '--bogus'], /^prevote wal inspect: unknown option --bogus \(see prevote wal --help\)$/],
+    [['wal', 'export', BASEAPP, '--genesis', 'g.json'], /^prevote wal export: unknown option --genesis/],
+    [['wal', 'repair', BASEAPP, '--validators', '4'], /^prevote wal repair: unknown option --validators/],
+    [['wal', 'frobnicate', BASEAPP], /^prevote wal: unknown subcommand 'frobnicate'/],
+    [['wal', 'inspect', '/nonexistent/wal'], /^prevote wal inspect: \/nonexistent\/wal: cannot read \(ENOENT: no such file or directory\)$/],
+    [['wal', 'export', BASEAPP, STUCK], /^prevote wal export: one FILE only, got 2/],
+    [['wal', 'replay', BASEAPP, '--validators', 'abc'], /^prevote wal replay: --validators must be an integer from 1 to 10000, got "abc"$/],
+    [['wal', 'replay', BASEAPP, '--validators', '1e8'], /^prevote wal replay: --validators must be .* got "1e8"$/],
+    [['wal', 'replay', BASEAPP, '--validators', '2.5'], /^prevote wal replay: --validators must be .* got "2.5"$/],
+    [['wal', 'verify', BASEAPP, '--pubkey', '!!!'], /^prevote wal verify: --pubkey "!!!": not base64 \(invalid base64 character "!"\)$/],
+    [['wal', 'verify', BASEAPP, '--pubkey', 'AAAA', '--chain-id', 'c'], /^prevote wal verify: --pubkey "AAAA": an Ed25519 public key has 32 bytes, this one 3$/],
+    [['wal', 'verify', BASEAPP, '--genesis', '/nonexistent/g.json'], /^prevote wal verify: --genesis \/nonexistent\/g.json: cannot read \(ENOENT/],
+    [['wal', 'verify', BASEAPP, '--genesis', BASEAPP], /^prevote wal verify: --genesis .*v1.0-baseapp.wal: not JSON \(/],
+    [['wal', 'verify', BASEAPP, '--genesis', 'TMP/not-json.json'], /^prevote wal verify: --genesis .*not-json.json: not JSON \(/],
+    [['wal', 'verify', BASEAPP, '--genesis', 'TMP/bad-b64.json'], /^prevote wal verify: --genesis .*bad-b64.json: validators\[0\]\.pub_key\.value: not base64/],
+    [['wal', 'verify', BASEAPP, '--genesis', 'TMP/bad-hex.json'], /^prevote wal verify: --genesis .*bad-hex.json: validators\[0\]\.pub_key\.data: not hex/],
+    [['wal', 'verify', BASEAPP, '--genesis', 'TMP/messages.json'], /^prevote wal verify: --genesis .*messages.json: app_state\.genutil\.gen_txs\[0\]\.body\.messages: expected a list/],
+    [['wal', 'verify', BASEAPP, '--genesis', 'TMP/no-keys.json'], /^prevote wal verify: --genesis .*no-keys.json: no Ed25519 validator keys/],
+  ])('%j', async (args, message) => {
+    const r = await inProcess(...args.map((a) => a.replace('TMP', T())));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('prevote wal on damaged files', () => {
+  it('export, verify and replay say on stderr where the file is damaged and exit 1', async () => {
+    const f = copy(BASEAPP, 'damaged.wal', new TextEncoder().encode('garbage'));
+    const where = /CORRUPT at record #14, .*damaged\.wal byte 1448: truncated header: 7 of 8 bytes/;
+    for (const args of [['export', f, '--json'], ['verify', f, '--pubkey', KEY, '--chain-id', 'c'], ['replay', f, '--playback']]) {
+      const r = await inProcess('wal', ...args);
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stderr, args[0]).toMatch(new RegExp(`^prevote wal ${args[0]}: ${where.source}`));
+      expect(r.stderr.split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('repair never overwrites a backup: the second repair writes FILE.CORRUPTED.1', async () => {
+    const f = copy(BASEAPP, 'twice.wal', new TextEncoder().encode('first damage'));
+    const first = new Uint8Array(readFileSync(f));
+    const a = await inProcess('wal', 'repair', f);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain(`the original is in ${f}.CORRUPTED`);
+    expect(statSync(f).size).toBe(1448);
+    appendFileSync(f, 'second damage!');
+    const b = await inProcess('wal', 'repair', f);
+    expect(b.code).toBe(0);
+    expect(b.stdout).toContain(`the original is in ${f}.CORRUPTED.1`);
+    expect(new Uint8Array(readFileSync(`${f}.CORRUPTED`))).toEqual(first);
+    expect(readFileSync(`${f}.CORRUPTED.1`).subarray(1448).toString()).toBe('second damage!');
+    expect(statSync(f).size).toBe(1448);
+  });
+
+  it('repair says how many records it kept and how many bytes after the damage it drops', async () => {
+    const f = copy(BASEAPP, 'tail.wal', new Uint8Array(100).fill(7));
+    const r = await inProcess('wal', 'repair', f);
+    expect(r.stdout).toBe(
+      `${f}: kept 14 records (1448 bytes); dropping 100 bytes after the damage at record #14, byte 1448 (record length 117901063 exceeds the maximum 1048600); the original is in ${f}.CORRUPTED`,
+    );
+  });
+
+  it('repair refuses a file in which no record can be read (package.json), unless --force', async () => {
+    const f = copy('package.json', 'package.json');
+    const before = readFileSync(f);
+    const r = await inProcess('wal', 'repair', f);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^prevote wal repair: .*package\.json: not one record can be read \(line 1: .*\): is it a WAL\? Nothing changed; --force truncates it/);
+    expect(readFileSync(f)).toEqual(before);
+    expect(existsSync(`${f}.CORRUPTED`)).toBe(false);
+    const forced = await inProcess('wal', 'repair', f, '--force');
+    expect(forced.code).toBe(0);
+    expect(statSync(f).size).toBe(0);
+    expect(readFileSync(`${f}.CORRUPTED`)).toEqual(before);
+  });
+
+  it('a v0.10 line longer than the limit is damage at its record and offset; repair keeps what precedes it', async () => {
+    const f = copy(`${FIX}/tendermint-v0.10/small_block1.cswal`, 'long.cswal', new Uint8Array(MAX_V010_LINE + 1).fill(0x41));
+    const r = await inProcess('wal', 'inspect', f);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/CORRUPT at record #10, .*long\.cswal byte 8054: line \d+: longer than \d+ bytes \(no newline\); the first 8054 bytes are readable/);
+    const fixed = await inProcess('wal', 'repair', f);
+    expect(fixed.stdout).toContain(`kept 10 records (8054 bytes); dropping ${MAX_V010_LINE + 1} bytes`);
+  });
+});
+
+describe('prevote sim progress', () => {
+  it('prints a progress line to stderr every ~2 s of wall time; on a terminal it rewrites one line and clears it', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      for (const isTTY of [false, true]) {
+        let t = 0;
+        const writes: string[] = [];
+        const code = await runSimCommand(['--heights', '2'], { now: () => (t += 250), stderr: { isTTY, write: (s) => writes.push(s) } });
+        expect(code).toBe(0);
+        expect(writes.length).toBeGreaterThan(1);
+        if (!isTTY) for (const w of writes) expect(w).toMatch(/^… height [0-2]\/2, \d+\.\d s \(\d+\.\d s virtual\)\n$/);
+        else {
+          expect(writes[0]).toMatch(/^\r… height [0-2]\/2, .*\x1b\[K$/);
+          expect(writes.at(-1)).toBe('\r\x1b[K');
+        }
+      }
+    } finally {
+      log.mockRestore();
+    }
+  });
+});

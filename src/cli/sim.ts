@@ -1,11 +1,16 @@
 // `prevote sim`: a deterministic simulation, headless.
-import { parseArgs } from 'node:util';
 import type { FaultSpec } from '../sim/faults.js';
-import { scenarioProblems } from '../core/scenario.js';
+import { MAX_TXS_PER_HEIGHT, MAX_VALIDATORS, scenarioProblems } from '../core/scenario.js';
 import { toHex } from '../core/bytes.js';
 import { describeEvent, Simulation } from '../sim/simulation.js';
 import type { Topology } from '../sim/topology.js';
 import { parseTopology } from '../sim/topology.js';
+import { intFlag, numFlag, parseFlags, UsageError } from './args.js';
+
+/** Limits of a run from the command line: enough for any experiment, small enough to finish. */
+export const SIM_LIMITS = { heights: 100_000, timeoutCommit: 60_000, delay: 60_000, gossipSleep: 10_000 };
+/** Wall-clock ms between progress lines on stderr. */
+const PROGRESS_EVERY = 2000;
 
 export const SIM_HELP = `Usage: prevote sim [options]
 
@@ -13,89 +18,116 @@ Runs N validators (the real engine and node loop) on a virtual clock with a seed
 simulated network, then checks agreement, validity, no double signing and liveness.
 
 Options:
-  --validators N     number of validators (default 4)
-  --heights H        stop when every correct node has committed H heights (default 5) and,
-                     after faults, has committed again since the last one healed
-  --seed S           PRNG seed (default 1); the same seed reproduces the run exactly
+  --validators N     number of validators, 1..200 (default 4)
+  --heights H        stop when every correct node has committed H heights, 1..100000 (default
+                     5) and, after faults, has committed again since the last one healed
+  --seed S           PRNG seed, 0..2^32-1 (default 1); the same seed reproduces the run exactly
   --fault JSON       a fault, repeatable; e.g. '{"kind":"crash","node":0,"at":{"height":2}}'
                      kinds: crash (restartAfter), silence, partition (groups), delay (from,to,
                      delayMin,delayMax,dropRate), dropProposals, equivocateProposal,
-                     equivocateVotes, amnesia, nilPrecommit, forceTimeout, restart,
-                     crashAtWalWrite (write, after, restartAfter); each with optional "at"
-                     ({height,round}, {time} or {step}) and "duration" (ms)
+                     equivocateVotes, amnesia, nilPrecommit, proposeTxs (txs), forceTimeout,
+                     restart, crashAtWalWrite (write, after, restartAfter); each with optional
+                     "at" ({height[,round]}, {time} or {step}) and "duration" (ms)
   --topology T       gossip topology: full (default), ring, regular:<d>; or direct
                      (every message broadcast to every node, no reactor)
-  --gossip-sleep MS  the reactor's peer_gossip_sleep_duration (default 100)
-  --delay MIN,MAX    message delay range in ms (default 10,50)
+  --gossip-sleep MS  the reactor's peer_gossip_sleep_duration, 1..10000 (default 100)
+  --delay MIN,MAX    message delay range in ms, each 0..60000, MIN ≤ MAX (default 10,50)
   --drop P           message drop rate 0..1 (default 0)
-  --timeout-commit MS  timeout_commit (default 1000)
-  --txs N            key=value transactions submitted per height (default 0)
+  --timeout-commit MS  timeout_commit, 0..60000 (default 1000)
+  --txs N            key=value transactions submitted per height, 0..10000 (default 0)
   --events           print every event
   --commits          print a line whenever a height is first committed
   --json             print the summary as JSON
-  --help             this text`;
+  --help             this text
 
-export async function runSimCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      validators: { type: 'string', default: '4' },
-      heights: { type: 'string', default: '5' },
-      seed: { type: 'string', default: '1' },
-      fault: { type: 'string', multiple: true, default: [] },
-      topology: { type: 'string', default: 'full' },
-      'gossip-sleep': { type: 'string' },
-      delay: { type: 'string', default: '10,50' },
-      drop: { type: 'string', default: '0' },
-      'timeout-commit': { type: 'string' },
-      txs: { type: 'string', default: '0' },
-      events: { type: 'boolean', default: false },
-      commits: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-    strict: true,
+A run that takes more than 2 s prints its progress to stderr every 2 s (height reached, wall and
+virtual time). Exit status: 0 when every check passes, 1 when one fails, 2 for a bad option.`;
+
+/** Where progress goes and what time it is (tests pass their own). */
+export interface SimIo {
+  now(): number;
+  stderr: { isTTY?: boolean; write(s: string): unknown };
+  /** true once stdout's reader has gone (`| head`): the run stops quietly */
+  stdoutClosed?(): boolean;
+}
+
+const defaultIo: SimIo = { now: () => performance.now(), stderr: process.stderr, stdoutClosed: () => !!process.stdout.errored };
+
+/** "MIN,MAX" or "MS" in ms, with MIN ≤ MAX. */
+function parseDelay(v: string): [number, number] {
+  const parts = v.split(',');
+  if (parts.length > 2) throw new UsageError(`--delay must be MIN,MAX in ms, got ${JSON.stringify(v)}`);
+  const [lo, hi = lo] = parts.map((x) => numFlag('delay', x, 0, SIM_LIMITS.delay, 'a delay in ms'));
+  if (lo > hi) throw new UsageError(`--delay ${v}: MIN (${lo}) is above MAX (${hi}); give MIN,MAX`);
+  return [lo, hi];
+}
+
+/** A scenarioProblems line in the flags' terms: `faults[1].groups` → `fault #2.groups`. */
+const flagName = (p: string) =>
+  p
+    .replace(/^faults\[(\d+)\]/, (_, i) => `--fault #${Number(i) + 1}`)
+    .replace(/^txsPerHeight/, '--txs')
+    .replace(/^timeouts\.timeoutCommit/, '--timeout-commit')
+    .replace(/^(validators|seed|delay|topology)\b/, '--$1');
+
+export async function runSimCommand(args: string[], io: SimIo = defaultIo): Promise<number> {
+  const { values: v } = parseFlags(args, {
+    validators: { type: 'string', default: '4' },
+    heights: { type: 'string', default: '5' },
+    seed: { type: 'string', default: '1' },
+    fault: { type: 'string', multiple: true, default: [] },
+    topology: { type: 'string', default: 'full' },
+    'gossip-sleep': { type: 'string' },
+    delay: { type: 'string', default: '10,50' },
+    drop: { type: 'string', default: '0' },
+    'timeout-commit': { type: 'string' },
+    txs: { type: 'string', default: '0' },
+    events: { type: 'boolean', default: false },
+    commits: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
   });
-  const num = (name: string, v: string, min = 0) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  let faults: FaultSpec[];
-  try {
-    faults = (values.fault as string[]).map((f) => JSON.parse(f) as FaultSpec);
-  } catch (e) {
-    console.error(`prevote sim: --fault is not JSON: ${(e as Error).message}`);
-    return 2;
-  }
-  const validators = num('validators', values.validators as string, 1);
-  const faultProblems = scenarioProblems({ validators, seed: 0, faults }).filter((p) => p.startsWith('faults'));
-  if (faultProblems.length) {
-    console.error(`prevote sim: --fault: ${faultProblems.join('; ').replace(/faults\[(\d+)\]/g, (_, i) => `fault #${Number(i) + 1}`)}`);
-    return 2;
-  }
-  const [delayMin, delayMax] = (values.delay as string).split(',').map((x) => num('delay', x));
+  const values = v as Record<string, string | string[] | boolean | undefined>;
+  const str = (k: string) => values[k] as string;
+  const validators = intFlag('validators', str('validators'), 1, MAX_VALIDATORS);
+  const heights = intFlag('heights', str('heights'), 1, SIM_LIMITS.heights);
+  const seed = intFlag('seed', str('seed'), 0, 2 ** 32 - 1);
+  const [delayMin, delayMax] = parseDelay(str('delay'));
+  const dropRate = numFlag('drop', str('drop'), 0, 1, 'a rate');
+  const gossipSleep = values['gossip-sleep'] !== undefined ? numFlag('gossip-sleep', str('gossip-sleep'), 1, SIM_LIMITS.gossipSleep, 'a time in ms') : undefined;
+  const timeoutCommit = values['timeout-commit'] !== undefined ? numFlag('timeout-commit', str('timeout-commit'), 0, SIM_LIMITS.timeoutCommit, 'a time in ms') : undefined;
+  const txsPerHeight = intFlag('txs', str('txs'), 0, MAX_TXS_PER_HEIGHT);
+  const faults = (values.fault as string[]).map((f, i) => {
+    try {
+      return JSON.parse(f) as FaultSpec;
+    } catch (e) {
+      throw new UsageError(`--fault #${i + 1}: not JSON (${(e as Error).message})`);
+    }
+  });
   let transport: Topology | 'direct';
   try {
-    transport = values.topology === 'direct' ? 'direct' : parseTopology(values.topology as string);
+    transport = values.topology === 'direct' ? 'direct' : parseTopology(str('topology'));
   } catch (e) {
-    console.error(`prevote sim: --topology: ${(e as Error).message}`);
-    return 2;
+    throw new UsageError(`--topology: ${(e as Error).message}`);
   }
+  // the checks the browser's settings and shared links go through, in the flags' names
+  const problems = scenarioProblems({ validators, seed, delay: [delayMin, delayMax], txsPerHeight, timeouts: timeoutCommit === undefined ? undefined : { timeoutCommit }, faults });
+  if (problems.length) throw new UsageError(problems.map(flagName).join('; '));
+
   const sim = new Simulation({
     transport,
-    gossipSleep: values['gossip-sleep'] !== undefined ? num('gossip-sleep', values['gossip-sleep'] as string, 1) : undefined,
+    gossipSleep,
     validators,
-    heights: num('heights', values.heights as string, 1),
-    seed: num('seed', values.seed as string),
+    heights,
+    seed,
     faults,
-    link: { delayMin, delayMax: delayMax ?? delayMin, dropRate: num('drop', values.drop as string) },
-    config: values['timeout-commit'] !== undefined ? { timeoutCommit: num('timeout-commit', values['timeout-commit'] as string) } : {},
-    txsPerHeight: num('txs', values.txs as string),
+    link: { delayMin, delayMax, dropRate },
+    config: timeoutCommit !== undefined ? { timeoutCommit } : {},
+    txsPerHeight,
   });
   if (values.events) sim.onEvent((rec) => console.log(describeEvent(rec)));
+  const t0 = sim.clock.now();
   if (values.commits) {
     let top = 0;
-    const t0 = sim.clock.now();
     sim.onEvent(({ node, event: e }) => {
       if (e.type !== 'NewBlock' || e.block.header.height <= top) return;
       top = e.block.header.height;
@@ -103,9 +135,28 @@ export async function runSimCommand(args: string[]): Promise<number> {
       console.log(`height ${top} committed by ${node} in round ${e.commitRound} at t=${secs}s (virtual), ${e.block.data.txs.length} txs, block ${toHex(e.blockId.hash).slice(0, 12)}`);
     });
   }
+  // progress on stderr every ~2 s of wall time, so a long run is never silent; on a terminal the
+  // line is rewritten in place (unless --events or --commits are printing there too)
+  const inPlace = !!io.stderr.isTTY && !values.events && !values.commits;
+  const started = io.now();
+  let nextProgress = started + PROGRESS_EVERY;
+  let top = 0;
+  let shown = false;
+  sim.onEvent(({ event: e }) => {
+    if (e.type === 'NewBlock' && e.block.header.height > top) top = e.block.header.height;
+    // the run never yields to the event loop, so main.ts's EPIPE handler would only run at the end
+    if (io.stdoutClosed?.()) process.exit(0);
+    const now = io.now();
+    if (now < nextProgress) return;
+    nextProgress = now + PROGRESS_EVERY;
+    const line = `… height ${top}/${heights}, ${((now - started) / 1000).toFixed(1)} s (${((sim.clock.now() - t0) / 1000).toFixed(1)} s virtual)`;
+    io.stderr.write(inPlace ? `\r${line}\x1b[K` : `${line}\n`);
+    shown = true;
+  });
   const res = await sim.run();
+  if (inPlace && shown) io.stderr.write('\r\x1b[K');
   if (values.json) {
-    console.log(JSON.stringify(res, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+    console.log(JSON.stringify(res, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2));
   } else {
     const rounds = Object.values(res.commitRounds);
     console.log(`seed ${res.seed}: ${res.heights} heights committed in ${(res.virtualTime / 1000).toFixed(1)} s of virtual time`);

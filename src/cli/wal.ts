@@ -1,14 +1,20 @@
 // `prevote wal`: read, check and step through WAL files of Prevote, CometBFT and Tendermint v0.10.
-import { copyFileSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { concat, fromBase64, toHex } from '../core/bytes.js';
+import { ValidationError } from '../core/errors.js';
 import { formatRfc3339, timestampFromMillis } from '../core/time.js';
+import type { GenesisKeys } from '../core/state/genesis-keys.js';
 import { genesisValidatorKeys } from '../core/state/genesis-keys.js';
 import type { WalFile } from '../core/wal/inspect.js';
 import { readWal, summarizeWal, verifyWalSignatures, walLines } from '../core/wal/inspect.js';
 import { WalReplay } from '../core/wal/replay.js';
+import { intFlag, parseFlags, UsageError } from './args.js';
+
+/** The most validators `replay --validators` draws (each one is a column of every vote bit-array). */
+export const MAX_REPLAY_VALIDATORS = 10_000;
 
 export const WAL_HELP = `Usage: prevote wal <inspect|export|verify|replay|repair> FILE... [options]
 
@@ -18,15 +24,24 @@ lines. A directory is read as a rotated group: wal.000, wal.001, …, then wal.
   inspect FILE... [--json]      format, records by kind, heights and rounds, EndHeight markers,
                                 and where the file is damaged (record number and byte offset)
   export FILE --json            one JSON object per record (like CometBFT's wal2json)
-  verify FILE [--genesis G.json] [--pubkey BASE64]... [--chain-id ID]
+  verify FILE [--genesis G.json] [--pubkey BASE64]... [--chain-id ID] [--json]
                                 check every vote and proposal signature against the validator
                                 keys of a genesis (validators, or a Cosmos SDK genesis' gen_txs)
                                 or given keys; counts valid / invalid / unknown-key per validator
   replay FILE [--validators N]  the replay console: next [N], back [N], rs [short|votes|proposal],
-                                n, help, quit
+                                n, help, quit; N (1..10000) sizes the vote bit-arrays (default:
+                                the highest validator index the votes show)
   replay FILE --playback        apply every record and print the RoundState they rebuild
-  repair FILE                   copy FILE to FILE.CORRUPTED, then truncate FILE after its last
-                                good record (never touches the PrivValidator state)`;
+  repair FILE [--force]         copy FILE to FILE.CORRUPTED (or FILE.CORRUPTED.1, .2, … if taken;
+                                never overwritten), then truncate FILE after its last good record
+                                and say how many bytes after the damage it dropped; refuses a file
+                                in which no record can be read (not a WAL?) unless --force. Never
+                                touches the PrivValidator state.
+
+On a damaged file, export, verify and replay use the records before the damage, say on stderr
+where it is (record number, byte offset, reason) and exit 1. A Tendermint v0.10 line longer than
+2 MiB + 64 KiB (a 1 MiB message, CometBFT's cap, in hex, with its envelope) is damage. Bad options
+or unreadable files: one line on stderr, exit 2.`;
 
 interface Loaded {
   path: string;
@@ -40,7 +55,7 @@ function load(path: string): Loaded {
   const names = readdirSync(path)
     .filter((n) => /^wal(\.\d+)?$/.test(n))
     .sort((a, b) => (a === 'wal' ? 1 : b === 'wal' ? -1 : Number(a.slice(4)) - Number(b.slice(4))));
-  if (names.length === 0) throw new Error(`${path}: no wal or wal.NNN files`);
+  if (names.length === 0) throw new UsageError(`${path}: a directory without wal or wal.NNN files`);
   const parts = names.map((n) => new Uint8Array(readFileSync(join(path, n))));
   let start = 0;
   const files = names.map((n, i) => {
@@ -79,10 +94,11 @@ function inspect(l: Loaded, file: WalFile, json: boolean): void {
 
 function exportJson(file: WalFile): void {
   const lines = walLines(file);
-  file.entries.forEach((e, i) => {
+  for (const [i, e] of file.entries.entries()) {
+    if (process.stdout.errored) return; // the reader has gone (| head): main.ts exits quietly
     const { time: t, ...rest } = e.record;
     console.log(toJson({ index: i, offset: e.offset, time: time(t), kind: lines[i].kind, msg: rest }));
-  });
+  }
 }
 
 /**
@@ -120,33 +136,140 @@ async function replayFile(file: WalFile, validators: number, interactive: boolea
   rl.close();
 }
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+const json = { type: 'boolean', default: false } as const;
+const SUBCOMMANDS: Record<string, Options> = {
+  inspect: { json },
+  export: { json },
+  verify: { json, genesis: { type: 'string' }, pubkey: { type: 'string', multiple: true, default: [] }, 'chain-id': { type: 'string' } },
+  replay: { validators: { type: 'string' }, playback: { type: 'boolean', default: false } },
+  repair: { force: { type: 'boolean', default: false } },
+};
+
+/** "ENOENT: no such file or directory" without Node's ", open 'x'" tail. */
+const fsReason = (e: unknown) => (e as Error).message.replace(/, \w+ '.*'$/s, '');
+
+function loadOrFail(path: string): Loaded {
+  try {
+    return load(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: cannot read (${fsReason(e)})`);
+  }
+}
+
+function genesisKeys(path: string): GenesisKeys {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--genesis ${path}: cannot read (${fsReason(e)})`);
+  }
+  try {
+    return genesisValidatorKeys(text);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new UsageError(`--genesis ${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+function pubKey(b64: string): Uint8Array {
+  let key: Uint8Array;
+  try {
+    key = fromBase64(b64);
+  } catch (e) {
+    throw new UsageError(`--pubkey ${JSON.stringify(b64)}: not base64 (${(e as Error).message})`);
+  }
+  if (key.length !== 32) throw new UsageError(`--pubkey ${JSON.stringify(b64)}: an Ed25519 public key has 32 bytes, this one ${key.length}`);
+  return key;
+}
+
+/** Where a file is damaged, for stderr (inspect prints the same on stdout). */
+function damage(l: Loaded, file: WalFile): string {
+  const c = file.corruption!;
+  return `CORRUPT at record #${c.index}, ${where(l, c.offset)}: ${c.reason}`;
+}
+
+/** The first free FILE.CORRUPTED, FILE.CORRUPTED.1, …, created exclusively so nothing is overwritten. */
+function writeBackup(path: string, bytes: Uint8Array): string {
+  for (let i = 0; i < 1000; i++) {
+    const name = i === 0 ? `${path}.CORRUPTED` : `${path}.CORRUPTED.${i}`;
+    let fd: number;
+    try {
+      fd = openSync(name, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new UsageError(`${path}: cannot create the backup ${name} (${fsReason(e)}); nothing changed`);
+    }
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return name;
+  }
+  throw new UsageError(`${path}: ${path}.CORRUPTED … ${path}.CORRUPTED.999 all exist; move some away`);
+}
+
+function repair(path: string, l: Loaded, file: WalFile, force: boolean): number {
+  if (!file.corruption) {
+    console.log(`${path}: no corruption found; nothing to repair`);
+    return 0;
+  }
+  const c = file.corruption;
+  if (statSync(path).isDirectory()) {
+    throw new UsageError(`${path}: give the damaged file, not a directory (the damage is in ${where(l, c.offset)})`);
+  }
+  if (file.entries.length === 0 && !force) {
+    throw new UsageError(`${path}: not one record can be read (${c.reason}): is it a WAL? Nothing changed; --force truncates it to 0 bytes`);
+  }
+  const backup = writeBackup(path, l.bytes);
+  try {
+    truncateSync(path, file.goodLength);
+  } catch (e) {
+    throw new UsageError(`${path}: cannot truncate (${fsReason(e)}); the copy in ${backup} was made, nothing else changed`);
+  }
+  const dropped = l.bytes.length - file.goodLength;
+  console.log(
+    `${path}: kept ${file.entries.length} records (${file.goodLength} bytes); dropping ${dropped} bytes after the damage at record #${c.index}, byte ${c.offset} (${c.reason}); the original is in ${backup}`,
+  );
+  return 0;
+}
+
 export async function runWalCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      genesis: { type: 'string' },
-      pubkey: { type: 'string', multiple: true, default: [] },
-      'chain-id': { type: 'string' },
-      validators: { type: 'string', default: '0' },
-      playback: { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length === 0) {
-    console.error(`prevote wal ${sub ?? ''}: no FILE given\n\n${WAL_HELP}`);
-    return 2;
+  const options = sub === undefined ? undefined : SUBCOMMANDS[sub];
+  if (!options) throw new UsageError(sub === undefined ? 'no subcommand: inspect, export, verify, replay or repair' : `unknown subcommand '${sub}': inspect, export, verify, replay or repair`, true);
+  try {
+    return await runSub(sub, rest, options);
+  } catch (e) {
+    if (e instanceof UsageError) e.command ??= `wal ${sub}`;
+    throw e;
   }
+}
+
+async function runSub(sub: string, rest: string[], options: Options): Promise<number> {
+  const { values: v, positionals } = parseFlags(rest, options, true);
+  const values = v as Record<string, string | string[] | boolean | undefined>;
+  if (positionals.length === 0) throw new UsageError('no FILE given', true);
+  if (sub !== 'inspect' && positionals.length > 1) throw new UsageError(`one FILE only, got ${positionals.length}`, true);
+  // options first, so that a typo costs nothing
+  const keys: Uint8Array[] = sub === 'verify' ? (values.pubkey as string[]).map(pubKey) : [];
+  let chainId = values['chain-id'] as string | undefined;
+  if (typeof values.genesis === 'string') {
+    const g = genesisKeys(values.genesis);
+    if (g.keys.length === 0) throw new UsageError(`--genesis ${values.genesis}: no Ed25519 validator keys (in validators or app_state.genutil.gen_txs)`);
+    keys.push(...g.keys.map((k) => k.pubKey));
+    chainId ??= g.chainId ?? undefined;
+  }
+  if (sub === 'verify' && chainId === undefined) throw new UsageError('no chain id: give --chain-id or a --genesis that has one');
+  if (sub === 'verify' && keys.length === 0) throw new UsageError('no validator keys: give --genesis or --pubkey');
+  const validators = typeof values.validators === 'string' ? intFlag('validators', values.validators, 1, MAX_REPLAY_VALIDATORS) : 0;
+
   let worst = 0;
-  for (const path of sub === 'inspect' ? positionals : positionals.slice(0, 1)) {
-    let l: Loaded;
-    try {
-      l = load(path);
-    } catch (e) {
-      console.error(`prevote wal: ${(e as Error).message}`);
-      return 2;
-    }
+  for (const path of positionals) {
+    const l = loadOrFail(path);
     const file = readWal(l.bytes);
     switch (sub) {
       case 'inspect':
@@ -154,24 +277,11 @@ export async function runWalCommand(args: string[]): Promise<number> {
         break;
       case 'export':
         exportJson(file);
+        if (file.corruption) console.error(`prevote wal export: ${damage(l, file)}; exported the ${file.entries.length} records before it`);
         break;
       case 'verify': {
-        const keys: Uint8Array[] = (values.pubkey as string[]).map(fromBase64);
-        let chainId = values['chain-id'] as string | undefined;
-        if (values.genesis) {
-          const g = genesisValidatorKeys(readFileSync(values.genesis as string, 'utf8'));
-          keys.push(...g.keys.map((k) => k.pubKey));
-          chainId ??= g.chainId ?? undefined;
-        }
-        if (chainId === undefined) {
-          console.error('prevote wal verify: no chain id: give --chain-id or a --genesis that has one');
-          return 2;
-        }
-        if (keys.length === 0) {
-          console.error('prevote wal verify: no validator keys: give --genesis or --pubkey');
-          return 2;
-        }
-        const rep = verifyWalSignatures(file, chainId, keys);
+        if (file.corruption) console.error(`prevote wal verify: ${damage(l, file)}; checking the ${file.entries.length} records before it`);
+        const rep = verifyWalSignatures(file, chainId!, keys);
         if (values.json) console.log(toJson(rep));
         else {
           console.log(`${path}: chain ${chainId}, ${keys.length} key(s)`);
@@ -184,27 +294,13 @@ export async function runWalCommand(args: string[]): Promise<number> {
         break;
       }
       case 'replay':
-        await replayFile(file, Number(values.validators), !values.playback);
+        if (file.corruption) console.error(`prevote wal replay: ${damage(l, file)}; replaying the ${file.entries.length} records before it`);
+        await replayFile(file, validators, !values.playback);
         break;
-      case 'repair': {
-        if (!file.corruption) {
-          console.log(`${path}: no corruption found; nothing to repair`);
-          break;
-        }
-        if (l.files.length > 1) {
-          console.error('prevote wal repair: give the damaged file, not a directory');
-          return 2;
-        }
-        copyFileSync(path, `${path}.CORRUPTED`);
-        truncateSync(path, file.goodLength);
-        console.log(`${path}: kept ${file.entries.length} records (${file.goodLength} bytes); the original is in ${path}.CORRUPTED`);
-        break;
-      }
-      default:
-        console.error(`prevote wal: unknown subcommand '${sub}'\n\n${WAL_HELP}`);
-        return 2;
+      case 'repair':
+        return repair(path, l, file, values.force as boolean);
     }
-    if (file.corruption && sub !== 'repair') worst = Math.max(worst, 1);
+    if (file.corruption) worst = Math.max(worst, 1);
   }
   return worst;
 }

@@ -18,6 +18,7 @@ describe('scenarioProblems', () => {
       ],
     };
     expect(scenarioProblems(full)).toEqual([]);
+    expect(scenarioProblems({ ...ok, faults: [{ kind: 'crash', node: 1, at: { height: 2, round: 0 } }] })).toEqual([]);
   });
 
   it.each([
@@ -41,6 +42,14 @@ describe('scenarioProblems', () => {
     [{ ...ok, faults: [{ kind: 'delay', delayMin: 1, delayMax: 9, dropRate: 2 }] }, 'faults[0].dropRate'],
     [{ ...ok, faults: [{ kind: 'silence', node: 1, at: { when: 'later' } }] }, 'faults[0].at'],
     [{ ...ok, faults: [{ kind: 'silence', node: 1, duration: Infinity }] }, 'faults[0].duration'],
+    [{ ...ok, txsPerHeight: 0.5 }, 'txsPerHeight'],
+    [{ ...ok, seed: 1.5 }, 'seed'],
+    [{ ...ok, faults: [{ kind: 'crash', node: 1, at: { height: 2, round: -1 } }] }, 'faults[0].at.round'],
+    [{ ...ok, faults: [{ kind: 'crash', node: 1, at: { height: 2, round: 'x' } }] }, 'faults[0].at.round'],
+    [{ ...ok, faults: [{ kind: 'crash', node: 1, at: { height: 2, round: 0.5 } }] }, 'faults[0].at.round'],
+    [{ ...ok, faults: [{ kind: 'crash', node: 1, at: { time: 5, round: 1 } }] }, 'faults[0].at.round'],
+    [{ ...ok, faults: [{ kind: 'partition', groups: [[0, 1], [1, 2, 3]] }] }, 'faults[0].groups[1]: validator 1 is also in group 0'],
+    [{ ...ok, faults: [{ kind: 'partition', groups: [[0, 0], [1]] }] }, 'faults[0].groups[0]: validator 0 is listed twice'],
   ])('rejects %j naming %s', (s, field) => {
     const problems = scenarioProblems(s);
     expect(problems.length).toBeGreaterThan(0);

@@ -54,8 +54,12 @@ export interface Scenario {
 }
 
 const NODE_KINDS = new Set(['crash', 'crashAtWalWrite', 'silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'proposeTxs', 'forceTimeout', 'restart']);
-const MAX_VALIDATORS = 200;
-const MAX_MS = 3_600_000;
+/** The most validators a run may have (the settings form, shared links and `prevote sim`). */
+export const MAX_VALIDATORS = 200;
+/** The most transactions submitted per height. */
+export const MAX_TXS_PER_HEIGHT = 10_000;
+/** The longest timeout, delay or fault duration, in ms. */
+export const MAX_MS = 3_600_000;
 
 /**
  * What is wrong with a scenario that came from outside (a shared link, the settings form), one
@@ -84,7 +88,7 @@ export function scenarioProblems(x: unknown): string[] {
   if (s.topology !== undefined && (typeof s.topology !== 'string' || !/^(direct|full|ring|regular:[1-9]\d{0,2})$/.test(s.topology))) {
     out.push('topology: direct, full, ring or regular:<d>');
   }
-  if (s.txsPerHeight !== undefined && !int(s.txsPerHeight, 0, 10_000)) out.push('txsPerHeight: an integer from 0 to 10000');
+  if (s.txsPerHeight !== undefined && !int(s.txsPerHeight, 0, MAX_TXS_PER_HEIGHT)) out.push(`txsPerHeight: an integer from 0 to ${MAX_TXS_PER_HEIGHT}`);
   if (!Array.isArray(s.faults)) return [...out, 'faults: a list'];
   const node = (v: unknown) => int(v, 0, (typeof n === 'number' ? n : 0) - 1);
   s.faults.forEach((f: unknown, i) => {
@@ -96,6 +100,16 @@ export function scenarioProblems(x: unknown): string[] {
     } else if (spec.kind === 'partition') {
       const groups = spec.groups;
       if (!Array.isArray(groups) || !groups.every((g) => Array.isArray(g) && g.every(node))) out.push(`${at}.groups: lists of validator indices`);
+      else {
+        // a node in two groups (or twice in one) would be on both sides of the cut
+        const seen = new Map<number, number>();
+        groups.forEach((g: number[], gi) => {
+          for (const v of g) {
+            if (seen.has(v)) out.push(`${at}.groups[${gi}]: validator ${v} ${seen.get(v) === gi ? 'is listed twice' : `is also in group ${seen.get(v)}`}`);
+            else seen.set(v, gi);
+          }
+        });
+      }
     } else if (spec.kind === 'delay') {
       if ((spec.from !== undefined && !node(spec.from)) || (spec.to !== undefined && !node(spec.to))) out.push(`${at}: from/to must be validator indices`);
       if (!ms(spec.delayMin) || !ms(spec.delayMax) || (spec.delayMin as number) > (spec.delayMax as number)) out.push(`${at}: delayMin ≤ delayMax, in ms`);
@@ -111,6 +125,8 @@ export function scenarioProblems(x: unknown): string[] {
     const t = spec.at as Record<string, unknown> | undefined;
     if (t !== undefined && !(typeof t === 'object' && t !== null && (int(t.height, 1, 1e9) || ms(t.time) || int(t.step, 0, 1e12)))) {
       out.push(`${at}.at: {height[, round]}, {time} or {step}`);
+    } else if (t !== undefined && t.round !== undefined && !(int(t.height, 1, 1e9) && int(t.round, 0, 1e6))) {
+      out.push(`${at}.at.round: an integer from 0 to 1000000, with a height`);
     }
   });
   return out;

@@ -44,12 +44,17 @@ export function parseGenesis(input: string | unknown): GenesisDoc {
   } catch (e) {
     throw new ValidationError('ErrBadGenesis', `genesis is not JSON: ${(e as Error).message}`);
   }
-  if (!doc || typeof doc !== 'object') throw bad('(root)', 'expected an object');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw bad('(root)', 'expected an object');
   const chainId = doc.chain_id;
   if (typeof chainId !== 'string' || chainId.length === 0) throw bad('chain_id', 'missing');
   if (utf8(chainId).length > MAX_CHAIN_ID_LEN) throw bad('chain_id', `longer than ${MAX_CHAIN_ID_LEN} bytes`);
   if (typeof doc.genesis_time !== 'string') throw bad('genesis_time', 'missing');
-  const genesisTime = parseRfc3339(doc.genesis_time);
+  let genesisTime: Timestamp;
+  try {
+    genesisTime = parseRfc3339(doc.genesis_time);
+  } catch (e) {
+    throw bad('genesis_time', (e as Error).message);
+  }
   const initialHeight = intField(doc.initial_height, 'initial_height', 1);
   if (initialHeight < 1) throw bad('initial_height', 'must be at least 1');
   const cp = (doc.consensus_params ?? {}) as { block?: { max_bytes?: unknown; max_gas?: unknown } };
@@ -61,14 +66,15 @@ export function parseGenesis(input: string | unknown): GenesisDoc {
   if (!Array.isArray(rawVals)) throw bad('validators', 'expected an array');
   const validators = rawVals.map((v: Record<string, any>, i): GenesisValidator => {
     const f = `validators[${i}]`;
-    const pk = v?.pub_key;
+    if (!v || typeof v !== 'object') throw bad(f, 'expected an object');
+    const pk = v.pub_key;
     if (!pk || typeof pk.value !== 'string') throw bad(`${f}.pub_key`, 'missing');
     if (pk.type !== 'tendermint/PubKeyEd25519' && pk.type !== 'cometbft/PubKeyEd25519') throw bad(`${f}.pub_key.type`, `unsupported key type ${pk.type}`);
     let pubKey: Bytes;
     try {
       pubKey = fromBase64(pk.value);
-    } catch {
-      throw bad(`${f}.pub_key.value`, 'not base64');
+    } catch (e) {
+      throw bad(`${f}.pub_key.value`, `not base64 (${(e as Error).message})`);
     }
     if (pubKey.length !== 32) throw bad(`${f}.pub_key.value`, 'an Ed25519 key has 32 bytes');
     const power = BigInt(intField(v.power, `${f}.power`));
@@ -79,6 +85,9 @@ export function parseGenesis(input: string | unknown): GenesisDoc {
     }
     return { address, pubKey, power, name: typeof v.name === 'string' ? v.name : '' };
   });
+  if (doc.app_hash !== undefined && doc.app_hash !== null && (typeof doc.app_hash !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(doc.app_hash))) {
+    throw bad('app_hash', `expected hex, got ${JSON.stringify(doc.app_hash)}`);
+  }
   const appHash = typeof doc.app_hash === 'string' && doc.app_hash ? fromHex(doc.app_hash) : new Uint8Array(0);
   return { genesisTime, chainId, initialHeight, consensusParams, validators, appHash, appState: doc.app_state ?? null };
 }

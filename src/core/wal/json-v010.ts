@@ -5,6 +5,7 @@ import { fromHex, utf8Decode } from '../bytes.js';
 import type { BlockIdV010, PartSetHeaderV010 } from '../encoding/json-v010.js';
 import { parseRfc3339, timestampToMillis } from '../time.js';
 import type { WalCorruption } from './scan.js';
+import { MAX_MSG_SIZE } from '../types.js';
 
 export type V010Message =
   | {
@@ -37,6 +38,13 @@ export interface V010Scan {
   goodLength: number;
   corruption: WalCorruption | null;
 }
+
+/**
+ * The longest line read: a consensus message at CometBFT's 1 MiB cap, hex-encoded (twice the
+ * bytes), plus its JSON envelope. Real v0.10 records are far smaller (the fixtures' longest is
+ * about 8 KB; a 64 KiB block part is 128 KiB of hex). A longer line is damage, not a record.
+ */
+export const MAX_V010_LINE = 2 * MAX_MSG_SIZE + 64 * 1024;
 
 // reactor type bytes of v0.10 (spec §9.2)
 const PROPOSAL = 0x11;
@@ -82,22 +90,27 @@ function record(line: string): V010Record {
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-export function scanV010Wal(bytes: Uint8Array): V010Scan {
+/** Reads line by line, up to `maxLine` bytes a line; stops at the first damaged or over-long line. */
+export function scanV010Wal(bytes: Uint8Array, maxLine = MAX_V010_LINE): V010Scan {
   const entries: V010Entry[] = [];
   let offset = 0;
   let line = 0;
+  const fail = (reason: string): V010Scan => ({ entries, goodLength: offset, corruption: { index: entries.length, offset, reason: `line ${line}: ${reason}` } });
   while (offset < bytes.length) {
-    let end = bytes.indexOf(0x0a, offset);
-    const complete = end >= 0;
-    if (!complete) end = bytes.length;
     line++;
+    // look for the newline only as far as a line may reach, so a huge blob costs no more than that
+    const window = bytes.subarray(offset, Math.min(bytes.length, offset + maxLine + 1));
+    const nl = window.indexOf(0x0a);
+    if (nl < 0 && window.length > maxLine) return fail(`longer than ${maxLine} bytes (no newline)`);
+    const complete = nl >= 0;
+    const end = complete ? offset + nl : bytes.length;
     const text = utf8Decode(bytes.subarray(offset, end)).trim();
     if (text !== '' && !(text.startsWith('#') && !text.startsWith('#ENDHEIGHT'))) {
       try {
         if (!complete) throw new Error('last line is not terminated (truncated tail?)');
         entries.push({ index: entries.length, offset, line, record: record(text) });
       } catch (e) {
-        return { entries, goodLength: offset, corruption: { index: entries.length, offset, reason: `line ${line}: ${(e as Error).message}` } };
+        return fail((e as Error).message);
       }
     }
     offset = end + 1;

@@ -1,0 +1,69 @@
+// Genesis files from outside: every malformed field is a ValidationError that names it, never a
+// TypeError from deep inside (the CLI prints these as one line).
+import { describe, expect, it } from 'vitest';
+import { readShared } from '../../../test/shared.js';
+import { ValidationError } from '../errors.js';
+import { genesisValidatorKeys } from './genesis-keys.js';
+import { parseGenesis } from './genesis.js';
+
+const KEY = '3hIpQN+eIOf2qJKmMte0jKX26156IfkSWcGgQccPqy4=';
+const HEX = 'DE122940DF9E20E7F6A892A632D7B48CA5F6EB5E7A21F91259C1A041C70FAB2E';
+const genTx = (messages: unknown) => JSON.stringify({ chain_id: 'c', app_state: { genutil: { gen_txs: [{ body: { messages } }] } } });
+
+const fails = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return (e as Error).message;
+  }
+  throw new Error('did not throw');
+};
+
+describe('genesisValidatorKeys', () => {
+  it('reads the three key shapes and skips keys of other types', () => {
+    const g = genesisValidatorKeys(
+      JSON.stringify({
+        chain_id: 'c',
+        validators: [{ pub_key: { type: 'tendermint/PubKeyEd25519', value: KEY } }, { pub_key: { type: 'ed25519', data: HEX } }, { pub_key: { type: 'tendermint/PubKeySecp256k1', value: 'AAAA' } }],
+        app_state: { genutil: { gen_txs: [{ body: { messages: [{ pubkey: { '@type': '/cosmos.crypto.ed25519.PubKey', key: KEY } }] } }] } },
+      }),
+    );
+    expect(g.keys.map((k) => k.source)).toEqual(['validators', 'validators', 'gen_txs']);
+    expect(g.keys[0].pubKey).toEqual(g.keys[1].pubKey);
+    const bera = genesisValidatorKeys(readShared('fixtures/wal/cometbft/v0.34-beradevnet.genesis.json').toString());
+    expect(bera.keys).toHaveLength(1);
+  });
+
+  it.each([
+    ['{"chain_id": ', /^not JSON \(/],
+    ['[1, 2]', /^\(root\): expected a JSON object/],
+    [JSON.stringify({ validators: [{ pub_key: { type: 'tendermint/PubKeyEd25519', value: '!!!' } }] }), /^validators\[0\]\.pub_key\.value: not base64/],
+    [JSON.stringify({ validators: [{ pub_key: { type: 'tendermint/PubKeyEd25519', value: 'AAAA' } }] }), /^validators\[0\]\.pub_key\.value: an Ed25519 public key has 32 bytes, this one 3/],
+    [JSON.stringify({ validators: [{ pub_key: { type: 'ed25519', data: 'XYZ' } }] }), /^validators\[0\]\.pub_key\.data: not hex/],
+    [JSON.stringify({ validators: [{ pub_key: { type: 'ed25519', data: 'zz'.repeat(32) } }] }), /^validators\[0\]\.pub_key\.data: not hex/],
+    [JSON.stringify({ validators: { a: 1 } }), /^validators: expected a list/],
+    [genTx(5), /^app_state\.genutil\.gen_txs\[0\]\.body\.messages: expected a list/],
+    [genTx({ pubkey: 1 }), /^app_state\.genutil\.gen_txs\[0\]\.body\.messages: expected a list/],
+    [genTx([{ pubkey: { '@type': '/cosmos.crypto.ed25519.PubKey', key: 'A!' } }]), /^app_state\.genutil\.gen_txs\[0\]\.body\.messages\[0\]\.pubkey\.key: not base64/],
+    [JSON.stringify({ app_state: { genutil: { gen_txs: 'none' } } }), /^app_state\.genutil\.gen_txs: expected a list/],
+  ])('%s is a ValidationError naming the field', (text, message) => {
+    expect(fails(() => genesisValidatorKeys(text))).toMatch(message);
+  });
+});
+
+describe('parseGenesis', () => {
+  const base = { chain_id: 'c', genesis_time: '2024-01-01T00:00:00Z', validators: [{ pub_key: { type: 'tendermint/PubKeyEd25519', value: KEY }, power: '10' }] };
+  it('reads a minimal genesis', () => {
+    expect(parseGenesis(JSON.stringify(base)).validators).toHaveLength(1);
+  });
+  it.each([
+    [{ ...base, genesis_time: 'yesterday' }, 'genesis genesis_time'],
+    [{ ...base, app_hash: 'not hex' }, 'genesis app_hash'],
+    [{ ...base, app_hash: 7 }, 'genesis app_hash'],
+    [{ ...base, validators: [null] }, 'genesis validators[0]'],
+    [{ ...base, validators: [{ ...base.validators[0], pub_key: { type: 'tendermint/PubKeyEd25519', value: '!' } }] }, 'genesis validators[0].pub_key.value: not base64 ('],
+  ])('%j is a ValidationError naming the field', (doc, message) => {
+    expect(fails(() => parseGenesis(JSON.stringify(doc)))).toContain(message);
+  });
+});
