@@ -5,12 +5,13 @@
 // (synced for our own messages), run the pure step, write step records, perform the effects in
 // order (timeouts, signing, block store → EndHeight → state), then publish events. Our own
 // messages reach the network only after they were synced and handled: persist before you speak.
-import type { Block, Bytes, Commit, Part, Proposal, Vote } from '../core/types.js';
+import type { Block, BlockID, Bytes, Commit, Part, Proposal, RoundStepType, Vote } from '../core/types.js';
 import type { Application } from '../core/app/application.js';
 import type { ChainState } from '../core/state/chain-state.js';
 import type { ConsensusConfig } from '../core/consensus/config.js';
 import type { ConsensusEvent, ConsensusInput, StateMessage, StepOutput } from '../core/consensus/io.js';
 import { ConsensusState } from '../core/consensus/state.js';
+import type { RoundState } from '../core/consensus/round-state.js';
 import { roundStateEvent } from '../core/consensus/round-state.js';
 import type { RoundStateSnapshot } from '../core/consensus/snapshot.js';
 import { snapshotRoundState } from '../core/consensus/snapshot.js';
@@ -42,9 +43,23 @@ type Queued = ConsensusInput extends infer T ? (T extends unknown ? Omit<T, 'now
 
 export type NodeListener = (ev: ConsensusEvent, node: ConsensusNode) => void;
 
+/** A few plain fields of the RoundState, cheap enough to read for every node every frame. */
+export interface RoundStateSimple {
+  height: number;
+  round: number;
+  step: RoundStepType;
+  lockedRound: number;
+  lockedBlockId: BlockID | null;
+  /** address of the proposer of this round */
+  proposer: Bytes | null;
+  /** our voting power in this height's validator set (0 when not a validator) */
+  votingPower: bigint;
+}
+
 export class ConsensusNode {
   readonly name: string;
-  readonly cs: ConsensusState;
+  /** The engine. Private to the loop: readers outside src/node get copies (getRoundState…). */
+  private readonly cs: ConsensusState;
   readonly mempool: Mempool;
   private ticker: TimeoutTicker;
   private privValidator: PrivValidator | null;
@@ -194,6 +209,34 @@ export class ConsensusNode {
     return snapshotRoundState(this.cs.rs);
   }
 
+  /** GetRoundStateSimple: height, round, step, lock and proposer, as copies. */
+  getRoundStateSimple(): RoundStateSimple {
+    const rs = this.cs.rs;
+    const pv = this.privValidator;
+    return {
+      height: rs.height,
+      round: rs.round,
+      step: rs.step,
+      lockedRound: rs.lockedRound,
+      lockedBlockId: rs.lockedBlock && rs.lockedBlockParts ? { hash: rs.lockedBlock.hash, partSetHeader: rs.lockedBlockParts.header() } : null,
+      proposer: rs.validators.getProposer()?.address ?? null,
+      votingPower: (pv && rs.validators.getByAddress(pv.address)?.validator.votingPower) || 0n,
+    };
+  }
+
+  /**
+   * The live RoundState, for the reactor's gossip choices only (it runs on the same loop and never
+   * keeps or changes it). Nothing outside src/node may call this: the boundary check enforces it.
+   */
+  liveRoundState(): Readonly<RoundState> {
+    return this.cs.rs;
+  }
+
+  /** VoteSetMaj23 from a peer: queued, so the claim reaches the votes through the loop. */
+  setPeerMaj23(peerId: string, claim: { height: number; round: number; type: number; blockId: BlockID }): void {
+    this.enqueue(this.peerQueue, { type: 'peerMaj23', peerId, height: claim.height, round: claim.round, voteType: claim.type, blockId: claim.blockId });
+  }
+
   getState(): ChainState {
     return this.cs.state;
   }
@@ -303,6 +346,9 @@ export class ConsensusNode {
           break;
         case 'saveState':
           await this.opts.stateStore.save(eff.state, eff.response);
+          break;
+        case 'stopPeer':
+          this.opts.network.stopPeer(eff.peerId, eff.reason);
           break;
       }
     }

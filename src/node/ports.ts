@@ -65,4 +65,6 @@ export interface StateStore {
 /** Where a node's own consensus messages go once they are durable (direct delivery or the reactor). */
 export interface ConsensusNetwork {
   broadcast(msg: StateMessage): void;
+  /** The engine found the peer breaking a rule (e.g. conflicting maj23 claims): disconnect it. */
+  stopPeer(peerId: string, reason: string): void;
 }

@@ -116,7 +116,7 @@ export class ConsensusReactor implements ConsensusNetwork {
       return this.drop(peerId, `malformed message on channel 0x${channel.toString(16)}: ${why}`);
     }
     const res = receive(
-      { rs: this.node.cs.rs, initialHeight: this.node.cs.state.initialHeight, waitSync: this.waitSync },
+      { rs: this.node.liveRoundState(), initialHeight: this.node.getState().initialHeight, waitSync: this.waitSync },
       channel,
       peer.ps,
       msg,
@@ -125,10 +125,16 @@ export class ConsensusReactor implements ConsensusNetwork {
     if (res.disconnect) return this.drop(peerId, res.disconnect);
     if (res.ignored) this.emit({ type: 'messageIgnored', peerId, reason: res.ignored });
     if (res.reply) this.sendTo(peerId, res.reply.msg);
+    if (res.claim) this.node.setPeerMaj23(peerId, res.claim);
     if (res.forward) this.node.receive(res.forward, peerId);
     this.emit({ type: 'peerUpdate', peerId });
     // what the peer now has (or lacks) may give the routines something to send
     this.kick(peer);
+  }
+
+  /** ConsensusNetwork: the engine judged the peer (e.g. conflicting maj23 claims). */
+  stopPeer(peerId: string, reason: string): void {
+    if (this.peers.has(peerId)) this.drop(peerId, reason);
   }
 
   /** ConsensusNetwork: our own message is durable and handled; gossip will offer it. */
@@ -152,7 +158,7 @@ export class ConsensusReactor implements ConsensusNetwork {
         break;
       }
       case 'ValidBlock': {
-        const parts = this.node.cs.rs.proposalBlockParts;
+        const parts = this.node.liveRoundState().proposalBlockParts;
         if (parts) {
           this.broadcast0({ kind: 'NewValidBlock', height: ev.height, round: ev.round, blockPartSetHeader: parts.header(), blockParts: parts.bitArray(), isCommit: ev.isCommit });
         }
@@ -168,7 +174,7 @@ export class ConsensusReactor implements ConsensusNetwork {
   }
 
   private newRoundStepMessage(): ConsensusMessage {
-    const rs = this.node.cs.rs;
+    const rs = this.node.liveRoundState();
     return {
       kind: 'NewRoundStep',
       height: rs.height,
@@ -199,7 +205,7 @@ export class ConsensusReactor implements ConsensusNetwork {
     peer.timers.delete(routine);
     if (!this.peers.has(peer.ps.peerId) || this.node.isStopped) return;
     if (this.waitSync) return this.wake(peer, routine, this.gossipSleep);
-    const rs = this.node.cs.rs;
+    const rs = this.node.liveRoundState();
     if (routine === 'maj23') {
       for (const msg of maj23Queries(rs, peer.ps, this.blockStore)) this.sendTo(peer.ps.peerId, msg);
       const missing = missingPartsAnnouncement(rs);

@@ -10,7 +10,7 @@ import { sha256 } from '../core/crypto/sha256.js';
 import { signSync, verifySync } from '../core/crypto/ed25519.js';
 import { proposalSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
 import { makeBlock, makeBlockParts } from '../core/state/execution.js';
-import { concat, fromHex, toHex, utf8 } from '../core/bytes.js';
+import { bytesEqual, concat, fromHex, toHex, utf8 } from '../core/bytes.js';
 import type { Simulation } from './simulation.js';
 
 export type { FaultSpec, Trigger } from '../core/scenario.js';
@@ -46,6 +46,8 @@ export class FaultController {
   private readonly altProposals = new Map<string, { proposal: Proposal; parts: PartSet }>();
   /** Time the last fault healed (or the start), for the liveness checker. */
   lastHealAt: number;
+  /** Each node's latest complete proposal, from its events (what amnesia prevotes for). */
+  private readonly complete = new Map<string, { height: number; round: number; blockId: BlockID }>();
 
   constructor(
     private readonly sim: Simulation,
@@ -62,6 +64,9 @@ export class FaultController {
     this.start = sim.clock.now();
     this.lastHealAt = this.start;
     for (const s of specs) if (BYZANTINE_KINDS.has(s.kind) && 'node' in s) sim.faulty.add(s.node);
+    sim.onEvent(({ node, event: e }) => {
+      if (e.type === 'CompleteProposal') this.complete.set(node, { height: e.height, round: e.round, blockId: e.blockId });
+    });
     sim.network.filters.push({
       appliesTo: (from) => {
         const i = this.indexOf(from);
@@ -112,7 +117,7 @@ export class FaultController {
     if ('time' in t) return now - this.start >= t.time;
     if ('step' in t) return this.sim.steps >= t.step;
     return this.sim.nodes.some((n) => {
-      const rs = n.node?.cs.rs;
+      const rs = n.node?.getRoundStateSimple();
       return !!rs && (rs.height > t.height || (rs.height === t.height && rs.round >= (t.round ?? 0)));
     });
   }
@@ -181,14 +186,17 @@ export class FaultController {
         for (const [a, b] of pairs) sim.network.setLink(a, b, { delayMin: spec.delayMin, delayMax: spec.delayMax, dropRate: spec.dropRate ?? 0 });
         return heal(() => pairs.forEach(([a, b]) => sim.network.setLink(a, b, {})));
       }
-      case 'amnesia':
-        sim.nodes[spec.node].voteTransform = (vote, node) => {
-          // prevote the current proposal whatever we are locked on (ignores §4.19)
-          const rs = node.cs.rs;
-          if (vote.type !== SignedMsgType.Prevote || !rs.proposalBlock || !rs.proposalBlockParts) return vote;
-          return { ...vote, blockId: { hash: rs.proposalBlock.hash, partSetHeader: rs.proposalBlockParts.header() } };
+      case 'amnesia': {
+        // prevote the round's complete proposal whatever we are locked on (ignores §4.19); what
+        // the node holds is learnt from its events, as an operator's patched binary would
+        const sn = sim.nodes[spec.node];
+        sn.voteTransform = (vote) => {
+          const c = this.complete.get(sn.name);
+          if (vote.type !== SignedMsgType.Prevote || !c || c.height !== vote.height || c.round !== vote.round) return vote;
+          return { ...vote, blockId: c.blockId };
         };
-        return heal(() => (sim.nodes[spec.node].voteTransform = null));
+        return heal(() => (sn.voteTransform = null));
+      }
       case 'proposeTxs':
         sim.nodes[spec.node].proposeTxs = spec.txs.map(fromHex);
         return heal(() => (sim.nodes[spec.node].proposeTxs = null));
@@ -250,7 +258,7 @@ export class FaultController {
       const alt = this.equivocateProposal(i, msg);
       return alt ? [alt] : [];
     }
-    if (this.isActive('equivocateVotes', i) && msg.kind === 'Vote' && msg.vote.validatorIndex === this.validatorIndex(i)) {
+    if (this.isActive('equivocateVotes', i) && msg.kind === 'Vote' && bytesEqual(msg.vote.validatorAddress, this.sim.nodes[i].address)) {
       // Each half sees only its own story. With direct delivery nobody relays, so the other half
       // is also handed the first half's vote afterwards (a correct node then holds both signed
       // votes, as gossip would give it); with gossip the correct nodes relay it themselves, and
@@ -262,11 +270,6 @@ export class FaultController {
       return this.sim.gossiping ? [second] : [second, first];
     }
     return [msg];
-  }
-
-  private validatorIndex(i: number): number {
-    const sn = this.sim.nodes[i];
-    return sn.node?.cs.rs.validators.getByAddress(sn.address)?.index ?? -1;
   }
 
   /** The same vote for another block: the given one, or nil ↔ a made-up block. */
@@ -305,9 +308,9 @@ export class FaultController {
     const sn = this.sim.nodes[i];
     const node = sn.node;
     if (!node || !verifySync(sn.pubKey, proposalSignBytes(this.sim.genesis.chainId, original), original.signature)) return null;
-    const rs = node.cs.rs;
-    const lastCommit = rs.height === node.cs.state.initialHeight ? null : (rs.lastCommit?.makeCommit() ?? null);
-    const block = makeBlock(node.cs.state, { txs: [utf8(`equivocation=${h}/${r}`)], lastCommit, evidence: [], proposerAddress: sn.address });
+    const state = node.getState();
+    const lastCommit = h === state.initialHeight ? null : node.loadCommit(h - 1);
+    const block = makeBlock(state, { txs: [utf8(`equivocation=${h}/${r}`)], lastCommit, evidence: [], proposerAddress: sn.address });
     const { blockId, parts } = makeBlockParts(block);
     const proposal: Proposal = { ...original, blockId, signature: new Uint8Array(0) };
     proposal.signature = signSync(sn.seed, proposalSignBytes(this.sim.genesis.chainId, proposal));

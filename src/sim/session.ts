@@ -4,7 +4,6 @@
 // directly.
 import type { FaultSpec, Scenario } from '../core/scenario.js';
 import type { FrameView, MessageView, NodeView, PeerView, ViewEvent } from '../core/view.js';
-import { snapshotRoundState } from '../core/consensus/snapshot.js';
 import { bytesEqual } from '../core/bytes.js';
 import { blockIdShort } from '../core/blockid.js';
 import { roundStepName } from '../core/types.js';
@@ -155,9 +154,9 @@ export class ClassroomSession {
   frame(): FrameView {
     const sim = this.sim;
     const nodes: NodeView[] = sim.nodes.map((sn) => {
-      const rs = sn.node?.cs.rs;
-      const proposer = rs ? rs.validators.getProposer() : null;
-      const power = rs?.validators.getByAddress(sn.address)?.validator.votingPower ?? 0n;
+      const rs = sn.node?.getRoundStateSimple();
+      const proposer = rs?.proposer;
+      const power = rs?.votingPower ?? 0n;
       return {
         index: sn.index,
         name: sn.name,
@@ -167,8 +166,8 @@ export class ClassroomSession {
         step: rs ? roundStepName(rs.step) : 'down',
         committed: sim.committedHeight(sn.index),
         lockedRound: rs?.lockedRound ?? -1,
-        lockedBlock: rs?.lockedBlock ? blockIdShort({ hash: rs.lockedBlock.hash, partSetHeader: rs.lockedBlockParts!.header() }) : null,
-        proposer: proposer ? sim.nodes.findIndex((n) => bytesEqual(n.address, proposer.address)) : -1,
+        lockedBlock: rs?.lockedBlockId ? blockIdShort(rs.lockedBlockId) : null,
+        proposer: proposer ? sim.nodes.findIndex((n) => bytesEqual(n.address, proposer)) : -1,
         faults: sim.faults.activeOn(sn.index),
         votingPower: power.toString(),
       };
@@ -200,7 +199,7 @@ export class ClassroomSession {
       steps: sim.steps,
       nodes,
       selected: this.selected,
-      roundState: sel.node ? snapshotRoundState(sel.node.cs.rs) : null,
+      roundState: sel.node ? sel.node.getRoundState() : null,
       peers,
       partition: sim.network.partitionGroups?.map((g) => g.map((n) => Number(n.slice(1)))) ?? null,
       inFlight: this.inFlight,

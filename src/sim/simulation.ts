@@ -77,7 +77,7 @@ export interface SimNode {
   stateStore: MemoryStateStore;
   privvalStore: MemoryPrivValidatorStateStore;
   /** Rewrites our own votes before signing (Byzantine behaviours: amnesia, forced nil precommit). */
-  voteTransform: ((vote: Vote, node: ConsensusNode) => Vote) | null;
+  voteTransform: ((vote: Vote) => Vote) | null;
   /** Transactions a Byzantine proposer puts in its blocks whatever its app says (`proposeTxs`). */
   proposeTxs: Bytes[] | null;
   crashes: number;
@@ -190,7 +190,7 @@ export class Simulation {
       address: sn.address,
       pubKey: sn.pubKey,
       async signVote(chainId: string, vote: Vote): Promise<Vote> {
-        const v = sn.voteTransform && sn.node ? sn.voteTransform(vote, sn.node) : vote;
+        const v = sn.voteTransform ? sn.voteTransform(vote) : vote;
         const signed = await inner.signVote(chainId, v);
         sim.signed.push({ validator: i, kind: 'vote', height: signed.height, round: signed.round, type: signed.type, blockId: signed.blockId, signature: signed.signature });
         return signed;
@@ -213,7 +213,10 @@ export class Simulation {
       clock: this.clock,
       scheduler: this.clock,
       // the reactor offers our own messages to peers once they are durable and handled
-      network: { broadcast: (msg: StateMessage) => (sn.reactor ? sn.reactor.broadcast(msg) : this.network.broadcastDirect(sn.name, msg)) },
+      network: {
+        broadcast: (msg: StateMessage) => (sn.reactor ? sn.reactor.broadcast(msg) : this.network.broadcastDirect(sn.name, msg)),
+        stopPeer: (peerId, reason) => sn.reactor?.stopPeer(peerId, reason),
+      },
       signatures: this.signatures ?? new SignatureCache(null),
     });
     node.onEvent((event) => this.record(sn.name, event));

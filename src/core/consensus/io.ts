@@ -24,7 +24,12 @@ export type ConsensusInput =
   /** peerId '' = our own message (internal queue). `now` is the receive time in ms. */
   | { type: 'message'; msg: StateMessage; peerId: string; now: number }
   | { type: 'timeout'; timeout: TimeoutInfo; now: number }
-  | { type: 'txsAvailable'; now: number };
+  | { type: 'txsAvailable'; now: number }
+  /**
+   * A peer claims +2/3 for a BlockID (VoteSetMaj23, §9.6): its conflicting votes for that block
+   * may then be added. An input like any other, so nothing outside the loop touches the votes.
+   */
+  | { type: 'peerMaj23'; peerId: string; height: number; round: number; voteType: number; blockId: BlockID; now: number };
 
 export type Effect =
   | { type: 'scheduleTimeout'; timeout: TimeoutInfo }
@@ -35,7 +40,9 @@ export type Effect =
   /** finalizeCommit's crash-safe order (spec §4.12): block store, then EndHeight, then state. */
   | { type: 'saveBlock'; block: Block; parts: PartSet; seenCommit: Commit }
   | { type: 'walEndHeight'; height: number }
-  | { type: 'saveState'; state: ChainState; response: FinalizeBlockResponse };
+  | { type: 'saveState'; state: ChainState; response: FinalizeBlockResponse }
+  /** The peer broke a rule only the engine can judge (conflicting maj23 claims): disconnect it. */
+  | { type: 'stopPeer'; peerId: string; reason: string };
 
 interface At {
   /** ms, the time of the input that caused the event */

@@ -60,7 +60,7 @@ const shortHash = (h: Uint8Array | undefined) => (h ? toHex(h.subarray(0, 6)).to
 
 export function snapshotRoundState(rs: RoundState): RoundStateSnapshot {
   const votes: RoundStateSnapshot['votes'] = [];
-  for (let r = 0; r <= rs.votes.round; r++) {
+  for (const r of rs.votes.roundNumbers()) {
     const prevotes = rs.votes.prevotes(r);
     const precommits = rs.votes.precommits(r);
     if (prevotes && precommits) votes.push({ round: r, prevotes: snapshotVoteSet(prevotes), precommits: snapshotVoteSet(precommits) });

@@ -98,6 +98,8 @@ export class ConsensusState {
           return this.handleTimeout(input.timeout);
         case 'txsAvailable':
           return this.handleTxsAvailable();
+        case 'peerMaj23':
+          return this.setPeerMaj23(input);
       }
     });
   }
@@ -626,6 +628,12 @@ export class ConsensusState {
       this.enterNewRound(h, vote.round);
       this.enterPrecommitWait(h, vote.round);
     }
+  }
+
+  private setPeerMaj23(claim: Extract<ConsensusInput, { type: 'peerMaj23' }>): void {
+    if (claim.height !== this.rs.height) return;
+    const err = this.rs.votes.setPeerMaj23(claim.round, claim.voteType, claim.peerId, claim.blockId);
+    if (err) this.out.effects.push({ type: 'stopPeer', peerId: claim.peerId, reason: `conflicting maj23 claims: ${err.message}` });
   }
 
   // ---- §4.14 handleTimeout, §4.15 txs available ----------------------------------------------------

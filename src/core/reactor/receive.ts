@@ -20,6 +20,8 @@ export interface ReceiveResult {
   forward?: StateMessage;
   /** Send back to the same peer. */
   reply?: { channel: number; msg: ConsensusMessage };
+  /** A peer's +2/3 claim for the engine to record (VoteSetMaj23 at our height). */
+  claim?: { height: number; round: number; type: number; blockId: import('../types.js').BlockID };
   /** Stop the peer for this reason (malformed for everyone, not merely stale for us). */
   disconnect?: string;
   /** Dropped without punishment (e.g. wrong channel for its kind: room for upgrades). */
@@ -74,11 +76,11 @@ export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg
       return {};
     case 'VoteSetMaj23': {
       if (msg.height !== rs.height) return {};
-      const err = rs.votes.setPeerMaj23(msg.round, msg.type, ps.peerId, msg.blockId);
-      if (err) return { disconnect: `conflicting maj23 claims: ${err.message}` };
+      // the claim itself is the engine's to record (an input on its queue); the reply is ours
       const set = msg.type === SignedMsgType.Prevote ? rs.votes.prevotes(msg.round) : rs.votes.precommits(msg.round);
       const votes = set?.bitArrayByBlockId(msg.blockId) ?? new BitArray(rs.validators.size);
-      return { reply: { channel: VOTE_SET_BITS_CHANNEL, msg: { kind: 'VoteSetBits', height: msg.height, round: msg.round, type: msg.type, blockId: msg.blockId, votes } } };
+      const reply = { channel: VOTE_SET_BITS_CHANNEL, msg: { kind: 'VoteSetBits' as const, height: msg.height, round: msg.round, type: msg.type, blockId: msg.blockId, votes } };
+      return { reply, claim: { height: msg.height, round: msg.round, type: msg.type, blockId: msg.blockId } };
     }
     case 'Proposal':
       ps.setHasProposal(msg.proposal);

@@ -2,6 +2,7 @@
 // (catalogue groups B and E, the cases that need gossip).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { propConfig } from '../../../test/props.js';
 import { expectHealthy, simulate, withSeed } from './run.test-util.js';
 import { Simulation } from '../simulation.js';
 import type { Vote } from '../../core/types.js';
@@ -9,7 +10,7 @@ import { SignedMsgType } from '../../core/types.js';
 import { nilBlockId } from '../../core/blockid.js';
 import { signSync } from '../../core/crypto/ed25519.js';
 import { voteSignBytes } from '../../core/encoding/sign-bytes.js';
-import { concat, fromHex } from '../../core/bytes.js';
+import { bytesEqual, concat, fromHex } from '../../core/bytes.js';
 import { sha256 } from '../../core/crypto/sha256.js';
 import { encodeMessage } from '../../core/encoding/messages.js';
 import { DATA_CHANNEL, STATE_CHANNEL, VOTE_CHANNEL } from '../../core/reactor/receive.js';
@@ -77,13 +78,14 @@ describe('gossip reactor', () => {
   it('E-07 conflicting VoteSetMaj23 claims from one peer drop it; a repeated claim does not', async () => {
     const sim = await network();
     const r = sim.nodes[0].reactor!;
-    const rs = sim.nodes[0].node!.cs.rs;
+    const rs = sim.nodes[0].node!.getRoundStateSimple();
     const blockId = (tag: string) => ({ hash: sha256(concat(fromHex('00'), new TextEncoder().encode(tag))), partSetHeader: { total: 1, hash: sha256(new TextEncoder().encode(`p${tag}`)) } });
     const claim = (tag: string) => encodeMessage({ kind: 'VoteSetMaj23', height: rs.height, round: rs.round, type: SignedMsgType.Prevote, blockId: blockId(tag) });
     r.receive(STATE_CHANNEL, 'n1', claim('a'));
     r.receive(STATE_CHANNEL, 'n1', claim('a'));
     expect(peerOf(sim, 0, 'n1')).toBe(true);
     r.receive(STATE_CHANNEL, 'n1', claim('b'));
+    await sim.nodes[0].node!.whenIdle(); // the claim is an input on the node's queue
     expect(peerOf(sim, 0, 'n1')).toBe(false);
     expect(sim.network.stats.disconnects.at(-1)!.reason).toMatch(/conflicting maj23/);
   });
@@ -99,17 +101,18 @@ describe('gossip reactor', () => {
   it('E-20 far-future-round votes from one peer open at most two catch-up rounds', async () => {
     const sim = await network();
     const node = sim.nodes[0].node!;
-    const h = node.cs.rs.height;
-    const before = node.cs.rs.votes.roundNumbers().length;
+    const h = node.getRoundStateSimple().height;
+    const roundNumbers = () => node.getRoundState().votes.map((v) => v.round);
+    const before = roundNumbers().length;
     // votes signed by n1 for rounds 100..109 (valid signatures: this is a peer relaying junk rounds)
-    const idx = node.cs.rs.validators.getByAddress(sim.nodes[1].address)!.index;
+    const idx = node.getValidators().validators.findIndex((v) => bytesEqual(v.address, sim.nodes[1].address));
     for (let round = 100; round < 110; round++) {
       const unsigned: Vote = { type: SignedMsgType.Prevote, height: h, round, blockId: nilBlockId(), timestamp: { seconds: 1, nanos: 0 }, validatorAddress: sim.nodes[1].address, validatorIndex: idx, signature: new Uint8Array(0), extension: new Uint8Array(0), extensionSignature: new Uint8Array(0) };
       const v = { ...unsigned, signature: signSync(sim.nodes[1].seed, voteSignBytes(sim.genesis.chainId, unsigned)) };
       sim.nodes[0].reactor!.receive(VOTE_CHANNEL, 'n3', encodeMessage({ kind: 'Vote', vote: v }));
     }
     await node.whenIdle();
-    const rounds = node.cs.rs.votes.roundNumbers();
+    const rounds = roundNumbers();
     expect(rounds.filter((r) => r >= 100)).toEqual([100, 101]);
     expect(rounds.length).toBe(before + 2);
   });
@@ -132,7 +135,7 @@ describe('gossip reactor', () => {
         expect(drops.every((d) => /malformed|invalid|unknown|peer/i.test(d.reason))).toBe(true);
         dropped += drops.length;
       }),
-      { numRuns: 15, seed: 20261124 },
+      propConfig(15),
     );
     expect(dropped).toBeGreaterThan(10); // the attacks did reach the reactors
   }, 120_000);
