@@ -16,13 +16,7 @@ import type { RandInt } from '../core/bits/bit-array.js';
 import { PrevoteError } from '../core/errors.js';
 import type { ConsensusNode } from './node.js';
 import type { BlockStore, Clock, ConsensusNetwork, Scheduler, TimerHandle } from './ports.js';
-
-/** Per-peer, per-channel byte messages: libp2p streams or the simulator's links. */
-export interface PeerTransport {
-  /** Queues bytes for a peer; false when the peer is gone or its queue is full (TrySend). */
-  send(peerId: string, channel: number, bytes: Uint8Array): boolean;
-  disconnect(peerId: string, reason: string): void;
-}
+import type { PeerSender, Reactor } from './switch.js';
 
 export interface ReactorOptions {
   gossipSleep?: number; // ms, default 100
@@ -41,7 +35,8 @@ interface Peer {
   timers: Map<'data' | 'votes' | 'maj23', { handle: TimerHandle; soon: boolean }>;
 }
 
-export class ConsensusReactor implements ConsensusNetwork {
+export class ConsensusReactor implements ConsensusNetwork, Reactor {
+  readonly channels = CHANNELS;
   private readonly peers = new Map<string, Peer>();
   private readonly gossipSleep: number;
   private readonly queryMaj23Sleep: number;
@@ -53,7 +48,7 @@ export class ConsensusReactor implements ConsensusNetwork {
   constructor(
     private readonly node: ConsensusNode,
     private readonly blockStore: BlockStore,
-    private readonly transport: PeerTransport,
+    private readonly peerSender: PeerSender,
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
     private readonly randInt: RandInt,
@@ -63,10 +58,6 @@ export class ConsensusReactor implements ConsensusNetwork {
     this.queryMaj23Sleep = opts.queryMaj23Sleep ?? 2000;
     this.waitSync = opts.waitSync ?? false;
     node.onEvent((ev) => this.onConsensusEvent(ev));
-  }
-
-  getChannels(): readonly number[] {
-    return CHANNELS;
   }
 
   onEvent(fn: (ev: ReactorEvent) => void): () => void {
@@ -86,7 +77,7 @@ export class ConsensusReactor implements ConsensusNetwork {
     for (const r of ['data', 'votes', 'maj23'] as const) this.wake(peer, r, r === 'maj23' ? this.queryMaj23Sleep : 0);
   }
 
-  removePeer(peerId: string): void {
+  removePeer(peerId: string, _reason?: string): void {
     const peer = this.peers.get(peerId);
     if (!peer) return;
     for (const t of peer.timers.values()) t.handle.cancel();
@@ -231,7 +222,7 @@ export class ConsensusReactor implements ConsensusNetwork {
 
   private sendTo(peerId: string, msg: ConsensusMessage): boolean {
     const bytes = encodeMessage(msg);
-    const ok = this.transport.send(peerId, channelOfKind(msg.kind), bytes);
+    const ok = this.peerSender.send(peerId, channelOfKind(msg.kind), bytes);
     if (ok) {
       const s = (this.sent[msg.kind] ??= { count: 0, bytes: 0 });
       s.count++;
@@ -245,9 +236,9 @@ export class ConsensusReactor implements ConsensusNetwork {
   }
 
   private drop(peerId: string, reason: string): void {
-    this.removePeer(peerId);
-    this.transport.disconnect(peerId, reason);
     this.emit({ type: 'peerDropped', peerId, reason });
+    this.peerSender.stopPeerForError(peerId, reason); // removePeer comes back through the switch
+    this.removePeer(peerId);
   }
 
   private emit(ev: ReactorEvent): void {

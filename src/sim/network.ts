@@ -1,14 +1,14 @@
 // The simulated network. Every message really is encoded to protobuf bytes and decoded at the
 // receiver, and travels over a link with a delay drawn from its range (in order per link, like a
 // stream), a drop rate, and partitions that may cut it. Two transports share the links:
-//   - gossip (default): each node's ConsensusReactor talks to its topology neighbours over
-//     per-peer, per-channel byte messages (the PeerTransport libp2p implements too);
+//   - gossip (default): each node's Switch talks to its topology neighbours over per-peer,
+//     per-channel byte messages (the PeerTransport libp2p implements too);
 //   - direct: every message a node broadcasts goes straight to every other node (the simplest
 //     model of the consensus algorithm, without the reactor).
 import type { StateMessage } from '../core/consensus/io.js';
 import type { ConsensusMessage } from '../core/encoding/messages.js';
 import { decodeMessage, encodeMessage } from '../core/encoding/messages.js';
-import type { ConsensusReactor, PeerTransport } from '../node/reactor.js';
+import type { PeerTransport, TransportHandler } from '../node/switch.js';
 import type { VirtualClock } from './clock.js';
 import type { Prng } from './prng.js';
 import type { Topology } from './topology.js';
@@ -48,7 +48,7 @@ const isStateMessage = (m: ConsensusMessage): m is StateMessage => m.kind === 'V
 
 export class SimNetwork {
   private readonly direct = new Map<string, DirectReceiver>();
-  private readonly reactors = new Map<string, ConsensusReactor>();
+  private readonly switches = new Map<string, TransportHandler>();
   private readonly overrides = new Map<string, Partial<LinkConfig>>();
   private groups: Map<string, number> | null = null;
   /** The partition in force, as given (for views). */
@@ -87,18 +87,20 @@ export class SimNetwork {
     this.direct.set(name, receive);
   }
 
-  attachReactor(name: string, reactor: ConsensusReactor): void {
-    this.reactors.set(name, reactor);
+  /** Gossip: a node's switch joins; connections to its topology neighbours come up. */
+  attachSwitch(name: string, sw: TransportHandler): void {
+    this.switches.set(name, sw);
     this.reconnect();
   }
 
   detach(name: string): void {
     this.direct.delete(name);
-    if (!this.reactors.delete(name)) return;
-    for (const peer of this.peersOf(name)) this.hangUp(name, peer);
+    if (!this.switches.has(name)) return;
+    for (const peer of this.peersOf(name)) this.hangUp(name, peer, 'crashed');
+    this.switches.delete(name);
   }
 
-  /** The PeerTransport of one node's reactor. */
+  /** The PeerTransport of one node's switch. */
   transportFor(name: string): PeerTransport {
     return {
       send: (peer, channel, bytes) => {
@@ -108,7 +110,7 @@ export class SimNetwork {
       },
       disconnect: (peer, reason) => {
         this.stats.disconnects.push({ from: name, peer, reason });
-        this.hangUp(name, peer);
+        this.hangUp(name, peer, reason);
       },
     };
   }
@@ -126,7 +128,7 @@ export class SimNetwork {
   partition(groups: string[][] | null): void {
     this.partitionGroups = groups;
     this.groups = groups ? new Map(groups.flatMap((g, i) => g.map((n) => [n, i] as const))) : null;
-    for (const [a, b] of this.edges) if (!this.canTalk(a, b)) this.hangUp(a, b);
+    for (const [a, b] of this.edges) if (!this.canTalk(a, b)) this.hangUp(a, b, 'partitioned');
     this.reconnect();
     if (groups) return;
     for (const [from, msgs] of this.recent) for (const msg of msgs) this.broadcastDirect(from, msg, false);
@@ -136,7 +138,7 @@ export class SimNetwork {
   isolate(name: string, cut: boolean): void {
     if (cut) this.isolated.add(name);
     else this.isolated.delete(name);
-    for (const [a, b] of this.edges) if (!this.canTalk(a, b)) this.hangUp(a, b);
+    for (const [a, b] of this.edges) if (!this.canTalk(a, b)) this.hangUp(a, b, 'isolated');
     this.reconnect();
   }
 
@@ -150,20 +152,20 @@ export class SimNetwork {
 
   private reconnect(): void {
     for (const [a, b] of this.edges) {
-      const ra = this.reactors.get(a);
-      const rb = this.reactors.get(b);
-      if (!ra || !rb || this.connected.has(`${a}>${b}`) || !this.canTalk(a, b)) continue;
+      const sa = this.switches.get(a);
+      const sb = this.switches.get(b);
+      if (!sa || !sb || this.connected.has(`${a}>${b}`) || !this.canTalk(a, b)) continue;
       this.connected.add(`${a}>${b}`).add(`${b}>${a}`);
-      ra.addPeer(b);
-      rb.addPeer(a);
+      sa.peerConnected(b);
+      sb.peerConnected(a);
     }
   }
 
-  private hangUp(a: string, b: string): void {
+  private hangUp(a: string, b: string, reason: string): void {
     if (!this.connected.delete(`${a}>${b}`)) return;
     this.connected.delete(`${b}>${a}`);
-    this.reactors.get(a)?.removePeer(b);
-    this.reactors.get(b)?.removePeer(a);
+    this.switches.get(a)?.peerDisconnected(b, reason);
+    this.switches.get(b)?.peerDisconnected(a, reason);
   }
 
   // ---- direct transport ---------------------------------------------------------------------
@@ -234,10 +236,10 @@ export class SimNetwork {
         this.stats.dropped++;
         return;
       }
-      const reactor = this.reactors.get(to);
-      if (channel !== 0 && reactor && this.connected.has(key)) {
+      const sw = this.switches.get(to);
+      if (channel !== 0 && sw && this.connected.has(key)) {
         this.countDelivery(kind);
-        return reactor.receive(channel, from, bytes);
+        return sw.receive(from, channel, bytes);
       }
       const receive = this.direct.get(to);
       if (channel === 0 && receive) {

@@ -14,13 +14,12 @@ import { addressFromPubKey } from '../core/crypto/address.js';
 import { concat, toHex, utf8 } from '../core/bytes.js';
 import { roundStepName } from '../core/types.js';
 import { blockIdShort } from '../core/blockid.js';
-import { ConsensusNode } from '../node/node.js';
+import type { ConsensusNode } from '../node/node.js';
 import { MemoryBlockStore, MemoryStateStore, MemoryWAL } from '../node/memory-stores.js';
 import { SignatureCache } from '../node/signature-cache.js';
 import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
 import type { PrivValidator } from '../node/priv-validator.js';
 import { LocalPrivValidator, MemoryPrivValidatorStateStore } from '../node/priv-validator.js';
-import { handshake } from '../node/handshake.js';
 import { VirtualClock } from './clock.js';
 import { Prng } from './prng.js';
 import type { LinkConfig } from './network.js';
@@ -28,7 +27,8 @@ import type { NetworkStats } from './network.js';
 import { DEFAULT_LINK, SimNetwork } from './network.js';
 import type { Topology } from './topology.js';
 import { describeTopology } from './topology.js';
-import { ConsensusReactor } from '../node/reactor.js';
+import type { ConsensusReactor } from '../node/reactor.js';
+import { createNode } from '../node/create-node.js';
 import type { FaultSpec } from './faults.js';
 import { FaultController } from './faults.js';
 import type { CheckReport, SignedRecord } from './checkers.js';
@@ -182,55 +182,32 @@ export class Simulation {
     if (sn.node) return;
     const app = new ByzantineProposerApp(() => sn.proposeTxs);
     sn.app = app;
-    const state = await handshake(app, this.genesis, sn.blockStore, sn.stateStore);
     const inner = new LocalPrivValidator({ pubKey: sn.pubKey, sign: async (msg: Bytes) => signSync(sn.seed, msg) }, sn.privvalStore);
     await inner.load();
-    const sim = this;
-    const privValidator: PrivValidator = {
-      address: sn.address,
-      pubKey: sn.pubKey,
-      async signVote(chainId: string, vote: Vote): Promise<Vote> {
-        const v = sn.voteTransform ? sn.voteTransform(vote) : vote;
-        const signed = await inner.signVote(chainId, v);
-        sim.signed.push({ validator: i, kind: 'vote', height: signed.height, round: signed.round, type: signed.type, blockId: signed.blockId, signature: signed.signature });
-        return signed;
-      },
-      async signProposal(chainId: string, p: Proposal): Promise<Proposal> {
-        const signed = await inner.signProposal(chainId, p);
-        sim.signed.push({ validator: i, kind: 'proposal', height: signed.height, round: signed.round, type: signed.type, blockId: signed.blockId, signature: signed.signature });
-        return signed;
-      },
-    };
-    const node = new ConsensusNode({
+    const prng = this.prng.fork();
+    const { node, sw, reactor } = await createNode({
       name: sn.name,
-      state,
+      genesis: this.genesis,
       config: this.config,
+      privValidator: new RecordingPrivValidator(inner, sn, this.signed),
+      stores: { wal: sn.wal, blockStore: sn.blockStore, stateStore: sn.stateStore },
       app,
-      privValidator,
-      wal: sn.wal,
-      blockStore: sn.blockStore,
-      stateStore: sn.stateStore,
       clock: this.clock,
       scheduler: this.clock,
-      // the reactor offers our own messages to peers once they are durable and handled
-      network: {
-        broadcast: (msg: StateMessage) => (sn.reactor ? sn.reactor.broadcast(msg) : this.network.broadcastDirect(sn.name, msg)),
-        stopPeer: (peerId, reason) => sn.reactor?.stopPeer(peerId, reason),
-      },
-      signatures: this.signatures ?? new SignatureCache(null),
+      verifier: this.signatures ?? new SignatureCache(null),
+      network: this.gossiping
+        ? { transport: this.network.transportFor(sn.name), randInt: (n) => prng.int(n), reactor: { gossipSleep: this.opts.gossipSleep } }
+        : { direct: { broadcast: (msg) => this.network.broadcastDirect(sn.name, msg), stopPeer: () => undefined } },
     });
     node.onEvent((event) => this.record(sn.name, event));
     sn.node = node;
-    if (!this.gossiping) {
+    sn.reactor = reactor;
+    if (!sw) {
       this.network.attachDirect(sn.name, (msg, from) => node.receive(msg, from));
       await this.startOrCrash(sn, node);
       return;
     }
-    const prng = this.prng.fork();
-    sn.reactor = new ConsensusReactor(node, sn.blockStore, this.network.transportFor(sn.name), this.clock, this.clock, (n) => prng.int(n), {
-      gossipSleep: this.opts.gossipSleep,
-    });
-    if (await this.startOrCrash(sn, node)) this.network.attachReactor(sn.name, sn.reactor);
+    if (await this.startOrCrash(sn, node)) this.network.attachSwitch(sn.name, sw);
   }
 
   /** Starts a node; a simulated crash during start-up (a WAL write point) leaves it down. */
@@ -453,6 +430,41 @@ export function describeEvent({ node, event: e }: SimEventRecord): string {
       return `${head} proposer=${toHex(e.proposer).slice(0, 12)}`;
     default:
       return head;
+  }
+}
+
+/**
+ * The validator's PrivValidator with the simulator's two additions: Byzantine vote rewriting
+ * (amnesia, forced nil precommits) before the rules are applied, and a record of everything
+ * signed for the no-double-sign checker.
+ */
+class RecordingPrivValidator implements PrivValidator {
+  readonly address: Bytes;
+  readonly pubKey: Bytes;
+
+  constructor(
+    private readonly inner: LocalPrivValidator,
+    private readonly sn: SimNode,
+    private readonly signed: SignedRecord[],
+  ) {
+    this.address = sn.address;
+    this.pubKey = sn.pubKey;
+  }
+
+  async signVote(chainId: string, vote: Vote): Promise<Vote> {
+    const signed = await this.inner.signVote(chainId, this.sn.voteTransform ? this.sn.voteTransform(vote) : vote);
+    this.record('vote', signed);
+    return signed;
+  }
+
+  async signProposal(chainId: string, p: Proposal): Promise<Proposal> {
+    const signed = await this.inner.signProposal(chainId, p);
+    this.record('proposal', signed);
+    return signed;
+  }
+
+  private record(kind: SignedRecord['kind'], m: Vote | Proposal): void {
+    this.signed.push({ validator: this.sn.index, kind, height: m.height, round: m.round, type: m.type, blockId: m.blockId, signature: m.signature });
   }
 }
 

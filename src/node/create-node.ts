@@ -1,0 +1,77 @@
+// createNode: the one place a node is assembled — handshake with the app, the engine's loop, and
+// (over a peer transport) a Switch with the consensus reactor. The simulator, the CLI and the
+// browser worker all build nodes here and differ only in the ports they pass.
+import type { Application } from '../core/app/application.js';
+import type { RandInt } from '../core/bits/bit-array.js';
+import type { ConsensusConfig } from '../core/consensus/config.js';
+import type { GenesisDoc } from '../core/state/genesis.js';
+import { handshake } from './handshake.js';
+import { ConsensusNode } from './node.js';
+import type { PrivValidator } from './priv-validator.js';
+import type { ReactorOptions } from './reactor.js';
+import { ConsensusReactor } from './reactor.js';
+import type { BlockStore, Clock, ConsensusNetwork, Scheduler, StateStore, WAL } from './ports.js';
+import type { SignatureCache } from './signature-cache.js';
+import type { PeerTransport } from './switch.js';
+import { Switch } from './switch.js';
+
+export interface NodeStores {
+  wal: WAL;
+  blockStore: BlockStore;
+  stateStore: StateStore;
+}
+
+export interface CreateNodeOptions {
+  name: string;
+  genesis: GenesisDoc;
+  config: ConsensusConfig;
+  /** Our signing key behind the PrivValidator rules; null for a full node. */
+  privValidator: PrivValidator | null;
+  stores: NodeStores;
+  app: Application;
+  clock: Clock;
+  scheduler: Scheduler;
+  verifier: SignatureCache;
+  /**
+   * Gossip over a peer transport (a Switch and the consensus reactor), or `direct`: our own
+   * messages handed to a broadcaster with no reactor (the simulator's simplest model).
+   */
+  network: { transport: PeerTransport; randInt: RandInt; reactor?: ReactorOptions } | { direct: ConsensusNetwork };
+}
+
+export interface AssembledNode {
+  node: ConsensusNode;
+  /** The switch the transport must report peers and bytes to (null with direct delivery). */
+  sw: Switch | null;
+  reactor: ConsensusReactor | null;
+}
+
+/** Brings the app to the stores' height (Handshaker) and wires the node; it is not started yet. */
+export async function createNode(o: CreateNodeOptions): Promise<AssembledNode> {
+  const state = await handshake(o.app, o.genesis, o.stores.blockStore, o.stores.stateStore);
+  let reactor: ConsensusReactor | null = null;
+  const network: ConsensusNetwork =
+    'direct' in o.network
+      ? o.network.direct
+      : {
+          broadcast: (msg) => reactor?.broadcast(msg),
+          stopPeer: (peerId, reason) => reactor?.stopPeer(peerId, reason),
+        };
+  const node = new ConsensusNode({
+    name: o.name,
+    state,
+    config: o.config,
+    app: o.app,
+    privValidator: o.privValidator,
+    ...o.stores,
+    clock: o.clock,
+    scheduler: o.scheduler,
+    network,
+    signatures: o.verifier,
+  });
+  if ('direct' in o.network) return { node, sw: null, reactor: null };
+  const sw = new Switch(o.network.transport);
+  reactor = new ConsensusReactor(node, o.stores.blockStore, sw, o.scheduler, o.clock, o.network.randInt, o.network.reactor);
+  sw.addReactor(reactor);
+  return { node, sw, reactor };
+}
