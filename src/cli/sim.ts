@@ -8,7 +8,7 @@ import { parseTopology } from '../sim/topology.js';
 import { intFlag, numFlag, parseFlags, UsageError } from './args.js';
 
 /** Limits of a run from the command line: enough for any experiment, small enough to finish. */
-export const SIM_LIMITS = { heights: 100_000, timeoutCommit: 60_000, delay: 60_000, gossipSleep: 10_000 };
+export const SIM_LIMITS = { heights: 100_000, timeoutCommit: 60_000, delay: 60_000, gossipSleep: 10_000, maxTime: 86_400_000 };
 /** Wall-clock ms between progress lines on stderr. */
 const PROGRESS_EVERY = 2000;
 
@@ -35,6 +35,9 @@ Options:
   --drop P           message drop rate 0..1 (default 0)
   --timeout-commit MS  timeout_commit, 0..60000 (default 1000)
   --txs N            key=value transactions submitted per height, 0..10000 (default 0)
+  --max-time MS      give up after this much virtual time, 1..86400000 (default: 20 rounds'
+                     worth of timeouts per height, at least 60 s); a run that stops short of
+                     its goal fails liveness
   --events           print every event
   --commits          print a line whenever a height is first committed
   --json             print the summary as JSON
@@ -82,6 +85,7 @@ export async function runSimCommand(args: string[], io: SimIo = defaultIo): Prom
     drop: { type: 'string', default: '0' },
     'timeout-commit': { type: 'string' },
     txs: { type: 'string', default: '0' },
+    'max-time': { type: 'string' },
     events: { type: 'boolean', default: false },
     commits: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -96,6 +100,7 @@ export async function runSimCommand(args: string[], io: SimIo = defaultIo): Prom
   const gossipSleep = values['gossip-sleep'] !== undefined ? numFlag('gossip-sleep', str('gossip-sleep'), 1, SIM_LIMITS.gossipSleep, 'a time in ms') : undefined;
   const timeoutCommit = values['timeout-commit'] !== undefined ? numFlag('timeout-commit', str('timeout-commit'), 0, SIM_LIMITS.timeoutCommit, 'a time in ms') : undefined;
   const txsPerHeight = intFlag('txs', str('txs'), 0, MAX_TXS_PER_HEIGHT);
+  const maxTime = values['max-time'] !== undefined ? numFlag('max-time', str('max-time'), 1, SIM_LIMITS.maxTime, 'a time in ms') : undefined;
   const faults = (values.fault as string[]).map((f, i) => {
     try {
       return JSON.parse(f) as FaultSpec;
@@ -123,6 +128,7 @@ export async function runSimCommand(args: string[], io: SimIo = defaultIo): Prom
     link: { delayMin, delayMax, dropRate },
     config: timeoutCommit !== undefined ? { timeoutCommit } : {},
     txsPerHeight,
+    maxTime,
   });
   if (values.events) sim.onEvent((rec) => console.log(describeEvent(rec)));
   const t0 = sim.clock.now();

@@ -213,6 +213,7 @@ export class FaultController {
     st.phase = 'healed';
     st.healedAt = this.sim.clock.now();
     this.lastHealAt = Math.max(this.lastHealAt, st.healedAt);
+    if (!this.sim.gossiping && st.spec.kind !== 'forceTimeout') this.sim.network.resendRecent();
   }
 
   /** Every fault that has taken effect, with its span (ms since the start) and the nodes it touched. */

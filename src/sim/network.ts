@@ -130,8 +130,23 @@ export class SimNetwork {
     this.groups = groups ? new Map(groups.flatMap((g, i) => g.map((n) => [n, i] as const))) : null;
     for (const [a, b] of this.edges) if (!this.canTalk(a, b)) this.hangUp(a, b, 'partitioned');
     this.reconnect();
-    if (groups) return;
-    for (const [from, msgs] of this.recent) for (const msg of msgs) this.broadcastDirect(from, msg, false);
+    if (!groups) this.resendRecent();
+  }
+
+  /**
+   * Direct delivery: every sender's recent messages go out again (to one node, or to all). The
+   * algorithm assumes links that deliver eventually; with no gossip to repair what a partition,
+   * a silence, a lossy link or a crash lost, the simulator re-sends when the fault ends, as the
+   * reactor's catch-up would.
+   */
+  resendRecent(to?: string): void {
+    for (const [from, msgs] of this.recent) {
+      if (from === to) continue;
+      for (const msg of msgs) {
+        if (to === undefined) this.broadcastDirect(from, msg, false);
+        else for (const m of this.filtered(from, to, msg)) this.sendBytes(from, to, 0, encodeMessage(m));
+      }
+    }
   }
 
   /** Cuts (or restores) every link of one node: a silenced node, as its peers see it. */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../core/scenario.js';
 import fc from 'fast-check';
+import { propConfig } from '../../test/props.js';
 import type { FaultSpec } from '../core/scenario.js';
 import { ClassroomSession } from './session.js';
 
@@ -140,7 +141,7 @@ describe('ClassroomSession', () => {
         await live.seek(7000);
         expect(live.frame().logHash).toBe(replay.frame().logHash);
       }),
-      { numRuns: 10, seed: 20261124 },
+      propConfig(10),
     );
   }, 120_000);
 });

@@ -204,7 +204,8 @@ export class Simulation {
     sn.reactor = reactor;
     if (!sw) {
       this.network.attachDirect(sn.name, (msg, from) => node.receive(msg, from));
-      await this.startOrCrash(sn, node);
+      // a restarted node hears what the others said lately (what gossip would bring it)
+      if (await this.startOrCrash(sn, node)) this.network.resendRecent(sn.name);
       return;
     }
     if (await this.startOrCrash(sn, node)) this.network.attachSwitch(sn.name, sw);
@@ -307,6 +308,7 @@ export class Simulation {
     await this.faults.poll(); // faults due from the start act on running nodes, as a person's action at step 0 did
     await this.settle();
     this.scheduleTxs();
+    if (!this.gossiping) this.watchStalls();
   }
 
   /** One step of virtual time: fires the next timer and lets every node finish; false when idle. */
@@ -335,6 +337,22 @@ export class Simulation {
       n.node?.stop();
       n.reactor?.stop();
     }
+  }
+
+  /**
+   * Direct delivery has no gossip: a proposal that reached a node a round early was dropped by it
+   * and nobody sends it again, so the node would wait forever while the others go on. Once per
+   * timeout_propose, a node behind the highest one is sent everyone's recent messages again (the
+   * current and previous height), as the reactor would. Runs where nobody falls behind are
+   * untouched.
+   */
+  private watchStalls(): void {
+    const look = () => {
+      const top = Math.max(0, ...this.nodes.map((n) => this.committedHeight(n.index)));
+      for (const n of this.nodes) if (n.node && this.committedHeight(n.index) < top) this.network.resendRecent(n.name);
+      this.clock.after(this.config.timeoutPropose, look);
+    };
+    this.clock.after(this.config.timeoutPropose, look);
   }
 
   private scheduleTxs(): void {
@@ -397,6 +415,7 @@ export function replayCommand(o: SimOptions): string {
   if (o.link?.dropRate) args.push(`--drop ${o.link.dropRate}`);
   if (o.config?.timeoutCommit !== undefined) args.push(`--timeout-commit ${o.config.timeoutCommit}`);
   if (o.txsPerHeight) args.push(`--txs ${o.txsPerHeight}`);
+  if (o.maxTime !== undefined && Number.isFinite(o.maxTime)) args.push(`--max-time ${o.maxTime}`);
   for (const f of o.faults ?? []) args.push(`--fault '${JSON.stringify(f)}'`);
   return `npx prevote sim ${args.join(' ')}`;
 }

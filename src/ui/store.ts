@@ -94,9 +94,10 @@ export function startWorker(): void {
   load(shared.scenario ?? lesson!.scenario, lesson ?? null, shared.error);
 }
 
-export function load(scenario: Scenario, lesson: Lesson | null, notice: string | null = null): void {
-  useUi.setState({ scenario, lesson, events: [], frame: null, horizon: 0, selectedEvent: null, notice, pauseAtCaption: null });
-  history.replaceState(null, '', encodeShare(lesson?.id ?? null, scenario));
+/** `brokenLink`: the notice about a link that could not be read, which then stays in the address bar to be reported. */
+export function load(scenario: Scenario, lesson: Lesson | null, brokenLink: string | null = null): void {
+  useUi.setState({ scenario, lesson, events: [], frame: null, horizon: 0, selectedEvent: null, notice: brokenLink, pauseAtCaption: null });
+  if (!brokenLink) history.replaceState(null, '', encodeShare(lesson?.id ?? null, scenario));
   send({ type: 'load', scenario });
 }
 

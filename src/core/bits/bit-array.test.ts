@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { propConfig } from '../../../test/props.js';
 import { BitArray } from './bit-array.js';
 import { DecodeError } from '../errors.js';
 import vectors from '../../../../shared/spec/vectors.json' with { type: 'json' };
@@ -68,7 +69,7 @@ describe('BitArray', () => {
       }
       expect(a.not().not().equals(a)).toBe(true);
       expect(a.count() + a.not().count()).toBe(a.bits);
-    }));
+    }), propConfig(100));
   });
 
   it('pickRandom is uniform over set bits and null when empty', () => {

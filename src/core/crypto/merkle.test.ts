@@ -1,6 +1,7 @@
 // RFC 6962 Merkle tree against the upstream vectors; proofs round-trip and tampering fails.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { propConfig } from '../../../test/props.js';
 import { vectors } from '../../../test/shared.js';
 import { toHex, utf8 } from '../bytes.js';
 import { emptyHash, hashFromByteSlices, innerHash, leafHash, proofsFromByteSlices, splitPoint, verifyProof } from './merkle.js';
@@ -34,7 +35,7 @@ describe('Merkle tree (RFC 6962)', () => {
           expect(verifyProof({ ...proofs[i], aunts }, root, items[i])).toBe(false);
         }
       }),
-      { numRuns: 60 },
+      propConfig(60),
     );
   });
 });

@@ -1,6 +1,7 @@
 // Reactor message codec: the derived vectors, round trips, and the decoder's refusals (catalogue E).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { propConfig } from '../../../test/props.js';
 import { vectors } from '../../../test/shared.js';
 import { MAX_MSG_SIZE, MAX_VOTES_COUNT, RoundStepType, SignedMsgType } from '../types.js';
 import type { Vote } from '../types.js';
@@ -114,7 +115,7 @@ describe('consensus messages', () => {
           if (!(e instanceof PrevoteError)) throw e;
         }
       }),
-      { numRuns: 2000 },
+      propConfig(2000),
     );
   });
 });

@@ -1,6 +1,7 @@
 // VoteSet and HeightVoteSet: the vote-set edge cases of catalogue group G.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { propConfig } from '../../../test/props.js';
 import type { BlockID, Vote, VoteType } from '../types.js';
 import { BlockIDFlag, SignedMsgType } from '../types.js';
 import { blockIdEqual, nilBlockId } from '../blockid.js';
@@ -297,7 +298,7 @@ describe('VoteSet tallies (property)', () => {
           for (const t of vs.tallies()) expect(t.power).toBe(tally(blocks.findIndex((x) => blockIdEqual(x ?? nilBlockId(), t.blockId))));
         },
       ),
-      { numRuns: 300, seed: 20261124 },
+      propConfig(300),
     );
   });
 });

@@ -2,6 +2,7 @@
 // records round-tripping through the CometBFT framing.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { propConfig } from '../../../test/props.js';
 import { readShared, vectors } from '../../../test/shared.js';
 import { concat, fromHex, toHex, utf8 } from '../bytes.js';
 import { genesisValidatorKeys } from '../state/genesis-keys.js';
@@ -100,7 +101,7 @@ describe('real WAL files', () => {
         } else expect(scan.goodLength).toBe(damaged.length);
         expect(() => readWal(damaged)).not.toThrow();
       }),
-      { numRuns: 100, seed: 20261124 },
+      propConfig(100),
     );
   }, 60_000);
 
@@ -120,7 +121,7 @@ describe('real WAL files', () => {
         expect(scan.entries.slice(0, intact).map((e) => e.offset)).toEqual(whole.entries.slice(0, intact).map((e) => e.offset));
         if (scan.corruption) expect(scan.corruption.offset).toBe(scan.goodLength);
       }),
-      { numRuns: 200, seed: 20261124 },
+      propConfig(200),
     );
   });
 

@@ -1,6 +1,7 @@
 // The project's verifier in Node: ZIP-215 vectors all valid, WebCrypto and noble never disagree.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { propConfig } from '../../../test/props.js';
 import { zip215 } from '../../../test/shared.js';
 import { fromHex } from '../../core/bytes.js';
 import { publicKeyFromSeed, signSync, verifySync } from '../../core/crypto/ed25519.js';
@@ -36,7 +37,7 @@ describe('Ed25519 verifier', () => {
         tampered[flip] ^= 1;
         for (const s of [sig, tampered]) expect(await v.verify(signer.pubKey, msg, s)).toBe(verifySync(signer.pubKey, msg, s));
       }),
-      { numRuns: 40 },
+      propConfig(40),
     );
   });
 });

@@ -1,6 +1,7 @@
 // Deterministic simulation scenarios (issue: state-machine scenarios that need no gossip).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { propConfig } from '../../../test/props.js';
 import { expectHealthy, simulate, withSeed } from './run.test-util.js';
 import { genesisState } from '../../core/state/genesis.js';
 import { bytesEqual } from '../../core/bytes.js';
@@ -111,7 +112,7 @@ describe.each(TRANSPORTS)('simulation over %s', (_name, transport) => {
         });
         expect(res.checks.agreement.ok && res.checks.noDoubleSign.ok && res.checks.validity.ok, `seed ${seed}: ${res.replay}`).toBe(true);
       }),
-      { numRuns: 8, seed: 20261123 },
+      propConfig(8),
     );
   });
 });
