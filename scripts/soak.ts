@@ -14,6 +14,9 @@ import type { Topology } from '../src/sim/topology.js';
 import { describeTopology } from '../src/sim/topology.js';
 import { failedChecks, scheduleOptions, scheduledRuns } from '../src/sim/schedules.js';
 import { TARGETS, attempt } from '../test/fuzz.js';
+import { useNodeEd25519 } from '../src/platform/node/ed25519.js';
+
+useNodeEd25519();
 
 const HELP = `npm run soak -- [--minutes M | --runs N] [--seed S] [--out DIR]
   --minutes M  run for about M minutes (default 10): 20% fuzzing, then fault schedules

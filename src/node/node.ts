@@ -366,6 +366,7 @@ export class ConsensusNode {
     if (!pv) return;
     try {
       const signed = await pv.signVote(this.cs.chainId, vote);
+      this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: voteSignBytesOf(this.cs.chainId, signed), signature: signed.signature });
       this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Vote', vote: signed }, peerId: '' });
     } catch (e) {
       this.publishRefusal('vote', e as Error);
@@ -377,6 +378,7 @@ export class ConsensusNode {
     if (!pv) return;
     try {
       const signed = await pv.signProposal(this.cs.chainId, proposal);
+      this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: proposalSignBytesOf(this.cs.chainId, signed), signature: signed.signature });
       this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Proposal', proposal: signed }, peerId: '' });
       for (let i = 0; i < parts.total; i++) {
         const part = parts.getPart(i)!;

@@ -9,7 +9,7 @@ import type { SignatureChecker } from '../core/crypto/checker.js';
 import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
 import { verifySync } from '../core/crypto/ed25519.js';
 import { proposalSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
-import { bytesEqual, toHex } from '../core/bytes.js';
+import { bytesEqual } from '../core/bytes.js';
 
 export interface PendingSignature {
   pubKey: Bytes;
@@ -33,7 +33,7 @@ export const voteSignBytesOf = (chainId: string, vote: Vote) => memo(chainId, vo
 export const proposalSignBytesOf = (chainId: string, p: Proposal) => memo(chainId, p, proposalSignBytes);
 
 export class SignatureCache implements SignatureChecker {
-  private readonly verdicts = new Map<string, { signBytes: Bytes; ok: boolean }>();
+  private readonly verdicts = new Map<string, { pubKey: Bytes; signBytes: Bytes; ok: boolean }>();
   /** How many signatures were actually verified (not answered from the cache). */
   verified = 0;
 
@@ -60,6 +60,11 @@ export class SignatureCache implements SignatureChecker {
     return this.check({ pubKey, signBytes: proposalSignBytesOf(chainId, proposal), signature: proposal.signature });
   }
 
+  /** Our own signature, made by our PrivValidator: valid by construction, never verified. */
+  recordOwn(it: PendingSignature): void {
+    if (!this.lookup(it)) this.remember(it, true);
+  }
+
   private check(it: PendingSignature): boolean {
     const known = this.lookup(it);
     if (known) return known.ok;
@@ -69,18 +74,19 @@ export class SignatureCache implements SignatureChecker {
     return ok;
   }
 
+  /** Keyed by the signature's bytes as a 64-char string (cheap to make; no hex). */
   private key(it: PendingSignature): string {
-    return toHex(it.pubKey) + toHex(it.signature);
+    return String.fromCharCode.apply(null, it.signature as unknown as number[]);
   }
 
   private lookup(it: PendingSignature): { ok: boolean } | null {
     const v = this.verdicts.get(this.key(it));
-    // the same signature over other bytes is a different question
-    return v && bytesEqual(v.signBytes, it.signBytes) ? v : null;
+    // the same signature by another key or over other bytes is a different question
+    return v && bytesEqual(v.signBytes, it.signBytes) && bytesEqual(v.pubKey, it.pubKey) ? v : null;
   }
 
   private remember(it: PendingSignature, ok: boolean): void {
     if (this.verdicts.size >= this.limit) this.verdicts.delete(this.verdicts.keys().next().value!);
-    this.verdicts.set(this.key(it), { signBytes: it.signBytes, ok });
+    this.verdicts.set(this.key(it), { pubKey: it.pubKey, signBytes: it.signBytes, ok });
   }
 }

@@ -287,13 +287,18 @@ export class Simulation {
 
   /** Runs to the goal; `keepRunning` leaves the nodes up (tests poke at them afterwards). */
   async run({ keepRunning = false } = {}): Promise<SimResult> {
+    await this.runToGoal();
+    if (!keepRunning) this.stop();
+    return this.result();
+  }
+
+  /** Advances until the goal is reached, nothing is left to do, or the time cap (no checks). */
+  async runToGoal(): Promise<void> {
     const maxTime = this.clock.now() + (this.opts.maxTime ?? defaultMaxTime(this.config, this.opts.heights));
     await this.init();
     while (!this.done() && this.clock.now() <= maxTime) {
       if (!(await this.advance())) break;
     }
-    if (!keepRunning) this.stop();
-    return this.result();
   }
 
   private initialized = false;

@@ -21,18 +21,36 @@ export interface Ed25519Verifier {
 export const PUBLIC_KEY_SIZE = 32;
 export const SIGNATURE_SIZE = 64;
 
+/**
+ * A faster synchronous Ed25519 a platform may install (node:crypto in Node, ~20× noble). It
+ * cannot change a result: Ed25519 signing is deterministic, and a signature it rejects is
+ * re-checked with noble under ZIP-215, whose verdict is final (strict RFC 8032 verifiers reject
+ * some signatures CometBFT accepts).
+ */
+export interface SyncEd25519 {
+  sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
+  /** Strict verification; false may be re-checked, true is final. */
+  verify(pubKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+let fast: SyncEd25519 | null = null;
+
+export function installSyncEd25519(backend: SyncEd25519 | null): void {
+  fast = backend;
+}
+
 /** ZIP-215 verification; malformed keys or signatures are simply invalid. */
 export function verifySync(pubKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (pubKey.length !== PUBLIC_KEY_SIZE || signature.length !== SIGNATURE_SIZE) return false;
   try {
-    return ed.verify(signature, message, pubKey, { zip215: true });
+    return fast?.verify(pubKey, message, signature) || ed.verify(signature, message, pubKey, { zip215: true });
   } catch {
     return false;
   }
 }
 
 export function signSync(seed: Uint8Array, message: Uint8Array): Uint8Array {
-  return ed.sign(message, seed);
+  return fast ? fast.sign(seed, message) : ed.sign(message, seed);
 }
 
 export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
