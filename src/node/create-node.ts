@@ -55,6 +55,7 @@ export async function createNode(o: CreateNodeOptions): Promise<AssembledNode> {
       ? o.network.direct
       : {
           broadcast: (msg) => reactor?.broadcast(msg),
+          publish: (msg) => reactor?.publish(msg),
           stopPeer: (peerId, reason) => reactor?.stopPeer(peerId, reason),
         };
   const node = new ConsensusNode({

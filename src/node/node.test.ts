@@ -19,7 +19,7 @@ async function solo() {
   await pv.load();
   const node = new ConsensusNode({
     name: 'solo', state, config: sim.config, app, privValidator: null, wal: sn.wal, blockStore: sn.blockStore, stateStore: sn.stateStore,
-    clock: sim.clock, scheduler: sim.clock, network: { broadcast: () => undefined, stopPeer: () => undefined }, signatures: new SignatureCache(null),
+    clock: sim.clock, scheduler: sim.clock, network: { broadcast: () => undefined, publish: () => undefined, stopPeer: () => undefined }, signatures: new SignatureCache(null),
   });
   return { clock: sim.clock, node, pv, blocks: sn.blockStore };
 }

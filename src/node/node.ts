@@ -9,7 +9,7 @@ import type { Block, BlockID, Bytes, Commit, Part, Proposal, RoundStepType, Vote
 import type { Application } from '../core/app/application.js';
 import type { ChainState } from '../core/state/chain-state.js';
 import type { ConsensusConfig } from '../core/consensus/config.js';
-import type { ConsensusEvent, ConsensusInput, StateMessage, StepOutput } from '../core/consensus/io.js';
+import type { Announcement, ConsensusEvent, ConsensusInput, StateMessage, StepOutput } from '../core/consensus/io.js';
 import { ConsensusState } from '../core/consensus/state.js';
 import type { RoundState } from '../core/consensus/round-state.js';
 import { roundStateEvent } from '../core/consensus/round-state.js';
@@ -323,9 +323,7 @@ export class ConsensusNode {
 
   private async perform(out: StepOutput): Promise<void> {
     const now = this.opts.clock.now();
-    for (const ev of out.events) {
-      if (ev.type === 'NewRoundStep') await this.opts.wal.write({ type: 'roundState', time: now, event: roundStateEvent(ev) });
-    }
+    const announcements: Announcement[] = [];
     for (const eff of out.effects) {
       if (this.stopped) return;
       switch (eff.type) {
@@ -350,8 +348,13 @@ export class ConsensusNode {
         case 'stopPeer':
           this.opts.network.stopPeer(eff.peerId, eff.reason);
           break;
+        case 'publish':
+          if (eff.msg.kind === 'NewRoundStep') await this.opts.wal.write({ type: 'roundState', time: now, event: roundStateEvent(eff.msg) });
+          announcements.push(eff.msg);
+          break;
       }
     }
+    if (!this.stopped) for (const msg of announcements) this.opts.network.publish(msg);
     for (const ev of out.events) {
       if (ev.type === 'NewBlock') {
         this.mempool.update(ev.block.data.txs);

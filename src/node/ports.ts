@@ -3,7 +3,7 @@
 import type { Block, Commit, Part } from '../core/types.js';
 import type { ChainState } from '../core/state/chain-state.js';
 import type { FinalizeBlockResponse } from '../core/app/application.js';
-import type { StateMessage, TimeoutInfo } from '../core/consensus/io.js';
+import type { Announcement, StateMessage, TimeoutInfo } from '../core/consensus/io.js';
 import type { RoundStateEvent } from '../core/consensus/round-state.js';
 import type { PartSet } from '../core/blocks/part-set.js';
 import type { BlockID } from '../core/types.js';
@@ -64,7 +64,10 @@ export interface StateStore {
 
 /** Where a node's own consensus messages go once they are durable (direct delivery or the reactor). */
 export interface ConsensusNetwork {
+  /** Our own signed message, durable and handled: offer it to peers. */
   broadcast(msg: StateMessage): void;
+  /** What we tell every peer about ourselves (NewRoundStep, NewValidBlock, HasVote, HasProposalBlockPart). */
+  publish(msg: Announcement): void;
   /** The engine found the peer breaking a rule (e.g. conflicting maj23 claims): disconnect it. */
   stopPeer(peerId: string, reason: string): void;
 }

@@ -5,7 +5,7 @@
 // Routines sleep `gossipSleep` when they have nothing to send (CometBFT's
 // peer_gossip_sleep_duration, §15 lesson 22: every idle path sleeps) and are woken early by
 // local events, so a new vote or part goes out at once instead of after the next sleep.
-import type { ConsensusEvent, StateMessage } from '../core/consensus/io.js';
+import type { Announcement, StateMessage } from '../core/consensus/io.js';
 import type { ConsensusMessage } from '../core/encoding/messages.js';
 import { decodeMessage, encodeMessage } from '../core/encoding/messages.js';
 import { PeerState } from '../core/reactor/peer-state.js';
@@ -57,7 +57,6 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
     this.gossipSleep = opts.gossipSleep ?? 100;
     this.queryMaj23Sleep = opts.queryMaj23Sleep ?? 2000;
     this.waitSync = opts.waitSync ?? false;
-    node.onEvent((ev) => this.onConsensusEvent(ev));
   }
 
   onEvent(fn: (ev: ReactorEvent) => void): () => void {
@@ -133,33 +132,16 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
     for (const p of this.peers.values()) this.kick(p);
   }
 
-  // ---- local events → broadcasts (§9.4) -------------------------------------------------------
+  // ---- announcements → broadcasts (§9.4) ---------------------------------------------------------
 
-  private onConsensusEvent(ev: ConsensusEvent): void {
+  /** ConsensusNetwork: the engine's Publish effect. */
+  publish(msg: Announcement): void {
     if (this.waitSync) return;
-    switch (ev.type) {
-      case 'NewRoundStep':
-        this.broadcast0(this.newRoundStepMessage());
-        break;
-      case 'Vote': {
-        // only to peers not already known to have it (e.g. not back to the peer that sent it)
-        const { height, round, type, validatorIndex: index } = ev.vote;
-        const msg: ConsensusMessage = { kind: 'HasVote', height, round, type, index };
-        for (const [id, p] of this.peers) if (!p.ps.getVoteBitArray(height, round, type)?.get(index)) this.sendTo(id, msg);
-        break;
-      }
-      case 'ValidBlock': {
-        const parts = this.node.liveRoundState().proposalBlockParts;
-        if (parts) {
-          this.broadcast0({ kind: 'NewValidBlock', height: ev.height, round: ev.round, blockPartSetHeader: parts.header(), blockParts: parts.bitArray(), isCommit: ev.isCommit });
-        }
-        break;
-      }
-      case 'BlockPartAdded':
-        this.broadcast0({ kind: 'HasProposalBlockPart', height: ev.partHeight, round: ev.partRound, index: ev.index });
-        break;
-      default:
-        return;
+    if (msg.kind === 'HasVote') {
+      // only to peers not already known to have it (e.g. not back to the peer that sent it)
+      for (const [id, p] of this.peers) if (!p.ps.getVoteBitArray(msg.height, msg.round, msg.type)?.get(msg.index)) this.sendTo(id, msg);
+    } else {
+      this.broadcast0(msg);
     }
     for (const p of this.peers.values()) this.kick(p);
   }

@@ -197,7 +197,7 @@ export class Simulation {
       verifier: this.signatures ?? new SignatureCache(null),
       network: this.gossiping
         ? { transport: this.network.transportFor(sn.name), randInt: (n) => prng.int(n), reactor: { gossipSleep: this.opts.gossipSleep } }
-        : { direct: { broadcast: (msg) => this.network.broadcastDirect(sn.name, msg), stopPeer: () => undefined } },
+        : { direct: { broadcast: (msg) => this.network.broadcastDirect(sn.name, msg), publish: () => undefined, stopPeer: () => undefined } },
     });
     node.onEvent((event) => this.record(sn.name, event));
     sn.node = node;

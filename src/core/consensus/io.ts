@@ -6,6 +6,10 @@ import type { RoundStepType } from '../types.js';
 import type { PartSet } from '../blocks/part-set.js';
 import type { ChainState } from '../state/chain-state.js';
 import type { FinalizeBlockResponse } from '../app/application.js';
+import type { ConsensusMessage } from '../encoding/messages.js';
+
+/** What a node tells every peer about itself (§9.4 broadcasts); never signed, never a vote. */
+export type Announcement = Extract<ConsensusMessage, { kind: 'NewRoundStep' | 'NewValidBlock' | 'HasVote' | 'HasProposalBlockPart' }>;
 
 export interface TimeoutInfo {
   duration: number; // ms
@@ -41,6 +45,11 @@ export type Effect =
   | { type: 'saveBlock'; block: Block; parts: PartSet; seenCommit: Commit }
   | { type: 'walEndHeight'; height: number }
   | { type: 'saveState'; state: ChainState; response: FinalizeBlockResponse }
+  /**
+   * Tell every peer (§9.4). A NewRoundStep is also the WAL's RoundState record (§3.3), written
+   * where it stands among the other effects; the messages go out once the step's effects are done.
+   */
+  | { type: 'publish'; msg: Announcement }
   /** The peer broke a rule only the engine can judge (conflicting maj23 claims): disconnect it. */
   | { type: 'stopPeer'; peerId: string; reason: string };
 

@@ -4,7 +4,7 @@
 // driver must carry out (timeouts, signing, storage) and the events it produced. Every `enterX`
 // keeps the seed's name and its guard (§4.1); a guard that does not hold makes it a no-op, which
 // is what lets callers chain several `enterX` calls (§16.2 "Step guards").
-import type { Bytes, Commit, DuplicateVoteEvidence, Vote } from '../types.js';
+import type { BlockID, Bytes, Commit, DuplicateVoteEvidence, Vote } from '../types.js';
 import { RoundStepType, SignedMsgType } from '../types.js';
 import type { Application } from '../app/application.js';
 import type { SignatureChecker } from '../crypto/checker.js';
@@ -12,7 +12,7 @@ import type { ChainState } from '../state/chain-state.js';
 import { maxBlockBytes, nextHeight } from '../state/chain-state.js';
 import type { ConsensusConfig } from './config.js';
 import { skipsTimeoutCommit, timeoutPrecommit, timeoutPrevote, timeoutPropose, waitForTxs } from './config.js';
-import type { ConsensusEvent, ConsensusInput, StateMessage, StepOutput, TimeoutInfo } from './io.js';
+import type { Announcement, ConsensusEvent, ConsensusInput, StateMessage, StepOutput, TimeoutInfo } from './io.js';
 import type { HashedBlock, RoundState } from './round-state.js';
 import { HeightVoteSet } from '../votes/height-vote-set.js';
 import type { VoteSet } from '../votes/vote-set.js';
@@ -130,7 +130,28 @@ export class ConsensusState {
 
   /** §3.3: every step change but NewRound is announced (WAL record + NewRoundStep broadcast). */
   private newStep(): void {
+    const rs = this.rs;
     this.emit({ type: 'NewRoundStep' });
+    this.publish({
+      kind: 'NewRoundStep',
+      height: rs.height,
+      round: rs.round,
+      step: rs.step,
+      secondsSinceStartTime: Math.max(0, Math.floor((this.now - rs.startTime) / 1000)),
+      lastCommitRound: rs.lastCommit ? rs.lastCommit.round : -1,
+    });
+  }
+
+  private publish(msg: Announcement): void {
+    this.out.effects.push({ type: 'publish', msg });
+  }
+
+  /** NewValidBlock: the block we now want, and which of its parts we hold (§9.4). */
+  private publishValidBlock(blockId: BlockID, isCommit: boolean): void {
+    const rs = this.rs;
+    this.emit({ type: 'ValidBlock', blockId, isCommit });
+    const parts = rs.proposalBlockParts;
+    if (parts) this.publish({ kind: 'NewValidBlock', height: rs.height, round: rs.round, blockPartSetHeader: parts.header(), blockParts: parts.bitArray(), isCommit });
   }
 
   private isOurs(address: Bytes): boolean {
@@ -359,6 +380,7 @@ export class ConsensusState {
     }
     if (!added) return;
     this.emit({ type: 'BlockPartAdded', partHeight: height, partRound: round, index: part.index });
+    this.publish({ kind: 'HasProposalBlockPart', height, round, index: part.index });
     if (parts.byteSize > maxBlockBytes(this.state.consensusParams)) {
       return this.reject('block part', 'total size of proposal block parts exceeds the maximum block size', peerId);
     }
@@ -502,7 +524,7 @@ export class ConsensusState {
       // §15 lesson 7: re-target the part set to the committed block and announce it
       rs.proposalBlock = null;
       rs.proposalBlockParts = PartSet.fromHeader(maj.partSetHeader);
-      this.emit({ type: 'ValidBlock', blockId: maj, isCommit: true });
+      this.publishValidBlock(maj, true);
     }
     rs.step = RoundStepType.Commit;
     rs.commitRound = commitRound;
@@ -558,7 +580,7 @@ export class ConsensusState {
       const res = rs.lastCommit.addVote(vote);
       if (res.error) return this.reject('vote', `${res.error.code}: ${res.error.message}`, peerId);
       if (!res.added) return;
-      this.emit({ type: 'Vote', vote });
+      this.voteAdded(vote);
       if (skipsTimeoutCommit(this.deps.config) && rs.lastCommit.hasAll()) this.enterNewRound(rs.height, 0);
       return;
     }
@@ -568,9 +590,14 @@ export class ConsensusState {
     if (res.error instanceof ConflictingVoteError) this.onConflict(res.error, peerId);
     else if (res.error) this.reject('vote', `${res.error.code}: ${res.error.message}`, peerId);
     if (!res.added) return;
-    this.emit({ type: 'Vote', vote });
+    this.voteAdded(vote);
     if (vote.type === SignedMsgType.Prevote) this.onPrevote(vote);
     else this.onPrecommit(vote);
+  }
+
+  private voteAdded(vote: Vote): void {
+    this.emit({ type: 'Vote', vote });
+    this.publish({ kind: 'HasVote', height: vote.height, round: vote.round, type: vote.type, index: vote.validatorIndex });
   }
 
   private onConflict(err: ConflictingVoteError, peerId: string): void {
@@ -598,7 +625,7 @@ export class ConsensusState {
         rs.proposalBlock = null; // we hold the wrong block (§15 lesson 2)
       }
       if (!rs.proposalBlockParts?.hasHeader(maj.partSetHeader)) rs.proposalBlockParts = PartSet.fromHeader(maj.partSetHeader);
-      this.emit({ type: 'ValidBlock', blockId: maj, isCommit: false });
+      this.publishValidBlock(maj, false);
     }
     if (rs.round < vote.round && prevotes.hasTwoThirdsAny()) {
       this.enterNewRound(h, vote.round); // round skip only; no vote is cast here (§4.13.4)
