@@ -6,7 +6,8 @@
 // order (timeouts, signing, block store → EndHeight → state), then publish events. Our own
 // messages reach the network only after they were synced and handled: persist before you speak.
 import type { Block, BlockID, Bytes, Commit, Part, Proposal, RoundStepType, Vote } from '../core/types.js';
-import type { Application } from '../core/app/application.js';
+import type { Application, FinalizeBlockResponse } from '../core/app/application.js';
+import { finalizeRequest } from '../core/state/execution.js';
 import type { ChainState } from '../core/state/chain-state.js';
 import type { ConsensusConfig } from '../core/consensus/config.js';
 import type { Announcement, ConsensusEvent, ConsensusInput, StateMessage, StepOutput } from '../core/consensus/io.js';
@@ -114,9 +115,16 @@ export class ConsensusNode {
 
   async start(): Promise<void> {
     const { wal } = this.opts;
-    if (await wal.isEmpty()) await wal.writeSync({ type: 'endHeight', time: this.opts.clock.now(), height: 0 });
-    await this.perform(this.cs.start(this.opts.clock.now()));
-    await this.catchupReplay();
+    // the loop waits while we start and replay: one input at a time, whoever brings it
+    this.pumping = true;
+    try {
+      if (await wal.isEmpty()) await wal.writeSync({ type: 'endHeight', time: this.opts.clock.now(), height: 0 });
+      await this.perform(this.cs.start(this.opts.clock.now()));
+      await this.catchupReplay();
+    } finally {
+      this.pumping = false;
+    }
+    void this.pump();
   }
 
   /**
@@ -324,6 +332,7 @@ export class ConsensusNode {
   private async perform(out: StepOutput): Promise<void> {
     const now = this.opts.clock.now();
     const announcements: Announcement[] = [];
+    let finalized: FinalizeBlockResponse | null = null;
     for (const eff of out.effects) {
       if (this.stopped) return;
       switch (eff.type) {
@@ -341,6 +350,13 @@ export class ConsensusNode {
           break;
         case 'walEndHeight':
           await this.opts.wal.writeSync({ type: 'endHeight', time: now, height: eff.height });
+          break;
+        case 'finalizeBlock':
+          // the app runs after the block and EndHeight are durable (CometBFT's crash-safe order)
+          finalized = await this.opts.app.finalizeBlock(finalizeRequest(eff.blockId, eff.block));
+          break;
+        case 'commitApp':
+          await this.opts.app.commit();
           break;
         case 'saveState':
           await this.opts.stateStore.save(eff.state, eff.response);
@@ -362,6 +378,8 @@ export class ConsensusNode {
       }
       for (const fn of this.listeners) fn(ev, this);
     }
+    // the engine waits for the app's answer: nothing else is handled before it
+    if (finalized && !this.stopped) await this.perform(this.cs.handle({ type: 'blockFinalized', response: finalized, now: this.opts.clock.now() }));
   }
 
   private async signVote(vote: Vote): Promise<void> {

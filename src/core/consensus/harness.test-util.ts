@@ -11,7 +11,8 @@ import { KVStoreApp } from '../app/kvstore.js';
 import { genesisState } from '../state/genesis.js';
 import type { GenesisDoc } from '../state/genesis.js';
 import type { ChainState } from '../state/chain-state.js';
-import { makeBlock, makeBlockParts } from '../state/execution.js';
+import { finalizeRequest, makeBlock, makeBlockParts } from '../state/execution.js';
+import type { FinalizeBlockResponse } from '../app/application.js';
 import type { PartSet } from '../blocks/part-set.js';
 import { sha256 } from '../crypto/sha256.js';
 import { publicKeyFromSeed, signSync, verifySync } from '../crypto/ed25519.js';
@@ -150,9 +151,16 @@ export class Harness {
 
   private absorb(out: StepOutput): void {
     this.events.push(...out.events);
+    let finalized: FinalizeBlockResponse | null = null;
     for (const eff of out.effects) {
       this.effects.push(eff);
       switch (eff.type) {
+        case 'finalizeBlock':
+          finalized = this.app.finalizeBlock(finalizeRequest(eff.blockId, eff.block));
+          break;
+        case 'commitApp':
+          this.app.commit();
+          break;
         case 'scheduleTimeout':
           this.timeouts.push(eff.timeout);
           break;
@@ -175,6 +183,8 @@ export class Harness {
           break;
       }
     }
+    // the application answered: the engine moves to the next height before anything else
+    if (finalized) this.absorb(this.cs.handle({ type: 'blockFinalized', response: finalized, now: this.now }));
   }
 
   // ---- making signed messages ----------------------------------------------------------------

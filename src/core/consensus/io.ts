@@ -33,7 +33,9 @@ export type ConsensusInput =
    * A peer claims +2/3 for a BlockID (VoteSetMaj23, §9.6): its conflicting votes for that block
    * may then be added. An input like any other, so nothing outside the loop touches the votes.
    */
-  | { type: 'peerMaj23'; peerId: string; height: number; round: number; voteType: number; blockId: BlockID; now: number };
+  | { type: 'peerMaj23'; peerId: string; height: number; round: number; voteType: number; blockId: BlockID; now: number }
+  /** The application's answer to the finalizeBlock effect; the driver feeds it back at once. */
+  | { type: 'blockFinalized'; response: FinalizeBlockResponse; now: number };
 
 export type Effect =
   | { type: 'scheduleTimeout'; timeout: TimeoutInfo }
@@ -44,6 +46,10 @@ export type Effect =
   /** finalizeCommit's crash-safe order (spec §4.12): block store, then EndHeight, then state. */
   | { type: 'saveBlock'; block: Block; parts: PartSet; seenCommit: Commit }
   | { type: 'walEndHeight'; height: number }
+  /** ABCI FinalizeBlock on the committed block; answer with a blockFinalized input, before any other. */
+  | { type: 'finalizeBlock'; block: Block; blockId: BlockID }
+  /** ABCI Commit: the application persists what FinalizeBlock staged (before the state is saved). */
+  | { type: 'commitApp' }
   | { type: 'saveState'; state: ChainState; response: FinalizeBlockResponse }
   /**
    * Tell every peer (§9.4). A NewRoundStep is also the WAL's RoundState record (§3.3), written

@@ -6,7 +6,7 @@
 // is what lets callers chain several `enterX` calls (§16.2 "Step guards").
 import type { BlockID, Bytes, Commit, DuplicateVoteEvidence, Vote } from '../types.js';
 import { RoundStepType, SignedMsgType } from '../types.js';
-import type { Application } from '../app/application.js';
+import type { Application, FinalizeBlockResponse } from '../app/application.js';
 import type { SignatureChecker } from '../crypto/checker.js';
 import type { ChainState } from '../state/chain-state.js';
 import { maxBlockBytes, nextHeight } from '../state/chain-state.js';
@@ -23,7 +23,7 @@ import { hashesTo, isNilBlockId, nilBlockId } from '../blockid.js';
 import { bytesEqual } from '../bytes.js';
 import { ConflictingVoteError, PrevoteError } from '../errors.js';
 import { decodeBlock } from '../encoding/codec.js';
-import { applyBlock, blockHash, makeBlock, makeBlockParts, validateBlock } from '../state/execution.js';
+import { blockHash, makeBlock, makeBlockParts, nextState, validateBlock } from '../state/execution.js';
 import { addMillis, compareTimestamps, timestampFromMillis } from '../time.js';
 import { decidePrevote } from './prevote.js';
 import { BLOCK_PART_SIZE_BYTES } from '../types.js';
@@ -52,6 +52,8 @@ export class ConsensusState {
   readonly pendingEvidence: DuplicateVoteEvidence[] = [];
   private now = 0;
   private out: StepOutput = { effects: [], events: [] };
+  /** The committed block whose FinalizeBlock response we wait for (between two inputs, never longer). */
+  private finalizing: { block: HashedBlock; blockId: BlockID; skipTimeoutCommit: boolean } | null = null;
   private lastHeaderAppHash: Bytes | null;
   private readonly seenCommit: Commit | null;
 
@@ -90,6 +92,7 @@ export class ConsensusState {
   }
 
   handle(input: ConsensusInput): StepOutput {
+    if (this.finalizing && input.type !== 'blockFinalized') throw new Error(`${input.type} while a block awaits its FinalizeBlock response`);
     return this.run(input.now, () => {
       switch (input.type) {
         case 'message':
@@ -100,6 +103,8 @@ export class ConsensusState {
           return this.handleTxsAvailable();
         case 'peerMaj23':
           return this.setPeerMaj23(input);
+        case 'blockFinalized':
+          return this.blockFinalized(input.response);
       }
     });
   }
@@ -554,11 +559,25 @@ export class ConsensusState {
     const invalid = validateBlock(this.state, block.block, this.deps.checker);
     if (invalid) throw new Error(`+2/3 committed an invalid block: ${invalid}`);
 
+    // CometBFT's crash-safe order (§4.12): block store, EndHeight, FinalizeBlock, Commit, state
     this.out.effects.push({ type: 'saveBlock', block: block.block, parts, seenCommit: precommits.makeCommit() });
     this.out.effects.push({ type: 'walEndHeight', height: h });
-    const { state, response } = applyBlock(this.state, blockId, block.block, this.deps.app);
+    this.out.effects.push({ type: 'finalizeBlock', block: block.block, blockId });
+    this.finalizing = { block, blockId, skipTimeoutCommit: false };
+  }
+
+  /** The app's FinalizeBlock response for the block being committed: on to the next height. */
+  private blockFinalized(response: FinalizeBlockResponse): void {
+    const rs = this.rs;
+    const f = this.finalizing;
+    if (!f) throw new Error('blockFinalized without a block being finalized');
+    this.finalizing = null;
+    const h = rs.height;
+    const state = nextState(this.state, f.blockId, f.block.block, response);
+    this.out.effects.push({ type: 'commitApp' });
     this.out.effects.push({ type: 'saveState', state, response });
-    this.emit({ type: 'NewBlock', block: block.block, blockId, commitRound: rs.commitRound });
+    this.emit({ type: 'NewBlock', block: f.block.block, blockId: f.blockId, commitRound: rs.commitRound });
+    const block = f.block;
 
     const included = new Set(block.block.evidence);
     for (let i = this.pendingEvidence.length - 1; i >= 0; i--) {
@@ -568,6 +587,7 @@ export class ConsensusState {
     this.lastHeaderAppHash = block.block.header.appHash;
     this.updateToState(state, null);
     this.scheduleRound0();
+    if (f.skipTimeoutCommit) this.enterNewRound(this.rs.height, 0);
   }
 
   // ---- §4.13 addVote -------------------------------------------------------------------------------
@@ -647,7 +667,8 @@ export class ConsensusState {
       this.enterPrecommit(h, vote.round);
       if (!isNilBlockId(maj)) {
         this.enterCommit(h, vote.round);
-        if (skipsTimeoutCommit(this.deps.config) && precommits.hasAll()) this.enterNewRound(this.rs.height, 0);
+        // every precommit is in: the next height starts as soon as the block is finalized
+        if (this.finalizing && skipsTimeoutCommit(this.deps.config) && precommits.hasAll()) this.finalizing.skipTimeoutCommit = true;
       } else {
         this.enterPrecommitWait(h, vote.round);
       }

@@ -140,11 +140,27 @@ export interface ApplyResult {
 
 /**
  * ApplyBlock (spec §11.3, [CMT]): FinalizeBlock, then the state for the next height, then Commit.
- * Validator updates returned at height H take effect at H+2.
+ * For drivers (the Handshaker, checkers); the engine asks for the same steps as effects.
  */
 export function applyBlock(state: ChainState, blockId: BlockID, block: Block, app: Application): ApplyResult {
+  const response = app.finalizeBlock(finalizeRequest(blockId, block));
+  const next = nextState(state, blockId, block, response);
+  app.commit();
+  return { response, state: next };
+}
+
+/** The FinalizeBlock request for a committed block. */
+export function finalizeRequest(blockId: BlockID, block: Block) {
   const h = block.header;
-  const response = app.finalizeBlock({ txs: block.data.txs, height: h.height, hash: blockId.hash, time: h.time, proposerAddress: h.proposerAddress });
+  return { txs: block.data.txs, height: h.height, hash: blockId.hash, time: h.time, proposerAddress: h.proposerAddress };
+}
+
+/**
+ * The chain state after a block, from the application's FinalizeBlock response (pure).
+ * Validator updates returned at height H take effect at H+2.
+ */
+export function nextState(state: ChainState, blockId: BlockID, block: Block, response: FinalizeBlockResponse): ChainState {
+  const h = block.header;
   const next = state.nextValidators.copy();
   if (response.validatorUpdates.length > 0) {
     next.updateWithChangeSet(
@@ -152,19 +168,15 @@ export function applyBlock(state: ChainState, blockId: BlockID, block: Block, ap
     );
   }
   next.incrementProposerPriority(1);
-  app.commit();
   return {
-    response,
-    state: {
-      ...state,
-      lastBlockHeight: h.height,
-      lastBlockId: blockId,
-      lastBlockTime: h.time,
-      validators: state.nextValidators.copy(),
-      nextValidators: next,
-      lastValidators: state.validators.copy(),
-      lastResultsHash: txResultsHash(response.txResults),
-      appHash: response.appHash,
-    },
+    ...state,
+    lastBlockHeight: h.height,
+    lastBlockId: blockId,
+    lastBlockTime: h.time,
+    validators: state.nextValidators.copy(),
+    nextValidators: next,
+    lastValidators: state.validators.copy(),
+    lastResultsHash: txResultsHash(response.txResults),
+    appHash: response.appHash,
   };
 }
