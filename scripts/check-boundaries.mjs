@@ -8,16 +8,20 @@ const src = join(root, 'src');
 const allowed = {
   core: ['core'],
   node: ['core', 'node'],
-  sim: ['core', 'node', 'sim'],
-  // the classroom's worker drives the simulator in the browser
-  'platform/browser': ['core', 'node', 'sim', 'platform/browser', 'platform/shared'],
+  // the observation model every source emits (events, snapshots, the projector, the playback protocol)
+  observe: ['core', 'observe'],
+  // the classroom session projects the simulator's nodes into the observation model
+  sim: ['core', 'node', 'sim', 'observe'],
+  // the classroom's worker drives the simulator in the browser and speaks the observe protocol
+  'platform/browser': ['core', 'node', 'sim', 'observe', 'platform/browser', 'platform/shared'],
   'platform/node': ['core', 'node', 'platform/node', 'platform/shared'],
   'platform/shared': ['core', 'node', 'platform/shared'],
-  ui: ['core', 'ui'],
+  ui: ['core', 'observe', 'ui'],
   cli: ['core', 'node', 'sim', 'platform/node', 'platform/shared', 'cli'],
 };
-// Views see the engine only through the plain data that crosses the worker boundary.
-const uiMayImportFromCore = ['core/view.ts', 'core/scenario.ts'];
+// Views see the engine only through the observation model (src/observe) that every source emits;
+// from core only the scenario (what the classroom runs and shares in a link).
+const uiMayImportFromCore = ['core/scenario.ts'];
 // Pure libraries the core may use (everything else, e.g. node:*, is refused there).
 const corePackages = [/^@noble\//, /^@bufbuild\/protobuf/];
 

@@ -15,7 +15,16 @@ import type { Simulation } from './simulation.js';
 
 export type { FaultSpec, Trigger } from '../core/scenario.js';
 import type { FaultSpec, Trigger } from '../core/scenario.js';
-import type { FaultView } from '../core/view.js';
+
+/** A fault's span, for the classroom's timeline (projected to src/observe's FaultSpan). */
+export interface FaultView {
+  kind: string;
+  /** node indices */
+  nodes: number[];
+  /** virtual ms since the start of the run; `to` null while in force */
+  from: number;
+  to: number | null;
+}
 
 /** Faults that act on what a node sends. */
 const OUTBOUND_KINDS = ['silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes'] as const;

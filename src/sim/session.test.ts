@@ -24,7 +24,7 @@ describe('ClassroomSession', () => {
     const at6 = session.frame();
     expect(Math.min(...at6.nodes.map((n) => n.committed))).toBeGreaterThanOrEqual(3);
     const back = await session.seek(2000);
-    expect(back.every((e) => e.t <= 2000)).toBe(true);
+    expect(back.every((e) => e.time - session.origin <= 2000)).toBe(true);
     await session.advanceTo(6000);
     expect(session.frame().logHash).toBe(at6.logHash);
   });
@@ -33,7 +33,8 @@ describe('ClassroomSession', () => {
     const session = new ClassroomSession();
     await session.load(happy);
     await session.advanceTo(1500);
-    const victim = session.frame().nodes[0].proposer;
+    const f0 = session.frame();
+    const victim = f0.nodes.find((n) => n.id === f0.nodes[0].proposer)!.index;
     await session.act({ kind: 'crash', node: victim });
     await session.advanceTo(8000);
     const live = session.frame();
@@ -54,7 +55,8 @@ describe('ClassroomSession', () => {
   it('forcing a timeout fires it now: the round moves on without waiting timeout_propose', async () => {
     const session = new ClassroomSession();
     await session.load(happy);
-    const proposer = session.frame().nodes[0].proposer;
+    const f0 = session.frame();
+    const proposer = f0.nodes.find((n) => n.id === f0.nodes[0].proposer)!.index;
     await session.act({ kind: 'crash', node: proposer });
     await session.advanceTo(1000);
     const waiting = session.frame().nodes.filter((n) => n.up);
@@ -63,8 +65,8 @@ describe('ClassroomSession', () => {
     for (const n of waiting) await session.act({ kind: 'forceTimeout', node: n.index });
     await session.advanceTo(1001);
     const fired = session.drain().filter((e) => e.type === 'TimeoutPropose');
-    expect(fired.map((e) => e.node).sort()).toEqual(waiting.map((n) => n.index).sort());
-    expect(fired.every((e) => e.t <= 1000)).toBe(true);
+    expect(fired.map((e) => e.node).sort()).toEqual(waiting.map((n) => n.id).sort());
+    expect(fired.every((e) => e.time - session.origin <= 1000)).toBe(true);
     // unforced, round 1 would start only at ~3.9 s (timeout_propose 3 s)
     await session.advanceTo(3000);
     const commits = session.drain().filter((e) => e.type === 'NewBlock' && e.height === 1);
@@ -102,11 +104,11 @@ describe('ClassroomSession', () => {
     await session.act({ kind: 'restart', node: 3 });
     const faults = session.frame().faults;
     const partition = faults.find((f) => f.kind === 'partition')!;
-    expect(partition.nodes).toEqual([0, 1, 2, 3]);
+    expect(partition.nodes).toEqual(['n0', 'n1', 'n2', 'n3']);
     expect(partition.to! - partition.from).toBe(2000);
     expect(partition.from).toBeGreaterThanOrEqual(500);
     const crash = faults.find((f) => f.kind === 'crash')!;
-    expect(crash).toMatchObject({ nodes: [3], from: crashedAt });
+    expect(crash).toMatchObject({ nodes: ['n3'], from: crashedAt });
     expect(crash.to).toBeGreaterThan(crashedAt);
     expect(crash.to).toBeLessThanOrEqual(4000);
     expect(session.frame().nodes[3].faults).toEqual([]);

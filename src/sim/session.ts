@@ -1,14 +1,13 @@
 // A classroom session: one Scenario run step by step for the views, with seek (deterministic
 // replay from the start) and actions that fork the history. It turns the simulator's state into
-// the plain data of core/view.ts. The browser worker is a thin loop around it; tests drive it
-// directly.
+// the observation model (src/observe) through its projector. The browser worker's driver is a
+// thin loop around it; tests drive it directly.
 import type { FaultSpec, Scenario } from '../core/scenario.js';
-import type { FrameView, MessageView, NodeView, PeerView, ViewEvent } from '../core/view.js';
+import type { Frame, MessageView, NodeId, ObsEvent } from '../observe/model.js';
+import { projectEvent, projectNode, projectPeers, projectRoundState } from '../observe/project.js';
 import { bytesEqual } from '../core/bytes.js';
-import { blockIdShort } from '../core/blockid.js';
-import { roundStepName } from '../core/types.js';
-import type { SimEventRecord, SimOptions } from './simulation.js';
-import { Simulation, describeEvent } from './simulation.js';
+import type { SimOptions } from './simulation.js';
+import { Simulation } from './simulation.js';
 import { checkAgreement, checkNoDoubleSign } from './checkers.js';
 import { parseTopology } from './topology.js';
 
@@ -28,35 +27,17 @@ export function simOptionsOf(s: Scenario): SimOptions {
   };
 }
 
-function blockOf(rec: SimEventRecord): string | undefined {
-  const e = rec.event;
-  switch (e.type) {
-    case 'Vote':
-      return blockIdShort(e.vote.blockId);
-    case 'NewBlock':
-    case 'Polka':
-    case 'Lock':
-    case 'Relock':
-    case 'CompleteProposal':
-    case 'ValidBlock':
-      return blockIdShort(e.blockId);
-    case 'ProposalAccepted':
-      return blockIdShort(e.proposal.blockId);
-    default:
-      return undefined;
-  }
-}
-
 /** Enough arrows to see the gossip, few enough to draw 100 validators' traffic every frame. */
 const MAX_IN_FLIGHT = 400;
 
 export class ClassroomSession {
   sim!: Simulation;
   scenario!: Scenario;
+  /** index of the node whose RoundState and peers the frame shows */
   selected = 0;
   private start = 0;
   private seq = 0;
-  private pending: ViewEvent[] = [];
+  private pending: ObsEvent[] = [];
   private inFlight: MessageView[] = [];
 
   async load(scenario: Scenario): Promise<void> {
@@ -68,33 +49,32 @@ export class ClassroomSession {
     this.pending = [];
     this.inFlight = [];
     this.selected = Math.min(this.selected, scenario.validators - 1);
-    this.sim.onEvent((rec) => this.pending.push(this.viewEvent(rec)));
+    this.sim.onEvent((rec) => {
+      this.seq++;
+      this.pending.push(projectEvent(rec.node, rec.event));
+    });
     this.sim.network.onSend = (from, to, kind, deliverAt) => {
       if (deliverAt === null) return; // dropped
       const sent = this.sim.clock.now() - this.start;
-      this.inFlight.push({ from: Number(from.slice(1)), to: Number(to.slice(1)), kind, sent, arrive: deliverAt - this.start });
+      this.inFlight.push({ from, to, kind, sent, arrive: deliverAt - this.start });
       if (this.inFlight.length > 4 * MAX_IN_FLIGHT) this.inFlight = this.inFlight.slice(-MAX_IN_FLIGHT);
     };
     await this.sim.init();
   }
 
-  private viewEvent(rec: SimEventRecord): ViewEvent {
-    const e = rec.event;
-    return {
-      seq: this.seq++,
-      node: Number(rec.node.slice(1)),
-      t: e.at - this.start,
-      height: e.height,
-      round: e.round,
-      step: roundStepName(e.step),
-      type: e.type,
-      text: describeEvent(rec),
-      block: blockOf(rec),
-    };
+  /** Absolute virtual ms of the run's start (the frame's origin). */
+  get origin(): number {
+    return this.start;
+  }
+
+  /** Shows this node (by id) in the frame; unknown ids are ignored. */
+  select(id: NodeId): void {
+    const i = this.sim.nodes.findIndex((n) => n.name === id);
+    if (i >= 0) this.selected = i;
   }
 
   /** Events produced since the last call. */
-  drain(): ViewEvent[] {
+  drain(): ObsEvent[] {
     const out = this.pending;
     this.pending = [];
     return out;
@@ -130,7 +110,7 @@ export class ClassroomSession {
   private reached = 0;
 
   /** Replays from the start to `t`: the same scenario gives the same state, event for event. */
-  async seek(t: number): Promise<ViewEvent[]> {
+  async seek(t: number): Promise<ObsEvent[]> {
     await this.load(this.scenario);
     await this.advanceTo(t);
     return this.drain();
@@ -151,60 +131,30 @@ export class ClassroomSession {
     await this.sim.settle();
   }
 
-  frame(): FrameView {
+  frame(): Frame {
     const sim = this.sim;
-    const nodes: NodeView[] = sim.nodes.map((sn) => {
-      const rs = sn.node?.getRoundStateSimple();
-      const proposer = rs?.proposer;
-      const power = rs?.votingPower ?? 0n;
-      return {
-        index: sn.index,
-        name: sn.name,
-        up: !!sn.node,
-        height: rs?.height ?? sim.committedHeight(sn.index) + 1,
-        round: rs?.round ?? 0,
-        step: rs ? roundStepName(rs.step) : 'down',
-        committed: sim.committedHeight(sn.index),
-        lockedRound: rs?.lockedRound ?? -1,
-        lockedBlock: rs?.lockedBlockId ? blockIdShort(rs.lockedBlockId) : null,
-        proposer: proposer ? sim.nodes.findIndex((n) => bytesEqual(n.address, proposer)) : -1,
-        faults: sim.faults.activeOn(sn.index),
-        votingPower: power.toString(),
-      };
-    });
+    const idOfAddress = (address: Uint8Array) => sim.nodes.find((n) => bytesEqual(n.address, address))?.name ?? null;
+    const nodes = sim.nodes.map((sn) =>
+      projectNode(sn.node, { id: sn.name, index: sn.index, name: sn.name, committed: sim.committedHeight(sn.index), faults: sim.faults.activeOn(sn.index), idOfAddress }),
+    );
     const sel = sim.nodes[this.selected];
-    const peers: PeerView[] = [];
-    for (const [id, ps] of sel.reactor?.peerStates() ?? []) {
-      const p = ps.prs;
-      peers.push({
-        peer: Number(id.slice(1)),
-        height: p.height,
-        round: p.round,
-        step: p.step ? roundStepName(p.step) : '-',
-        proposal: p.proposal,
-        proposalBlockParts: p.proposalBlockParts?.toString() ?? null,
-        prevotes: p.prevotes?.toString() ?? null,
-        precommits: p.precommits?.toString() ?? null,
-        lastCommit: p.lastCommit?.toString() ?? null,
-        catchupCommit: p.catchupCommit?.toString() ?? null,
-      });
-    }
-    peers.sort((a, b) => a.peer - b.peer);
+    const indexOf = new Map(sim.nodes.map((n) => [n.name, n.index]));
     const now = this.now;
     this.inFlight = this.inFlight.filter((m) => m.arrive > now).slice(-MAX_IN_FLIGHT);
     // the checks that hold at every moment (validity and liveness judge finished runs)
     const checks = { agreement: checkAgreement(sim), noDoubleSign: checkNoDoubleSign(sim) };
     return {
-      t: this.now,
+      origin: this.start,
+      t: now,
       steps: sim.steps,
       nodes,
-      selected: this.selected,
-      roundState: sel.node ? sel.node.getRoundState() : null,
-      peers,
-      partition: sim.network.partitionGroups?.map((g) => g.map((n) => Number(n.slice(1)))) ?? null,
-      inFlight: this.inFlight,
-      faults: sim.faults.intervals(),
-      checks: Object.entries(checks).map(([name, c]) => ({ name, ok: c.ok, details: c.details })),
+      selected: sel.name,
+      roundState: projectRoundState(sel.node),
+      peers: projectPeers(sel.reactor, (id) => indexOf.get(id) ?? Infinity),
+      partition: sim.network.partitionGroups?.map((g) => [...g]) ?? null,
+      inFlight: [...this.inFlight],
+      faults: sim.faults.intervals().map((f) => ({ ...f, nodes: f.nodes.map((i) => sim.nodes[i].name) })),
+      checks: Object.entries(checks).map(([name, c]) => ({ name, ok: c.ok, details: [...c.details] })),
       logHash: sim.eventLogHash(),
     };
   }

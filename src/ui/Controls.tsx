@@ -3,6 +3,7 @@
 import { useUi, send, load, download } from './store.js';
 import { LESSONS } from './lessons.js';
 import { encodeShare } from './url.js';
+import { nameOf } from './names.js';
 
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
 
@@ -10,6 +11,7 @@ export function Controls() {
   const { playing, speed, horizon, lesson, scenario } = useUi();
   const frame = useUi((s) => s.frame);
   const t = frame?.t ?? 0;
+  const selected = frame?.selected ?? 'n0';
   const setSpeed = (factor: number) => {
     useUi.setState({ speed: factor });
     send({ type: 'speed', factor });
@@ -45,7 +47,7 @@ export function Controls() {
       <span className="time" data-testid="time">{(t / 1000).toFixed(2)} s</span>
       <button onClick={share} data-testid="share">share link</button>
       <button onClick={exportLog}>export events</button>
-      <button onClick={() => send({ type: 'exportWal', node: frame?.selected ?? 0 })}>export WAL of n{frame?.selected ?? 0}</button>
+      <button onClick={() => send({ type: 'exportWal', node: selected })}>export WAL of {nameOf(frame, selected)}</button>
       <button onClick={() => useUi.setState({ help: true })} title="?" data-testid="keys">keys</button>
       <span className="hash" title="SHA-256 of the event log: equal hashes, identical runs" data-testid="log-hash">{frame?.logHash.slice(0, 12)}</span>
     </div>

@@ -5,6 +5,11 @@ import { useUi } from './store.js';
 import { shortStep } from './colors.js';
 import { missing } from './missing.js';
 import { ruleOf } from './rules.js';
+import { bitArrayString, blockIdShort, eventLine, shortHash } from '../observe/format.js';
+import type { Bits } from '../observe/model.js';
+import { nameOf } from './names.js';
+
+const ba = (b: Bits | null) => (b ? bitArrayString(b) : '');
 
 /** Rows drawn by default: a full mesh of 100 has 99 peers, and every row re-renders each frame. */
 const PEER_ROWS = 24;
@@ -16,6 +21,7 @@ export function Inspector() {
   if (!frame) return <section className="panel inspector" />;
   const rs = frame.roundState;
   const rule = ev && ruleOf(ev);
+  const name = (id: string) => nameOf(frame, id);
   const list = (xs: string[]) => (xs.length === 0 ? '—' : xs.length <= 3 ? xs.join(', ') : `${xs.slice(0, 2).join(', ')} +${xs.length - 2}`);
   return (
     <section className="panel inspector">
@@ -27,8 +33,8 @@ export function Inspector() {
       </div>
       {ev && (
         <div className="event">
-          <b>{ev.type}</b> at {(ev.t / 1000).toFixed(3)} s on n{ev.node} · {ev.height}/{ev.round}/{shortStep(ev.step)}
-          <div><code>{ev.text}</code></div>
+          <b>{ev.type}</b> at {((ev.time - frame.origin) / 1000).toFixed(3)} s on {name(ev.node)} · {ev.height}/{ev.round}/{shortStep(ev.step)}
+          <div><code>{eventLine(ev)}</code></div>
           {rule && <div className="rule" data-testid="rule">{rule.text} <cite>{rule.cite}</cite></div>}
         </div>
       )}
@@ -36,33 +42,33 @@ export function Inspector() {
         <dl className="rs" data-testid="round-state">
           <dt>height/round/step</dt><dd>{rs.height}/{rs.round}/{shortStep(rs.step)}</dd>
           <dt>proposer</dt><dd>{rs.proposer.slice(0, 12)}</dd>
-          <dt>proposal</dt><dd>{rs.proposal ? `round ${rs.proposal.round}, POL ${rs.proposal.polRound}, ${rs.proposal.blockId}` : '—'}</dd>
-          <dt>block parts</dt><dd><code>{rs.proposalBlockParts ?? '—'}</code></dd>
-          <dt>locked</dt><dd>{rs.lockedRound >= 0 ? `round ${rs.lockedRound}: ${rs.lockedBlock}` : '—'}</dd>
-          <dt>valid</dt><dd>{rs.validRound >= 0 ? `round ${rs.validRound}: ${rs.validBlock}` : '—'}</dd>
-          <dt>LastCommit</dt><dd><code>{rs.lastCommit?.bitArray ?? '—'}</code></dd>
+          <dt>proposal</dt><dd>{rs.proposal ? `round ${rs.proposal.round}, POL ${rs.proposal.polRound}, ${blockIdShort(rs.proposal.blockId)}` : '—'}</dd>
+          <dt>block parts</dt><dd><code>{rs.proposalBlockParts ? bitArrayString(rs.proposalBlockParts) : '—'}</code></dd>
+          <dt>locked</dt><dd>{rs.lockedRound >= 0 ? `round ${rs.lockedRound}: ${rs.lockedBlock && shortHash(rs.lockedBlock)}` : '—'}</dd>
+          <dt>valid</dt><dd>{rs.validRound >= 0 ? `round ${rs.validRound}: ${rs.validBlock && shortHash(rs.validBlock)}` : '—'}</dd>
+          <dt>LastCommit</dt><dd><code>{rs.lastCommit ? bitArrayString(rs.lastCommit.bitArray) : '—'}</code></dd>
         </dl>
       ) : (
-        <p className="muted">n{frame.selected} is down.</p>
+        <p className="muted">{name(frame.selected)} is down.</p>
       )}
       {frame.peers.length > 0 && (
         <>
-          <h3>Peers of n{frame.selected} (PeerRoundState)</h3>
+          <h3>Peers of {name(frame.selected)} (PeerRoundState)</h3>
           <table className="peers" data-testid="peers">
             <thead>
-              <tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th>LastCommit · catch-up</th><th title="what n has that the peer lacks: what gossip sends next">peer lacks</th><th>n{frame.selected} lacks</th></tr>
+              <tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th>LastCommit · catch-up</th><th title="what n has that the peer lacks: what gossip sends next">peer lacks</th><th>{name(frame.selected)} lacks</th></tr>
             </thead>
             <tbody>
               {(allPeers ? frame.peers : frame.peers.slice(0, PEER_ROWS)).map((p) => {
                 const m = rs ? missing(rs, p) : null;
                 return (
                   <tr key={p.peer}>
-                    <td>n{p.peer}</td>
-                    <td>{p.height}/{p.round}/{shortStep(p.step)}</td>
-                    <td>{p.proposal ? '✓' : '·'} <code>{p.proposalBlockParts ?? ''}</code></td>
-                    <td><code>{p.prevotes ?? ''}</code></td>
-                    <td><code>{p.precommits ?? ''}</code></td>
-                    <td><code>{p.lastCommit ?? ''}</code>{p.catchupCommit && <> · <code>{p.catchupCommit}</code></>}</td>
+                    <td>{name(p.peer)}</td>
+                    <td>{p.height}/{p.round}/{shortStep(p.step ?? '-')}</td>
+                    <td>{p.proposal ? '✓' : '·'} <code>{ba(p.proposalBlockParts)}</code></td>
+                    <td><code>{ba(p.prevotes)}</code></td>
+                    <td><code>{ba(p.precommits)}</code></td>
+                    <td><code>{ba(p.lastCommit)}</code>{p.catchupCommit && <> · <code>{ba(p.catchupCommit)}</code></>}</td>
                     <td title={m?.peerLacks.join('\n')}>{m && list(m.peerLacks)}</td>
                     <td title={m?.nodeLacks.join('\n')}>{m && list(m.nodeLacks)}</td>
                   </tr>

@@ -7,7 +7,8 @@ import { captionIndexAt, captionTimes } from './captions.js';
 export function stepCaption(dir: 1 | -1): void {
   const { lesson, events, frame } = useUi.getState();
   if (!lesson) return;
-  const times = captionTimes(lesson, events);
+  const origin = frame?.origin ?? 0;
+  const times = captionTimes(lesson, events).map((x) => x - origin);
   const now = frame?.t ?? 0;
   const shown = times.filter((x) => x <= now).length - 1;
   const target = shown + dir;

@@ -7,7 +7,9 @@ import type { PointerEvent as ReactPointerEvent, ReactElement } from 'react';
 import { act, send, useUi } from './store.js';
 import { STEP_COLORS } from './colors.js';
 import { NodeFaults } from './NodeFaults.js';
-import type { FrameView, MessageView } from '../core/view.js';
+import type { Frame, MessageView } from '../observe/model.js';
+import { blockIdShort } from '../observe/format.js';
+import { indexMap } from './names.js';
 
 const W = 300;
 const H = 280;
@@ -29,7 +31,7 @@ function circle(i: number, n: number): Point {
 }
 
 /** Where a message is now, on the straight line from sender to receiver. */
-function messageAt(m: MessageView, t: number, pos: (i: number) => Point): Point {
+function messageAt(m: MessageView, t: number, pos: (id: string) => Point): Point {
   const f = m.arrive > m.sent ? Math.min(1, Math.max(0, (t - m.sent) / (m.arrive - m.sent))) : 1;
   const a = pos(m.from);
   const b = pos(m.to);
@@ -47,9 +49,11 @@ export function Network() {
   if (!frame) return <section className="panel network" />;
   const n = frame.nodes.length;
   const small = n > 24;
+  const index = indexMap(frame);
   const pos = (i: number) => moved[i] ?? circle(i, n);
+  const posOf = (id: string) => pos(index.get(id) ?? 0);
   const side = (i: number) => (pos(i).x < W / 2 ? 0 : 1);
-  const group = (i: number) => frame.partition?.findIndex((g) => g.includes(i)) ?? 0;
+  const group = (i: number) => frame.partition?.findIndex((g) => g.includes(frame.nodes[i].id)) ?? 0;
 
   const toSvg = (e: ReactPointerEvent): Point => {
     const m = svg.current!.getScreenCTM()!.inverse();
@@ -57,7 +61,7 @@ export function Network() {
     return { x: Math.max(10, Math.min(W - 10, p.x)), y: Math.max(10, Math.min(H - 10, p.y)) };
   };
   const onDown = (i: number) => (e: ReactPointerEvent) => {
-    if (!cutting) return send({ type: 'select', node: i });
+    if (!cutting) return send({ type: 'select', node: frame.nodes[i].id });
     (e.target as Element).setPointerCapture(e.pointerId);
     setDragging(i);
   };
@@ -95,16 +99,16 @@ export function Network() {
       <svg ref={svg} viewBox={`0 0 ${W} ${H}`} data-testid="network" onPointerMove={onMove} onPointerUp={() => setDragging(null)}>
         {links}
         {cutting && <line x1={W / 2} y1={0} x2={W / 2} y2={H} className="divider" />}
-        {showMessages && <Messages frame={frame} pos={pos} />}
+        {showMessages && <Messages frame={frame} pos={posOf} />}
         {frame.nodes.map((node) => {
           const p = pos(node.index);
-          const proposer = frame.nodes.some((o) => o.up && o.proposer === node.index && o.height === node.height);
+          const proposer = frame.nodes.some((o) => o.up && o.proposer === node.id && o.height === node.height);
           return (
-            <g key={node.index} transform={`translate(${p.x},${p.y})`} onPointerDown={onDown(node.index)} className={`node${node.index === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}`} data-testid={`node-${node.index}`}>
+            <g key={node.id} transform={`translate(${p.x},${p.y})`} onPointerDown={onDown(node.index)} className={`node${node.id === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}`} data-testid={`node-${node.index}`}>
               <circle r={small ? 6 : 17} fill={STEP_COLORS[node.step] ?? '#ddd'} />
-              {!small && <text y={-1}>n{node.index}{proposer ? '★' : ''}</text>}
+              {!small && <text y={-1}>{node.name}{proposer ? '★' : ''}</text>}
               {!small && <text y={10} className="small">{node.up ? `${node.height}/${node.round}` : 'down'}</text>}
-              {!small && node.lockedBlock && <text y={30} className="small">🔒{node.lockedBlock.slice(0, 4)}</text>}
+              {!small && node.lockedBlock && <text y={30} className="small">🔒{blockIdShort(node.lockedBlock).slice(0, 4)}</text>}
             </g>
           );
         })}
@@ -131,7 +135,7 @@ export function Network() {
   );
 }
 
-function Messages({ frame, pos }: { frame: FrameView; pos: (i: number) => Point }) {
+function Messages({ frame, pos }: { frame: Frame; pos: (id: string) => Point }) {
   return (
     <g className="messages">
       {frame.inFlight.map((m, k) => {

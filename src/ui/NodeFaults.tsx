@@ -3,16 +3,16 @@
 import { useState } from 'react';
 import { act } from './store.js';
 import { shortStep } from './colors.js';
-import type { FrameView } from '../core/view.js';
+import type { Frame } from '../observe/model.js';
 
 /** What can be done to the selected node: crash it, make it Byzantine, slow or lossy links. */
-export function NodeFaults({ frame }: { frame: FrameView }) {
+export function NodeFaults({ frame }: { frame: Frame }) {
   const [delay, setDelay] = useState(1000);
   const [drop, setDrop] = useState(0);
   const [secs, setSecs] = useState(5);
   /** the other end of the links to slow down: one peer, or every peer (-1) */
   const [peer, setPeer] = useState(-1);
-  const sel = frame.nodes[frame.selected];
+  const sel = frame.nodes.find((x) => x.id === frame.selected) ?? frame.nodes[0];
   const i = sel.index;
   const others = frame.nodes.map((x) => x.index).filter((x) => x !== i);
   const other = peer !== i && peer < frame.nodes.length ? peer : -1;
@@ -23,7 +23,7 @@ export function NodeFaults({ frame }: { frame: FrameView }) {
   };
   return (
     <div className="faults">
-      <b>n{i}</b> <span className="muted">{sel.up ? `${shortStep(sel.step)}, committed ${sel.committed}` : 'down'}{sel.faults.length ? ` · ${sel.faults.join(', ')}` : ''}</span>
+      <b>{sel.name}</b> <span className="muted">{sel.up ? `${shortStep(sel.step)}, committed ${sel.committed}` : 'down'}{sel.faults.length ? ` · ${sel.faults.join(', ')}` : ''}</span>
       <div className="buttons">
         {sel.up ? <button onClick={() => act({ kind: 'crash', node: i })} data-testid="crash">crash</button> : <button onClick={() => act({ kind: 'restart', node: i })} data-testid="restart">restart</button>}
         <button onClick={() => act({ kind: 'forceTimeout', node: i })} disabled={!sel.up} data-testid="force-timeout" title="fire n's pending timeout now">force timeout</button>
@@ -42,11 +42,11 @@ export function NodeFaults({ frame }: { frame: FrameView }) {
           with{' '}
           <select value={other} onChange={(e) => setPeer(Number(e.target.value))} data-testid="link-peer">
             <option value={-1}>every peer</option>
-            {others.map((o) => <option key={o} value={o}>n{o}</option>)}
+            {others.map((o) => <option key={o} value={o}>{frame.nodes[o].name}</option>)}
           </select>
         </label>
-        <button onClick={() => links('to')} data-testid="links-in">links into n{i}</button>
-        <button onClick={() => links('from')} data-testid="links-out">links out of n{i}</button>
+        <button onClick={() => links('to')} data-testid="links-in">links into {sel.name}</button>
+        <button onClick={() => links('from')} data-testid="links-out">links out of {sel.name}</button>
       </div>
     </div>
   );

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { load, useUi } from './store.js';
 import { scenarioProblems } from '../core/scenario.js';
-import type { Scenario } from '../core/view.js';
+import type { Scenario } from '../core/scenario.js';
 
 const TIMEOUTS = [
   ['timeoutPropose', 'propose', 3000],

@@ -9,7 +9,7 @@ import { zoom, zoomIdentity } from 'd3-zoom';
 import type { ZoomTransform } from 'd3-zoom';
 import { send, useUi } from './store.js';
 import { STEP_COLORS } from './colors.js';
-import type { ViewEvent } from '../core/view.js';
+import type { FaultSpan, ObsEvent } from '../observe/model.js';
 
 const LANE = 22;
 const LEFT = 44;
@@ -36,14 +36,30 @@ interface Segment {
   step: string;
 }
 
-function segments(events: ViewEvent[], nodes: number, now: number): Segment[] {
+/** An event where the timeline draws it: its node's lane and ms since the origin. */
+interface Placed {
+  lane: number;
+  t: number;
+  e: ObsEvent;
+}
+
+function place(events: ObsEvent[], lanes: Map<string, number>, origin: number): Placed[] {
+  const out: Placed[] = [];
+  for (const e of events) {
+    const lane = lanes.get(e.node);
+    if (lane !== undefined) out.push({ lane, t: e.time - origin, e });
+  }
+  return out;
+}
+
+function segments(events: Placed[], nodes: number, now: number): Segment[] {
   const out: Segment[] = [];
   const open = new Map<number, { from: number; step: string }>();
-  for (const e of events) {
+  for (const { lane, t, e } of events) {
     if (e.type !== 'NewRoundStep') continue;
-    const cur = open.get(e.node);
-    if (cur) out.push({ node: e.node, from: cur.from, to: e.t, step: cur.step });
-    open.set(e.node, { from: e.t, step: e.step });
+    const cur = open.get(lane);
+    if (cur) out.push({ node: lane, from: cur.from, to: t, step: cur.step });
+    open.set(lane, { from: t, step: e.step });
   }
   for (let i = 0; i < nodes; i++) {
     const cur = open.get(i);
@@ -51,6 +67,8 @@ function segments(events: ViewEvent[], nodes: number, now: number): Segment[] {
   }
   return out;
 }
+
+const laneOf = (f: FaultSpan, lanes: Map<string, number>) => f.nodes.flatMap((id) => (lanes.has(id) ? [lanes.get(id)!] : []));
 
 export function Timeline() {
   const events = useUi((s) => s.events);
@@ -60,8 +78,12 @@ export function Timeline() {
   const [width, setWidth] = useState(900);
   const nodes = frame?.nodes.length ?? 0;
   const now = frame?.t ?? 0;
-  const segs = useMemo(() => segments(events, nodes, now), [events, nodes, now]);
-  const marks = useMemo(() => events.filter((e) => MARKS[e.type]), [events]);
+  const origin = frame?.origin ?? 0;
+  const ids = frame?.nodes.map((n) => n.id).join(' ') ?? '';
+  const lanes = useMemo(() => new Map(ids ? ids.split(' ').map((id, i) => [id, i] as const) : []), [ids]);
+  const placed = useMemo(() => place(events, lanes, origin), [events, lanes, origin]);
+  const segs = useMemo(() => segments(placed, nodes, now), [placed, nodes, now]);
+  const marks = useMemo(() => placed.filter((p) => MARKS[p.e.type]), [placed]);
   const height = 24 + nodes * LANE;
   const base = scaleLinear().domain([0, Math.max(now, 1000)]).range([LEFT, width - 10]);
   const x = transform.rescaleX(base);
@@ -104,16 +126,16 @@ export function Timeline() {
       const a = Math.max(LEFT, x(f.from));
       const b = Math.min(width - 10, x(to));
       g.fillStyle = FAULT_COLORS[f.kind] ?? BYZANTINE_COLOR;
-      for (const n of f.nodes) g.fillRect(a, 24 + (n + 1) * LANE - 6, Math.max(2, b - a), 4);
+      for (const n of laneOf(f, lanes)) g.fillRect(a, 24 + (n + 1) * LANE - 6, Math.max(2, b - a), 4);
     }
-    for (const e of marks) {
-      if (e.t < t0 || e.t > t1) continue;
-      const m = MARKS[e.type];
+    for (const p of marks) {
+      if (p.t < t0 || p.t > t1) continue;
+      const m = MARKS[p.e.type];
       g.fillStyle = m.color;
-      g.fillText(m.shape, x(e.t) - 4, 24 + e.node * LANE + LANE / 2);
+      g.fillText(m.shape, x(p.t) - 4, 24 + p.lane * LANE + LANE / 2);
     }
     g.fillStyle = '#333';
-    for (let i = 0; i < nodes; i++) g.fillText(`n${i}${frame?.nodes[i].up === false ? ' ✝' : ''}`, 4, 24 + i * LANE + LANE / 2);
+    for (let i = 0; i < nodes; i++) g.fillText(`${frame?.nodes[i].name}${frame?.nodes[i].up === false ? ' ✝' : ''}`, 4, 24 + i * LANE + LANE / 2);
     for (const tick of x.ticks(8)) {
       g.fillStyle = '#777';
       g.fillText(`${(tick / 1000).toFixed(tick % 1000 ? 1 : 0)}s`, x(tick) - 8, 10);
@@ -122,15 +144,15 @@ export function Timeline() {
     }
     g.fillStyle = '#d00';
     g.fillRect(x(now), 18, 1.5, height - 18);
-  }, [segs, marks, x, width, height, nodes, now, frame]);
+  }, [segs, marks, x, width, height, nodes, now, frame, lanes]);
 
   const onClick = (ev: React.MouseEvent<HTMLCanvasElement>) => {
     const r = ev.currentTarget.getBoundingClientRect();
     const px = ev.clientX - r.left;
     const lane = Math.floor((ev.clientY - r.top - 24) / LANE);
-    let best: ViewEvent | null = null;
-    for (const e of marks) if (e.node === lane && Math.abs(x(e.t) - px) < 6 && (!best || Math.abs(x(e.t) - px) < Math.abs(x(best.t) - px))) best = e;
-    if (best) useUi.setState({ selectedEvent: best });
+    let best: Placed | null = null;
+    for (const p of marks) if (p.lane === lane && Math.abs(x(p.t) - px) < 6 && (!best || Math.abs(x(p.t) - px) < Math.abs(x(best.t) - px))) best = p;
+    if (best) useUi.setState({ selectedEvent: best.e });
     else if (ev.shiftKey) send({ type: 'seek', t: Math.max(0, x.invert(px)) });
   };
 

@@ -3,8 +3,10 @@
 // Canvas, because 100 validators × many rounds is thousands of cells.
 import { useEffect, useRef } from 'react';
 import { useUi } from './store.js';
-import { BlockLetters, bitIndices } from './colors.js';
-import type { RoundStateSnapshot } from '../core/view.js';
+import { BlockLetters } from './colors.js';
+import type { RoundStateView, VoteSetSnapshot } from '../observe/model.js';
+import { bitArrayString, blockIdShort } from '../observe/format.js';
+import { nameOf } from './names.js';
 
 const CELL = 18;
 const LABEL = 112;
@@ -19,17 +21,19 @@ interface Row {
   majority: string | null;
 }
 
-export function voteRows(rs: RoundStateSnapshot): Row[] {
+export function voteRows(rs: RoundStateView): Row[] {
   const n = rs.validators.length;
   const total = rs.validators.reduce((s, v) => s + Number(v.votingPower), 0);
   const rows: Row[] = [];
-  const row = (label: string, vs: RoundStateSnapshot['votes'][number]['prevotes']): Row => {
+  const row = (label: string, vs: VoteSetSnapshot): Row => {
     const cells: (string | null)[] = new Array(n).fill(null);
-    for (const t of vs.tallies) for (const i of bitIndices(t.bitArray)) cells[i] = t.blockId;
-    return { label, cells, tallies: vs.tallies.map((t) => ({ block: t.blockId, power: Number(t.power) })), total, bitArray: vs.bitArray, majority: vs.twoThirdsMajority };
+    const tallies = vs.tallies.map((t) => ({ block: blockIdShort(t.blockId), power: Number(t.power), voters: t.bitArray.indices }));
+    for (const t of tallies) for (const i of t.voters) cells[i] = t.block;
+    const majority = vs.twoThirdsMajority ? blockIdShort(vs.twoThirdsMajority) : null;
+    return { label, cells, tallies: tallies.map(({ block, power }) => ({ block, power })), total, bitArray: bitArrayString(vs.bitArray), majority };
   };
   // the precommits that committed the previous height (they go into this height's block)
-  if (rs.lastCommit && rs.lastCommit.bitArray.length > 0 && rs.lastCommit.tallies.length) rows.push(row(`LastCommit H${rs.height - 1} R${rs.lastCommit.round}`, rs.lastCommit));
+  if (rs.lastCommit && rs.lastCommit.bitArray.size > 0 && rs.lastCommit.tallies.length) rows.push(row(`LastCommit H${rs.height - 1} R${rs.lastCommit.round}`, rs.lastCommit));
   for (const r of [...rs.votes].sort((a, b) => a.round - b.round)) {
     for (const [name, vs] of [
       ['prevotes', r.prevotes],
@@ -43,7 +47,7 @@ export function voteRows(rs: RoundStateSnapshot): Row[] {
 
 export function VoteGrid() {
   const rs = useUi((s) => s.frame?.roundState ?? null);
-  const selected = useUi((s) => s.frame?.selected ?? 0);
+  const selected = useUi((s) => nameOf(s.frame, s.frame?.selected ?? ''));
   const canvas = useRef<HTMLCanvasElement>(null);
   const rows = rs ? voteRows(rs) : [];
   const n = rs?.validators.length ?? 0;
@@ -103,14 +107,14 @@ export function VoteGrid() {
     });
   }, [rs, rows, n]);
 
-  if (!rs) return <section className="panel votes"><h2>HeightVoteSet</h2><p className="muted">n{selected} is down.</p></section>;
+  if (!rs) return <section className="panel votes"><h2>HeightVoteSet</h2><p className="muted">{selected} is down.</p></section>;
   const letters = new BlockLetters();
   const legend = new Map<string, { letter: string; color: string }>();
   for (const r of rows) for (const t of r.tallies) legend.set(t.block, letters.of(t.block));
   return (
     <section className="panel votes" data-testid="vote-grid">
       <h2>
-        HeightVoteSet of n{selected} <span className="muted">height {rs.height}, round {rs.round}, {rs.step.replace('RoundStep', '')}</span>
+        HeightVoteSet of {selected} <span className="muted">height {rs.height}, round {rs.round}, {rs.step.replace('RoundStep', '')}</span>
       </h2>
       <canvas ref={canvas} onMouseMove={(e) => {
         // hover: the row's raw CometBFT bit-array and this validator's vote

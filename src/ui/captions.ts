@@ -1,8 +1,8 @@
 // Which caption of a lesson is showing, given the events so far: the last one whose event has happened.
-import type { ViewEvent } from '../core/view.js';
+import type { ObsEvent } from '../observe/model.js';
 import type { Caption, Lesson } from './lessons.js';
 
-export function captionMatches(on: Caption['on'], e: ViewEvent): boolean {
+export function captionMatches(on: Caption['on'], e: ObsEvent): boolean {
   return (
     e.type === on.type &&
     (on.node === undefined || e.node === on.node) &&
@@ -12,16 +12,16 @@ export function captionMatches(on: Caption['on'], e: ViewEvent): boolean {
   );
 }
 
-/** When each caption came up so far (virtual ms), in order. Captions come up in order. */
-export function captionTimes(lesson: Lesson, events: readonly ViewEvent[]): number[] {
+/** When each caption came up so far (the events' absolute ms), in order. Captions come up in order. */
+export function captionTimes(lesson: Lesson, events: readonly ObsEvent[]): number[] {
   const times: number[] = [];
   for (const e of events) {
-    if (times.length < lesson.captions.length && captionMatches(lesson.captions[times.length].on, e)) times.push(e.t);
+    if (times.length < lesson.captions.length && captionMatches(lesson.captions[times.length].on, e)) times.push(e.time);
   }
   return times;
 }
 
 /** Index of the caption to show (-1: none yet). */
-export function captionIndexAt(lesson: Lesson, events: readonly ViewEvent[]): number {
+export function captionIndexAt(lesson: Lesson, events: readonly ObsEvent[]): number {
   return captionTimes(lesson, events).length - 1;
 }

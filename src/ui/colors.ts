@@ -30,12 +30,3 @@ export class BlockLetters {
     return { letter: String.fromCharCode(65 + (i % 26)), color: BLOCK_COLORS[i % BLOCK_COLORS.length] };
   }
 }
-
-/** Indices set in a CometBFT bit-array string `BA{4:x_x_}`. */
-export function bitIndices(ba: string | null): number[] {
-  const m = ba && /\{\d+:([x_]*)\}/.exec(ba);
-  if (!m) return [];
-  const out: number[] = [];
-  for (let i = 0; i < m[1].length; i++) if (m[1][i] === 'x') out.push(i);
-  return out;
-}

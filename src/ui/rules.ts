@@ -1,6 +1,6 @@
 // The rule behind each kind of event, for the inspector: what fired and where it is written
 // (the paper, Buchman–Kwon–Milosevic 2018, Algorithm 1, and ../shared/spec/consensus.md).
-import type { ViewEvent } from '../core/view.js';
+import type { ObsEvent } from '../observe/model.js';
 
 export interface Rule {
   text: string;
@@ -35,6 +35,6 @@ const BY_TYPE: Record<string, Rule> = {
   Rejected: { text: 'A message failed validation and was dropped.', cite: 'spec §9.9' },
 };
 
-export function ruleOf(e: ViewEvent): Rule | null {
+export function ruleOf(e: ObsEvent): Rule | null {
   return (e.type === 'NewRoundStep' ? BY_STEP[e.step] : BY_TYPE[e.type]) ?? null;
 }

@@ -1,8 +1,14 @@
-// The page's state (zustand): the worker's frames applied at most once per animation frame, the
-// accumulated event log, the lesson and the controls. Views read from here and send commands
-// through `send`.
+// The page's state (zustand): a source's frames applied at most once per animation frame
+// (applyFrames), the accumulated event log, the lesson and the controls. Views read from here and
+// send commands through `send`; the store talks to a Source, today the classroom's worker.
 import { create } from 'zustand';
-import type { FaultSpec, FrameView, FromWorker, Scenario, ToWorker, ViewEvent } from '../core/view.js';
+import type { FaultSpec, Scenario } from '../core/scenario.js';
+import type { Frame, ObsEvent } from '../observe/model.js';
+import type { FrameMessage } from '../observe/protocol.js';
+import type { ClassroomCommand, ClassroomMessage } from '../observe/classroom.js';
+import type { Source } from './source.js';
+import { classroomWorkerSource } from './source.js';
+import { applyFrames } from './apply.js';
 import { LESSONS, lessonById } from './lessons.js';
 import type { Lesson } from './lessons.js';
 import { decodeShare, encodeShare } from './url.js';
@@ -11,13 +17,13 @@ import { captionIndexAt } from './captions.js';
 export interface UiState {
   lesson: Lesson | null;
   scenario: Scenario;
-  events: ViewEvent[];
-  frame: FrameView | null;
+  events: ObsEvent[];
+  frame: Frame | null;
   playing: boolean;
   speed: number;
   /** furthest virtual time reached in this history (the seek bar's end) */
   horizon: number;
-  selectedEvent: ViewEvent | null;
+  selectedEvent: ObsEvent | null;
   notice: string | null;
   showMessages: boolean;
   /** presenter mode: large captions */
@@ -44,12 +50,12 @@ export const useUi = create<UiState>(() => ({
   pauseAtCaption: null,
 }));
 
-let worker: Worker | null = null;
-let pending: Extract<FromWorker, { type: 'frame' }>[] = [];
+let source: Source<ClassroomCommand, ClassroomMessage> | null = null;
+let pending: FrameMessage[] = [];
 let raf = 0;
 
-export function send(cmd: ToWorker): void {
-  worker?.postMessage(cmd);
+export function send(cmd: ClassroomCommand): void {
+  source?.send(cmd);
 }
 
 function apply(): void {
@@ -57,18 +63,7 @@ function apply(): void {
   const batch = pending;
   pending = [];
   if (batch.length === 0) return;
-  useUi.setState((s) => {
-    let events = s.events;
-    let horizon = s.horizon;
-    for (const m of batch) {
-      events = m.reset ? m.events : events.concat(m.events);
-      if (m.reset) horizon = Math.max(m.frame.t, m.scenario === s.scenario ? horizon : 0);
-    }
-    const last = batch[batch.length - 1];
-    horizon = Math.max(horizon, last.frame.t);
-    if (last.scenario.faults.length !== s.scenario.faults.length) history.replaceState(null, '', encodeShare(s.lesson?.id ?? null, last.scenario));
-    return { events, frame: last.frame, playing: last.playing, scenario: last.scenario, horizon };
-  });
+  useUi.setState((s) => applyFrames(s, batch));
   const { lesson, events, pauseAtCaption, playing } = useUi.getState();
   if (pauseAtCaption !== null && lesson && captionIndexAt(lesson, events) >= pauseAtCaption) {
     useUi.setState({ pauseAtCaption: null });
@@ -76,19 +71,37 @@ function apply(): void {
   }
 }
 
-export function startWorker(): void {
-  worker = new Worker(new URL('../platform/browser/classroom.worker.ts', import.meta.url), { type: 'module' });
-  worker.onmessage = (e: MessageEvent<FromWorker>) => {
-    const m = e.data;
-    if (m.type === 'frame') {
+function receive(m: ClassroomMessage): void {
+  switch (m.type) {
+    case 'frame':
       pending.push(m);
       raf ||= requestAnimationFrame(apply);
-    } else if (m.type === 'wal') {
-      download(`n${m.node}.wal`, new Blob([m.bytes as BlobPart], { type: 'application/octet-stream' }));
-    } else {
-      useUi.setState({ notice: `The simulation stopped: ${m.message.split('\n')[0]}` });
+      return;
+    case 'scenario': {
+      // an action is recorded in the scenario: the address bar's link replays it
+      const { scenario, lesson } = useUi.getState();
+      if (JSON.stringify(m.scenario) !== JSON.stringify(scenario)) history.replaceState(null, '', encodeShare(lesson?.id ?? null, m.scenario));
+      useUi.setState({ scenario: m.scenario });
+      return;
     }
-  };
+    case 'wal':
+      download(`${m.node}.wal`, new Blob([m.bytes as BlobPart], { type: 'application/octet-stream' }));
+      return;
+    case 'error':
+      useUi.setState({ notice: `The simulation stopped: ${m.message.split('\n')[0]}` });
+  }
+}
+
+/** Watches this source from now on (the previous one is closed). */
+export function connect(next: Source<ClassroomCommand, ClassroomMessage>): void {
+  source?.close();
+  source = next;
+  pending = [];
+  next.onMessage(receive);
+}
+
+export function startWorker(): void {
+  connect(classroomWorkerSource());
   const shared = decodeShare(location.hash);
   const lesson = (shared.lessonId && lessonById(shared.lessonId)) || (shared.scenario ? null : LESSONS[0]);
   load(shared.scenario ?? lesson!.scenario, lesson ?? null, shared.error);

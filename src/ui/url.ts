@@ -1,5 +1,5 @@
 // The shareable URL: #lesson=<id>&s=<scenario as base64url JSON>. Opening it reproduces the run.
-import type { Scenario } from '../core/view.js';
+import type { Scenario } from '../core/scenario.js';
 import { scenarioProblems } from '../core/scenario.js';
 import { lessonById } from './lessons.js';
 

@@ -1,19 +1,37 @@
-// Plain-data copies of the RoundState: what leaves the engine (GetRoundState, the UI, a worker
-// boundary). Never a reference into live state (DESIGN.md "Cross boundaries with copies").
+// Plain-data copies of the RoundState: what leaves the engine (GetRoundState, the views, a worker
+// boundary). Never a reference into live state (DESIGN.md "Cross boundaries with copies"), and
+// JSON-safe: bit-arrays as their size and set indices, hashes and BlockIDs as hex, powers as
+// decimal strings. Display strings (CometBFT's `BA{4:x_x_}`, short BlockIDs) are made by the
+// views (src/observe/format.ts), never carried here.
 import type { RoundState } from './round-state.js';
 import type { VoteSet } from '../votes/vote-set.js';
+import type { BitArray } from '../bits/bit-array.js';
+import type { BlockID } from '../types.js';
 import { roundStepName } from '../types.js';
-import { blockIdShort, isNilBlockId } from '../blockid.js';
 import { toHex } from '../bytes.js';
+
+/** A bit-array as data: its size and the indices that are set, ascending. */
+export interface BitsSnapshot {
+  size: number;
+  indices: number[];
+}
+
+/** A BlockID in hex; nil is the empty hash with a zero part-set header, as on the wire. */
+export interface BlockIdHex {
+  hash: string;
+  partSetHeader: { total: number; hash: string };
+}
 
 export interface VoteSetSnapshot {
   round: number;
+  /** 1 prevote, 2 precommit */
   type: number;
-  /** CometBFT's bit-array string of who voted (anything). */
-  bitArray: string;
-  /** Voting power per BlockID ('nil' for nil votes) with who voted for it. */
-  tallies: { blockId: string; power: string; bitArray: string }[];
-  twoThirdsMajority: string | null;
+  /** who voted (anything) */
+  bitArray: BitsSnapshot;
+  /** voting power per BlockID (nil included) with who voted for it */
+  tallies: { blockId: BlockIdHex; power: string; bitArray: BitsSnapshot }[];
+  /** the BlockID with +2/3 (possibly nil), null when there is none */
+  twoThirdsMajority: BlockIdHex | null;
   hasTwoThirdsAny: boolean;
   sum: string;
 }
@@ -21,14 +39,17 @@ export interface VoteSetSnapshot {
 export interface RoundStateSnapshot {
   height: number;
   round: number;
+  /** `RoundStepPrevote`… */
   step: string;
   startTime: number;
   commitTime: number | null;
+  /** the proposer's address (hex) */
   proposer: string;
   validators: { address: string; votingPower: string; proposerPriority: string }[];
-  proposal: { round: number; polRound: number; blockId: string } | null;
+  proposal: { round: number; polRound: number; blockId: BlockIdHex } | null;
+  /** hashes (hex) of the proposal, locked and valid blocks */
   proposalBlock: string | null;
-  proposalBlockParts: string | null;
+  proposalBlockParts: BitsSnapshot | null;
   lockedRound: number;
   lockedBlock: string | null;
   validRound: number;
@@ -39,24 +60,30 @@ export interface RoundStateSnapshot {
   triggeredTimeoutPrecommit: boolean;
 }
 
+export function snapshotBits(ba: BitArray): BitsSnapshot {
+  const indices: number[] = [];
+  for (let i = 0; i < ba.bits; i++) if (ba.get(i)) indices.push(i);
+  return { size: ba.bits, indices };
+}
+
+export function snapshotBlockId(id: BlockID): BlockIdHex {
+  return { hash: toHex(id.hash), partSetHeader: { total: id.partSetHeader.total, hash: toHex(id.partSetHeader.hash) } };
+}
+
 export function snapshotVoteSet(vs: VoteSet): VoteSetSnapshot {
   const maj = vs.twoThirdsMajority();
   return {
     round: vs.round,
     type: vs.type,
-    bitArray: vs.bitArray().toString(),
-    tallies: vs.tallies().map((t) => ({
-      blockId: isNilBlockId(t.blockId) ? 'nil' : blockIdShort(t.blockId),
-      power: t.power.toString(),
-      bitArray: t.bitArray.toString(),
-    })),
-    twoThirdsMajority: maj ? (isNilBlockId(maj) ? 'nil' : blockIdShort(maj)) : null,
+    bitArray: snapshotBits(vs.bitArray()),
+    tallies: vs.tallies().map((t) => ({ blockId: snapshotBlockId(t.blockId), power: t.power.toString(), bitArray: snapshotBits(t.bitArray) })),
+    twoThirdsMajority: maj ? snapshotBlockId(maj) : null,
     hasTwoThirdsAny: vs.hasTwoThirdsAny(),
     sum: vs.sum.toString(),
   };
 }
 
-const shortHash = (h: Uint8Array | undefined) => (h ? toHex(h.subarray(0, 6)).toUpperCase() : null);
+const hashHex = (h: Uint8Array | undefined) => (h ? toHex(h) : null);
 
 export function snapshotRoundState(rs: RoundState): RoundStateSnapshot {
   const votes: RoundStateSnapshot['votes'] = [];
@@ -77,13 +104,13 @@ export function snapshotRoundState(rs: RoundState): RoundStateSnapshot {
       votingPower: v.votingPower.toString(),
       proposerPriority: v.proposerPriority.toString(),
     })),
-    proposal: rs.proposal ? { round: rs.proposal.round, polRound: rs.proposal.polRound, blockId: blockIdShort(rs.proposal.blockId) } : null,
-    proposalBlock: shortHash(rs.proposalBlock?.hash),
-    proposalBlockParts: rs.proposalBlockParts ? rs.proposalBlockParts.bitArray().toString() : null,
+    proposal: rs.proposal ? { round: rs.proposal.round, polRound: rs.proposal.polRound, blockId: snapshotBlockId(rs.proposal.blockId) } : null,
+    proposalBlock: hashHex(rs.proposalBlock?.hash),
+    proposalBlockParts: rs.proposalBlockParts ? snapshotBits(rs.proposalBlockParts.bitArray()) : null,
     lockedRound: rs.lockedRound,
-    lockedBlock: shortHash(rs.lockedBlock?.hash),
+    lockedBlock: hashHex(rs.lockedBlock?.hash),
     validRound: rs.validRound,
-    validBlock: shortHash(rs.validBlock?.hash),
+    validBlock: hashHex(rs.validBlock?.hash),
     commitRound: rs.commitRound,
     votes,
     lastCommit: rs.lastCommit ? snapshotVoteSet(rs.lastCommit) : null,

@@ -1,0 +1,81 @@
+// Display strings made from the observation model, in one place for every view: CometBFT's
+// bit-array form, short BlockIDs and hashes, and one readable line per event (the same line the
+// simulator's log prints, src/sim/simulation.ts describeEvent).
+import type { Bits, BlockIdHex, ObsEvent } from './model.js';
+
+/** CometBFT's form: `BA{5:x_xx_}`, 100 bits per line (BitArray.toString). */
+export function bitArrayString(b: Bits): string {
+  const set = new Set(b.indices);
+  const lines: string[] = [];
+  let line = '';
+  for (let i = 0; i < b.size; i++) {
+    line += set.has(i) ? 'x' : '_';
+    if (i % 100 === 99 && i !== b.size - 1) {
+      lines.push(line);
+      line = '';
+    }
+  }
+  lines.push(line);
+  return `BA{${b.size}:${lines.join('\n')}}`;
+}
+
+export const isNil = (id: BlockIdHex): boolean => id.hash === '' && id.partSetHeader.total === 0 && id.partSetHeader.hash === '';
+
+/** The first 6 bytes of a hash, upper case (CometBFT's fingerprint). */
+export const shortHash = (hex: string): string => hex.slice(0, 12).toUpperCase();
+
+/** CometBFT's short BlockID, e.g. `8B0102338:1:72DB3D959635`, or `nil`. */
+export function blockIdShort(id: BlockIdHex): string {
+  return isNil(id) ? 'nil' : `${shortHash(id.hash)}:${id.partSetHeader.total}:${shortHash(id.partSetHeader.hash)}`;
+}
+
+/** The block an event is about, if any (a vote's, a polka's, a commit's…). */
+export function blockOf(e: ObsEvent): BlockIdHex | undefined {
+  switch (e.type) {
+    case 'Vote':
+      return e.vote.blockId;
+    case 'ProposalAccepted':
+      return e.proposal.blockId;
+    case 'NewBlock':
+    case 'Polka':
+    case 'Lock':
+    case 'Relock':
+    case 'CompleteProposal':
+    case 'ValidBlock':
+      return e.blockId;
+    default:
+      return undefined;
+  }
+}
+
+/** One readable line, as the CLI prints it. */
+export function eventLine(e: ObsEvent): string {
+  const head = `${e.time} ${e.node} ${e.height}/${e.round}/${e.step} ${e.type}`;
+  switch (e.type) {
+    case 'Vote':
+      return `${head} ${e.vote.type} ${e.vote.height}/${e.vote.round} v${e.vote.validatorIndex} ${blockIdShort(e.vote.blockId)}`;
+    case 'NewBlock':
+      return `${head} ${e.blockHeight} ${blockIdShort(e.blockId)} r${e.commitRound} txs=${e.txs}`;
+    case 'Polka':
+    case 'Lock':
+    case 'Relock':
+    case 'CompleteProposal':
+      return `${head} ${blockIdShort(e.blockId)}`;
+    case 'ValidBlock':
+      return `${head} ${blockIdShort(e.blockId)}${e.isCommit ? ' commit' : ''}`;
+    case 'ProposalAccepted':
+      return `${head} ${e.proposal.height}/${e.proposal.round} pol=${e.proposal.polRound} ${blockIdShort(e.proposal.blockId)}`;
+    case 'BlockPartAdded':
+      return `${head} ${e.partHeight}/${e.partRound}#${e.index}`;
+    case 'Rejected':
+      return `${head} ${e.what}: ${e.reason} from '${e.peer}'`;
+    case 'Evidence':
+      return `${head} v${e.validatorIndex} ${e.voteHeight}/${e.voteRound}`;
+    case 'TimeoutWait':
+      return `${head} ${e.waitStep}`;
+    case 'NewRound':
+      return `${head} proposer=${e.proposer.slice(0, 12)}`;
+    default:
+      return head;
+  }
+}

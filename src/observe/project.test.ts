@@ -1,0 +1,41 @@
+// The projector and the formatter: an event projected into the model and printed reads exactly as
+// the simulator's log line (the one its log hash covers), and snapshots carry no display strings.
+import { describe, expect, it } from 'vitest';
+import { Simulation, describeEvent } from '../sim/simulation.js';
+import { simOptionsOf } from '../sim/session.js';
+import { projectEvent, projectPeers, projectRoundState } from './project.js';
+import { bitArrayString, eventLine } from './format.js';
+import { BitArray } from '../core/bits/bit-array.js';
+
+describe('projector', () => {
+  it('events: the model printed is the log line, for every kind of event of a faulty run', async () => {
+    const sim = new Simulation(simOptionsOf({ validators: 4, seed: 3, timeouts: { timeoutCommit: 200 }, faults: [{ kind: 'equivocateVotes', node: 1 }, { kind: 'crash', node: 2, at: { height: 2 }, restartAfter: 1500 }] }));
+    const kinds = new Set<string>();
+    let n = 0;
+    sim.onEvent((rec) => {
+      const e = projectEvent(rec.node, rec.event);
+      expect(JSON.parse(JSON.stringify(e))).toEqual(e);
+      expect(eventLine(e)).toBe(describeEvent(rec));
+      kinds.add(e.type);
+      n++;
+    });
+    const start = sim.clock.now();
+    await sim.init();
+    while (sim.clock.now() - start < 8000 && (await sim.advance()));
+    expect(n).toBeGreaterThan(100);
+    for (const k of ['NewRoundStep', 'NewRound', 'Vote', 'Polka', 'Lock', 'NewBlock', 'CompleteProposal', 'Evidence']) expect(kinds).toContain(k);
+    const sn = sim.nodes[0];
+    const rs = projectRoundState(sn.node)!;
+    expect(JSON.parse(JSON.stringify(rs))).toEqual(rs);
+    const peers = projectPeers(sn.reactor);
+    expect(peers.map((p) => p.peer)).toEqual(['n1', 'n2', 'n3']);
+    expect(JSON.parse(JSON.stringify(peers))).toEqual(peers);
+  }, 60_000);
+
+  it("bit-arrays are indices; CometBFT's string is made from them", () => {
+    for (const ba of [BitArray.fromString('x_xx_'), new BitArray(0), BitArray.fromIndices(250, [0, 99, 100, 249])]) {
+      const indices = [...Array(ba.bits).keys()].filter((i) => ba.get(i));
+      expect(bitArrayString({ size: ba.bits, indices })).toBe(ba.toString());
+    }
+  });
+});

@@ -1,0 +1,141 @@
+// The projector: the one place that turns what a node exposes into the observation model. It
+// reads only copies and public state — `getRoundState()` (a plain-data snapshot),
+// `getRoundStateSimple()` (cheap, every node every frame), a reactor's `peerStates()` (each
+// `ps.prs` copied field by field) and the engine's events — never the engine's live RoundState.
+import type { BlockID, Bytes, RoundStepType } from '../core/types.js';
+import { roundStepName } from '../core/types.js';
+import type { ConsensusEvent } from '../core/consensus/io.js';
+import type { PeerRoundState } from '../core/reactor/peer-state.js';
+import type { BitArray } from '../core/bits/bit-array.js';
+import { snapshotBits, snapshotBlockId } from '../core/consensus/snapshot.js';
+import type { RoundStateSnapshot } from '../core/consensus/snapshot.js';
+import { toHex } from '../core/bytes.js';
+import type { NodeId, NodeSummary, ObsEvent, PeerRoundStateView, RoundStateView, StepName } from './model.js';
+
+/** What a node exposes to observers (ConsensusNode has these). */
+export interface ObservableNode {
+  getRoundState(): RoundStateSnapshot;
+  getRoundStateSimple(): {
+    height: number;
+    round: number;
+    step: RoundStepType;
+    lockedRound: number;
+    lockedBlockId: BlockID | null;
+    proposer: Bytes | null;
+    votingPower: bigint;
+  };
+}
+
+/** What a reactor exposes: its PeerStates by peer id. */
+export interface ObservableReactor {
+  peerStates(): Map<string, { prs: PeerRoundState }>;
+}
+
+export const stepName = (step: number): StepName => roundStepName(step) as StepName;
+
+export function projectEvent(node: NodeId, e: ConsensusEvent): ObsEvent {
+  const base = { node, time: e.at, height: e.height, round: e.round, step: stepName(e.step) };
+  switch (e.type) {
+    case 'NewRoundStep':
+    case 'TimeoutPropose':
+      return { ...base, type: e.type };
+    case 'NewRound':
+      return { ...base, type: e.type, proposer: toHex(e.proposer) };
+    case 'ProposalAccepted': {
+      const p = e.proposal;
+      return { ...base, type: e.type, proposal: { height: p.height, round: p.round, polRound: p.polRound, blockId: snapshotBlockId(p.blockId) } };
+    }
+    case 'BlockPartAdded':
+      return { ...base, type: e.type, partHeight: e.partHeight, partRound: e.partRound, index: e.index };
+    case 'CompleteProposal':
+    case 'Lock':
+    case 'Relock':
+      return { ...base, type: e.type, blockId: snapshotBlockId(e.blockId) };
+    case 'Polka':
+      return { ...base, type: e.type, blockId: snapshotBlockId(e.blockId), voteRound: e.voteRound };
+    case 'ValidBlock':
+      return { ...base, type: e.type, blockId: snapshotBlockId(e.blockId), isCommit: e.isCommit };
+    case 'Vote': {
+      const v = e.vote;
+      const vote = { type: voteKind(v.type), height: v.height, round: v.round, validatorIndex: v.validatorIndex, validatorAddress: toHex(v.validatorAddress), blockId: snapshotBlockId(v.blockId) };
+      return { ...base, type: e.type, vote };
+    }
+    case 'TimeoutWait':
+      return { ...base, type: e.type, waitStep: stepName(e.waitStep) };
+    case 'NewBlock':
+      return { ...base, type: e.type, blockId: snapshotBlockId(e.blockId), blockHeight: e.block.header.height, commitRound: e.commitRound, txs: e.block.data.txs.length };
+    case 'Evidence': {
+      const v = e.evidence.voteA;
+      return { ...base, type: e.type, validatorIndex: v.validatorIndex, validatorAddress: toHex(v.validatorAddress), voteHeight: v.height, voteRound: v.round, voteType: voteKind(v.type) };
+    }
+    case 'Rejected':
+      return { ...base, type: e.type, what: e.what, reason: e.reason, peer: e.peerId };
+  }
+}
+
+const voteKind = (t: number) => (t === 1 ? 'prevote' : 'precommit') as 'prevote' | 'precommit';
+
+/** The node's own description, for the parts a node cannot say about itself. */
+export interface NodeFacts {
+  id: NodeId;
+  index: number;
+  name: string;
+  /** the last height it committed (from its block store) */
+  committed: number;
+  faults?: string[];
+  /** the id of the node with this validator address, if it is observed */
+  idOfAddress: (address: Bytes) => NodeId | null;
+}
+
+/** One node at a glance; `node` null when it is down. */
+export function projectNode(node: ObservableNode | null, f: NodeFacts): NodeSummary {
+  const rs = node?.getRoundStateSimple();
+  return {
+    id: f.id,
+    index: f.index,
+    name: f.name,
+    up: !!rs,
+    height: rs?.height ?? f.committed + 1,
+    round: rs?.round ?? 0,
+    step: rs ? stepName(rs.step) : 'down',
+    committed: f.committed,
+    lockedRound: rs?.lockedRound ?? -1,
+    lockedBlock: rs?.lockedBlockId ? snapshotBlockId(rs.lockedBlockId) : null,
+    proposer: rs?.proposer ? f.idOfAddress(rs.proposer) : null,
+    faults: [...(f.faults ?? [])],
+    votingPower: (rs?.votingPower ?? 0n).toString(),
+  };
+}
+
+/** The RoundState with its HeightVoteSet, as the node copies it (already plain data). */
+export function projectRoundState(node: ObservableNode | null): RoundStateView | null {
+  return node ? node.getRoundState() : null;
+}
+
+const bits = (ba: BitArray | null): PeerRoundStateView['prevotes'] => (ba ? snapshotBits(ba) : null);
+
+/** What the node knows of each peer, sorted by `order` (default: by peer id). */
+export function projectPeers(reactor: ObservableReactor | null, order: (id: NodeId) => number = () => 0): PeerRoundStateView[] {
+  const out: PeerRoundStateView[] = [];
+  for (const [peer, ps] of reactor?.peerStates() ?? []) {
+    const p = ps.prs;
+    out.push({
+      peer,
+      height: p.height,
+      round: p.round,
+      step: p.step ? stepName(p.step) : null,
+      startTime: p.startTime,
+      proposal: p.proposal,
+      proposalBlockParts: bits(p.proposalBlockParts),
+      proposalPOLRound: p.proposalPOLRound,
+      proposalPOL: bits(p.proposalPOL),
+      prevotes: bits(p.prevotes),
+      precommits: bits(p.precommits),
+      lastCommitRound: p.lastCommitRound,
+      lastCommit: bits(p.lastCommit),
+      catchupCommitRound: p.catchupCommitRound,
+      catchupCommit: bits(p.catchupCommit),
+    });
+  }
+  return out.sort((a, b) => order(a.peer) - order(b.peer) || (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
+}
