@@ -8,6 +8,7 @@ test('IndexedDB stores keep the storage contracts and reload a chain', async ({ 
   await page.waitForFunction(() => typeof window.runIdbChecks === 'function');
   const r = await page.evaluate(() => window.runIdbChecks());
   expect(r.simOk).toBe(true);
+  expect(r.cacheBounded).toBe(true);
   expect(r.heights).toBeGreaterThanOrEqual(3);
   expect(r.sameBlocks).toBe(true);
   expect(r.sameState).toBe(true);

@@ -1,7 +1,6 @@
 // `prevote wal`: read, check and step through WAL files of Prevote, CometBFT and Tendermint v0.10.
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { ParseArgsConfig } from 'node:util';
 import { concat, fromBase64, toHex } from '../core/bytes.js';
 import { ValidationError } from '../core/errors.js';
@@ -10,11 +9,12 @@ import type { GenesisKeys } from '../core/state/genesis-keys.js';
 import { genesisValidatorKeys } from '../core/state/genesis-keys.js';
 import type { WalFile } from '../core/wal/inspect.js';
 import { readWal, summarizeWal, verifyWalSignatures, walLines } from '../core/wal/inspect.js';
-import { WalReplay } from '../core/wal/replay.js';
+import { MAX_REPLAY_VALIDATORS } from '../core/wal/replay.js';
+import { replayFile } from './wal-replay.js';
 import { intFlag, parseFlags, UsageError } from './args.js';
 
 /** The most validators `replay --validators` draws (each one is a column of every vote bit-array). */
-export const MAX_REPLAY_VALIDATORS = 10_000;
+export { MAX_REPLAY_VALIDATORS };
 
 export const WAL_HELP = `Usage: prevote wal <inspect|export|verify|replay|repair> FILE... [options]
 
@@ -97,43 +97,9 @@ function exportJson(file: WalFile): void {
   for (const [i, e] of file.entries.entries()) {
     if (process.stdout.errored) return; // the reader has gone (| head): main.ts exits quietly
     const { time: t, ...rest } = e.record;
-    console.log(toJson({ index: i, offset: e.offset, time: time(t), kind: lines[i].kind, msg: rest }));
+    // a v0.10 proposal also signed its POL BlockID, which the typed Proposal does not carry
+    console.log(toJson({ index: i, offset: e.offset, time: time(t), kind: lines[i].kind, msg: rest, ...(e.polBlockId && { polBlockId: e.polBlockId }) }));
   }
-}
-
-/**
- * ReplayFile, as the seed names it: with `console`, the interactive replay console; without, every
- * record is applied and the RoundState they rebuild is printed (the seed's `replay`).
- */
-async function replayFile(file: WalFile, validators: number, interactive: boolean): Promise<void> {
-  const r = new WalReplay(file, validators);
-  if (!interactive) {
-    r.next(r.total);
-    console.log(`#${r.state.applied}/${r.total} records applied\n${r.short()}\n${r.proposalsText()}\n${r.votesText()}`);
-    return;
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-  const show = () => console.log(`#${r.state.applied}/${r.total} ${r.state.lastLine ? r.state.lastLine.text : '(start)'}  [${r.short()}]`);
-  console.log(`${r.total} records. Commands: next [N], back [N], rs [short|votes|proposal], n, quit`);
-  for await (const input of rl) {
-    const [cmd, arg] = input.trim().split(/\s+/);
-    const n = arg && /^\d+$/.test(arg) ? Number(arg) : 1;
-    if (cmd === 'next' || cmd === '') {
-      r.next(n);
-      show();
-    } else if (cmd === 'back') {
-      r.back(n);
-      show();
-    } else if (cmd === 'rs') {
-      if (arg === 'short') console.log(r.short());
-      else if (arg === 'votes') console.log(r.votesText());
-      else if (arg === 'proposal') console.log(r.proposalsText());
-      else console.log(`${r.short()}\n${r.proposalsText()}\n${r.votesText()}`);
-    } else if (cmd === 'n') console.log(r.state.applied);
-    else if (cmd === 'quit' || cmd === 'exit' || cmd === 'q') break;
-    else console.log('commands: next [N], back [N], rs [short|votes|proposal], n, quit');
-  }
-  rl.close();
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

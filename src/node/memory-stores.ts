@@ -1,11 +1,10 @@
-// In-memory backends of the storage ports, for tests and the simulator. The WAL keeps synced and
+// In-memory backends of the storage ports, for tests and the simulator (the block store keeps
+// every block: it is the in-memory backend). The WAL keeps synced and
 // unsynced records apart so that a simulated crash can lose exactly what was not synced.
-import type { Block, Commit, Part } from '../core/types.js';
 import type { ChainState } from '../core/state/chain-state.js';
 import { copyChainState } from '../core/state/chain-state.js';
-import type { PartSet } from '../core/blocks/part-set.js';
-import { blockHash } from '../core/state/execution.js';
-import type { BlockMeta, BlockStore, StateStore, WAL, WalRecord } from './ports.js';
+import type { StateStore, WAL, WalRecord } from './ports.js';
+import { WriteThroughBlockStore } from './write-through-block-store.js';
 import { recordsAfterEndHeight } from '../core/wal/scan.js';
 
 export class MemoryWAL implements WAL {
@@ -57,59 +56,10 @@ export class MemoryWAL implements WAL {
   }
 }
 
-interface StoredBlock {
-  block: Block;
-  meta: BlockMeta;
-  parts: Part[];
-  seenCommit: Commit;
-}
-
-export class MemoryBlockStore implements BlockStore {
-  private readonly blocks = new Map<number, StoredBlock>();
-  private top = 0;
-  private bottom = 0;
-
-  height(): number {
-    return this.top;
-  }
-
-  base(): number {
-    return this.bottom;
-  }
-
-  async saveBlock(block: Block, parts: PartSet, seenCommit: Commit): Promise<void> {
-    const h = block.header.height;
-    if (this.top > 0 && h !== this.top + 1) throw new Error(`block store: cannot save height ${h} after ${this.top}`);
-    const stored: Part[] = [];
-    for (let i = 0; i < parts.total; i++) stored.push(parts.getPart(i)!);
-    this.blocks.set(h, {
-      block,
-      meta: { blockId: { hash: blockHash(block), partSetHeader: parts.header() }, height: h, numParts: parts.total },
-      parts: stored,
-      seenCommit,
-    });
-    if (this.bottom === 0) this.bottom = h;
-    this.top = h;
-  }
-
-  loadBlock(height: number): Block | null {
-    return this.blocks.get(height)?.block ?? null;
-  }
-
-  loadBlockMeta(height: number): BlockMeta | null {
-    return this.blocks.get(height)?.meta ?? null;
-  }
-
-  loadBlockPart(height: number, index: number): Part | null {
-    return this.blocks.get(height)?.parts[index] ?? null;
-  }
-
-  loadBlockCommit(height: number): Commit | null {
-    return this.blocks.get(height + 1)?.block.lastCommit ?? null;
-  }
-
-  loadSeenCommit(height: number): Commit | null {
-    return this.blocks.get(height)?.seenCommit ?? null;
+/** Keeps every block (it is the in-memory backend): the write-through store over no log, caching all. */
+export class MemoryBlockStore extends WriteThroughBlockStore {
+  constructor() {
+    super(null, 0, 0, Infinity);
   }
 }
 

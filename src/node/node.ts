@@ -189,22 +189,9 @@ export class ConsensusNode {
     this.enqueue(peerId === '' ? this.internalQueue : this.peerQueue, { type: 'message', msg, peerId });
   }
 
-  addVote(vote: Vote, peerId: string): void {
-    this.receive({ kind: 'Vote', vote }, peerId);
-  }
 
-  setProposal(proposal: Proposal, peerId: string): void {
-    this.receive({ kind: 'Proposal', proposal }, peerId);
-  }
 
-  addProposalBlockPart(height: number, round: number, part: Part, peerId: string): void {
-    this.receive({ kind: 'BlockPart', height, round, part }, peerId);
-  }
 
-  setProposalAndBlock(proposal: Proposal, parts: PartSet, peerId: string): void {
-    this.setProposal(proposal, peerId);
-    for (let i = 0; i < parts.total; i++) this.addProposalBlockPart(proposal.height, proposal.round, parts.getPart(i)!, peerId);
-  }
 
   /** Adds a transaction to the mempool; returns the CheckTx error, or null when accepted. */
   submitTx(tx: Bytes): string | null {
@@ -258,9 +245,6 @@ export class ConsensusNode {
     return this.opts.blockStore.loadBlockCommit(height);
   }
 
-  loadBlock(height: number): Block | null {
-    return this.opts.blockStore.loadBlock(height);
-  }
 
   // ---- the loop -------------------------------------------------------------------------------
 

@@ -4,7 +4,13 @@ import type { WalRecord } from '../core/wal/record.js';
 import type { LastSignState } from '../core/privval/sign-state.js';
 import { SignedMsgType } from '../core/types.js';
 import { nilBlockId } from '../core/blockid.js';
-import type { WAL } from './ports.js';
+import type { Block, Commit } from '../core/types.js';
+import type { PartSet } from '../core/blocks/part-set.js';
+import { blockHash } from '../core/state/execution.js';
+import type { ChainState } from '../core/state/chain-state.js';
+import { copyChainState } from '../core/state/chain-state.js';
+import { chainStateToJson } from '../core/state/chain-state-json.js';
+import type { BlockStore, StateStore, WAL } from './ports.js';
 import type { KeySigner, PrivValidatorStateStore } from './priv-validator.js';
 import { LocalPrivValidator } from './priv-validator.js';
 import { SignRefusedError } from '../core/errors.js';
@@ -124,4 +130,75 @@ export async function signingJournalContract(open: () => Promise<WAL & PrivValid
   j = await open();
   assert((await j.load())?.height === 2, 'the unwritten signature left no state behind: the last durable one is the height-2 vote');
   await j.close?.();
+}
+
+export interface SavedBlock {
+  block: Block;
+  parts: PartSet;
+  seenCommit: Commit;
+}
+
+/** A store whose reads may need the block brought in first (IndexedDB: asynchronous reads). */
+type OpenBlockStore = BlockStore & { prefetch?(height: number): Promise<void> };
+
+async function checkBlocks(s: OpenBlockStore, chain: SavedBlock[], when: string): Promise<void> {
+  assert(s.height() === chain.length && s.base() === 1, `${when}: height ${chain.length} and base 1 (got ${s.height()}, ${s.base()})`);
+  // newest first, then oldest: a bounded cache must still serve every height
+  const order = chain.map((_, i) => chain.length - i).concat(chain.map((_, i) => i + 1));
+  for (const h of order) {
+    const { block, parts, seenCommit } = chain[h - 1];
+    await s.prefetch?.(h);
+    await s.prefetch?.(h + 1);
+    const got = s.loadBlock(h);
+    assert(got && same(blockHash(got), blockHash(block)) && same(got, block), `${when}: block ${h} loads back as saved`);
+    const meta = s.loadBlockMeta(h);
+    assert(meta && meta.height === h && meta.numParts === parts.total && same(meta.blockId, { hash: blockHash(block), partSetHeader: parts.header() }), `${when}: meta of ${h}`);
+    for (let i = 0; i < parts.total; i++) assert(same(s.loadBlockPart(h, i)?.bytes, parts.getPart(i)!.bytes), `${when}: part ${i} of ${h}`);
+    assert(s.loadBlockPart(h, parts.total) === null, `${when}: no part beyond the last`);
+    assert(same(s.loadSeenCommit(h), seenCommit), `${when}: seen commit of ${h}`);
+    const next = chain[h];
+    assert(next ? same(s.loadBlockCommit(h), next.block.lastCommit) : s.loadBlockCommit(h) === null, `${when}: the canonical commit of ${h} is block ${h + 1}'s LastCommit`);
+  }
+  for (const h of [0, chain.length + 1, -1]) assert(s.loadBlock(h) === null && s.loadBlockMeta(h) === null && s.loadSeenCommit(h) === null, `${when}: height ${h} is not stored`);
+}
+
+/**
+ * Blocks saved in order read back exactly, from every height, also after a reopen (`open` gives
+ * the backend over the same storage each time); a gap is refused. `chain` holds heights 1..n.
+ */
+export async function blockStoreContract(open: () => Promise<OpenBlockStore>, chain: SavedBlock[]): Promise<void> {
+  assert(chain.length >= 3, 'the contract needs a chain of three blocks or more');
+  let s = await open();
+  assert(s.height() === 0 && s.base() === 0 && s.loadBlock(1) === null, 'a new store is empty');
+  for (const b of chain) await s.saveBlock(b.block, b.parts, b.seenCommit);
+  await checkBlocks(s, chain, 'saved');
+  const last = chain[chain.length - 1];
+  const gap = await s.saveBlock({ ...last.block, header: { ...last.block.header, height: chain.length + 2 } }, last.parts, last.seenCommit).then(
+    () => false,
+    () => true,
+  );
+  assert(gap, 'saving a height that leaves a gap is refused');
+  s = await open();
+  await checkBlocks(s, chain, 'reopened');
+}
+
+/** The state saved loads back (a copy, not the store's own), also after a reopen; a later save replaces it. */
+export async function stateStoreContract(open: () => Promise<StateStore>, state: ChainState): Promise<void> {
+  const response = { txResults: [], validatorUpdates: [], appHash: state.appHash };
+  const json = (s: ChainState | null) => (s ? chainStateToJson(s) : 'null');
+  let s = await open();
+  assert(s.load() === null, 'a new store loads null');
+  await s.save(state, response);
+  assert(json(s.load()) === json(state), 'the saved state loads back');
+  const loaded = s.load()!;
+  loaded.lastBlockHeight += 100;
+  loaded.appHash = new Uint8Array(32).fill(0xee);
+  assert(json(s.load()) === json(state), 'a loaded state is a copy: changing it changes nothing stored');
+  s = await open();
+  assert(json(s.load()) === json(state), 'the saved state survives a reopen');
+  const later = copyChainState(state);
+  later.lastBlockHeight += 1;
+  later.appHash = new Uint8Array(32).fill(0x42);
+  await s.save(later, { ...response, appHash: later.appHash });
+  assert(json((await open()).load()) === json(later), 'a later save replaces the state');
 }

@@ -1,11 +1,11 @@
-// RoundState (spec §2) and its readable forms, as the seed prints them.
+// RoundState (spec §2) and the step event the WAL records.
 import type { Block, Bytes, Proposal } from '../types.js';
-import { RoundStepType, roundStepName } from '../types.js';
+import type { RoundStepType } from '../types.js';
+import { roundStepName } from '../types.js';
 import type { PartSet } from '../blocks/part-set.js';
 import type { ValidatorSet } from '../validators/validator-set.js';
 import type { HeightVoteSet } from '../votes/height-vote-set.js';
 import type { VoteSet } from '../votes/vote-set.js';
-import { toHex } from '../bytes.js';
 
 /** A block with its header hash computed once (hashing a header is 14 SHA-256s). */
 export interface HashedBlock {
@@ -56,34 +56,4 @@ export function compareHRS(h1: number, r1: number, s1: number, h2: number, r2: n
   if (r1 !== r2) return r1 < r2 ? -1 : 1;
   if (s1 !== s2) return s1 < s2 ? -1 : 1;
   return 0;
-}
-
-const short = (b: Bytes | undefined | null) => (b && b.length ? toHex(b.subarray(0, 6)).toUpperCase() : 'nil');
-
-export function stringShort(rs: RoundState): string {
-  return `RoundState{H:${rs.height} R:${rs.round} S:${roundStepName(rs.step)} ST:${rs.startTime}}`;
-}
-
-export function stringIndented(rs: RoundState, indent = ''): string {
-  const i = `${indent}  `;
-  const lines = [
-    `H:${rs.height} R:${rs.round} S:${roundStepName(rs.step)}`,
-    `StartTime:     ${rs.startTime}`,
-    `CommitTime:    ${rs.commitTime ?? '0'}`,
-    `Validators:    ${rs.validators.toString()}`,
-    `Proposal:      ${rs.proposal ? `Proposal{${rs.proposal.height}/${rs.proposal.round} POL:${rs.proposal.polRound} ${short(rs.proposal.blockId.hash)}}` : 'nil'}`,
-    `ProposalBlock: ${rs.proposalBlockParts ? `${rs.proposalBlockParts.bitArray().toString()} ` : ''}${short(rs.proposalBlock?.hash)}`,
-    `LockedRound:   ${rs.lockedRound}`,
-    `LockedBlock:   ${short(rs.lockedBlock?.hash)}`,
-    `ValidRound:    ${rs.validRound}`,
-    `ValidBlock:    ${short(rs.validBlock?.hash)}`,
-    `Votes:         ${rs.votes.stringIndented(`${i}  `)}`,
-    `LastCommit:    ${rs.lastCommit ? rs.lastCommit.stringShort() : 'nil'}`,
-    `LastValidators:${rs.lastValidators ? rs.lastValidators.toString() : 'nil'}`,
-  ];
-  return `RoundState{\n${lines.map((l) => `${i}${l}`).join('\n')}\n${indent}}`;
-}
-
-export function roundStateString(rs: RoundState): string {
-  return stringIndented(rs, '');
 }

@@ -369,11 +369,7 @@ export function decodeBlock(bytes: Uint8Array): Block {
   return { header, data: { txs }, evidence, lastCommit };
 }
 
-export const encodeVote = (v: Vote) => encodeWith(writeVote, v);
-export const encodeProposal = (p: Proposal) => encodeWith(writeProposal, p);
-export const encodePart = (p: Part) => encodeWith(writePart, p);
 export const encodeCommit = (c: Commit) => encodeWith(writeCommit, c);
 export const encodeBlockId = (id: BlockID) => encodeWith(writeBlockId, id);
 export const encodeTimestamp = (t: Timestamp) => encodeWith(writeTimestamp, t);
-export const encodeHeader = (h: Header) => encodeWith(writeHeader, h);
 export const encodeDuplicateVoteEvidence = (e: DuplicateVoteEvidence) => encodeWith(writeDuplicateVoteEvidence, e);

@@ -46,10 +46,6 @@ export function readInt64(r: BinaryReader, field: string): number {
   return int64ToNumber(BigInt(r.int64()), field);
 }
 
-export function readSfixed64(r: BinaryReader, field: string): number {
-  return int64ToNumber(BigInt(r.sfixed64()), field);
-}
-
 /** Writes a length-delimited sub-message produced by `body`. */
 export function writeMessage(w: BinaryWriter, field: number, body: (w: BinaryWriter) => void): void {
   w.tag(field, L).fork();

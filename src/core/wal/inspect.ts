@@ -1,23 +1,28 @@
 // One view over both WAL formats for the debugging tools (CLI now, the browser later): detect
 // the format, list the records with their position, summarise, and check signatures.
 import type { Bytes } from '../types.js';
-import { isVoteType, SignedMsgType } from '../types.js';
+import { SignedMsgType } from '../types.js';
 import { blockIdShort } from '../blockid.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { addressFromPubKey } from '../crypto/address.js';
 import { verifySync } from '../crypto/ed25519.js';
-import { proposalSignBytes, voteSignBytes } from '../encoding/sign-bytes.js';
-import { addressV010, proposalSignBytesV010, voteSignBytesV010 } from '../encoding/json-v010.js';
+import { addressV010 } from '../encoding/json-v010.js';
+import type { ReadWalRecord } from './record.js';
 import type { WalCorruption, WalEntry } from './scan.js';
 import { scanCometWal } from './scan.js';
-import type { V010Entry } from './json-v010.js';
 import { looksLikeV010, scanV010Wal } from './json-v010.js';
+import type { WalFormat } from './signed.js';
+import { signedWalMessage } from './signed.js';
 
-export type WalFormat = 'cometbft' | 'tendermint-v0.10';
+export type { WalFormat };
 
-export type WalFile =
-  | { format: 'cometbft'; entries: WalEntry[]; goodLength: number; corruption: WalCorruption | null }
-  | { format: 'tendermint-v0.10'; entries: V010Entry[]; goodLength: number; corruption: WalCorruption | null };
+/** Both formats read into the same typed records; `format` says whose sign bytes they carry. */
+export interface WalFile {
+  format: WalFormat;
+  entries: WalEntry<ReadWalRecord>[];
+  goodLength: number;
+  corruption: WalCorruption | null;
+}
 
 /** The v0.10 format is text; anything else is read as CometBFT's binary framing. */
 export function readWal(bytes: Uint8Array): WalFile {
@@ -25,7 +30,7 @@ export function readWal(bytes: Uint8Array): WalFile {
   return { format: 'cometbft', ...scanCometWal(bytes) };
 }
 
-/** A record in format-neutral terms. */
+/** A record in format-neutral terms, for display (the CLI's listing and replay console). */
 export interface WalLine {
   index: number;
   offset: number;
@@ -40,54 +45,36 @@ export interface WalLine {
 
 const TYPE_NAME: Record<number, string> = { [SignedMsgType.Prevote]: 'prevote', [SignedMsgType.Precommit]: 'precommit' };
 
-export function walLines(file: WalFile): WalLine[] {
-  if (file.format === 'cometbft') {
-    return file.entries.map(({ index, offset, record: r }) => {
-      const base = { index, offset, time: r.time };
-      switch (r.type) {
-        case 'roundState':
-          return { ...base, kind: 'roundState', height: r.event.height, round: r.event.round, text: `${r.event.height}/${r.event.round}/${r.event.step}` };
-        case 'timeout':
-          return { ...base, kind: 'timeout', height: r.timeout.height, round: r.timeout.round, text: `timeout ${r.timeout.duration}ms ${r.timeout.height}/${r.timeout.round}/${r.timeout.step}` };
-        case 'endHeight':
-          return { ...base, kind: 'endHeight', height: r.height, round: null, text: `#ENDHEIGHT: ${r.height}` };
-        case 'msgInfo': {
-          const m = r.msg;
-          const from = r.peerId ? ` from ${r.peerId}` : ' (own)';
-          if (m.kind === 'Vote') {
-            const v = m.vote;
-            return { ...base, kind: 'Vote', height: v.height, round: v.round, text: `${TYPE_NAME[v.type] ?? v.type} ${v.height}/${v.round} val ${v.validatorIndex} ${blockIdShort(v.blockId)}${from}` };
-          }
-          if (m.kind === 'Proposal') {
-            const p = m.proposal;
-            return { ...base, kind: 'Proposal', height: p.height, round: p.round, text: `proposal ${p.height}/${p.round} pol ${p.polRound} ${blockIdShort(p.blockId)}${from}` };
-          }
-          return { ...base, kind: 'BlockPart', height: m.height, round: m.round, text: `block part ${m.height}/${m.round} #${m.part.index} (${m.part.bytes.length} B)${from}` };
-        }
+/** One record as a line. v0.10 names a voted block by its hash only, and a proposal not at all. */
+export function walLine(format: WalFormat, { index, offset, record: r }: WalEntry<ReadWalRecord>): WalLine {
+  const base = { index, offset, time: r.time };
+  switch (r.type) {
+    case 'roundState':
+      return { ...base, kind: 'roundState', height: r.event.height, round: r.event.round, text: `${r.event.height}/${r.event.round}/${r.event.step}` };
+    case 'timeout':
+      return { ...base, kind: 'timeout', height: r.timeout.height, round: r.timeout.round, text: `timeout ${r.timeout.duration}ms ${r.timeout.height}/${r.timeout.round}/${r.timeout.step}` };
+    case 'endHeight':
+      return { ...base, kind: 'endHeight', height: r.height, round: null, text: `#ENDHEIGHT: ${r.height}` };
+    case 'msgInfo': {
+      const m = r.msg;
+      const from = r.peerId ? ` from ${r.peerId}` : ' (own)';
+      if (m.kind === 'Vote') {
+        const v = m.vote;
+        const block = format === 'cometbft' ? blockIdShort(v.blockId) : v.blockId.hash.length ? toHex(v.blockId.hash).slice(0, 12).toUpperCase() : 'nil';
+        return { ...base, kind: 'Vote', height: v.height, round: v.round, text: `${TYPE_NAME[v.type] ?? v.type} ${v.height}/${v.round} val ${v.validatorIndex} ${block}${from}` };
       }
-    });
-  }
-  return file.entries.map(({ index, offset, record: r }) => {
-    const base = { index, offset, time: r.time };
-    switch (r.type) {
-      case 'roundState':
-        return { ...base, kind: 'roundState', height: r.height, round: r.round, text: `${r.height}/${r.round}/${r.step}` };
-      case 'timeout':
-        return { ...base, kind: 'timeout', height: r.height, round: r.round, text: `timeout ${r.duration}ms ${r.height}/${r.round}/${r.step}` };
-      case 'endHeight':
-        return { ...base, kind: 'endHeight', height: r.height, round: null, text: `#ENDHEIGHT: ${r.height}` };
-      case 'msgInfo': {
-        const m = r.msg;
-        const from = r.peerId ? ` from ${r.peerId}` : ' (own)';
-        if (m.kind === 'Vote') {
-          const bid = m.blockId.hash.length ? toHex(m.blockId.hash).slice(0, 12).toUpperCase() : 'nil';
-          return { ...base, kind: 'Vote', height: m.height, round: m.round, text: `${TYPE_NAME[m.type] ?? m.type} ${m.height}/${m.round} val ${m.validatorIndex} ${bid}${from}` };
-        }
-        if (m.kind === 'Proposal') return { ...base, kind: 'Proposal', height: m.height, round: m.round, text: `proposal ${m.height}/${m.round} pol ${m.polRound}${from}` };
-        return { ...base, kind: 'BlockPart', height: m.height, round: m.round, text: `block part ${m.height}/${m.round} #${m.part.index} (${m.part.bytes.length} B)${from}` };
+      if (m.kind === 'Proposal') {
+        const p = m.proposal;
+        const block = format === 'cometbft' ? ` ${blockIdShort(p.blockId)}` : '';
+        return { ...base, kind: 'Proposal', height: p.height, round: p.round, text: `proposal ${p.height}/${p.round} pol ${p.polRound}${block}${from}` };
       }
+      return { ...base, kind: 'BlockPart', height: m.height, round: m.round, text: `block part ${m.height}/${m.round} #${m.part.index} (${m.part.bytes.length} B)${from}` };
     }
-  });
+  }
+}
+
+export function walLines(file: WalFile): WalLine[] {
+  return file.entries.map((e) => walLine(file.format, e));
 }
 
 export interface WalSummary {
@@ -149,28 +136,16 @@ export function verifyWalSignatures(file: WalFile, chainId: string, pubKeys: Byt
   const report: SignatureReport = { byValidator: {}, unknownKeyVotes: 0, unverifiedProposals: 0 };
   const slot = (address: Bytes) => (report.byValidator[toHex(address).toUpperCase()] ??= { votes: { valid: 0, invalid: 0 }, proposals: { valid: 0 } });
   for (const k of keys) slot(k.address);
-  const onVote = (address: Bytes, signBytes: Bytes, signature: Bytes) => {
-    const key = keys.find((k) => bytesEqual(k.address, address));
-    if (!key) return void report.unknownKeyVotes++;
-    slot(address).votes[verifySync(key.pubKey, signBytes, signature) ? 'valid' : 'invalid']++;
-  };
-  const onProposal = (signBytes: Bytes, signature: Bytes) => {
-    const key = keys.find((k) => verifySync(k.pubKey, signBytes, signature));
-    if (key) slot(key.address).proposals.valid++;
-    else report.unverifiedProposals++;
-  };
-  if (file.format === 'cometbft') {
-    for (const { record: r } of file.entries) {
-      if (r.type !== 'msgInfo') continue;
-      if (r.msg.kind === 'Vote') onVote(r.msg.vote.validatorAddress, voteSignBytes(chainId, r.msg.vote), r.msg.vote.signature);
-      else if (r.msg.kind === 'Proposal') onProposal(proposalSignBytes(chainId, r.msg.proposal), r.msg.proposal.signature);
-    }
-  } else {
-    for (const { record: r } of file.entries) {
-      if (r.type !== 'msgInfo') continue;
-      const m = r.msg;
-      if (m.kind === 'Vote' && isVoteType(m.type)) onVote(m.validatorAddress, voteSignBytesV010(chainId, m), m.signature);
-      else if (m.kind === 'Proposal') onProposal(proposalSignBytesV010(chainId, m), m.signature);
+  for (const entry of file.entries) {
+    const s = signedWalMessage(file.format, entry, chainId);
+    if (s?.kind === 'Vote') {
+      const key = keys.find((k) => bytesEqual(k.address, s.validatorAddress));
+      if (!key) report.unknownKeyVotes++;
+      else slot(s.validatorAddress).votes[verifySync(key.pubKey, s.signBytes, s.signature) ? 'valid' : 'invalid']++;
+    } else if (s?.kind === 'Proposal') {
+      const key = keys.find((k) => verifySync(k.pubKey, s.signBytes, s.signature));
+      if (key) slot(key.address).proposals.valid++;
+      else report.unverifiedProposals++;
     }
   }
   return report;

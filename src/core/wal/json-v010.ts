@@ -1,40 +1,22 @@
 // Tendermint v0.10 WAL: JSON lines of {"time", "msg": [type, value]} with `#ENDHEIGHT: N`
 // markers (spec §10.2). Byte fields are uppercase hex; signatures are [keyType, "HEX"].
-import type { Bytes } from '../types.js';
+import type { BlockID, Bytes, PartSetHeader, RoundStepType, Timestamp, Vote, VoteType } from '../types.js';
+import { GO_ZERO_TIME, SignedMsgType } from '../types.js';
 import { fromHex, utf8Decode } from '../bytes.js';
-import type { BlockIdV010, PartSetHeaderV010 } from '../encoding/json-v010.js';
+import type { StateMessage } from '../consensus/io.js';
 import { parseRfc3339, timestampToMillis } from '../time.js';
-import type { WalCorruption } from './scan.js';
+import type { ReadWalRecord } from './record.js';
+import type { WalCorruption, WalEntry } from './scan.js';
 import { MAX_MSG_SIZE } from '../types.js';
 
-export type V010Message =
-  | {
-      kind: 'Proposal';
-      height: number;
-      round: number;
-      blockPartsHeader: PartSetHeaderV010;
-      polRound: number;
-      polBlockId: BlockIdV010;
-      signature: Bytes;
-    }
-  | { kind: 'BlockPart'; height: number; round: number; part: { index: number; bytes: Bytes } }
-  | { kind: 'Vote'; validatorAddress: Bytes; validatorIndex: number; height: number; round: number; type: number; blockId: BlockIdV010; signature: Bytes };
-
-export type V010Record =
-  | { type: 'endHeight'; time: null; height: number }
-  | { type: 'roundState'; time: number; height: number; round: number; step: string }
-  | { type: 'timeout'; time: number; duration: number; height: number; round: number; step: number }
-  | { type: 'msgInfo'; time: number; peerId: string; msg: V010Message };
-
-export interface V010Entry {
-  index: number;
-  offset: number;
-  line: number;
-  record: V010Record;
-}
+// Records are normalised to the same typed WalRecords as CometBFT's binary WAL. What v0.10 signed
+// differs (canonical JSON, spec §13.1): a vote's sign bytes come from its type/height/round/
+// BlockID, all kept; a proposal also signs its POL BlockID, which CometBFT's Proposal lacks, so
+// the entry carries it (`polBlockId`). v0.10 votes and proposals have no timestamp (Go's zero
+// time stands in) and block parts no proof (an empty one).
 
 export interface V010Scan {
-  entries: V010Entry[];
+  entries: WalEntry<ReadWalRecord>[];
   goodLength: number;
   corruption: WalCorruption | null;
 }
@@ -54,45 +36,78 @@ const VOTE = 0x14;
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const hex = (s: unknown): Bytes => (typeof s === 'string' ? fromHex(s) : new Uint8Array(0));
 const sig = (s: unknown): Bytes => (Array.isArray(s) ? hex(s[1]) : new Uint8Array(0));
-const parts = (p: any): PartSetHeaderV010 => ({ total: Number(p?.total ?? 0), hash: hex(p?.hash) });
-const blockId = (b: any): BlockIdV010 => ({ hash: hex(b?.hash), parts: parts(b?.parts) });
+const parts = (p: any): PartSetHeader => ({ total: Number(p?.total ?? 0), hash: hex(p?.hash) });
+const blockId = (b: any): BlockID => ({ hash: hex(b?.hash), partSetHeader: parts(b?.parts) });
+const noTime = (): Timestamp => ({ ...GO_ZERO_TIME });
 const int = (v: unknown, what: string): number => {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`${what} is not an integer`);
   return v;
 };
 
-function message(m: unknown): V010Message {
+function message(m: unknown): { msg: StateMessage; polBlockId?: BlockID } {
   if (!Array.isArray(m) || m.length !== 2) throw new Error('consensus message is not a [type, value] pair');
   const [t, v] = m as [number, any];
   if (t === PROPOSAL) {
     const p = v.Proposal;
-    return { kind: 'Proposal', height: int(p.height, 'height'), round: int(p.round, 'round'), blockPartsHeader: parts(p.block_parts_header), polRound: int(p.pol_round, 'pol_round'), polBlockId: blockId(p.pol_block_id), signature: sig(p.signature) };
+    const proposal = {
+      type: SignedMsgType.Proposal as const,
+      height: int(p.height, 'height'),
+      round: int(p.round, 'round'),
+      polRound: int(p.pol_round, 'pol_round'),
+      blockId: { hash: new Uint8Array(0), partSetHeader: parts(p.block_parts_header) },
+      timestamp: noTime(),
+      signature: sig(p.signature),
+    };
+    return { msg: { kind: 'Proposal', proposal }, polBlockId: blockId(p.pol_block_id) };
   }
-  if (t === BLOCK_PART) return { kind: 'BlockPart', height: int(v.Height, 'Height'), round: int(v.Round, 'Round'), part: { index: int(v.Part.index, 'index'), bytes: hex(v.Part.bytes) } };
+  if (t === BLOCK_PART) {
+    const index = int(v.Part.index, 'index');
+    const part = { index, bytes: hex(v.Part.bytes), proof: { total: 0, index, leafHash: new Uint8Array(0), aunts: [] } };
+    return { msg: { kind: 'BlockPart', height: int(v.Height, 'Height'), round: int(v.Round, 'Round'), part } };
+  }
   if (t === VOTE) {
     const x = v.Vote;
-    return { kind: 'Vote', validatorAddress: hex(x.validator_address), validatorIndex: int(x.validator_index, 'validator_index'), height: int(x.height, 'height'), round: int(x.round, 'round'), type: int(x.type, 'type'), blockId: blockId(x.block_id), signature: sig(x.signature) };
+    const vote: Vote = {
+      // as signed: a type that is no vote is kept (and left unverified), not trusted
+      type: int(x.type, 'type') as VoteType,
+      height: int(x.height, 'height'),
+      round: int(x.round, 'round'),
+      blockId: blockId(x.block_id),
+      timestamp: noTime(),
+      validatorAddress: hex(x.validator_address),
+      validatorIndex: int(x.validator_index, 'validator_index'),
+      signature: sig(x.signature),
+      extension: new Uint8Array(0),
+      extensionSignature: new Uint8Array(0),
+    };
+    return { msg: { kind: 'Vote', vote } };
   }
   throw new Error(`unknown consensus message type 0x${Number(t).toString(16)}`);
 }
 
-function record(line: string): V010Record {
+function record(line: string): { record: ReadWalRecord; polBlockId?: BlockID } {
   const marker = /^#ENDHEIGHT: (\d+)$/.exec(line);
-  if (marker) return { type: 'endHeight', time: null, height: Number(marker[1]) };
+  if (marker) return { record: { type: 'endHeight', time: null, height: Number(marker[1]) } };
   const j = JSON.parse(line) as any;
   const time = timestampToMillis(parseRfc3339(j.time));
   if (!Array.isArray(j.msg) || j.msg.length !== 2) throw new Error('"msg" is not a [type, value] pair');
   const [t, v] = j.msg;
-  if (t === 1) return { type: 'roundState', time, height: int(v.height, 'height'), round: int(v.round, 'round'), step: String(v.step) };
-  if (t === 2) return { type: 'msgInfo', time, peerId: String(v.peer_key ?? ''), msg: message(v.msg) };
-  if (t === 3) return { type: 'timeout', time, duration: int(v.duration, 'duration') / 1e6, height: int(v.height, 'height'), round: int(v.round, 'round'), step: int(v.step, 'step') };
+  if (t === 1) return { record: { type: 'roundState', time, event: { height: int(v.height, 'height'), round: int(v.round, 'round'), step: String(v.step) } } };
+  if (t === 2) {
+    const { msg, polBlockId } = message(v.msg);
+    return { record: { type: 'msgInfo', time, peerId: String(v.peer_key ?? ''), msg }, polBlockId };
+  }
+  if (t === 3) {
+    const timeout = { duration: int(v.duration, 'duration') / 1e6, height: int(v.height, 'height'), round: int(v.round, 'round'), step: int(v.step, 'step') as RoundStepType };
+    return { record: { type: 'timeout', time, timeout } };
+  }
   throw new Error(`unknown WAL message type ${t}`);
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Reads line by line, up to `maxLine` bytes a line; stops at the first damaged or over-long line. */
 export function scanV010Wal(bytes: Uint8Array, maxLine = MAX_V010_LINE): V010Scan {
-  const entries: V010Entry[] = [];
+  const entries: WalEntry<ReadWalRecord>[] = [];
   let offset = 0;
   let line = 0;
   const fail = (reason: string): V010Scan => ({ entries, goodLength: offset, corruption: { index: entries.length, offset, reason: `line ${line}: ${reason}` } });
@@ -108,7 +123,10 @@ export function scanV010Wal(bytes: Uint8Array, maxLine = MAX_V010_LINE): V010Sca
     if (text !== '' && !(text.startsWith('#') && !text.startsWith('#ENDHEIGHT'))) {
       try {
         if (!complete) throw new Error('last line is not terminated (truncated tail?)');
-        entries.push({ index: entries.length, offset, line, record: record(text) });
+        const r = record(text);
+        const entry: WalEntry<ReadWalRecord> = { index: entries.length, offset, size: end + (complete ? 1 : 0) - offset, line, record: r.record };
+        if (r.polBlockId) entry.polBlockId = r.polBlockId;
+        entries.push(entry);
       } catch (e) {
         return fail((e as Error).message);
       }

@@ -18,6 +18,12 @@ export type WalRecord =
   | { type: 'timeout'; time: number; timeout: TimeoutInfo }
   | { type: 'endHeight'; time: number; height: number };
 
+/**
+ * A record as the readers give it, from either format (CometBFT binary, Tendermint v0.10 JSON
+ * lines): a WalRecord, or a v0.10 `#ENDHEIGHT` marker, which carries no time.
+ */
+export type ReadWalRecord = WalRecord | { type: 'endHeight'; time: null; height: number };
+
 type WithoutTime<T> = T extends unknown ? Omit<T, 'time'> : never;
 type WalBody = WithoutTime<WalRecord>;
 

@@ -1,140 +1,196 @@
-// The replay console's model (the seed's `replay_console`, spec §10.6): apply a WAL record by
-// record and show what the node knew at that point: its height/round/step, the proposals, and
-// the votes of every round of the height as bit-arrays split by what they voted for. Going back
-// N records rebuilds from the start, as the seed did. Works for both formats, without the app.
-import { BitArray } from '../bits/bit-array.js';
+// The replay console's model (the seed's `replay_console`, spec §10.6): apply a WAL's typed
+// records one by one and keep what the node knew at that point — height/round/step, the
+// proposals, block parts and votes of every round of the height, its own votes and the lock they
+// imply — as plain, JSON-safe data (hex strings, numbers) that views format. Works for both
+// formats, without the app. Seeking restores the nearest checkpoint (one every CHECKPOINT_EVERY
+// records) and replays from there, so `back` costs at most that many records on any WAL size.
+import { SignedMsgType } from '../types.js';
 import { toHex } from '../bytes.js';
-import type { WalFile, WalLine } from './inspect.js';
-import { walLines } from './inspect.js';
+import type { WalFile } from './inspect.js';
 
-interface VoteInfo {
-  index: number;
+/** The most validators a vote bit-array is drawn for: a higher index is reported, not allocated. */
+export const MAX_REPLAY_VALIDATORS = 10_000;
+export const CHECKPOINT_EVERY = 256;
+
+/** A proposal seen at the current height (hashes are uppercase hex, '' when absent). */
+export interface ReplayProposal {
+  round: number;
+  polRound: number;
+  blockHash: string;
+  partsTotal: number;
+  partsHash: string;
+  /** '' = our own */
+  peerId: string;
+}
+
+/** The votes of one type in one round: who voted (validator indices), and for what. */
+export interface ReplayVoteSet {
+  round: number;
+  /** SignedMsgType: 1 prevote, 2 precommit */
   type: number;
-  block: string; // short block id or 'nil'
+  /** validator indices in arrival order; each index once per block it voted for */
+  voters: number[];
+  /** per voted block hash (uppercase hex, '' = nil), the indices that voted for it */
+  byBlock: { block: string; voters: number[] }[];
 }
 
 export interface ReplayState {
+  /** records applied so far; the next record to apply is entries[applied] */
   applied: number;
   height: number;
   round: number;
   step: string;
-  proposals: Map<number, string>; // round -> description
-  votes: Map<string, VoteInfo[]>; // `${round}/${type}` -> votes
-  lastLine: WalLine | null;
+  proposals: ReplayProposal[];
+  /** block parts received at this height, per round (part indices, sorted) */
+  blockParts: { round: number; indices: number[] }[];
+  votes: ReplayVoteSet[];
+  /** our own votes at this height (peer id '') */
+  ownVotes: { round: number; type: number; block: string }[];
+  /** the lock our own precommits imply: the last non-nil one at this height (the WAL does not record locks) */
+  locked: { round: number; block: string } | null;
+  /** length of the vote bit-arrays: the validator count given, or the highest index seen + 1 (capped) */
+  bitArraySize: number;
+  /** votes at this height whose validator index is beyond the bit-arrays' cap: counted, not drawn */
+  outOfRange: { round: number; type: number; index: number }[];
 }
 
-const PREVOTE = 1;
-const PRECOMMIT = 2;
+const hex = (b: Uint8Array) => toHex(b).toUpperCase();
+
+function emptyState(bitArraySize: number): ReplayState {
+  return { applied: 0, height: 0, round: 0, step: '', proposals: [], blockParts: [], votes: [], ownVotes: [], locked: null, bitArraySize, outOfRange: [] };
+}
+
+/** A deep copy (the state is plain data; checkpoints must not share arrays with the live state). */
+export function copyReplayState(s: ReplayState): ReplayState {
+  return {
+    ...s,
+    proposals: s.proposals.map((p) => ({ ...p })),
+    blockParts: s.blockParts.map((b) => ({ round: b.round, indices: [...b.indices] })),
+    votes: s.votes.map((v) => ({ ...v, voters: [...v.voters], byBlock: v.byBlock.map((b) => ({ block: b.block, voters: [...b.voters] })) })),
+    ownVotes: s.ownVotes.map((v) => ({ ...v })),
+    locked: s.locked && { ...s.locked },
+    outOfRange: s.outOfRange.map((o) => ({ ...o })),
+  };
+}
 
 export class WalReplay {
-  private readonly lines: WalLine[];
-  private readonly voteFacts: ({ index: number; type: number; block: string } | null)[];
-  state: ReplayState = WalReplay.empty();
+  state: ReplayState;
+  /** checkpoints[i] = the state after i * CHECKPOINT_EVERY records, filled in as replay passes */
+  private readonly checkpoints: ReplayState[];
+  /** validator indices at or above this are reported, not drawn */
+  private readonly cap: number;
+  private readonly validators: number;
 
+  /** `validators` (0 = unknown) sizes the vote bit-arrays. */
   constructor(
-    file: WalFile,
-    private readonly validators = 0,
+    private readonly file: WalFile,
+    validators = 0,
   ) {
-    this.lines = walLines(file);
-    this.voteFacts = file.format === 'cometbft'
-      ? file.entries.map(({ record: r }) => (r.type === 'msgInfo' && r.msg.kind === 'Vote' ? { index: r.msg.vote.validatorIndex, type: r.msg.vote.type, block: short(r.msg.vote.blockId.hash) } : null))
-      : file.entries.map(({ record: r }) => (r.type === 'msgInfo' && r.msg.kind === 'Vote' ? { index: r.msg.validatorIndex, type: r.msg.type, block: short(r.msg.blockId.hash) } : null));
-  }
-
-  private static empty(): ReplayState {
-    return { applied: 0, height: 0, round: 0, step: '', proposals: new Map(), votes: new Map(), lastLine: null };
+    this.validators = Math.min(Math.max(0, validators), MAX_REPLAY_VALIDATORS);
+    this.cap = this.validators > 0 ? this.validators : MAX_REPLAY_VALIDATORS;
+    this.state = emptyState(this.validators);
+    this.checkpoints = [emptyState(this.validators)];
   }
 
   get total(): number {
-    return this.lines.length;
+    return this.file.entries.length;
+  }
+
+  /** Index of the last record applied, or null at the start. */
+  get lastIndex(): number | null {
+    return this.state.applied > 0 ? this.state.applied - 1 : null;
   }
 
   /** Applies up to n more records; returns how many were applied. */
   next(n = 1): number {
-    let done = 0;
-    while (done < n && this.state.applied < this.lines.length) {
-      this.apply(this.state.applied);
-      this.state.applied++;
-      done++;
-    }
+    const target = Math.min(this.total, this.state.applied + Math.max(0, n));
+    const done = target - this.state.applied;
+    while (this.state.applied < target) this.step();
     return done;
   }
 
-  /** Goes back n records by replaying from the start. */
+  /** Goes back n records. */
   back(n = 1): void {
-    const target = Math.max(0, this.state.applied - n);
-    this.state = WalReplay.empty();
-    this.next(target);
+    this.seek(this.state.applied - n);
+  }
+
+  /** Puts the state right after `k` records, from the nearest checkpoint at or before k. */
+  seek(k: number): void {
+    const target = Math.max(0, Math.min(this.total, k));
+    const cp = Math.min(Math.floor(target / CHECKPOINT_EVERY), this.checkpoints.length - 1);
+    if (target < this.state.applied || cp * CHECKPOINT_EVERY > this.state.applied) this.state = copyReplayState(this.checkpoints[cp]);
+    this.next(target - this.state.applied);
+  }
+
+  private step(): void {
+    this.apply(this.state.applied);
+    this.state.applied++;
+    const s = this.state;
+    if (s.applied % CHECKPOINT_EVERY === 0 && this.checkpoints.length === s.applied / CHECKPOINT_EVERY) this.checkpoints.push(copyReplayState(s));
   }
 
   private apply(i: number): void {
-    const line = this.lines[i];
+    const r = this.file.entries[i].record;
     const s = this.state;
-    s.lastLine = line;
-    if (line.kind !== 'endHeight' && line.height !== s.height && line.kind === 'roundState') this.enterHeight(line.height);
-    switch (line.kind) {
-      case 'roundState': {
-        const [, , step] = line.text.split('/');
-        s.round = line.round ?? 0;
-        s.step = step;
-        break;
+    if (r.type === 'roundState') {
+      if (r.event.height !== s.height) this.enterHeight(r.event.height);
+      s.round = r.event.round;
+      s.step = r.event.step;
+      return;
+    }
+    if (r.type !== 'msgInfo') return;
+    const m = r.msg;
+    if (m.kind === 'Proposal') {
+      const p = m.proposal;
+      if (p.height !== s.height) return;
+      const proposal = { round: p.round, polRound: p.polRound, blockHash: hex(p.blockId.hash), partsTotal: p.blockId.partSetHeader.total, partsHash: hex(p.blockId.partSetHeader.hash), peerId: r.peerId };
+      const at = s.proposals.findIndex((x) => x.round === p.round);
+      if (at >= 0) s.proposals[at] = proposal;
+      else s.proposals.push(proposal);
+      s.proposals.sort((a, b) => a.round - b.round);
+    } else if (m.kind === 'BlockPart') {
+      if (m.height !== s.height) return;
+      let set = s.blockParts.find((b) => b.round === m.round);
+      if (!set) s.blockParts.push((set = { round: m.round, indices: [] }));
+      if (!set.indices.includes(m.part.index)) {
+        set.indices.push(m.part.index);
+        set.indices.sort((a, b) => a - b);
       }
-      case 'Proposal':
-        if (line.height === s.height) s.proposals.set(line.round ?? 0, line.text);
-        break;
-      case 'Vote': {
-        const v = this.voteFacts[i]!;
-        if (line.height !== s.height) break;
-        const key = `${line.round}/${v.type}`;
-        const list = s.votes.get(key) ?? [];
-        if (!list.some((x) => x.index === v.index && x.block === v.block)) list.push(v);
-        s.votes.set(key, list);
-        break;
+    } else {
+      const v = m.vote;
+      if (v.height !== s.height) return;
+      const block = hex(v.blockId.hash);
+      if (r.peerId === '') {
+        if (!s.ownVotes.some((o) => o.round === v.round && o.type === v.type && o.block === block)) s.ownVotes.push({ round: v.round, type: v.type, block });
+        if (v.type === SignedMsgType.Precommit && block !== '' && (!s.locked || v.round >= s.locked.round)) s.locked = { round: v.round, block };
       }
+      if (v.validatorIndex < 0 || v.validatorIndex >= this.cap) {
+        if (!s.outOfRange.some((o) => o.round === v.round && o.type === v.type && o.index === v.validatorIndex)) s.outOfRange.push({ round: v.round, type: v.type, index: v.validatorIndex });
+        return;
+      }
+      let set = s.votes.find((x) => x.round === v.round && x.type === v.type);
+      if (!set) {
+        s.votes.push((set = { round: v.round, type: v.type, voters: [], byBlock: [] }));
+        s.votes.sort((a, b) => a.round - b.round || a.type - b.type);
+      }
+      let forBlock = set.byBlock.find((b) => b.block === block);
+      if (!forBlock) set.byBlock.push((forBlock = { block, voters: [] }));
+      if (forBlock.voters.includes(v.validatorIndex)) return;
+      forBlock.voters.push(v.validatorIndex);
+      set.voters.push(v.validatorIndex);
+      s.bitArraySize = Math.max(s.bitArraySize, v.validatorIndex + 1);
     }
   }
 
   private enterHeight(h: number): void {
-    this.state.height = h;
-    this.state.proposals.clear();
-    this.state.votes.clear();
-  }
-
-  /** `rs short` */
-  short(): string {
     const s = this.state;
-    return `${s.height}/${s.round}/${s.step || '-'}`;
+    s.height = h;
+    s.proposals = [];
+    s.blockParts = [];
+    s.votes = [];
+    s.ownVotes = [];
+    s.locked = null;
+    s.outOfRange = [];
+    s.bitArraySize = this.validators;
   }
-
-  /** `rs votes`: per round, the bit-array of each vote type split by block. */
-  votesText(): string {
-    const s = this.state;
-    const size = Math.max(this.validators, ...[...s.votes.values()].flat().map((v) => v.index + 1), 0);
-    const rounds = [...new Set([...s.votes.keys()].map((k) => Number(k.split('/')[0])))].sort((a, b) => a - b);
-    const out: string[] = [`HeightVoteSet{H:${s.height} R:0~${s.round}`];
-    for (const r of rounds) {
-      for (const [type, name] of [
-        [PREVOTE, 'Prevotes'],
-        [PRECOMMIT, 'Precommits'],
-      ] as const) {
-        const votes = s.votes.get(`${r}/${type}`) ?? [];
-        const all = BitArray.fromIndices(size, votes.map((v) => v.index));
-        const byBlock = new Map<string, number[]>();
-        for (const v of votes) byBlock.set(v.block, [...(byBlock.get(v.block) ?? []), v.index]);
-        const split = [...byBlock].map(([b, idx]) => `${b}:${BitArray.fromIndices(size, idx).toString()}`).join(' ');
-        out.push(`  R${r} ${name} ${all.toString()}${split ? ` ${split}` : ''}`);
-      }
-    }
-    out.push('}');
-    return out.join('\n');
-  }
-
-  proposalsText(): string {
-    const p = [...this.state.proposals].sort((a, b) => a[0] - b[0]);
-    return p.length ? p.map(([r, t]) => `  R${r} ${t}`).join('\n') : '  (no proposal at this height yet)';
-  }
-}
-
-function short(hash: Uint8Array): string {
-  return hash.length ? toHex(hash.subarray(0, 6)).toUpperCase() : 'nil';
 }

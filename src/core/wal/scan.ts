@@ -1,20 +1,26 @@
 // Reading a CometBFT binary WAL (one file or a rotated group concatenated in order). Reading stops
 // at the first damaged record and says where; everything before it is usable (spec §10.5).
 import { PrevoteError } from '../errors.js';
-import type { WalRecord } from './record.js';
+import type { BlockID } from '../types.js';
+import type { ReadWalRecord, WalRecord } from './record.js';
 import { decodeWalData } from './record.js';
 import type { WalCorruption } from './framing.js';
 import { scanFrames } from './framing.js';
 
 export type { WalCorruption };
 
-export interface WalEntry {
+/** One record read from a WAL file, in either format, with where it stands in the file. */
+export interface WalEntry<R extends ReadWalRecord = WalRecord> {
   /** 0-based record number */
   index: number;
-  /** byte offset of the record's header */
+  /** byte offset of the record's header (CometBFT) or line (v0.10) */
   offset: number;
   size: number;
-  record: WalRecord;
+  /** 1-based line number (v0.10 only) */
+  line?: number;
+  record: R;
+  /** v0.10 proposals only: the POL BlockID they signed, which CometBFT's Proposal does not carry */
+  polBlockId?: BlockID;
 }
 
 

@@ -11,7 +11,7 @@ import { decodeWalData, encodeWalRecord } from './record.js';
 import type { WalRecord } from './record.js';
 import { scanCometWal } from './scan.js';
 import { readWal, summarizeWal, verifyWalSignatures } from './inspect.js';
-import { WalReplay } from './replay.js';
+import { CHECKPOINT_EVERY, MAX_REPLAY_VALIDATORS, WalReplay } from './replay.js';
 
 const fixture = (name: string) => new Uint8Array(readShared(`fixtures/wal/${name}`));
 
@@ -158,14 +158,50 @@ describe('real WAL files', () => {
 });
 
 describe('replay console model', () => {
-  it('steps forward and back, rebuilding what the node knew', () => {
-    const r = new WalReplay(readWal(fixture('cometbft/v0.37-stuck-height1.wal')));
+  it('steps forward and back over typed records, keeping plain state', () => {
+    const file = readWal(fixture('cometbft/v0.37-stuck-height1.wal'));
+    const r = new WalReplay(file);
     expect(r.next(20)).toBe(20);
-    expect(r.short()).toBe('1/1/RoundStepPropose');
-    expect(r.votesText()).toContain('R0 Precommits BA{1:x} nil:BA{1:x}');
+    expect(r.state).toMatchObject({ height: 1, round: 1, step: 'RoundStepPropose' });
+    const pc0 = r.state.votes.find((v) => v.round === 0 && v.type === 2)!;
+    expect(pc0.byBlock).toEqual([{ block: '', voters: [0] }]);
+    expect(JSON.parse(JSON.stringify(r.state))).toEqual(r.state); // JSON-safe
     r.back(5);
     expect(r.state.applied).toBe(15);
-    expect(r.short()).toBe('1/0/RoundStepPrecommit');
+    expect(r.state).toMatchObject({ height: 1, round: 0, step: 'RoundStepPrecommit' });
     expect(r.next(1_000_000)).toBe(r.total - 15);
+  });
+
+  it('seeking anywhere gives the same state as replaying from the start (checkpoints)', () => {
+    const file = readWal(fixture('cometbft/v0.34-kvstore-a.wal'));
+    const r = new WalReplay(file);
+    r.next(r.total);
+    for (const k of [0, 1, CHECKPOINT_EVERY - 1, CHECKPOINT_EVERY, CHECKPOINT_EVERY + 7, Math.floor(r.total / 2), r.total - 1, r.total]) {
+      r.seek(k);
+      const fresh = new WalReplay(file);
+      fresh.next(k);
+      expect(r.state).toEqual(fresh.state);
+    }
+    r.seek(3);
+    r.next(CHECKPOINT_EVERY * 2);
+    const fresh = new WalReplay(file);
+    fresh.next(3 + CHECKPOINT_EVERY * 2);
+    expect(r.state).toEqual(fresh.state);
+  });
+
+  it('a hostile validator index is reported, not allocated', () => {
+    const file = readWal(fixture('cometbft/v0.37-stuck-height1.wal'));
+    const i = file.entries.findIndex((e) => e.record.type === 'msgInfo' && e.record.msg.kind === 'Vote');
+    const e = file.entries[i].record as Extract<WalRecord, { type: 'msgInfo' }>;
+    const vote = (e.msg as { kind: 'Vote'; vote: { validatorIndex: number } }).vote;
+    vote.validatorIndex = 2 ** 31 - 2;
+    const r = new WalReplay(file);
+    r.next(r.total);
+    r.seek(i + 1);
+    expect(r.state.bitArraySize).toBeLessThanOrEqual(MAX_REPLAY_VALIDATORS);
+    expect(r.state.outOfRange).toContainEqual(expect.objectContaining({ index: 2 ** 31 - 2 }));
+    const capped = new WalReplay(file, 4);
+    capped.seek(i + 1);
+    expect(capped.state.bitArraySize).toBe(4);
   });
 });

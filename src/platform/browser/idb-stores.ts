@@ -5,10 +5,8 @@
 // default 'relaxed' may report a commit before it reaches the disk (notes/storage).
 import { openDB } from 'idb';
 import type { DBSchema, IDBPDatabase } from 'idb';
-import type { Block, Commit, Part } from '../../core/types.js';
 import { concat } from '../../core/bytes.js';
-import { PartSet } from '../../core/blocks/part-set.js';
-import { decodeBlock, decodeCommit, encodeCommit } from '../../core/encoding/codec.js';
+import { decodeCommit, encodeCommit } from '../../core/encoding/codec.js';
 import type { ChainState } from '../../core/state/chain-state.js';
 import { chainStateFromJson, chainStateToJson } from '../../core/state/chain-state-json.js';
 import type { LastSignState } from '../../core/privval/sign-state.js';
@@ -17,8 +15,9 @@ import type { WalRecord } from '../../core/wal/record.js';
 import { encodeWalRecord } from '../../core/wal/record.js';
 import { recordsAfterEndHeight, scanCometWal } from '../../core/wal/scan.js';
 import { PrevoteError } from '../../core/errors.js';
-import type { BlockMeta, BlockStore, StateStore, WAL } from '../../node/ports.js';
-import { MemoryBlockStore } from '../../node/memory-stores.js';
+import type { StateStore, WAL } from '../../node/ports.js';
+import type { BlockLog, BlockRecord } from '../../node/write-through-block-store.js';
+import { BLOCK_CACHE_SIZE, WriteThroughBlockStore } from '../../node/write-through-block-store.js';
 import type { PrivValidatorStateStore } from '../../node/priv-validator.js';
 
 interface NodeDB extends DBSchema {
@@ -74,50 +73,36 @@ export class IdbWAL implements WAL {
   }
 }
 
-export class IdbBlockStore implements BlockStore {
-  private constructor(
-    private readonly db: NodeDatabase,
-    private readonly mem: MemoryBlockStore,
-  ) {}
+/** The blocks object store as a block log: reads are asynchronous (see WriteThroughBlockStore). */
+class IdbBlockLog implements BlockLog {
+  constructor(private readonly db: NodeDatabase) {}
 
-  /** Loads every stored block into memory for the reactor's synchronous reads. */
-  static async open(db: NodeDatabase): Promise<IdbBlockStore> {
-    const mem = new MemoryBlockStore();
-    let cursor = await db.transaction('blocks').store.openCursor();
-    while (cursor) {
-      const { blockBytes, seenCommit } = cursor.value;
-      await mem.saveBlock(decodeBlock(blockBytes), PartSet.fromData(blockBytes), decodeCommit(seenCommit));
-      cursor = await cursor.continue();
-    }
-    return new IdbBlockStore(db, mem);
-  }
-
-  async saveBlock(block: Block, parts: PartSet, seenCommit: Commit): Promise<void> {
+  async append(height: number, rec: BlockRecord): Promise<void> {
     const tx = this.db.transaction('blocks', 'readwrite', { durability: 'strict' });
-    await Promise.all([tx.store.put({ blockBytes: parts.toBytes(), seenCommit: encodeCommit(seenCommit) }, block.header.height), tx.done]);
-    await this.mem.saveBlock(block, parts, seenCommit);
+    await Promise.all([tx.store.put({ blockBytes: rec.blockBytes, seenCommit: encodeCommit(rec.seenCommit) }, height), tx.done]);
   }
 
-  height(): number {
-    return this.mem.height();
+  async read(height: number): Promise<BlockRecord | null> {
+    const v = await this.db.get('blocks', height);
+    return v ? { blockBytes: v.blockBytes, seenCommit: decodeCommit(v.seenCommit) } : null;
   }
-  base(): number {
-    return this.mem.base();
-  }
-  loadBlock(height: number): Block | null {
-    return this.mem.loadBlock(height);
-  }
-  loadBlockMeta(height: number): BlockMeta | null {
-    return this.mem.loadBlockMeta(height);
-  }
-  loadBlockPart(height: number, index: number): Part | null {
-    return this.mem.loadBlockPart(height, index);
-  }
-  loadBlockCommit(height: number): Commit | null {
-    return this.mem.loadBlockCommit(height);
-  }
-  loadSeenCommit(height: number): Commit | null {
-    return this.mem.loadSeenCommit(height);
+}
+
+/**
+ * IndexedDB blocks behind the shared write-through store: a bounded cache of decoded blocks, the
+ * newest loaded at open (what the handshake and peers just behind ask for); an older height is
+ * read from IndexedDB on its first ask (which answers null) and served from the cache after.
+ */
+export class IdbBlockStore extends WriteThroughBlockStore {
+  static async open(db: NodeDatabase, cacheSize = BLOCK_CACHE_SIZE): Promise<IdbBlockStore> {
+    const tx = db.transaction('blocks');
+    const first = await tx.store.openKeyCursor();
+    const base = first ? first.key : 0;
+    const last = await tx.store.openKeyCursor(null, 'prev');
+    const height = last ? last.key : 0;
+    const store = new IdbBlockStore(new IdbBlockLog(db), base, height, cacheSize);
+    for (let h = Math.max(base, height - cacheSize + 1); base > 0 && h <= height; h++) await store.prefetch(h);
+    return store;
   }
 }
 

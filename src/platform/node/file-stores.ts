@@ -1,23 +1,24 @@
 // Durable stores for a Node validator, in one directory:
 //   blocks.log              append-only framed records (CRC-32C, as the WAL) of each block's
-//                           bytes and seen commit, fsync'd; kept in memory for the synchronous
-//                           reads the reactor makes; a torn last record (a crash mid-append) is cut
+//                           bytes and seen commit, fsync'd; read back by an index of offsets
+//                           (plus a small cache); a torn last record (a crash mid-append) is cut
 //   state.json              the ChainState, replaced atomically (temp file, fsync, rename)
 //   priv_validator_state.json  CometBFT's file, replaced atomically before a signature is released
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, readFile, rename, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Block, Commit, Part } from '../../core/types.js';
+import type { Commit } from '../../core/types.js';
 import { PrevoteError } from '../../core/errors.js';
-import { PartSet } from '../../core/blocks/part-set.js';
-import { decodeBlock, decodeCommit, encodeCommit } from '../../core/encoding/codec.js';
+import { decodeCommit, encodeCommit } from '../../core/encoding/codec.js';
 import { BinaryWriter, L, V, readInt64, readMessage } from '../../core/encoding/proto.js';
 import type { ChainState } from '../../core/state/chain-state.js';
 import { chainStateFromJson, chainStateToJson } from '../../core/state/chain-state-json.js';
 import type { LastSignState } from '../../core/privval/sign-state.js';
 import { signStateFromJson, signStateToJson } from '../../core/privval/sign-state-json.js';
-import { frame, scanFrames } from '../../core/wal/framing.js';
-import type { BlockMeta, BlockStore, StateStore } from '../../node/ports.js';
-import { MemoryBlockStore } from '../../node/memory-stores.js';
+import { frame, scanFrames, WAL_HEADER_SIZE } from '../../core/wal/framing.js';
+import type { StateStore } from '../../node/ports.js';
+import type { BlockLog, BlockRecord } from '../../node/write-through-block-store.js';
+import { BLOCK_CACHE_SIZE, WriteThroughBlockStore } from '../../node/write-through-block-store.js';
 import type { PrivValidatorStateStore } from '../../node/priv-validator.js';
 
 /** Writes a whole file so that a crash leaves either the old or the new contents. */
@@ -72,64 +73,106 @@ function decodeBlockRecord(data: Uint8Array): { height: number; blockBytes: Uint
   return { height, blockBytes, seenCommit };
 }
 
-export class FileBlockStore implements BlockStore {
-  private constructor(
+/**
+ * blocks.log read by offset: at open the log is walked record by record (each checked, then
+ * dropped) into an index of offsets, so memory holds the index and the store's small cache, not
+ * the chain. Reads are synchronous (readSync at the offset) and check the record's CRC again.
+ */
+class FileBlockLog implements BlockLog {
+  constructor(
     private readonly path: string,
-    private readonly mem: MemoryBlockStore,
+    /** by height - base: byte offset and size of the framed record */
+    private readonly offsets: number[],
+    private readonly sizes: number[],
+    private base: number,
   ) {}
 
-  static async open(dir: string): Promise<FileBlockStore> {
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, 'blocks.log');
-    const bytes = new Uint8Array((await readIfExists(path)) ?? new Uint8Array(0));
-    const scan = scanFrames(bytes, decodeBlockRecord, MAX_BLOCK_RECORD);
-    if (scan.corruption) {
-      // a torn final append (truncated) is the crash we expect; any other damage is not ours to drop
-      if (!/truncated/.test(scan.corruption.reason)) {
-        throw new PrevoteError('ErrBlockStoreCorrupted', `${path}: record #${scan.corruption.index} at byte ${scan.corruption.offset}: ${scan.corruption.reason}`, { path });
+  static async open(path: string): Promise<{ log: FileBlockLog; base: number; height: number }> {
+    const index = { offsets: [] as number[], sizes: [] as number[], base: 0 };
+    const fd = openSync(path, existsSync(path) ? 'r' : 'a+');
+    let offset = 0;
+    let torn = false;
+    try {
+      const size = fstatSync(fd).size;
+      const header = Buffer.alloc(WAL_HEADER_SIZE);
+      while (offset < size) {
+        if (size - offset < WAL_HEADER_SIZE) {
+          torn = true;
+          break;
+        }
+        readSync(fd, header, 0, WAL_HEADER_SIZE, offset);
+        const length = header.readUInt32BE(4);
+        if (length <= MAX_BLOCK_RECORD && size - offset - WAL_HEADER_SIZE < length) {
+          torn = true;
+          break;
+        }
+        const rec = readRecord(fd, path, offset, Math.min(WAL_HEADER_SIZE + length, size - offset), index.offsets.length);
+        const expected = index.base === 0 ? rec.height : index.base + index.offsets.length;
+        if (rec.height !== expected) throw new PrevoteError('ErrBlockStoreCorrupted', `${path}: record at byte ${offset} holds height ${rec.height}, expected ${expected}`, { path });
+        if (index.base === 0) index.base = rec.height;
+        index.offsets.push(offset);
+        index.sizes.push(WAL_HEADER_SIZE + length);
+        offset += WAL_HEADER_SIZE + length;
       }
-      await truncate(path, scan.goodLength);
+    } finally {
+      closeSync(fd);
     }
-    const mem = new MemoryBlockStore();
-    for (const { value } of scan.items) {
-      const parts = PartSet.fromData(value.blockBytes);
-      await mem.saveBlock(decodeBlock(value.blockBytes), parts, value.seenCommit);
-    }
-    return new FileBlockStore(path, mem);
+    // a torn final append (a crash mid-write) is the damage we expect: cut it
+    if (torn) await truncate(path, offset);
+    const n = index.offsets.length;
+    return { log: new FileBlockLog(path, index.offsets, index.sizes, index.base), base: index.base, height: n ? index.base + n - 1 : 0 };
   }
 
-  async saveBlock(block: Block, parts: PartSet, seenCommit: Commit): Promise<void> {
-    const record = frame(encodeBlockRecord(block.header.height, parts.toBytes(), seenCommit));
+  async append(height: number, rec: BlockRecord): Promise<void> {
+    const record = frame(encodeBlockRecord(height, rec.blockBytes, rec.seenCommit));
     const fh = await open(this.path, 'a');
+    let offset: number;
     try {
+      offset = (await fh.stat()).size;
       await fh.write(record);
       await fh.sync();
     } finally {
       await fh.close();
     }
-    await this.mem.saveBlock(block, parts, seenCommit);
+    if (this.base === 0) this.base = height;
+    this.offsets.push(offset);
+    this.sizes.push(record.length);
   }
 
-  height(): number {
-    return this.mem.height();
+  read(height: number): BlockRecord | null {
+    const i = height - this.base;
+    if (this.base === 0 || i < 0 || i >= this.offsets.length) return null;
+    const fd = openSync(this.path, 'r');
+    try {
+      const { blockBytes, seenCommit } = readRecord(fd, this.path, this.offsets[i], this.sizes[i], i);
+      return { blockBytes, seenCommit };
+    } finally {
+      closeSync(fd);
+    }
   }
-  base(): number {
-    return this.mem.base();
+}
+
+/** Reads and checks one framed record (CRC, decoding); damage is a typed error naming where. */
+function readRecord(fd: number, path: string, offset: number, size: number, index: number): ReturnType<typeof decodeBlockRecord> {
+  const buf = new Uint8Array(size);
+  for (let got = 0; got < size; ) {
+    const n = readSync(fd, buf, got, size - got, offset + got);
+    if (n === 0) break;
+    got += n;
   }
-  loadBlock(height: number): Block | null {
-    return this.mem.loadBlock(height);
+  const scan = scanFrames(buf, decodeBlockRecord, MAX_BLOCK_RECORD);
+  if (scan.corruption || scan.items.length !== 1) {
+    throw new PrevoteError('ErrBlockStoreCorrupted', `${path}: record #${index} at byte ${offset}: ${scan.corruption?.reason ?? 'not one record'}`, { path });
   }
-  loadBlockMeta(height: number): BlockMeta | null {
-    return this.mem.loadBlockMeta(height);
-  }
-  loadBlockPart(height: number, index: number): Part | null {
-    return this.mem.loadBlockPart(height, index);
-  }
-  loadBlockCommit(height: number): Commit | null {
-    return this.mem.loadBlockCommit(height);
-  }
-  loadSeenCommit(height: number): Commit | null {
-    return this.mem.loadSeenCommit(height);
+  return scan.items[0].value;
+}
+
+/** The Node file block store: blocks.log behind the shared write-through store. */
+export class FileBlockStore extends WriteThroughBlockStore {
+  static async open(dir: string, cacheSize = BLOCK_CACHE_SIZE): Promise<FileBlockStore> {
+    await mkdir(dir, { recursive: true });
+    const { log, base, height } = await FileBlockLog.open(join(dir, 'blocks.log'));
+    return new FileBlockStore(log, base, height, cacheSize);
   }
 }
 
