@@ -138,7 +138,10 @@ export class ConsensusNode {
     if (!records) return;
     for (const rec of records) {
       if (this.stopped) return;
-      if (rec.type === 'msgInfo') await this.perform(this.cs.handle({ type: 'message', msg: rec.msg, peerId: rec.peerId, now: rec.time }));
+      if (rec.type === 'msgInfo') {
+        await this.verifyAtIngress(rec.msg);
+        await this.perform(this.cs.handle({ type: 'message', msg: rec.msg, peerId: rec.peerId, now: rec.time }));
+      }
       else if (rec.type === 'timeout') await this.perform(this.cs.handle({ type: 'timeout', timeout: rec.timeout, now: rec.time }));
     }
   }
@@ -279,24 +282,43 @@ export class ConsensusNode {
     }
   }
 
-  /** Batch-verify the signatures of every queued peer message the core can use now. */
-  private async preverify(): Promise<void> {
+  /**
+   * The signature the engine will check for this message if handled now, with the key it will
+   * use (spec §4.13, §4.6): votes of this height or LastCommit precommits, proposals of this round.
+   */
+  private signatureToCheck(m: StateMessage): PendingSignature | null {
     const rs = this.cs.rs;
     const chainId = this.cs.chainId;
+    if (m.kind === 'Vote') {
+      const set = m.vote.height === rs.height ? rs.validators : m.vote.height + 1 === rs.height ? rs.lastValidators : null;
+      const val = set?.getByIndex(m.vote.validatorIndex);
+      return val ? { pubKey: val.pubKey, signBytes: voteSignBytesOf(chainId, m.vote), signature: m.vote.signature } : null;
+    }
+    if (m.kind === 'Proposal' && m.proposal.height === rs.height && m.proposal.round === rs.round) {
+      const proposer = rs.validators.getProposer();
+      return proposer ? { pubKey: proposer.pubKey, signBytes: proposalSignBytesOf(chainId, m.proposal), signature: m.proposal.signature } : null;
+    }
+    return null;
+  }
+
+  /** Batch-verify the signatures of every queued peer message the engine can use now. */
+  private async preverify(): Promise<void> {
     const items: PendingSignature[] = [];
     for (const q of this.peerQueue) {
-      if (q.type !== 'message') continue;
-      const m = q.msg;
-      if (m.kind === 'Vote') {
-        const set = m.vote.height === rs.height ? rs.validators : m.vote.height + 1 === rs.height ? rs.lastValidators : null;
-        const val = set?.getByIndex(m.vote.validatorIndex);
-        if (val) items.push({ pubKey: val.pubKey, signBytes: voteSignBytesOf(chainId, m.vote), signature: m.vote.signature });
-      } else if (m.kind === 'Proposal' && m.proposal.height === rs.height && m.proposal.round === rs.round) {
-        const proposer = rs.validators.getProposer();
-        if (proposer) items.push({ pubKey: proposer.pubKey, signBytes: proposalSignBytesOf(chainId, m.proposal), signature: m.proposal.signature });
-      }
+      const sig = q.type === 'message' ? this.signatureToCheck(q.msg) : null;
+      if (sig) items.push(sig);
     }
     if (items.length) await this.opts.signatures.preverify(items);
+  }
+
+  /**
+   * Verification at ingress: a message's signature is verified (batched, with the fastest
+   * verifier) before the engine sees it, so the engine only looks verdicts up; the queue batch
+   * above covers most, this catches a message whose key changed with the height meanwhile.
+   */
+  private async verifyAtIngress(m: StateMessage): Promise<void> {
+    const sig = this.signatureToCheck(m);
+    if (sig) await this.opts.signatures.preverify([sig]);
   }
 
   private async process(item: Queued): Promise<void> {
@@ -308,6 +330,7 @@ export class ConsensusNode {
     } else if (item.type === 'timeout') {
       await this.opts.wal.write({ type: 'timeout', time: now, timeout: item.timeout });
     }
+    if (item.type === 'message') await this.verifyAtIngress(item.msg);
     const out = this.cs.handle({ ...item, now } as ConsensusInput);
     await this.perform(out);
     if (item.type === 'message' && item.peerId === '' && !this.stopped) this.opts.network.broadcast(item.msg);

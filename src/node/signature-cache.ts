@@ -1,8 +1,9 @@
 // The bridge between async signature verification and the synchronous core (see
-// core/crypto/checker.ts). The driver pre-verifies a batch of incoming messages with the fast
-// verifier; the core's checks then hit this cache. Anything not pre-verified (replay, a message
-// for a height we just reached) is verified on the spot with ZIP-215 noble, so the verdict never
-// depends on which path ran. One cache may be shared by the simulated nodes of one run: each
+// core/crypto/checker.ts). The driver verifies every vote and proposal at ingress, batched, with
+// the fast verifier, and records its own signatures as valid; the core's checks then only look
+// verdicts up. What the step still meets unverified (a block's LastCommit signature for a precommit
+// we never received) is verified on the spot with the synchronous ZIP-215 path (node:crypto or
+// noble), so the verdict never depends on which path ran. One cache may be shared by the simulated nodes of one run: each
 // signature is then checked once, and an invalid one is remembered as invalid for everyone.
 import type { Bytes, Proposal, Vote } from '../core/types.js';
 import type { SignatureChecker } from '../core/crypto/checker.js';
@@ -36,6 +37,12 @@ export class SignatureCache implements SignatureChecker {
   private readonly verdicts = new Map<string, { pubKey: Bytes; signBytes: Bytes; ok: boolean }>();
   /** How many signatures were actually verified (not answered from the cache). */
   verified = 0;
+  /**
+   * How many of those the engine's step had to verify itself, synchronously: a block's LastCommit
+   * signature for a precommit this node never received, or our seen commit at start. Votes and
+   * proposals are verified at ingress and never count here.
+   */
+  verifiedInStep = 0;
 
   constructor(
     private readonly verifier: Ed25519Verifier | null,
@@ -70,6 +77,7 @@ export class SignatureCache implements SignatureChecker {
     if (known) return known.ok;
     const ok = verifySync(it.pubKey, it.signBytes, it.signature);
     this.verified++;
+    this.verifiedInStep++;
     this.remember(it, ok);
     return ok;
   }

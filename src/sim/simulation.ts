@@ -80,6 +80,8 @@ export interface SimNode {
   voteTransform: ((vote: Vote) => Vote) | null;
   /** Transactions a Byzantine proposer puts in its blocks whatever its app says (`proposeTxs`). */
   proposeTxs: Bytes[] | null;
+  /** Its signature verdicts (shared by every node unless `sharedVerification` is false). */
+  signatures: SignatureCache | null;
   crashes: number;
 }
 
@@ -150,6 +152,7 @@ export class Simulation {
         privvalStore: new MemoryPrivValidatorStateStore(),
         voteTransform: null,
         proposeTxs: null,
+        signatures: null,
         crashes: 0,
       });
     }
@@ -194,7 +197,7 @@ export class Simulation {
       app,
       clock: this.clock,
       scheduler: this.clock,
-      verifier: this.signatures ?? new SignatureCache(null),
+      verifier: (sn.signatures = this.signatures ?? new SignatureCache(this.opts.verifier ?? null)),
       network: this.gossiping
         ? { transport: this.network.transportFor(sn.name), randInt: (n) => prng.int(n), reactor: { gossipSleep: this.opts.gossipSleep } }
         : { direct: { broadcast: (msg) => this.network.broadcastDirect(sn.name, msg), publish: () => undefined, stopPeer: () => undefined } },
