@@ -5,7 +5,7 @@
 // (synced for our own messages), run the pure step, write step records, perform the effects in
 // order (timeouts, signing, block store → EndHeight → state), then publish events. Our own
 // messages reach the network only after they were synced and handled: persist before you speak.
-import type { Block, BlockID, Bytes, Commit, Part, Proposal, RoundStepType, Vote } from '../core/types.js';
+import type { BlockID, Bytes, Commit, Proposal, RoundStepType, Vote } from '../core/types.js';
 import type { Application, FinalizeBlockResponse } from '../core/app/application.js';
 import { finalizeRequest } from '../core/state/execution.js';
 import type { ChainState } from '../core/state/chain-state.js';

@@ -3,8 +3,7 @@
 import type { Block, Commit, Part } from '../core/types.js';
 import type { ChainState } from '../core/state/chain-state.js';
 import type { FinalizeBlockResponse } from '../core/app/application.js';
-import type { Announcement, StateMessage, TimeoutInfo } from '../core/consensus/io.js';
-import type { RoundStateEvent } from '../core/consensus/round-state.js';
+import type { Announcement, StateMessage } from '../core/consensus/io.js';
 import type { PartSet } from '../core/blocks/part-set.js';
 import type { BlockID } from '../core/types.js';
 

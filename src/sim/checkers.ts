@@ -1,12 +1,11 @@
 // The oracles every simulation ends with (catalogue §0.3): AGREE, VALID, NO-DS and LIVE.
-import type { BlockID } from '../core/types.js';
 import { blockIdKey, blockIdShort } from '../core/blockid.js';
 import { KVStoreApp } from '../core/app/kvstore.js';
 import { genesisState } from '../core/state/genesis.js';
 import { applyBlock, validateBlock } from '../core/state/execution.js';
 import { SignatureCache } from '../node/signature-cache.js';
 import { bytesEqual, toHex } from '../core/bytes.js';
-import type { Simulation } from './simulation.js';
+import type { CheckedRun } from './sim-node.js';
 
 /**
  * How far (heights) a live correct node may trail the highest one when a gossiping run ends: the
@@ -14,15 +13,6 @@ import type { Simulation } from './simulation.js';
  */
 export const MAX_LAG = 2;
 
-export interface SignedRecord {
-  validator: number;
-  kind: 'vote' | 'proposal';
-  height: number;
-  round: number;
-  type: number;
-  blockId: BlockID;
-  signature: Uint8Array;
-}
 
 export interface CheckResult {
   ok: boolean;
@@ -37,7 +27,7 @@ export interface CheckReport {
   liveness: CheckResult;
 }
 
-export function runCheckers(sim: Simulation): CheckReport {
+export function runCheckers(sim: CheckedRun): CheckReport {
   const agreement = checkAgreement(sim);
   const validity = checkValidity(sim);
   const noDoubleSign = checkNoDoubleSign(sim);
@@ -46,7 +36,7 @@ export function runCheckers(sim: Simulation): CheckReport {
 }
 
 /** AGREE: no two correct nodes store different blocks at one height. */
-export function checkAgreement(sim: Simulation): CheckResult {
+export function checkAgreement(sim: CheckedRun): CheckResult {
   const details: string[] = [];
   const top = Math.max(0, ...sim.nodes.map((n) => n.blockStore.height()));
   for (let h = 1; h <= top; h++) {
@@ -66,7 +56,7 @@ export function checkAgreement(sim: Simulation): CheckResult {
  * VALID: each correct node's chain replays from genesis through an independent validator and app
  * (every block valid on top of the one before, same app hash), and no correct node halted.
  */
-export function checkValidity(sim: Simulation): CheckResult {
+export function checkValidity(sim: CheckedRun): CheckResult {
   const details: string[] = [];
   const checker = new SignatureCache(null);
   for (const i of sim.correctIndices()) {
@@ -94,7 +84,7 @@ export function checkValidity(sim: Simulation): CheckResult {
 }
 
 /** NO-DS: a correct validator never signs two different messages for one (height, round, type). */
-export function checkNoDoubleSign(sim: Simulation): CheckResult {
+export function checkNoDoubleSign(sim: CheckedRun): CheckResult {
   const details: string[] = [];
   const first = new Map<string, string>();
   for (const s of sim.signed) {
@@ -115,7 +105,7 @@ export function checkNoDoubleSign(sim: Simulation): CheckResult {
  * fails even if it committed once). With direct delivery a node that fell more than one height
  * behind cannot catch up (that is the reactor's job), so it is reported, not failed.
  */
-export function checkLiveness(sim: Simulation, rounds = 12): CheckResult {
+export function checkLiveness(sim: CheckedRun, rounds = 12): CheckResult {
   const details: string[] = [];
   const c = sim.config;
   const roundMs = c.timeoutPropose + c.timeoutPrevote + c.timeoutPrecommit + rounds * (c.timeoutProposeDelta + c.timeoutPrevoteDelta + c.timeoutPrecommitDelta) / 2;

@@ -11,7 +11,7 @@ import { signSync, verifySync } from '../core/crypto/ed25519.js';
 import { proposalSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
 import { makeBlock, makeBlockParts } from '../core/state/execution.js';
 import { bytesEqual, concat, fromHex, toHex, utf8 } from '../core/bytes.js';
-import type { Simulation } from './simulation.js';
+import type { FaultHost } from './sim-node.js';
 
 export type { FaultSpec, Trigger } from '../core/scenario.js';
 import type { FaultSpec, Trigger } from '../core/scenario.js';
@@ -59,7 +59,7 @@ export class FaultController {
   private readonly complete = new Map<string, { height: number; round: number; blockId: BlockID }>();
 
   constructor(
-    private readonly sim: Simulation,
+    private readonly sim: FaultHost,
     specs: FaultSpec[],
   ) {
     this.states = specs.map((spec) => ({ spec, phase: 'pending', activatedAt: 0, healedAt: null }));

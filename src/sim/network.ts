@@ -187,9 +187,14 @@ export class SimNetwork {
 
   broadcastDirect(from: string, msg: StateMessage, remember = true): void {
     if (remember) this.remember(from, msg);
+    // Encoded once for every recipient (each still decodes its own copy); only a Byzantine
+    // sender's filters may say something different to each peer.
+    const filteredSender = this.filters.some((f) => f.appliesTo(from));
+    const bytes = filteredSender ? null : encodeMessage(msg);
     for (const to of this.direct.keys()) {
       if (to === from) continue;
-      for (const m of this.filtered(from, to, msg)) this.sendBytes(from, to, 0, encodeMessage(m));
+      if (bytes) this.sendBytes(from, to, 0, bytes);
+      else for (const m of this.filtered(from, to, msg)) this.sendBytes(from, to, 0, encodeMessage(m));
     }
   }
 

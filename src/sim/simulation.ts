@@ -4,7 +4,7 @@
 import type { Bytes, Proposal, Vote } from '../core/types.js';
 import type { ConsensusConfig } from '../core/consensus/config.js';
 import { DEFAULT_CONSENSUS_CONFIG } from '../core/consensus/config.js';
-import type { ConsensusEvent, StateMessage } from '../core/consensus/io.js';
+import type { ConsensusEvent } from '../core/consensus/io.js';
 import type { GenesisDoc } from '../core/state/genesis.js';
 import { KVStoreApp } from '../core/app/kvstore.js';
 import { sha256 } from '../core/crypto/sha256.js';
@@ -27,11 +27,12 @@ import type { NetworkStats } from './network.js';
 import { DEFAULT_LINK, SimNetwork } from './network.js';
 import type { Topology } from './topology.js';
 import { describeTopology } from './topology.js';
-import type { ConsensusReactor } from '../node/reactor.js';
 import { createNode } from '../node/create-node.js';
 import type { FaultSpec } from './faults.js';
 import { FaultController } from './faults.js';
-import type { CheckReport, SignedRecord } from './checkers.js';
+import type { CheckReport } from './checkers.js';
+import type { CheckedRun, FaultHost, SignedRecord, SimNode } from './sim-node.js';
+export type { SimNode } from './sim-node.js';
 import { MAX_LAG, runCheckers } from './checkers.js';
 
 export interface SimOptions {
@@ -63,27 +64,6 @@ export interface SimOptions {
   gossipSleep?: number;
 }
 
-export interface SimNode {
-  index: number;
-  name: string;
-  seed: Bytes;
-  pubKey: Bytes;
-  address: Bytes;
-  node: ConsensusNode | null;
-  reactor: ConsensusReactor | null;
-  app: KVStoreApp;
-  wal: MemoryWAL;
-  blockStore: MemoryBlockStore;
-  stateStore: MemoryStateStore;
-  privvalStore: MemoryPrivValidatorStateStore;
-  /** Rewrites our own votes before signing (Byzantine behaviours: amnesia, forced nil precommit). */
-  voteTransform: ((vote: Vote) => Vote) | null;
-  /** Transactions a Byzantine proposer puts in its blocks whatever its app says (`proposeTxs`). */
-  proposeTxs: Bytes[] | null;
-  /** Its signature verdicts (shared by every node unless `sharedVerification` is false). */
-  signatures: SignatureCache | null;
-  crashes: number;
-}
 
 export interface SimEventRecord {
   node: string;
@@ -108,7 +88,7 @@ export interface SimResult {
 
 const SIM_GENESIS_TIME = { seconds: 1_700_000_000, nanos: 0 };
 
-export class Simulation {
+export class Simulation implements FaultHost, CheckedRun {
   readonly clock: VirtualClock;
   readonly prng: Prng;
   readonly network: SimNetwork;
