@@ -17,7 +17,7 @@ const allowed = {
   'platform/node': ['core', 'node', 'platform/node', 'platform/shared'],
   'platform/shared': ['core', 'node', 'platform/shared'],
   ui: ['core', 'observe', 'ui'],
-  cli: ['core', 'node', 'sim', 'platform/node', 'platform/shared', 'cli'],
+  cli: ['core', 'node', 'sim', 'observe', 'platform/node', 'platform/shared', 'cli'],
 };
 // Views see the engine only through the observation model (src/observe) that every source emits;
 // from core only the scenario (what the classroom runs and shares in a link).

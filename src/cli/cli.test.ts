@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_V010_LINE } from '../core/wal/json-v010.js';
 import { readWal } from '../core/wal/inspect.js';
-import { WalReplay } from '../core/wal/replay.js';
+import { WalProjection } from '../observe/wal.js';
 import { proposalsText, shortText, votesText } from './wal-replay.js';
 import { main } from './cli.js';
 import { runSimCommand } from './sim.js';
@@ -249,25 +249,26 @@ describe('prevote sim progress', () => {
 describe('prevote wal replay: formatting the replay model', () => {
   const load = (p: string) => readWal(new Uint8Array(readFileSync(p)));
   it('prints the step, proposals and vote bit-arrays as the seed’s console did', () => {
-    const r = new WalReplay(load(STUCK));
-    r.next(20);
-    expect(shortText(r.state)).toBe('1/1/RoundStepPropose');
-    expect(votesText(r.state)).toContain('R0 Precommits BA{1:x} nil:BA{1:x}');
-    r.back(5);
-    expect(shortText(r.state)).toBe('1/0/RoundStepPrecommit');
-    const v010 = new WalReplay(load(`${FIX}/tendermint-v0.10/small_block1.cswal`));
-    v010.next(v010.total);
-    expect(proposalsText(v010.state)).toBe('  R0 proposal 1/0 pol -1 (own)');
-    expect(votesText(v010.state)).toContain('R0 Prevotes BA{1:x} FC7032C1A475:BA{1:x}');
+    const p = new WalProjection(load(STUCK), { node: 'stuck' });
+    expect(shortText(p.view())).toBe('0/0/-');
+    p.replay.next(20);
+    expect(shortText(p.view())).toBe('1/1/RoundStepPropose');
+    expect(votesText(p.view())).toContain('R0 Precommits BA{1:x} nil:BA{1:x}');
+    p.replay.back(5);
+    expect(shortText(p.view())).toBe('1/0/RoundStepPrecommit');
+    const v010 = new WalProjection(load(`${FIX}/tendermint-v0.10/small_block1.cswal`), { node: 'small_block1' });
+    v010.replay.next(v010.total);
+    expect(proposalsText(v010.view())).toBe('  R0 proposal 1/0 pol -1 (own)');
+    expect(votesText(v010.view())).toContain('R0 Prevotes BA{1:x} FC7032C1A475:BA{1:x}');
   });
 
   it('a validator index near 2^31 is reported on one line, not drawn', () => {
     const file = load(STUCK);
     const e = file.entries.find((x) => x.record.type === 'msgInfo' && x.record.msg.kind === 'Vote')!;
     if (e.record.type === 'msgInfo' && e.record.msg.kind === 'Vote') e.record.msg.vote.validatorIndex = 2 ** 31 - 1;
-    const r = new WalReplay(file);
-    r.seek(e.index + 1);
-    const text = votesText(r.state);
+    const p = new WalProjection(file, { node: 'stuck' });
+    p.replay.seek(e.index + 1);
+    const text = votesText(p.view());
     expect(text.length).toBeLessThan(10_000);
     expect(text).toContain(`1 vote(s) with a validator index beyond the bit-arrays, not drawn: ${2 ** 31 - 1}`);
   });

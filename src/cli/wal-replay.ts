@@ -1,61 +1,62 @@
-// `prevote wal replay`: the replay console and --playback. The model (src/core/wal/replay.ts)
-// keeps plain state; this file only formats it, as the seed's console printed it.
+// `prevote wal replay`: the replay console and --playback. The replay (src/core/wal/replay.ts)
+// keeps plain state, src/observe/wal.ts projects it into the observation model every source emits;
+// this file only formats that projection (with src/observe/format.ts), as the seed's console
+// printed it. The record line after next/back is the record's listing (core/wal/inspect.ts walLine).
 import { createInterface } from 'node:readline/promises';
-import { BitArray } from '../core/bits/bit-array.js';
-import { SignedMsgType } from '../core/types.js';
 import type { WalFile } from '../core/wal/inspect.js';
 import { walLine } from '../core/wal/inspect.js';
-import type { ReplayProposal, ReplayState } from '../core/wal/replay.js';
-import { WalReplay } from '../core/wal/replay.js';
+import { bitArrayString, blockIdShort, shortHash } from '../observe/format.js';
+import type { WalProposalView, WalView } from '../observe/wal.js';
+import { WalProjection } from '../observe/wal.js';
 
-const short = (hex: string) => (hex ? hex.slice(0, 12) : 'nil');
+const short = (hex: string) => (hex ? shortHash(hex) : 'nil');
 
 /** `rs short` */
-export function shortText(s: ReplayState): string {
-  return `${s.height}/${s.round}/${s.step || '-'}`;
+export function shortText(v: WalView): string {
+  const rs = v.roundState;
+  return `${rs.height}/${rs.round}/${rs.step === 'RoundStepUnknown' ? '-' : rs.step}`;
 }
 
-/** `rs votes`: per round, the bit-array of each vote type split by block. */
-export function votesText(s: ReplayState): string {
-  const size = s.bitArraySize;
-  const rounds = [...new Set(s.votes.map((v) => v.round))].sort((a, b) => a - b);
-  const out: string[] = [`HeightVoteSet{H:${s.height} R:0~${s.round}`];
-  for (const r of rounds) {
-    for (const [type, name] of [
-      [SignedMsgType.Prevote, 'Prevotes'],
-      [SignedMsgType.Precommit, 'Precommits'],
+/** `rs votes`: per round with votes, the bit-array of each vote type split by block. */
+export function votesText(v: WalView): string {
+  const rs = v.roundState;
+  const out: string[] = [`HeightVoteSet{H:${rs.height} R:0~${rs.round}`];
+  for (const r of rs.votes) {
+    if (!r.prevotes.bitArray.indices.length && !r.precommits.bitArray.indices.length) continue;
+    for (const [vs, name] of [
+      [r.prevotes, 'Prevotes'],
+      [r.precommits, 'Precommits'],
     ] as const) {
-      const set = s.votes.find((v) => v.round === r && v.type === type);
-      const all = BitArray.fromIndices(size, set?.voters ?? []);
-      const split = (set?.byBlock ?? []).map((b) => `${short(b.block)}:${BitArray.fromIndices(size, b.voters).toString()}`).join(' ');
-      out.push(`  R${r} ${name} ${all.toString()}${split ? ` ${split}` : ''}`);
+      const split = vs.tallies.map((t) => `${short(t.blockId.hash)}:${bitArrayString(t.bitArray)}`).join(' ');
+      out.push(`  R${r.round} ${name} ${bitArrayString(vs.bitArray)}${split ? ` ${split}` : ''}`);
     }
   }
-  if (s.outOfRange.length) {
-    const idx = [...new Set(s.outOfRange.map((o) => o.index))].sort((a, b) => a - b);
-    out.push(`  ${s.outOfRange.length} vote(s) with a validator index beyond the bit-arrays, not drawn: ${idx.slice(0, 5).join(', ')}${idx.length > 5 ? ', …' : ''}`);
+  if (v.outOfRange.length) {
+    const idx = [...new Set(v.outOfRange.map((o) => o.index))].sort((a, b) => a - b);
+    out.push(`  ${v.outOfRange.length} vote(s) with a validator index beyond the bit-arrays, not drawn: ${idx.slice(0, 5).join(', ')}${idx.length > 5 ? ', …' : ''}`);
   }
   out.push('}');
   return out.join('\n');
 }
 
-function proposalText(p: ReplayProposal, height: number): string {
+function proposalText(p: WalProposalView, height: number): string {
   // v0.10 proposals name no block hash, only the part set header: shown without a block id
-  const id = p.blockHash === '' ? '' : p.partsTotal === 0 && p.partsHash === '' ? ' nil' : ` ${short(p.blockHash)}:${p.partsTotal}:${short(p.partsHash)}`;
-  return `proposal ${height}/${p.round} pol ${p.polRound}${id}${p.peerId ? ` from ${p.peerId}` : ' (own)'}`;
+  const id = p.blockId.hash === '' ? '' : ` ${blockIdShort(p.blockId)}`;
+  return `proposal ${height}/${p.round} pol ${p.polRound}${id}${p.from === null ? ' (own)' : ` from ${p.from}`}`;
 }
 
-export function proposalsText(s: ReplayState): string {
-  return s.proposals.length ? s.proposals.map((p) => `  R${p.round} ${proposalText(p, s.height)}`).join('\n') : '  (no proposal at this height yet)';
+export function proposalsText(v: WalView): string {
+  return v.proposals.length ? v.proposals.map((p) => `  R${p.round} ${proposalText(p, v.roundState.height)}`).join('\n') : '  (no proposal at this height yet)';
 }
 
 /**
  * ReplayFile, as the seed names it: with `interactive`, the replay console; without, every record
  * is applied and the RoundState they rebuild is printed (the seed's `replay`).
  */
-export async function replayFile(file: WalFile, validators: number, interactive: boolean): Promise<void> {
-  const r = new WalReplay(file, validators);
-  const all = () => `${shortText(r.state)}\n${proposalsText(r.state)}\n${votesText(r.state)}`;
+export async function replayFile(file: WalFile, validators: number, interactive: boolean, node = 'wal'): Promise<void> {
+  const p = new WalProjection(file, { node, validators });
+  const r = p.replay;
+  const all = (v = p.view()) => `${shortText(v)}\n${proposalsText(v)}\n${votesText(v)}`;
   if (!interactive) {
     r.next(r.total);
     console.log(`#${r.state.applied}/${r.total} records applied\n${all()}`);
@@ -64,7 +65,7 @@ export async function replayFile(file: WalFile, validators: number, interactive:
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   const show = () => {
     const i = r.lastIndex;
-    console.log(`#${r.state.applied}/${r.total} ${i === null ? '(start)' : walLine(file.format, file.entries[i]).text}  [${shortText(r.state)}]`);
+    console.log(`#${r.state.applied}/${r.total} ${i === null ? '(start)' : walLine(file.format, file.entries[i]).text}  [${shortText(p.view())}]`);
   };
   console.log(`${r.total} records. Commands: next [N], back [N], rs [short|votes|proposal], n, quit`);
   for await (const input of rl) {
@@ -77,9 +78,9 @@ export async function replayFile(file: WalFile, validators: number, interactive:
       r.back(n);
       show();
     } else if (cmd === 'rs') {
-      if (arg === 'short') console.log(shortText(r.state));
-      else if (arg === 'votes') console.log(votesText(r.state));
-      else if (arg === 'proposal') console.log(proposalsText(r.state));
+      if (arg === 'short') console.log(shortText(p.view()));
+      else if (arg === 'votes') console.log(votesText(p.view()));
+      else if (arg === 'proposal') console.log(proposalsText(p.view()));
       else console.log(all());
     } else if (cmd === 'n') console.log(r.state.applied);
     else if (cmd === 'quit' || cmd === 'exit' || cmd === 'q') break;

@@ -1,6 +1,6 @@
 // `prevote wal`: read, check and step through WAL files of Prevote, CometBFT and Tendermint v0.10.
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { concat, fromBase64, toHex } from '../core/bytes.js';
 import { ValidationError } from '../core/errors.js';
@@ -261,7 +261,7 @@ async function runSub(sub: string, rest: string[], options: Options): Promise<nu
       }
       case 'replay':
         if (file.corruption) console.error(`prevote wal replay: ${damage(l, file)}; replaying the ${file.entries.length} records before it`);
-        await replayFile(file, validators, !values.playback);
+        await replayFile(file, validators, !values.playback, basename(path));
         break;
       case 'repair':
         return repair(path, l, file, values.force as boolean);

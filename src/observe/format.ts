@@ -75,6 +75,10 @@ export function eventLine(e: ObsEvent): string {
       return `${head} ${e.waitStep}`;
     case 'NewRound':
       return `${head} proposer=${e.proposer.slice(0, 12)}`;
+    case 'Timeout':
+      return `${head} ${e.timeoutStep} ${e.duration}ms`;
+    case 'EndHeight':
+      return `${head} ${e.endHeight}`;
     default:
       return head;
   }

@@ -53,6 +53,14 @@ export type ObsEvent = EventBase &
     | { type: 'TimeoutWait'; waitStep: StepName }
     | { type: 'NewBlock'; blockId: BlockIdHex; blockHeight: number; commitRound: number; txs: number }
     | { type: 'Evidence'; validatorIndex: number; validatorAddress: string; voteHeight: number; voteRound: number; voteType: VoteKind }
+    /**
+     * A timeout that fired at a step the engine reports no event for (timeout_commit at
+     * RoundStepNewHeight, the wait for txs at RoundStepNewRound). A WAL records every timeout;
+     * the engine itself emits TimeoutPropose and TimeoutWait only. `duration` in ms.
+     */
+    | { type: 'Timeout'; timeoutStep: StepName; duration: number }
+    /** The node finished height `endHeight` (the WAL's EndHeight record, written after the block is saved). */
+    | { type: 'EndHeight'; endHeight: number }
     /** An input that could not be applied (bad signature, wrong round…): logged, not fatal. */
     | { type: 'Rejected'; what: string; reason: string; peer: NodeId }
   );

@@ -52,12 +52,16 @@ export interface ReplayState {
   bitArraySize: number;
   /** votes at this height whose validator index is beyond the bit-arrays' cap: counted, not drawn */
   outOfRange: { round: number; type: number; index: number }[];
+  /** the part-set header of each block (uppercase hex hash) a proposal or vote named at this height, first seen */
+  partSetHeaders: { block: string; total: number; hash: string }[];
+  /** validator addresses (uppercase hex) the votes at this height carried, by index (drawn indices only) */
+  addresses: { index: number; address: string }[];
 }
 
 const hex = (b: Uint8Array) => toHex(b).toUpperCase();
 
 function emptyState(bitArraySize: number): ReplayState {
-  return { applied: 0, height: 0, round: 0, step: '', proposals: [], blockParts: [], votes: [], ownVotes: [], locked: null, bitArraySize, outOfRange: [] };
+  return { applied: 0, height: 0, round: 0, step: '', proposals: [], blockParts: [], votes: [], ownVotes: [], locked: null, bitArraySize, outOfRange: [], partSetHeaders: [], addresses: [] };
 }
 
 /** A deep copy (the state is plain data; checkpoints must not share arrays with the live state). */
@@ -70,7 +74,21 @@ export function copyReplayState(s: ReplayState): ReplayState {
     ownVotes: s.ownVotes.map((v) => ({ ...v })),
     locked: s.locked && { ...s.locked },
     outOfRange: s.outOfRange.map((o) => ({ ...o })),
+    partSetHeaders: s.partSetHeaders.map((p) => ({ ...p })),
+    addresses: s.addresses.map((a) => ({ ...a })),
   };
+}
+
+/** Inserts the first address seen for `index`, keeping the list sorted by index (binary search). */
+function noteAddress(list: ReplayState['addresses'], index: number, address: Uint8Array): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  if (list[lo]?.index !== index) list.splice(lo, 0, { index, address: hex(address) });
 }
 
 export class WalReplay {
@@ -143,6 +161,7 @@ export class WalReplay {
     if (m.kind === 'Proposal') {
       const p = m.proposal;
       if (p.height !== s.height) return;
+      this.notePartSetHeader(hex(p.blockId.hash), p.blockId.partSetHeader);
       const proposal = { round: p.round, polRound: p.polRound, blockHash: hex(p.blockId.hash), partsTotal: p.blockId.partSetHeader.total, partsHash: hex(p.blockId.partSetHeader.hash), peerId: r.peerId };
       const at = s.proposals.findIndex((x) => x.round === p.round);
       if (at >= 0) s.proposals[at] = proposal;
@@ -160,6 +179,7 @@ export class WalReplay {
       const v = m.vote;
       if (v.height !== s.height) return;
       const block = hex(v.blockId.hash);
+      this.notePartSetHeader(block, v.blockId.partSetHeader);
       if (r.peerId === '') {
         if (!s.ownVotes.some((o) => o.round === v.round && o.type === v.type && o.block === block)) s.ownVotes.push({ round: v.round, type: v.type, block });
         if (v.type === SignedMsgType.Precommit && block !== '' && (!s.locked || v.round >= s.locked.round)) s.locked = { round: v.round, block };
@@ -177,9 +197,15 @@ export class WalReplay {
       if (!forBlock) set.byBlock.push((forBlock = { block, voters: [] }));
       if (forBlock.voters.includes(v.validatorIndex)) return;
       forBlock.voters.push(v.validatorIndex);
+      noteAddress(s.addresses, v.validatorIndex, v.validatorAddress);
       set.voters.push(v.validatorIndex);
       s.bitArraySize = Math.max(s.bitArraySize, v.validatorIndex + 1);
     }
+  }
+
+  private notePartSetHeader(block: string, psh: { total: number; hash: Uint8Array }): void {
+    const s = this.state;
+    if (block !== '' && !s.partSetHeaders.some((p) => p.block === block)) s.partSetHeaders.push({ block, total: psh.total, hash: hex(psh.hash) });
   }
 
   private enterHeight(h: number): void {
@@ -191,6 +217,8 @@ export class WalReplay {
     s.ownVotes = [];
     s.locked = null;
     s.outOfRange = [];
+    s.partSetHeaders = [];
+    s.addresses = [];
     s.bitArraySize = this.validators;
   }
 }

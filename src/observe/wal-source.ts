@@ -1,0 +1,154 @@
+// A WAL replay as a Source (./protocol.ts): the playback commands over a WAL's records, answered
+// with the frames and events the classroom sends (./wal.ts projects them), so the views can show
+// a WAL as they show a simulation. `step` applies the next record; `seek` goes to a time (ms since
+// the first record) and `seekRecord` to a record position, both as one reset frame carrying every
+// event up to there; `play` applies records at their recorded pace times `speed` (a gap longer than
+// MAX_GAP_MS, e.g. a restart, is played as MAX_GAP_MS); `select` has one node to choose from.
+// On `onMessage` the source sends the state before the first record.
+import type { WalFile } from '../core/wal/inspect.js';
+import type { ObsEvent } from './model.js';
+import type { PlaybackCommand, Source, SourceMessage } from './protocol.js';
+import type { WalProjectionOptions } from './wal.js';
+import { WalProjection } from './wal.js';
+
+/** The WAL source's own command: the state after the first `records` records. */
+export type WalCommand = PlaybackCommand | { type: 'seekRecord'; records: number };
+
+export interface WalSourceClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+}
+
+const FRAME_MS = 33;
+/** The longest wait between two records during play, in recorded ms. */
+export const MAX_GAP_MS = 2000;
+/** Records applied per frame at most, so a fast speed on a large WAL stays responsive. */
+const MAX_RECORDS_PER_FRAME = 2000;
+
+const systemClock: WalSourceClock = { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms) };
+
+export class WalSource implements Source<WalCommand> {
+  readonly projection: WalProjection;
+  private cb: (m: SourceMessage) => void = () => undefined;
+  private playing = false;
+  private speed = 1;
+  private timer = false;
+  private lastWall = 0;
+  /** recorded ms played since the last record applied */
+  private sinceLast = 0;
+
+  constructor(
+    file: WalFile,
+    opts: WalProjectionOptions,
+    private readonly clock: WalSourceClock = systemClock,
+  ) {
+    this.projection = new WalProjection(file, opts);
+  }
+
+  onMessage(cb: (m: SourceMessage) => void): void {
+    this.cb = cb;
+    this.post(true, this.projection.events(0, this.projection.replay.state.applied));
+  }
+
+  close(): void {
+    this.playing = false;
+    this.cb = () => undefined;
+  }
+
+  send(cmd: WalCommand): void {
+    try {
+      this.handle(cmd);
+    } catch (e) {
+      const err = e as Error;
+      this.cb({ type: 'error', message: err.stack ?? err.message });
+    }
+  }
+
+  private post(reset: boolean, events: ObsEvent[]): void {
+    this.cb({ type: 'frame', reset, events, frame: this.projection.frame(), playing: this.playing });
+  }
+
+  /** Applies up to n records; returns their events. */
+  private advance(n: number): ObsEvent[] {
+    const r = this.projection.replay;
+    const from = r.state.applied;
+    r.next(n);
+    this.sinceLast = 0;
+    return this.projection.events(from, r.state.applied);
+  }
+
+  private seekTo(records: number): void {
+    const r = this.projection.replay;
+    r.seek(records);
+    this.sinceLast = 0;
+    this.lastWall = this.clock.now();
+    this.post(true, this.projection.events(0, r.state.applied));
+  }
+
+  private handle(cmd: WalCommand): void {
+    const p = this.projection;
+    switch (cmd.type) {
+      case 'step':
+        this.playing = false;
+        return this.post(false, this.advance(1));
+      case 'seek':
+        return this.seekTo(p.indexAt(cmd.t));
+      case 'seekRecord':
+        return this.seekTo(cmd.records);
+      case 'play':
+        if (p.replay.state.applied >= p.total) return this.post(false, []);
+        this.playing = true;
+        this.lastWall = this.clock.now();
+        this.schedule(0);
+        return this.post(false, []);
+      case 'pause':
+        this.playing = false;
+        return this.post(false, []);
+      case 'speed':
+        if (Number.isFinite(cmd.factor) && cmd.factor > 0) this.speed = cmd.factor;
+        return;
+      case 'select':
+        return this.post(false, []); // one node: nothing to choose
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) return;
+    this.timer = true;
+    this.clock.setTimeout(() => {
+      this.timer = false;
+      try {
+        this.tick();
+      } catch (e) {
+        this.playing = false;
+        const err = e as Error;
+        this.cb({ type: 'error', message: err.stack ?? err.message });
+      }
+    }, ms);
+  }
+
+  /** One frame of play: the records whose (gap-capped) recorded time has come. */
+  private tick(): void {
+    if (!this.playing) return;
+    const p = this.projection;
+    const now = this.clock.now();
+    let budget = Math.max(0, now - this.lastWall) * this.speed;
+    this.lastWall = now;
+    const events: ObsEvent[] = [];
+    let n = 0;
+    while (p.replay.state.applied < p.total && n < MAX_RECORDS_PER_FRAME) {
+      const i = p.replay.state.applied;
+      const gap = i === 0 ? 0 : Math.min(MAX_GAP_MS, Math.max(0, p.time(i) - p.time(i - 1)));
+      if (this.sinceLast + budget < gap) {
+        this.sinceLast += budget;
+        break;
+      }
+      budget -= Math.max(0, gap - this.sinceLast);
+      events.push(...this.advance(1));
+      n++;
+    }
+    if (p.replay.state.applied >= p.total) this.playing = false;
+    this.post(false, events);
+    if (this.playing) this.schedule(FRAME_MS);
+  }
+}

@@ -1,0 +1,321 @@
+// A WAL replay projected into the observation model: the same events and snapshots the classroom
+// and a live node give the views, built from a WalReplay position (src/core/wal/replay.ts) and the
+// WAL's typed records, so `prevote wal replay` and the browser's WAL debugger only format them.
+//
+// What a WAL cannot know, and the conventions used instead:
+// - Validators: no genesis is read. The validator set is one entry per bit-array column (the
+//   `validators` count given, or the highest validator index seen at this height + 1), with the
+//   address a vote at this height carried ('' when none did), voting power 1 and priority 0.
+//   Sums, powers and the +2/3 lines (twoThirdsMajority, hasTwoThirdsAny) count 1 per voter
+//   against that many validators: right for equal powers and a known count, a guess otherwise.
+// - The proposer is unknown (''); so are the valid block (-1/null), the last commit (null: the
+//   replay keeps one height) and triggeredTimeoutPrecommit (false).
+// - The lock is the one the node's own precommits imply (the WAL records no locks).
+// - The HeightVoteSet lists the rounds with votes and the current round.
+// - A proposal is the current round's; it is recorded as received, before the node checked it,
+//   so its event is ProposalAccepted for "the node took it in". proposalBlock is its hash once
+//   every part named by its part-set header is in; a v0.10 proposal names no hash.
+// - Hashes are lower-case hex as everywhere in the model; a block's part-set header is the first
+//   one a proposal or vote at this height named for it (total 0 and '' when none did).
+// - Times are the records' absolute ms; a record without one (v0.10's #ENDHEIGHT) takes the
+//   previous record's time (the next one's at the very start). Round start = the time of the
+//   record that entered the current height/round; commitTime is null.
+// - The node's id is the one given (the CLI passes the file name).
+// - Events: one per record, with the height/round/step after it: a roundState record →
+//   NewRoundStep; msgInfo Vote → Vote, Proposal → ProposalAccepted, BlockPart → BlockPartAdded;
+//   timeout → TimeoutPropose (Propose), TimeoutWait (PrevoteWait, PrecommitWait) as the engine
+//   emits them, else Timeout; EndHeight → EndHeight.
+import { MAX_BLOCK_PARTS_COUNT, SignedMsgType, roundStepName } from '../core/types.js';
+import { toHex } from '../core/bytes.js';
+import { snapshotBlockId } from '../core/consensus/snapshot.js';
+import type { WalFile } from '../core/wal/inspect.js';
+import { WalReplay } from '../core/wal/replay.js';
+import type { ReplayState, ReplayVoteSet } from '../core/wal/replay.js';
+import type { BlockIdHex, Bits, Frame, NodeId, NodeSummary, ObsEvent, RoundStateView, StepName, VoteKind, VoteSetSnapshot } from './model.js';
+
+const NIL: BlockIdHex = { hash: '', partSetHeader: { total: 0, hash: '' } };
+
+const STEPS = new Set<string>([
+  'RoundStepNewHeight',
+  'RoundStepNewRound',
+  'RoundStepPropose',
+  'RoundStepPrevote',
+  'RoundStepPrevoteWait',
+  'RoundStepPrecommit',
+  'RoundStepPrecommitWait',
+  'RoundStepCommit',
+]);
+/** A WAL's step string as a StepName ('RoundStepUnknown' before any, or for a name no version uses). */
+export const walStepName = (step: string): StepName => (STEPS.has(step) ? (step as StepName) : 'RoundStepUnknown');
+
+const voteKind = (type: number): VoteKind => (type === SignedMsgType.Prevote ? 'prevote' : 'precommit');
+
+/** A proposal the node saw at this height (any round). `from` null: its own. */
+export interface WalProposalView {
+  round: number;
+  polRound: number;
+  blockId: BlockIdHex;
+  from: NodeId | null;
+}
+
+/** The state at one position of a WAL: the RoundState and what only a WAL tells. */
+export interface WalView {
+  node: NodeId;
+  /** records applied; the next one is record `applied` */
+  applied: number;
+  total: number;
+  roundState: RoundStateView;
+  /** every proposal at this height, by round (the RoundState has the current round's only) */
+  proposals: WalProposalView[];
+  /** the node's own votes at this height */
+  ownVotes: { round: number; type: VoteKind; blockId: BlockIdHex }[];
+  /** votes at this height whose validator index is beyond the bit-arrays: counted, not drawn */
+  outOfRange: { round: number; type: VoteKind; index: number }[];
+}
+
+export interface WalProjectionOptions {
+  /** the node's id in events and frames (the CLI: the file name) */
+  node: NodeId;
+  /** validator count (0 or absent = unknown: the bit-arrays grow to the highest index seen) */
+  validators?: number;
+}
+
+/**
+ * A WalReplay and what the model needs beside its state: every record's time, the
+ * height/round/step after it, the height committed and the round's start, precomputed in one
+ * pass so an event or a frame at any position costs no replay.
+ */
+export class WalProjection {
+  readonly replay: WalReplay;
+  readonly node: NodeId;
+  private readonly times: number[] = [];
+  private readonly heights: number[] = [];
+  private readonly rounds: number[] = [];
+  private readonly steps: StepName[] = [];
+  private readonly committed: number[] = [];
+  private readonly roundStarts: number[] = [];
+
+  constructor(
+    readonly file: WalFile,
+    opts: WalProjectionOptions,
+  ) {
+    this.node = opts.node;
+    this.replay = new WalReplay(file, opts.validators ?? 0);
+    const entries = file.entries;
+    const firstTime = entries.find((e) => e.record.time !== null)?.record.time ?? 0;
+    let time = firstTime;
+    let height = 0;
+    let round = 0;
+    let step: StepName = 'RoundStepUnknown';
+    let committed = 0;
+    let roundStart = firstTime;
+    for (const { record: r } of entries) {
+      if (r.time !== null) time = r.time;
+      if (r.type === 'roundState') {
+        if (r.event.height !== height || r.event.round !== round) roundStart = time;
+        height = r.event.height;
+        round = r.event.round;
+        step = walStepName(r.event.step);
+      } else if (r.type === 'endHeight') committed = Math.max(committed, r.height);
+      this.times.push(time);
+      this.heights.push(height);
+      this.rounds.push(round);
+      this.steps.push(step);
+      this.committed.push(committed);
+      this.roundStarts.push(roundStart);
+    }
+  }
+
+  get total(): number {
+    return this.file.entries.length;
+  }
+
+  /** Absolute ms of the first record (a frame's origin). */
+  get origin(): number {
+    return this.times[0] ?? 0;
+  }
+
+  /** Absolute ms of record i. */
+  time(i: number): number {
+    return this.times[i];
+  }
+
+  /** How many records lie before `t` ms since the origin: the first record later than it. */
+  indexAt(t: number): number {
+    const abs = this.origin + t;
+    const i = this.times.findIndex((x) => x > abs);
+    return i < 0 ? this.total : i;
+  }
+
+  /** The event record i is, with the node's height/round/step after it. */
+  event(i: number): ObsEvent {
+    const r = this.file.entries[i].record;
+    const base = { node: this.node, time: this.times[i], height: this.heights[i], round: this.rounds[i], step: this.steps[i] };
+    switch (r.type) {
+      case 'roundState':
+        return { ...base, type: 'NewRoundStep' };
+      case 'endHeight':
+        return { ...base, type: 'EndHeight', endHeight: r.height };
+      case 'timeout': {
+        const s = roundStepName(r.timeout.step) as StepName;
+        if (s === 'RoundStepPropose') return { ...base, type: 'TimeoutPropose' };
+        if (s === 'RoundStepPrevoteWait' || s === 'RoundStepPrecommitWait') return { ...base, type: 'TimeoutWait', waitStep: s };
+        return { ...base, type: 'Timeout', timeoutStep: s, duration: r.timeout.duration };
+      }
+      case 'msgInfo': {
+        const m = r.msg;
+        if (m.kind === 'Vote') {
+          const v = m.vote;
+          const vote = { type: voteKind(v.type), height: v.height, round: v.round, validatorIndex: v.validatorIndex, validatorAddress: toHex(v.validatorAddress), blockId: snapshotBlockId(v.blockId) };
+          return { ...base, type: 'Vote', vote };
+        }
+        if (m.kind === 'Proposal') {
+          const p = m.proposal;
+          return { ...base, type: 'ProposalAccepted', proposal: { height: p.height, round: p.round, polRound: p.polRound, blockId: snapshotBlockId(p.blockId) } };
+        }
+        return { ...base, type: 'BlockPartAdded', partHeight: m.height, partRound: m.round, index: m.part.index };
+      }
+    }
+  }
+
+  /** The events of records [from, to). */
+  events(from: number, to: number): ObsEvent[] {
+    const out: ObsEvent[] = [];
+    for (let i = Math.max(0, from); i < Math.min(to, this.total); i++) out.push(this.event(i));
+    return out;
+  }
+
+  /** The state at the replay's position. */
+  view(): WalView {
+    const s = this.replay.state;
+    const last = s.applied - 1;
+    const blockId = blockIdOf(s);
+    return {
+      node: this.node,
+      applied: s.applied,
+      total: this.total,
+      roundState: roundStateOf(s, blockId, last >= 0 ? this.roundStarts[last] : this.origin),
+      proposals: s.proposals.map((p) => ({ round: p.round, polRound: p.polRound, blockId: proposalBlockId(p), from: p.peerId === '' ? null : p.peerId })),
+      ownVotes: s.ownVotes.map((v) => ({ round: v.round, type: voteKind(v.type), blockId: blockId(v.block) })),
+      outOfRange: s.outOfRange.map((o) => ({ round: o.round, type: voteKind(o.type), index: o.index })),
+    };
+  }
+
+  /** The node at a glance. */
+  summary(view: WalView = this.view()): NodeSummary {
+    const rs = view.roundState;
+    const last = view.applied - 1;
+    return {
+      id: this.node,
+      index: 0,
+      name: this.node,
+      up: true,
+      height: rs.height,
+      round: rs.round,
+      step: walStepName(rs.step),
+      committed: last >= 0 ? this.committed[last] : 0,
+      lockedRound: rs.lockedRound,
+      lockedBlock: view.ownVotes.find((v) => v.type === 'precommit' && v.round === rs.lockedRound && v.blockId.hash === rs.lockedBlock)?.blockId ?? null,
+      proposer: null,
+      faults: [],
+      // a node with votes of its own at this height is a validator: power 1 by the convention above
+      votingPower: view.ownVotes.length ? '1' : '0',
+    };
+  }
+
+  /** Everything the views draw at the replay's position: one node, no peers, no network. */
+  frame(): Frame {
+    const view = this.view();
+    const applied = view.applied;
+    return {
+      origin: this.origin,
+      t: applied > 0 ? this.times[applied - 1] - this.origin : 0,
+      steps: applied,
+      nodes: [this.summary(view)],
+      selected: this.node,
+      roundState: view.roundState,
+      peers: [],
+      partition: null,
+      inFlight: [],
+      faults: [],
+      checks: [],
+      logHash: '',
+    };
+  }
+}
+
+const lower = (hex: string) => hex.toLowerCase();
+
+/** A block hash (upper-case hex as the replay keeps it, '' = nil) as a BlockID, with its part-set header if seen. */
+function blockIdOf(s: ReplayState): (block: string) => BlockIdHex {
+  const psh = new Map(s.partSetHeaders.map((p) => [p.block, p]));
+  return (block) => {
+    if (block === '') return NIL;
+    const p = psh.get(block);
+    return { hash: lower(block), partSetHeader: p ? { total: p.total, hash: lower(p.hash) } : { total: 0, hash: '' } };
+  };
+}
+
+const proposalBlockId = (p: ReplayState['proposals'][number]): BlockIdHex => ({ hash: lower(p.blockHash), partSetHeader: { total: p.partsTotal, hash: lower(p.partsHash) } });
+
+const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+
+function voteSetOf(set: ReplayVoteSet | undefined, round: number, type: number, size: number, blockId: (block: string) => BlockIdHex): VoteSetSnapshot {
+  const bits = (xs: number[]): Bits => ({ size, indices: sorted(xs) });
+  const tallies = (set?.byBlock ?? []).map((b) => ({ blockId: blockId(b.block), power: String(b.voters.length), bitArray: bits(b.voters) }));
+  // power 1 per validator against `size` validators; a validator counts once in the sum
+  const sum = new Set(set?.voters ?? []).size;
+  const maj = size > 0 ? tallies.find((t) => 3 * Number(t.power) > 2 * size) : undefined;
+  return {
+    round,
+    type,
+    bitArray: bits(set?.voters ?? []),
+    tallies,
+    twoThirdsMajority: maj ? maj.blockId : null,
+    hasTwoThirdsAny: size > 0 && 3 * sum > 2 * size,
+    sum: String(sum),
+  };
+}
+
+function roundStateOf(s: ReplayState, blockId: (block: string) => BlockIdHex, startTime: number): RoundStateView {
+  const size = s.bitArraySize;
+  const rounds = sorted([...s.votes.map((v) => v.round), s.round]);
+  const votes = rounds.map((round) => ({
+    round,
+    prevotes: voteSetOf(s.votes.find((v) => v.round === round && v.type === SignedMsgType.Prevote), round, SignedMsgType.Prevote, size, blockId),
+    precommits: voteSetOf(s.votes.find((v) => v.round === round && v.type === SignedMsgType.Precommit), round, SignedMsgType.Precommit, size, blockId),
+  }));
+  const addresses = new Map(s.addresses.map((a) => [a.index, lower(a.address)]));
+  const p = s.proposals.find((x) => x.round === s.round) ?? null;
+  let proposalBlockParts: Bits | null = null;
+  let proposalBlock: string | null = null;
+  if (p) {
+    const total = Math.min(p.partsTotal, MAX_BLOCK_PARTS_COUNT);
+    const have = (s.blockParts.find((b) => b.round === s.round)?.indices ?? []).filter((i) => i < total);
+    proposalBlockParts = { size: total, indices: have };
+    if (p.blockHash !== '' && total > 0 && have.length === total) proposalBlock = lower(p.blockHash);
+  }
+  // at the Commit step, the round whose precommits have +2/3 for a block (by the convention above), else the current round
+  const committing = s.step === 'RoundStepCommit';
+  const commitRound = committing ? ([...votes].reverse().find((v) => v.precommits.twoThirdsMajority && v.precommits.twoThirdsMajority.hash !== '')?.round ?? s.round) : -1;
+  return {
+    height: s.height,
+    round: s.round,
+    step: walStepName(s.step),
+    startTime,
+    commitTime: null,
+    proposer: '',
+    validators: Array.from({ length: size }, (_, i) => ({ address: addresses.get(i) ?? '', votingPower: '1', proposerPriority: '0' })),
+    proposal: p && { round: p.round, polRound: p.polRound, blockId: proposalBlockId(p) },
+    proposalBlock,
+    proposalBlockParts,
+    lockedRound: s.locked ? s.locked.round : -1,
+    lockedBlock: s.locked ? lower(s.locked.block) : null,
+    validRound: -1,
+    validBlock: null,
+    commitRound,
+    votes,
+    lastCommit: null,
+    triggeredTimeoutPrecommit: false,
+  };
+}
