@@ -2,7 +2,9 @@
 import type { FaultSpec } from '../sim/faults.js';
 import { MAX_TXS_PER_HEIGHT, MAX_VALIDATORS, scenarioProblems } from '../core/scenario.js';
 import { toHex } from '../core/bytes.js';
-import { describeEvent, Simulation } from '../sim/simulation.js';
+import { Simulation } from '../sim/simulation.js';
+import { projectEvent } from '../observe/project.js';
+import { eventLine } from '../observe/format.js';
 import type { Topology } from '../sim/topology.js';
 import { parseTopology } from '../sim/topology.js';
 import { intFlag, numFlag, parseFlags, UsageError } from './args.js';
@@ -130,7 +132,8 @@ export async function runSimCommand(args: string[], io: SimIo = defaultIo): Prom
     txsPerHeight,
     maxTime,
   });
-  if (values.events) sim.onEvent((rec) => console.log(describeEvent(rec)));
+  // the observation model every source emits, one line each (the same text the log hash covers)
+  if (values.events) sim.onEvent(({ node, event }) => console.log(eventLine(projectEvent(node, event))));
   const t0 = sim.clock.now();
   if (values.commits) {
     let top = 0;
