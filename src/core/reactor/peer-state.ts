@@ -38,6 +38,8 @@ export interface NewRoundStepInfo {
 export interface PeerStats {
   votes: number;
   blockParts: number;
+  /** votes we already held (dropped before the node's WAL and engine) */
+  duplicateVotes: number;
 }
 
 export class PeerState {
@@ -58,7 +60,7 @@ export class PeerState {
     catchupCommitRound: -1,
     catchupCommit: null,
   };
-  readonly stats: PeerStats = { votes: 0, blockParts: 0 };
+  readonly stats: PeerStats = { votes: 0, blockParts: 0, duplicateVotes: 0 };
 
   constructor(readonly peerId: string) {}
 

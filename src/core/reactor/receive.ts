@@ -4,6 +4,7 @@
 // failures are handled by the caller (they always disconnect).
 import type { ConsensusMessage } from '../encoding/messages.js';
 import type { StateMessage } from '../consensus/io.js';
+import { bytesEqual } from '../bytes.js';
 import type { RoundState } from '../consensus/round-state.js';
 import { SignedMsgType } from '../types.js';
 import { BitArray } from '../bits/bit-array.js';
@@ -97,6 +98,12 @@ export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg
       ps.ensureVoteBitArrays(rs.height - 1, rs.lastCommit?.size ?? 0);
       ps.setHasVote(msg.vote);
       ps.stats.votes++;
+      // a vote we already hold never reaches the node's WAL and engine (most gossip deliveries
+      // are such duplicates); CometBFT's WAL too holds only messages that reached consensus
+      if (holdsVote(rs, msg.vote)) {
+        ps.stats.duplicateVotes++;
+        return {};
+      }
       return { forward: msg };
     case 'VoteSetBits': {
       let ours: BitArray | null = null;
@@ -108,4 +115,18 @@ export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg
       return {};
     }
   }
+}
+
+/** Whether this exact vote (same signature) is already in our votes for its height. */
+function holdsVote(rs: RoundState, vote: import('../types.js').Vote): boolean {
+  const set =
+    vote.height === rs.height
+      ? vote.type === SignedMsgType.Prevote
+        ? rs.votes.prevotes(vote.round)
+        : rs.votes.precommits(vote.round)
+      : vote.height + 1 === rs.height && vote.type === SignedMsgType.Precommit
+        ? rs.lastCommit
+        : null;
+  const held = set?.getByIndex(vote.validatorIndex);
+  return !!held && bytesEqual(held.signature, vote.signature);
 }
