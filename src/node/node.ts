@@ -263,9 +263,13 @@ export class ConsensusNode {
     for (const w of waiters) w();
   }
 
+  /** Called when the loop starts working on queued inputs (the simulator waits only on busy nodes). */
+  onBusy: (() => void) | null = null;
+
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    this.onBusy?.();
     try {
       while (!this.stopped) {
         if (this.internalQueue.length === 0 && this.peerQueue.length > 0) await this.preverify();

@@ -55,6 +55,8 @@ export class FaultController {
   private readonly altProposals = new Map<string, { proposal: Proposal; parts: PartSet }>();
   /** Time the last fault healed (or the start), for the liveness checker. */
   lastHealAt: number;
+  /** Bumped whenever a fault starts or heals (the simulator's goal check keys on it). */
+  version = 0;
   /** Each node's latest complete proposal, from its events (what amnesia prevotes for). */
   private readonly complete = new Map<string, { height: number; round: number; blockId: BlockID }>();
 
@@ -115,6 +117,7 @@ export class FaultController {
       if (st.phase === 'pending' && this.triggered(st.spec.at, now)) {
         st.phase = 'active';
         st.activatedAt = now;
+        this.version++;
         this.activate(st);
       }
     }
@@ -219,6 +222,7 @@ export class FaultController {
   }
 
   private healed(st: FaultState): void {
+    this.version++;
     st.phase = 'healed';
     st.healedAt = this.sim.clock.now();
     this.lastHealAt = Math.max(this.lastHealAt, st.healedAt);

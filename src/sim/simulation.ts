@@ -183,6 +183,8 @@ export class Simulation implements FaultHost, CheckedRun {
         : { direct: { broadcast: (msg) => this.network.broadcastDirect(sn.name, msg), publish: () => undefined, stopPeer: () => undefined } },
     });
     node.onEvent((event) => this.record(sn.name, event));
+    node.onBusy = () => this.busy.add(node);
+    this.upDown++;
     sn.node = node;
     sn.reactor = reactor;
     if (!sw) {
@@ -215,6 +217,7 @@ export class Simulation implements FaultHost, CheckedRun {
     sn.reactor = null;
     sn.wal.crash();
     sn.crashes++;
+    this.upDown++;
     this.network.detach(sn.name);
   }
 
@@ -222,6 +225,7 @@ export class Simulation implements FaultHost, CheckedRun {
     const rec = { node, event };
     this.logHash.add(describeEvent(rec));
     if (this.opts.keepEvents !== false) this.events.push(rec);
+    if (event.type === 'NewBlock') this.commits++;
     if (event.type === 'NewBlock') (this.commitTimes.get(node) ?? this.commitTimes.set(node, []).get(node)!).push(event.at);
     for (const fn of this.listeners) fn(rec);
   }
@@ -240,16 +244,31 @@ export class Simulation implements FaultHost, CheckedRun {
    * timers (message deliveries), so one pass is enough and the order of work stays fixed.
    */
   async settle(): Promise<void> {
-    // most steps touch one node: waiting on the idle ones would only make garbage (this runs
-    // twice per timer, hundreds of thousands of times per height with 100 validators)
-    for (const n of this.nodes) if (n.node && !n.node.idle) await n.node.whenIdle();
+    // only the nodes that started work since the last look: most steps touch one node, and this
+    // runs twice per timer, hundreds of thousands of times per height with 100 validators
+    while (this.busy.size > 0) {
+      const [node] = this.busy;
+      this.busy.delete(node);
+      if (!node.idle) await node.whenIdle();
+    }
   }
+
+  private readonly busy = new Set<ConsensusNode>();
 
   /**
    * The goal is reached, every fault has healed, and every live correct node has committed since
    * the last heal (so liveness after faults is observed, not assumed from commits made before).
    */
   private done(): boolean {
+    // asked after every step: recomputed only when a commit, a fault or a crash could change it
+    const key = `${this.commits}/${this.faults.version}/${this.upDown}`;
+    if (key === this.doneKey) return this.doneValue;
+    this.doneKey = key;
+    this.doneValue = this.goalReached();
+    return this.doneValue;
+  }
+
+  private goalReached(): boolean {
     const live = this.liveCorrect();
     const healedAt = this.faults.lastHealAt;
     const head = Math.max(0, ...live.map((i) => this.committedHeight(i)));
@@ -262,6 +281,11 @@ export class Simulation implements FaultHost, CheckedRun {
       (healedAt === this.faults.startedAt || live.every((i) => (this.commitTimes.get(this.nodes[i].name) ?? []).some((t) => t >= healedAt)))
     );
   }
+
+  private commits = 0;
+  private upDown = 0;
+  private doneKey = '';
+  private doneValue = false;
 
   /** Correct nodes that are running. */
   liveCorrect(): number[] {
