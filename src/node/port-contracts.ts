@@ -45,12 +45,15 @@ export async function schedulerContract(h: SchedulerHarness): Promise<void> {
 export class RecordingHandler implements TransportHandler {
   readonly connected: string[] = [];
   readonly disconnected: string[] = [];
+  /** Why, in the order of `disconnected`. */
+  readonly reasons: string[] = [];
   readonly received: { peerId: string; channel: number; bytes: Uint8Array }[] = [];
   peerConnected(peerId: string): void {
     this.connected.push(peerId);
   }
-  peerDisconnected(peerId: string): void {
+  peerDisconnected(peerId: string, reason: string): void {
     this.disconnected.push(peerId);
+    this.reasons.push(reason);
   }
   receive(peerId: string, channel: number, bytes: Uint8Array): void {
     this.received.push({ peerId, channel, bytes: bytes.slice() });
