@@ -198,6 +198,11 @@ export class SimNetwork {
     }
   }
 
+  /** Direct delivery of one message to one node, past any filter (a correct node relaying). */
+  sendDirect(from: string, to: string, msg: StateMessage): void {
+    this.transmit(from, to, 0, encodeMessage(msg), msg.kind);
+  }
+
   /** Keeps a sender's messages of its latest two heights (the current one and its LastCommit). */
   private remember(from: string, msg: StateMessage): void {
     const h = heightOf(msg);

@@ -12,7 +12,8 @@ import { sha256 as sha256Hasher } from '@noble/hashes/sha2.js';
 import { publicKeyFromSeed, signSync } from '../core/crypto/ed25519.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
 import { concat, toHex, utf8 } from '../core/bytes.js';
-import { roundStepName } from '../core/types.js';
+import { roundStepName, SignedMsgType } from '../core/types.js';
+import { commitReader } from '../core/reactor/vote-set-reader.js';
 import { blockIdShort } from '../core/blockid.js';
 import type { ConsensusNode } from '../node/node.js';
 import { MemoryBlockStore, MemoryStateStore, MemoryWAL } from '../node/memory-stores.js';
@@ -353,18 +354,43 @@ export class Simulation implements FaultHost, CheckedRun {
 
   /**
    * Direct delivery has no gossip: a proposal that reached a node a round early was dropped by it
-   * and nobody sends it again, so the node would wait forever while the others go on. Once per
-   * timeout_propose, a node behind the highest one is sent everyone's recent messages again (the
-   * current and previous height), as the reactor would. Runs where nobody falls behind are
+   * and nobody sends it again, and a node that missed the precommits a height was committed with
+   * (a Byzantine node told it another story) never sees them, so it would wait forever while the
+   * others go on. Once per timeout_propose, a node behind the highest one is caught up as the
+   * reactor would: a correct node ahead of it sends the next committed block's precommits, with
+   * its +2/3 claim so that they count against what the Byzantine nodes told it, then the block's
+   * parts; and everyone's recent messages go to it again. Runs where nobody falls behind are
    * untouched.
    */
   private watchStalls(): void {
     const look = () => {
       const top = Math.max(0, ...this.nodes.map((n) => this.committedHeight(n.index)));
-      for (const n of this.nodes) if (n.node && this.committedHeight(n.index) < top) this.network.resendRecent(n.name);
+      for (const n of this.nodes) {
+        if (!n.node || this.committedHeight(n.index) >= top) continue;
+        this.sendNextCommit(n);
+        this.network.resendRecent(n.name);
+      }
       this.clock.after(this.config.timeoutPropose, look);
     };
     this.clock.after(this.config.timeoutPropose, look);
+  }
+
+  private sendNextCommit(lagging: SimNode): void {
+    const h = this.committedHeight(lagging.index) + 1;
+    const from = this.nodes.find((n) => n.node && !this.faulty.has(n.index) && this.committedHeight(n.index) >= h);
+    const commit = from && (from.blockStore.loadBlockCommit(h) ?? from.blockStore.loadSeenCommit(h));
+    const meta = from?.blockStore.loadBlockMeta(h);
+    if (!from || !commit || !meta) return;
+    lagging.node!.setPeerMaj23(from.name, { height: h, round: commit.round, type: SignedMsgType.Precommit, blockId: commit.blockId });
+    const votes = commitReader(commit);
+    for (let i = 0; i < votes.size; i++) {
+      const vote = votes.getByIndex(i);
+      if (vote) this.network.sendDirect(from.name, lagging.name, { kind: 'Vote', vote });
+    }
+    for (let i = 0; i < meta.numParts; i++) {
+      const part = from.blockStore.loadBlockPart(h, i);
+      if (part) this.network.sendDirect(from.name, lagging.name, { kind: 'BlockPart', height: h, round: commit.round, part });
+    }
   }
 
   private scheduleTxs(): void {
