@@ -27,8 +27,10 @@ import { VoteSet } from '../src/core/votes/vote-set.js';
 import { createVerifier } from '../src/platform/shared/webcrypto-verifier.js';
 import { Simulation } from '../src/sim/simulation.js';
 import { nodeEd25519, useNodeEd25519 } from '../src/platform/node/ed25519.js';
+import { useNodeSha256 } from '../src/platform/node/sha256.js';
 import type { Topology } from '../src/sim/topology.js';
 import { describeTopology } from '../src/sim/topology.js';
+import { compareReports } from './compare.js';
 
 const CHAIN = 'bench-chain';
 const BATCH = 256;
@@ -260,13 +262,25 @@ async function consensus(baseline: number) {
   return out;
 }
 
-/** `npm run bench [-- section...]`: all sections by default. */
+/** `npm run bench [-- section...] [--compare FILE]`: all sections by default. */
 async function main() {
   const only = process.argv.slice(2);
+  const at = only.indexOf('--compare');
+  const compareWith = at >= 0 ? only.splice(at, 2)[1] : undefined;
+  let saved: unknown = null;
+  if (compareWith !== undefined) {
+    try {
+      saved = JSON.parse(readFileSync(compareWith, 'utf8'));
+    } catch (e) {
+      console.error(`bench: --compare needs a saved \`npm run bench\` output: ${(e as Error).message}`);
+      process.exit(2);
+    }
+  }
   const want = (name: string) => only.length === 0 || only.includes(name);
   const sig = await signatures(fixture(100).items); // noble measured before node:crypto is installed
   const baseline = sig.rawWebCrypto;
   useNodeEd25519(); // the engine's synchronous signing and verification, as the CLI runs it
+  useNodeSha256();
   const report: Record<string, unknown> = {
     machine: { node: process.version, platform: `${process.platform}/${process.arch}` },
     baseline: { rawWebCryptoVerifiesPerSecond: sig.rawWebCrypto, rawNobleVerifiesPerSecond: sig.rawNoble, rawNodeCryptoVerifiesPerSecond: sig.rawNodeCrypto },
@@ -277,6 +291,12 @@ async function main() {
   if (want('wal')) report.wal = await wal();
   if (want('gossip')) report.gossip = await gossipCost();
   if (want('ui')) report.ui = await uiInChromium();
+  if (compareWith !== undefined) {
+    // the comparison rides in the same document, after the sections; a drop fails the run
+    const comparison = compareReports(saved, report, compareWith);
+    report.compare = comparison;
+    if (!comparison.ok) process.exitCode = 1;
+  }
   console.log(JSON.stringify(report, null, 2));
 }
 

@@ -15,8 +15,10 @@ import { describeTopology } from '../src/sim/topology.js';
 import { failedChecks, scheduleOptions, scheduledRuns } from '../src/sim/schedules.js';
 import { TARGETS, attempt } from '../test/fuzz.js';
 import { useNodeEd25519 } from '../src/platform/node/ed25519.js';
+import { useNodeSha256 } from '../src/platform/node/sha256.js';
 
 useNodeEd25519();
+useNodeSha256();
 
 const HELP = `npm run soak -- [--minutes M | --runs N] [--seed S] [--out DIR]
   --minutes M  run for about M minutes (default 10): 20% fuzzing, then fault schedules

@@ -104,8 +104,8 @@ describe('ConsensusState [CMT]', () => {
     const h = toRound0Propose(notProposing());
     const prop = h.proposer();
     const b = h.makeBlock(prop);
-    b.block.header.appHash = new Uint8Array(32).fill(7);
-    const bad = makeBlockParts(b.block);
+    // a new block object, not a mutated one: header hashes are memoized per object
+    const bad = makeBlockParts({ ...b.block, header: { ...b.block.header, appHash: new Uint8Array(32).fill(7) } });
     h.propose(prop, 0, bad);
     expect(isNilBlockId(h.lastOwnVote(PV)!.blockId)).toBe(true);
     h.votes(PV, bad.blockId, [h.others()[0]]);

@@ -7,8 +7,11 @@ import { sha256 } from './sha256.js';
 const LEAF_PREFIX = Uint8Array.of(0);
 const INNER_PREFIX = Uint8Array.of(1);
 
+// SHA-256 of nothing: every block without txs or evidence hashes it twice.
+const EMPTY_HASH = sha256(new Uint8Array(0));
+
 export function emptyHash(): Uint8Array {
-  return sha256(new Uint8Array(0));
+  return EMPTY_HASH.slice(); // a copy: callers own the bytes they get
 }
 
 export function leafHash(leaf: Uint8Array): Uint8Array {

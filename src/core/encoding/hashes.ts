@@ -17,8 +17,24 @@ const wrapString = (s: string) => encodeWith((w, v: string) => writeString(w, 1,
 const wrapInt64 = (n: number) => encodeWith((w, v: number) => writeInt64(w, 1, v), n);
 const wrapBytes = (b: Bytes) => encodeWith((w, v: Bytes) => writeBytes(w, 1, v), b);
 
+// Hashes per header and commit object: the proposer, every receiver, the block store and
+// validateBlock all ask for them. Headers and commits are never mutated once made or decoded
+// (a changed block is a new object), so the answer cannot go stale.
+const headerHashes = new WeakMap<Header, Bytes>();
+const commitHashes = new WeakMap<Commit, Bytes>();
+
+function memo<K extends object>(cache: WeakMap<K, Bytes>, key: K, make: (key: K) => Bytes): Bytes {
+  let hash = cache.get(key);
+  if (!hash) cache.set(key, (hash = make(key)));
+  return hash;
+}
+
 /** Header.Hash: the Merkle root of its 14 fields, each encoded on its own. */
 export function headerHash(h: Header): Bytes {
+  return memo(headerHashes, h, computeHeaderHash);
+}
+
+function computeHeaderHash(h: Header): Bytes {
   return hashFromByteSlices([
     encodeWith(writeConsensusVersion, h.version),
     wrapString(h.chainId),
@@ -44,7 +60,8 @@ export function txsHash(txs: Bytes[]): Bytes {
 
 /** Commit.Hash: the Merkle root of the encoded CommitSigs (an absent commit hashes as empty). */
 export function commitHash(commit: Commit | null): Bytes {
-  return hashFromByteSlices((commit?.signatures ?? []).map((s) => encodeWith(writeCommitSig, s)));
+  if (!commit) return hashFromByteSlices([]);
+  return memo(commitHashes, commit, (c) => hashFromByteSlices(c.signatures.map((s) => encodeWith(writeCommitSig, s))));
 }
 
 export function evidenceHash(evidence: DuplicateVoteEvidence[]): Bytes {

@@ -93,6 +93,19 @@ export function makeBlock(state: ChainState, args: MakeBlockArgs): Block {
  * committed on top of `state`, null when it is valid. Pure apart from signature checks.
  */
 export function validateBlock(state: ChainState, block: Block, checker: SignatureChecker): string | null {
+  // The engine validates the same block against the same state when it prevotes, locks and
+  // commits; like CometBFT's lastValidatedBlock, remember the verdict. Blocks and chain states
+  // are never mutated (the next height gets a new state), so the key is their identity.
+  const last = lastValidated.get(block);
+  if (last && last.state === state && last.checker === checker) return last.result;
+  const result = checkBlock(state, block, checker);
+  lastValidated.set(block, { state, checker, result });
+  return result;
+}
+
+const lastValidated = new WeakMap<Block, { state: ChainState; checker: SignatureChecker; result: string | null }>();
+
+function checkBlock(state: ChainState, block: Block, checker: SignatureChecker): string | null {
   const h = block.header;
   const expectHeight = nextHeight(state);
   const lastCommit = block.lastCommit ?? { height: 0, round: 0, blockId: state.lastBlockId, signatures: [] };

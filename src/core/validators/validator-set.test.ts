@@ -99,4 +99,18 @@ describe('G-16 voting-power overflow and invalid updates', () => {
     expect(set.size).toBe(1);
     expect(set.totalVotingPower()).toBe(10n);
   });
+
+  it('keeps its hash across copies and priority changes, and drops it only when keys or powers change', () => {
+    const set = ValidatorSet.create([val(addr(0), 10), val(addr(1), 10)]);
+    const copy = set.copy(); // copied before anything was hashed
+    const h = set.hash();
+    expect(copy.hash()).toBe(h); // one computation between them
+    copy.incrementProposerPriority(3);
+    copy.updateWithChangeSet([val(addr(1), 10)]); // the same power again
+    expect(copy.hash()).toBe(h);
+    copy.updateWithChangeSet([val(addr(1), 11)]);
+    expect(copy.hash()).not.toEqual(h);
+    expect(set.hash()).toBe(h);
+    expect(ValidatorSet.fromValidators([...copy.validators]).hash()).toEqual(copy.hash());
+  });
 });

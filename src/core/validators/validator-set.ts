@@ -29,12 +29,21 @@ function byVotingPower(a: Validator, b: Validator): number {
   return compareBytes(a.address, b.address);
 }
 
+/** Whether two lists hash the same: the same keys with the same powers, in the same order. */
+function sameHashedList(a: readonly Validator[], b: readonly Validator[]): boolean {
+  return a.length === b.length && a.every((v, i) => v.votingPower === b[i].votingPower && bytesEqual(v.pubKey, b[i].pubKey));
+}
+
 export class ValidatorSet {
   private vals: Validator[];
   private proposer: Validator | null = null;
   private total = 0n;
-  /** Hash of the (address, key, power) list; priorities are not hashed, so it survives increments. */
-  private cachedHash: Bytes | null = null;
+  /**
+   * Hash of the (key, power) list. Priorities are not hashed ([CMT] Validator.Bytes: SimpleValidator), so it
+   * survives increments; the box is shared with copies until a change set alters the list, so the
+   * state's validators, next validators and last validators hash once between them.
+   */
+  private hashBox: { hash: Bytes | null } = { hash: null };
 
   private constructor(vals: Validator[]) {
     this.vals = vals;
@@ -61,7 +70,7 @@ export class ValidatorSet {
 
   copy(): ValidatorSet {
     const c = new ValidatorSet(this.vals.map((v) => ({ ...v })));
-    c.cachedHash = this.cachedHash;
+    c.hashBox = this.hashBox;
     if (this.proposer) c.proposer = c.vals.find((v) => bytesEqual(v.address, this.proposer!.address)) ?? null;
     return c;
   }
@@ -189,18 +198,18 @@ export class ValidatorSet {
       if (existing) existing.votingPower = u.votingPower;
       else next.push({ address: u.address, pubKey: u.pubKey, votingPower: u.votingPower, proposerPriority: newPriority });
     }
+    const before = this.vals;
     this.vals = next.filter((v) => !deletes.some((d) => bytesEqual(d.address, v.address)));
     this.total = after;
     this.rescalePriorities(PRIORITY_WINDOW_SIZE_FACTOR * this.total);
     this.shiftByAvgProposerPriority();
     this.vals.sort(byVotingPower);
     this.proposer = null;
-    this.cachedHash = null;
+    if (!sameHashedList(before, this.vals)) this.hashBox = { hash: null };
   }
 
   hash(): Bytes {
-    this.cachedHash ??= validatorSetHash(this.vals);
-    return this.cachedHash;
+    return (this.hashBox.hash ??= validatorSetHash(this.vals));
   }
 
   toString(): string {

@@ -20,22 +20,33 @@ export function verifyCommit(chainId: string, valSet: ValidatorSet, blockId: Blo
     if (sig.blockIdFlag !== BlockIDFlag.Commit && sig.blockIdFlag !== BlockIDFlag.Nil) return bad(`signature ${i} has flag ${sig.blockIdFlag}`);
     const val = valSet.getByIndex(i)!;
     if (!bytesEqual(val.address, sig.validatorAddress)) return bad(`signature ${i} is from the wrong validator`);
-    const vote: Vote = {
-      type: SignedMsgType.Precommit,
-      height: commit.height,
-      round: commit.round,
-      blockId: sig.blockIdFlag === BlockIDFlag.Commit ? commit.blockId : nilBlockId(),
-      timestamp: sig.timestamp ?? GO_ZERO_TIME,
-      validatorAddress: sig.validatorAddress,
-      validatorIndex: i,
-      signature: sig.signature,
-      extension: new Uint8Array(0),
-      extensionSignature: new Uint8Array(0),
-    };
-    if (!checker.verifyVote(chainId, vote, val.pubKey)) return bad(`signature ${i} is invalid`);
+    if (!checker.verifyVote(chainId, commitVote(commit, i), val.pubKey)) return bad(`signature ${i} is invalid`);
     if (sig.blockIdFlag === BlockIDFlag.Commit) tallied += val.votingPower;
   }
   const needed = (valSet.totalVotingPower() * 2n) / 3n;
   if (tallied <= needed) return bad(`insufficient voting power: got ${tallied}, needed more than ${needed}`);
   return null;
+}
+
+// The precommits a commit stands for, made once per commit object: checkers remember sign bytes
+// per vote object, so verifying the same commit again (a block validated against another state,
+// the simulator's checkers) encodes nothing new. Commits are never mutated once made or decoded.
+const commitVotes = new WeakMap<Commit, Vote[]>();
+
+function commitVote(commit: Commit, i: number): Vote {
+  let votes = commitVotes.get(commit);
+  if (!votes) commitVotes.set(commit, (votes = []));
+  const sig = commit.signatures[i];
+  return (votes[i] ??= {
+    type: SignedMsgType.Precommit,
+    height: commit.height,
+    round: commit.round,
+    blockId: sig.blockIdFlag === BlockIDFlag.Commit ? commit.blockId : nilBlockId(),
+    timestamp: sig.timestamp ?? GO_ZERO_TIME,
+    validatorAddress: sig.validatorAddress,
+    validatorIndex: i,
+    signature: sig.signature,
+    extension: new Uint8Array(0),
+    extensionSignature: new Uint8Array(0),
+  });
 }
