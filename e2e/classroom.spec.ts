@@ -37,7 +37,13 @@ test('happy path: height 3 is reached and the grid shows +2/3 precommits for the
   expect((bits.match(/x/g) ?? []).length).toBeGreaterThanOrEqual(3);
   // hovering a cell shows the row's raw bit-array and that validator's vote
   await page.getByTestId('vote-canvas').hover({ position: { x: 112 + 9, y: 22 + 9 } });
-  await expect(page.getByTestId('vote-canvas')).toHaveAttribute('title', /^LastCommit H\d+ R\d+ BA\{4:[x_]{4}\} · v0: block [0-9A-F]+/);
+  await expect(page.getByTestId('vote-canvas')).toHaveAttribute('title', /^LastCommit H\d+ R\d+ BA\{4:[x_]{4}\} · n\d \(validator 0, [0-9A-F]{12}\): block [0-9A-F]+/);
+  // the proposer is a node, its address on hover
+  await expect(page.getByTestId('proposer')).toHaveText(/^n\d$/);
+  await expect(page.getByTestId('proposer')).toHaveAttribute('title', /^address [0-9A-F]{40}$/);
+  // the step colours have a legend, "down" included
+  await expect(page.getByTestId('step-legend')).toContainText('Prevote');
+  await expect(page.getByTestId('step-legend')).toContainText('down');
   await expect(page.getByTestId('checks')).toContainText('✓ agreement');
   for (const [name, sel] of [['app', 'body'], ['network', '.network'], ['votes', '.votes'], ['inspector', '.inspector'], ['timeline', '.timeline'], ['lesson', '.lesson']] as const) {
     await page.locator(sel).first().screenshot({ path: info.outputPath(`${name}.png`) });
@@ -108,12 +114,19 @@ test('forcing the timeouts moves the round on without waiting timeout_propose', 
 test('partition by dragging nodes across the line, then heal', async ({ page }) => {
   await open(page);
   await page.getByTestId('partition-mode').click();
-  const box = (await page.getByTestId('node-0').boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x - 90, box.y + 40, { steps: 6 });
-  await page.mouse.up();
-  await expect(page.getByTestId('partition-tools')).toContainText('{0,3} | {1,2}');
+  const drag = async (n: number, dx: number) => {
+    const box = (await page.getByTestId(`node-${n}`).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2 + 10, { steps: 6 });
+    await page.mouse.up();
+  };
+  // no node sits on the line: each is on a side from the start, and one dragged across moves alone
+  await expect(page.getByTestId('partition-tools')).toContainText('{n2,n3} | {n0,n1}');
+  await drag(0, -110);
+  await expect(page.getByTestId('partition-tools')).toContainText('{n0,n2,n3} | {n1}');
+  await drag(2, 110);
+  await expect(page.getByTestId('partition-tools')).toContainText('{n0,n3} | {n1,n2}');
   await page.getByTestId('cut').click();
   await expect(page.locator('.link.cut')).toHaveCount(4);
   await seekTo(page, 5000); // two against two: nobody has +2/3, nothing commits
@@ -145,6 +158,7 @@ test('settings start a network of 7 validators with unequal powers; bad values a
   await page.getByTestId('apply-settings').click();
   await expect(page.getByTestId('node-6')).toBeVisible();
   await expect(page.getByTestId('lesson')).toHaveValue('');
+  await expect(page.getByTestId('run-title')).toHaveText('Your network');
   await seekTo(page, 4000);
   expect((await heightRound(page))[0]).toBeGreaterThanOrEqual(3);
   await expect(page.getByTestId('vote-grid')).toContainText('LastCommit');
@@ -227,4 +241,85 @@ test('100 validators: every node is drawn, the grid has a column each, and the r
   await page.getByTestId('play').click();
   await expect.poll(async () => Number((await page.getByTestId('time').textContent())!.split(' ')[0]), { timeout: 20_000 }).toBeGreaterThan(0.5);
   await expect(page.getByTestId('peers').locator('tbody tr')).toHaveCount(8); // d = 8
+});
+
+test('a presenter goes through every caption of the lock lessons in order, after choosing the lesson and clicking the seek bar', async ({ page }) => {
+  await open(page);
+  for (const [id, texts] of [
+    ['lock-on-polka', ['locks on B', 'two for B, two nil', 'Round 1. n0 stays locked', 'committed in round 1']],
+    ['pol-reproposal', ['valid block', 'proposes its valid block B with POLRound', 'gets a prevote', 'Committed in round 1']],
+  ] as const) {
+    await page.getByTestId('lesson').selectOption(id); // the picker has the focus now
+    await expect(page.getByTestId('caption-index')).toHaveText('0/4');
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('PageDown');
+      await expect(page.getByTestId('caption-index')).toHaveText(`${i + 1}/4`, { timeout: 20_000 });
+      await expect(page.getByTestId('caption-text')).toContainText(texts[i]);
+      await expect(page.getByTestId('lesson')).toHaveValue(id); // the key did not change the lesson
+      if (i === 2) {
+        await page.keyboard.press('PageUp'); // back one, to the caption of the same moment
+        await expect(page.getByTestId('caption-index')).toHaveText('2/4');
+        await expect(page.getByTestId('caption-text')).toContainText(texts[1]);
+        await page.keyboard.press('PageDown');
+        await expect(page.getByTestId('caption-index')).toHaveText('3/4');
+      }
+    }
+  }
+  // the seek bar has the focus: PageDown does not move it, space plays and pauses
+  await page.getByTestId('lesson').selectOption('lock-on-polka');
+  await page.getByTestId('seek').click({ position: { x: 3, y: 5 } });
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('caption-index')).toHaveText('1/4', { timeout: 20_000 });
+  const t = Number((await page.getByTestId('time').textContent())!.split(' ')[0]);
+  expect(t).toBeGreaterThan(1);
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('caption-index')).toHaveText('2/4');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('play')).toHaveText('Pause');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('play')).toHaveText('Play');
+  expect(Number((await page.getByTestId('time').textContent())!.split(' ')[0])).toBeGreaterThanOrEqual(t);
+  // the lock is a drawn icon, not an emoji
+  await expect(page.getByTestId('lock-icon').first()).toBeVisible();
+  await expect(page.getByTestId('network')).not.toContainText('🔒');
+});
+
+test('grid columns carry node names: the crashed node’s column is the one empty', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('node-2').click();
+  await page.getByTestId('crash').click();
+  await page.getByTestId('node-0').click();
+  await seekTo(page, 2500);
+  const names = await page.getByTestId('vote-column').allTextContents();
+  expect([...names].sort()).toEqual(['n0', 'n1', 'n2', 'n3']);
+  const rows = await page.getByTestId('vote-bits').locator('code').allTextContents();
+  const voted = rows.filter((r) => (r.match(/x/g) ?? []).length === 3); // the rows all three live nodes voted in
+  expect(voted.length).toBeGreaterThan(0);
+  const empty = [0, 1, 2, 3].filter((i) => voted.every((r) => r.slice('BA{4:'.length)[i] === '_'));
+  expect(empty.map((i) => names[i])).toEqual(['n2']);
+});
+
+test('the teacher’s action takes the run off the lesson’s script; the lesson can be had back', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('lesson').selectOption('proposer-crash');
+  await seekTo(page, 1500);
+  await expect(page.getByTestId('off-script')).toHaveCount(0);
+  await page.getByTestId('node-0').click();
+  await page.getByTestId('crash').click();
+  await expect(page.getByTestId('off-script')).toContainText('the lesson’s captions no longer apply from here');
+  await seekTo(page, 1000); // before the action the run is still the lesson's
+  await expect(page.getByTestId('off-script')).toHaveCount(0);
+  await seekTo(page, 2000);
+  await page.getByTestId('back-to-lesson-here').click();
+  await expect(page.getByTestId('time')).toHaveText('2.00 s');
+  await expect(page.getByTestId('off-script')).toHaveCount(0);
+  expect(JSON.parse(Buffer.from(new URL(page.url()).hash.split('s=')[1], 'base64url').toString()).faults).toHaveLength(1);
+});
+
+test('equivocation: the Byzantine node is marked on the network', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('lesson').selectOption('equivocation');
+  await seekTo(page, 2000);
+  await expect(page.getByTestId('byzantine')).toHaveCount(1);
+  await expect(page.getByTestId('node-1').getByTestId('byzantine')).toHaveCount(1);
 });

@@ -48,12 +48,16 @@ export function blockOf(e: ObsEvent): BlockIdHex | undefined {
   }
 }
 
-/** One readable line, as the CLI prints it. */
-export function eventLine(e: ObsEvent): string {
+/** How a view names a validator of the set (by its address and index); the CLI's default is `v{index}`. */
+export type ValidatorNamer = (address: string, index: number) => string;
+const byIndex: ValidatorNamer = (_address, index) => `v${index}`;
+
+/** One readable line, as the CLI prints it; a view may name validators after their nodes (`who`). */
+export function eventLine(e: ObsEvent, who: ValidatorNamer = byIndex): string {
   const head = `${e.time} ${e.node} ${e.height}/${e.round}/${e.step} ${e.type}`;
   switch (e.type) {
     case 'Vote':
-      return `${head} ${e.vote.type} ${e.vote.height}/${e.vote.round} v${e.vote.validatorIndex} ${blockIdShort(e.vote.blockId)}`;
+      return `${head} ${e.vote.type} ${e.vote.height}/${e.vote.round} ${who(e.vote.validatorAddress, e.vote.validatorIndex)} ${blockIdShort(e.vote.blockId)}`;
     case 'NewBlock':
       return `${head} ${e.blockHeight} ${blockIdShort(e.blockId)} r${e.commitRound} txs=${e.txs}`;
     case 'Polka':
@@ -70,11 +74,11 @@ export function eventLine(e: ObsEvent): string {
     case 'Rejected':
       return `${head} ${e.what}: ${e.reason} from '${e.peer}'`;
     case 'Evidence':
-      return `${head} v${e.validatorIndex} ${e.voteHeight}/${e.voteRound}`;
+      return `${head} ${who(e.validatorAddress, e.validatorIndex)} ${e.voteHeight}/${e.voteRound}`;
     case 'TimeoutWait':
       return `${head} ${e.waitStep}`;
     case 'NewRound':
-      return `${head} proposer=${e.proposer.slice(0, 12)}`;
+      return `${head} proposer=${who === byIndex ? e.proposer.slice(0, 12) : who(e.proposer, -1)}`;
     case 'Timeout':
       return `${head} ${e.timeoutStep} ${e.duration}ms`;
     case 'EndHeight':

@@ -74,6 +74,8 @@ export interface NodeSummary {
   index: number;
   /** what to call it on screen */
   name: string;
+  /** its validator address (hex), when the source knows it: names the HeightVoteSet's columns */
+  address?: string;
   up: boolean;
   height: number;
   round: number;

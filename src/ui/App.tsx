@@ -13,8 +13,23 @@ import { Timeline } from './Timeline.js';
 import { load, send, useUi } from './store.js';
 import { stepCaption } from './Lesson.js';
 
+/** Input types a person types into: keys there are theirs, not the presenter's. */
+const TEXT_INPUTS = new Set(['text', 'number', 'search', 'email', 'url', 'password', 'tel', 'date', 'time', 'datetime-local', 'month', 'week']);
+
+/** Whether a key pressed with focus on `t` is typing (a text field), not a presenter's key. */
+export function isTyping(t: EventTarget | null): boolean {
+  if (t instanceof HTMLTextAreaElement) return true;
+  if (t instanceof HTMLInputElement) return TEXT_INPUTS.has(t.type);
+  return t instanceof HTMLElement && t.isContentEditable;
+}
+
+/**
+ * Listens in the capture phase, before the focused control: after a click on the seek bar, the
+ * lesson picker or a button, PageDown/PageUp/space/arrows still drive the run (and the control
+ * does not also seek, change the lesson or click). Text fields keep their keys.
+ */
 function onKey(e: KeyboardEvent): void {
-  if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement) return;
+  if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
   const s = useUi.getState();
   const t = s.frame?.t ?? 0;
   switch (e.key) {
@@ -56,6 +71,9 @@ function onKey(e: KeyboardEvent): void {
       return;
   }
   e.preventDefault();
+  e.stopPropagation();
+  // a focused button would click on the space's keyup, a select open: let go of the focus
+  if (e.target instanceof HTMLButtonElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLInputElement) e.target.blur();
 }
 
 const KEYS: [string, string][] = [
@@ -81,8 +99,8 @@ function Help() {
 
 export function App() {
   useEffect(() => {
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
   }, []);
   const presenter = useUi((s) => s.presenter);
   const help = useUi((s) => s.help);

@@ -8,7 +8,7 @@ import { nameOf } from './names.js';
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
 
 export function Controls() {
-  const { playing, speed, horizon, lesson, scenario } = useUi();
+  const { playing, speed, horizon, lesson, scenario, yours } = useUi();
   const frame = useUi((s) => s.frame);
   const t = frame?.t ?? 0;
   const selected = frame?.selected ?? 'n0';
@@ -31,7 +31,7 @@ export function Controls() {
         const l = LESSONS.find((x) => x.id === e.target.value);
         if (l) load(l.scenario, l);
       }} data-testid="lesson">
-        {!lesson && <option value="">(shared scenario)</option>}
+        {!lesson && <option value="">{yours ? "(your network)" : "(shared scenario)"}</option>}
         {LESSONS.map((l) => <option key={l.id} value={l.id}>{l.title}</option>)}
       </select>
       <button onClick={() => send({ type: playing ? 'pause' : 'play' })} data-testid="play" title="space">{playing ? 'Pause' : 'Play'}</button>

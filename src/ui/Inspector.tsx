@@ -7,7 +7,8 @@ import { missing } from './missing.js';
 import { ruleOf } from './rules.js';
 import { bitArrayString, blockIdShort, eventLine, shortHash } from '../observe/format.js';
 import type { Bits } from '../observe/model.js';
-import { nameOf } from './names.js';
+import { nameOf, nameOfAddress, validatorNames } from './names.js';
+import { conflictingVotes } from './evidence.js';
 
 const ba = (b: Bits | null) => (b ? bitArrayString(b) : '');
 
@@ -17,11 +18,18 @@ const PEER_ROWS = 24;
 export function Inspector() {
   const frame = useUi((s) => s.frame);
   const ev = useUi((s) => s.selectedEvent);
+  const events = useUi((s) => s.events);
   const [allPeers, setAllPeers] = useState(false);
   if (!frame) return <section className="panel inspector" />;
   const rs = frame.roundState;
   const rule = ev && ruleOf(ev);
   const name = (id: string) => nameOf(frame, id);
+  const validators = validatorNames(frame, rs, events);
+  /** a validator by its address: its node's name */
+  const who = (address: string) => nameOfAddress(validators, frame, events, address);
+  const selectedNode = frame.nodes.find((x) => x.id === frame.selected);
+  const proposerName = rs ? (selectedNode?.proposer ? name(selectedNode.proposer) : who(rs.proposer)) : '';
+  const evidence = ev?.type === 'Evidence' ? conflictingVotes(ev, events) : [];
   const list = (xs: string[]) => (xs.length === 0 ? '—' : xs.length <= 3 ? xs.join(', ') : `${xs.slice(0, 2).join(', ')} +${xs.length - 2}`);
   return (
     <section className="panel inspector">
@@ -34,14 +42,25 @@ export function Inspector() {
       {ev && (
         <div className="event">
           <b>{ev.type}</b> at {((ev.time - frame.origin) / 1000).toFixed(3)} s on {name(ev.node)} · {ev.height}/{ev.round}/{shortStep(ev.step)}
-          <div><code>{eventLine(ev)}</code></div>
+          <div><code>{eventLine(ev, who)}</code></div>
+          {ev.type === 'Evidence' && (
+            <div className="evidence" data-testid="evidence">
+              <b>{who(ev.validatorAddress)}</b> signed two different {ev.voteType}s for height {ev.voteHeight}, round {ev.voteRound}:
+              <ul>
+                {evidence.map((v) => v.type === 'Vote' && (
+                  <li key={v.vote.blockId.hash + v.vote.blockId.partSetHeader.hash}>{v.vote.type} {v.vote.height}/{v.vote.round} for <code>{blockIdShort(v.vote.blockId)}</code> <span className="muted">(seen by {name(v.node)})</span></li>
+                ))}
+                {evidence.length < 2 && <li className="muted">a second {ev.voteType} for another block, seen by {name(ev.node)} only</li>}
+              </ul>
+            </div>
+          )}
           {rule && <div className="rule" data-testid="rule">{rule.text} <cite>{rule.cite}</cite></div>}
         </div>
       )}
       {rs ? (
         <dl className="rs" data-testid="round-state">
           <dt>height/round/step</dt><dd>{rs.height}/{rs.round}/{shortStep(rs.step)}</dd>
-          <dt>proposer</dt><dd>{rs.proposer.slice(0, 12)}</dd>
+          <dt>proposer</dt><dd title={`address ${rs.proposer.toUpperCase()}`} data-testid="proposer">{proposerName}</dd>
           <dt>proposal</dt><dd>{rs.proposal ? `round ${rs.proposal.round}, POL ${rs.proposal.polRound}, ${blockIdShort(rs.proposal.blockId)}` : '—'}</dd>
           <dt>block parts</dt><dd><code>{rs.proposalBlockParts ? bitArrayString(rs.proposalBlockParts) : '—'}</code></dd>
           <dt>locked</dt><dd>{rs.lockedRound >= 0 ? `round ${rs.lockedRound}: ${rs.lockedBlock && shortHash(rs.lockedBlock)}` : '—'}</dd>

@@ -1,21 +1,37 @@
 // The lesson's caption: which rule just fired, with its source. Presenter keys (PageDown/PageUp)
-// and the ◀ ▶ buttons go to the moment of the previous or next caption; a caption that has not
-// happened yet is played to, and the run pauses there.
-import { send, useUi } from './store.js';
-import { captionIndexAt, captionTimes } from './captions.js';
+// and the ◀ ▶ buttons go to the previous or next caption, by event order: captions that come up
+// at one virtual moment are shown one after the other; a caption that has not happened yet is
+// played to, and the run pauses there. Once the teacher's own action takes the run off the
+// lesson's script, the panel says so and offers the lesson back.
+import { load, send, useUi } from './store.js';
+import { captionIndexAt, captionMove, offScriptStep, shownCaption } from './captions.js';
 
 export function stepCaption(dir: 1 | -1): void {
-  const { lesson, events, frame } = useUi.getState();
+  const { lesson, events, frame, captionPin } = useUi.getState();
   if (!lesson) return;
-  const origin = frame?.origin ?? 0;
-  const times = captionTimes(lesson, events).map((x) => x - origin);
-  const now = frame?.t ?? 0;
-  const shown = times.filter((x) => x <= now).length - 1;
-  const target = shown + dir;
-  if (target < 0 || target >= lesson.captions.length) return;
-  if (target < times.length) return send({ type: 'seek', t: times[target] + 1 });
-  useUi.setState({ pauseAtCaption: target });
-  send({ type: 'play' });
+  const move = captionMove(lesson, events, frame?.origin ?? 0, frame?.t ?? 0, captionPin, dir);
+  if (!move) return;
+  switch (move.kind) {
+    case 'pin':
+      useUi.setState({ captionPin: move.index });
+      return;
+    case 'seek':
+      send({ type: 'seek', t: move.t });
+      useUi.setState({ captionPin: move.index });
+      return;
+    case 'play':
+      useUi.setState({ pauseAtCaption: move.index, captionPin: null });
+      send({ type: 'play' });
+  }
+}
+
+/** The lesson as written, again: from the start, or replayed to the moment shown now. */
+function backToLesson(here: boolean): void {
+  const { lesson, frame } = useUi.getState();
+  if (!lesson) return;
+  const t = frame?.t ?? 0;
+  load(lesson.scenario, lesson);
+  if (here && t > 0) send({ type: 'seek', t });
 }
 
 export function LessonPanel() {
@@ -23,7 +39,13 @@ export function LessonPanel() {
   const events = useUi((s) => s.events);
   const notice = useUi((s) => s.notice);
   const presenter = useUi((s) => s.presenter);
-  const i = lesson ? captionIndexAt(lesson, events) : -1;
+  const pin = useUi((s) => s.captionPin);
+  const yours = useUi((s) => s.yours);
+  const scenario = useUi((s) => s.scenario);
+  const steps = useUi((s) => s.frame?.steps ?? 0);
+  const i = lesson ? shownCaption(captionIndexAt(lesson, events), pin) : -1;
+  const off = lesson ? offScriptStep(lesson, scenario) : null;
+  const offNow = off !== null && steps >= off;
   return (
     <section className="panel lesson" data-testid="caption">
       {notice && <p className="notice" onClick={() => useUi.setState({ notice: null })}>{notice}</p>}
@@ -38,8 +60,15 @@ export function LessonPanel() {
             </span>
           </h2>
           <p className="summary">{lesson.summary}</p>
+          {offNow && (
+            <p className="off-script" data-testid="off-script">
+              You changed the run: the lesson’s captions no longer apply from here.{' '}
+              <button onClick={() => backToLesson(true)} data-testid="back-to-lesson-here">back to the lesson, here</button>{' '}
+              <button onClick={() => backToLesson(false)} data-testid="back-to-lesson">from the start</button>
+            </p>
+          )}
           {i >= 0 ? (
-            <p className="caption">
+            <p className={offNow ? 'caption stale' : 'caption'} data-testid="caption-text">
               {lesson.captions[i].text} <cite>{lesson.captions[i].cite}</cite>
             </p>
           ) : (
@@ -47,7 +76,7 @@ export function LessonPanel() {
           )}
         </>
       ) : (
-        <h2>Shared scenario</h2>
+        <h2 data-testid="run-title">{yours ? 'Your network' : 'Shared scenario'}</h2>
       )}
     </section>
   );

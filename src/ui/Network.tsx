@@ -9,7 +9,8 @@ import { STEP_COLORS } from './colors.js';
 import { NodeFaults } from './NodeFaults.js';
 import type { Frame, MessageView } from '../observe/model.js';
 import { blockIdShort } from '../observe/format.js';
-import { indexMap } from './names.js';
+import { indexMap, nameOfAddress, validatorNames } from './names.js';
+import { accused } from './evidence.js';
 
 const W = 300;
 const H = 280;
@@ -26,8 +27,30 @@ const OTHER_MESSAGE = '#9aa0a6';
 
 type Point = { x: number; y: number };
 
-function circle(i: number, n: number): Point {
-  return { x: W / 2 + R * Math.sin((2 * Math.PI * i) / n), y: H / 2 - R * Math.cos((2 * Math.PI * i) / n) };
+/**
+ * Slot i of n on the circle, turned so that no node sits on the vertical line through the centre
+ * (the partition mode's dividing line): half a slot for an even n, a quarter for an odd one.
+ */
+export function circle(i: number, n: number): Point {
+  const a = (2 * Math.PI * (i + (n % 2 === 0 ? 0.5 : 0.25))) / n;
+  return { x: W / 2 + R * Math.sin(a), y: H / 2 - R * Math.cos(a) };
+}
+
+/** Where a dragged node is dropped: never on the dividing line, but clearly on the side it is dropped on. */
+export function offTheLine(p: Point): Point {
+  const gap = 22;
+  if (Math.abs(p.x - W / 2) >= gap) return p;
+  return { ...p, x: p.x < W / 2 ? W / 2 - gap : W / 2 + gap };
+}
+
+/** A padlock, drawn (an emoji needs an emoji font the projector's machine may not have). */
+function LockIcon({ x, y }: { x: number; y: number }) {
+  return (
+    <g transform={`translate(${x},${y})`} className="lock-icon" data-testid="lock-icon">
+      <path d="M1.5 4 V2.6 a2.5 2.5 0 0 1 5 0 V4" fill="none" stroke="#4a148c" strokeWidth={1.2} />
+      <rect x={0} y={4} width={8} height={5.5} rx={1} fill="#6a1b9a" />
+    </g>
+  );
 }
 
 /** Where a message is now, on the straight line from sender to receiver. */
@@ -40,6 +63,7 @@ function messageAt(m: MessageView, t: number, pos: (id: string) => Point): Point
 
 export function Network() {
   const frame = useUi((s) => s.frame);
+  const events = useUi((s) => s.events);
   const showMessages = useUi((s) => s.showMessages);
   const svg = useRef<SVGSVGElement>(null);
   const [cutting, setCutting] = useState(false);
@@ -58,7 +82,7 @@ export function Network() {
   const toSvg = (e: ReactPointerEvent): Point => {
     const m = svg.current!.getScreenCTM()!.inverse();
     const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m);
-    return { x: Math.max(10, Math.min(W - 10, p.x)), y: Math.max(10, Math.min(H - 10, p.y)) };
+    return offTheLine({ x: Math.max(10, Math.min(W - 10, p.x)), y: Math.max(10, Math.min(H - 10, p.y)) });
   };
   const onDown = (i: number) => (e: ReactPointerEvent) => {
     if (!cutting) return send({ type: 'select', node: frame.nodes[i].id });
@@ -85,6 +109,10 @@ export function Network() {
       }
   }
   const [left, right] = sides();
+  // nodes that evidence accuses of equivocating: marked Byzantine
+  const names = validatorNames(frame, frame.roundState, events);
+  const byzantine = new Set([...accused(events)].map((a) => nameOfAddress(names, frame, events, a)));
+  const label = (xs: number[]) => `{${xs.map((i) => frame.nodes[i].name).join(',')}}`;
   return (
     <section className="panel network">
       <h2>
@@ -104,11 +132,18 @@ export function Network() {
           const p = pos(node.index);
           const proposer = frame.nodes.some((o) => o.up && o.proposer === node.id && o.height === node.height);
           return (
-            <g key={node.id} transform={`translate(${p.x},${p.y})`} onPointerDown={onDown(node.index)} className={`node${node.id === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}`} data-testid={`node-${node.index}`}>
+            <g key={node.id} transform={`translate(${p.x},${p.y})`} onPointerDown={onDown(node.index)} className={`node${node.id === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}${byzantine.has(node.name) ? ' byzantine' : ''}`} data-testid={`node-${node.index}`}>
+              {byzantine.has(node.name) && <circle r={small ? 9 : 22} className="byzantine-ring" data-testid="byzantine"><title>{`${node.name} equivocated: evidence against it was found`}</title></circle>}
               <circle r={small ? 6 : 17} fill={STEP_COLORS[node.step] ?? '#ddd'} />
               {!small && <text y={-1}>{node.name}{proposer ? '★' : ''}</text>}
               {!small && <text y={10} className="small">{node.up ? `${node.height}/${node.round}` : 'down'}</text>}
-              {!small && node.lockedBlock && <text y={30} className="small">🔒{blockIdShort(node.lockedBlock).slice(0, 4)}</text>}
+              {!small && node.lockedBlock && (
+                <g>
+                  <title>{`locked on ${blockIdShort(node.lockedBlock)} (round ${node.lockedRound})`}</title>
+                  <LockIcon x={-13} y={22} />
+                  <text x={6} y={30} className="small">{blockIdShort(node.lockedBlock).slice(0, 4)}</text>
+                </g>
+              )}
             </g>
           );
         })}
@@ -123,7 +158,7 @@ export function Network() {
       )}
       {cutting && (
         <div className="buttons" data-testid="partition-tools">
-          <span className="muted">{`{${left.join(',')}} | {${right.join(',')}}`}</span>
+          <span className="muted">{`${label(left)} | ${label(right)}`}</span>
           <button onClick={() => cut(6000)} disabled={!left.length || !right.length} data-testid="cut">cut for 6 s</button>
           <button onClick={() => cut()} disabled={!left.length || !right.length}>cut until healed</button>
           <button onClick={() => setMoved({})}>reset</button>

@@ -62,7 +62,7 @@ export function Settings() {
     const p = scenarioProblems(s);
     setProblems(p);
     if (p.length === 0) {
-      load(s, null);
+      load(s, null, null, true);
       setOpen(false);
     }
   };

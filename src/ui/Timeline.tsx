@@ -8,7 +8,7 @@ import { select } from 'd3-selection';
 import { zoom, zoomIdentity } from 'd3-zoom';
 import type { ZoomTransform } from 'd3-zoom';
 import { send, useUi } from './store.js';
-import { STEP_COLORS } from './colors.js';
+import { STEP_COLORS, shortStep } from './colors.js';
 import type { FaultSpan, ObsEvent } from '../observe/model.js';
 
 const LANE = 22;
@@ -68,6 +68,19 @@ function segments(events: Placed[], nodes: number, now: number): Segment[] {
   return out;
 }
 
+/** Crash spans drawn over the step segments: a crashed node has no step; its lane shows it down. */
+export function downSpans(faults: readonly FaultSpan[], lanes: Map<string, number>, now: number): { node: number; from: number; to: number }[] {
+  const out: { node: number; from: number; to: number }[] = [];
+  for (const f of faults) {
+    if (f.kind !== 'crash' && f.kind !== 'crashAtWalWrite') continue;
+    for (const id of f.nodes) {
+      const lane = lanes.get(id);
+      if (lane !== undefined) out.push({ node: lane, from: f.from, to: f.to ?? now });
+    }
+  }
+  return out;
+}
+
 const laneOf = (f: FaultSpan, lanes: Map<string, number>) => f.nodes.flatMap((id) => (lanes.has(id) ? [lanes.get(id)!] : []));
 
 export function Timeline() {
@@ -119,6 +132,19 @@ export function Timeline() {
       g.fillStyle = STEP_COLORS[s.step] ?? '#ddd';
       g.fillRect(a, 24 + s.node * LANE + 3, Math.max(1, b - a), LANE - 6);
     }
+    // a crashed node is down, whatever step it was in
+    const downs = downSpans(frame?.faults ?? [], lanes, now);
+    for (let i = 0; i < nodes; i++) {
+      const n = frame?.nodes[i];
+      if (n && !n.up && !downs.some((d) => d.node === i && d.to >= now)) downs.push({ node: i, from: segs.filter((s) => s.node === i).at(-1)?.to ?? now, to: now });
+    }
+    for (const d of downs) {
+      if (d.to < t0 || d.from > t1) continue;
+      const a = Math.max(LEFT, x(d.from));
+      const b = Math.min(width - 10, x(d.to));
+      g.fillStyle = STEP_COLORS.down;
+      g.fillRect(a, 24 + d.node * LANE + 3, Math.max(1, b - a), LANE - 6);
+    }
     // faults as a band along the bottom of each lane they touch, so the steps stay readable
     for (const f of frame?.faults ?? []) {
       const to = f.to ?? now;
@@ -162,6 +188,11 @@ export function Timeline() {
         Timeline <span className="muted">wheel: zoom · drag: pan · click a mark: inspect · shift-click: seek there</span>
       </h2>
       <canvas ref={canvas} onClick={onClick} data-testid="timeline" />
+      <div className="legend" data-testid="step-legend">
+        {Object.entries(STEP_COLORS).map(([step, color]) => (
+          <span key={step}><i style={{ background: color }} /> {step === 'down' ? 'down (crashed)' : shortStep(step)}</span>
+        ))}
+      </div>
       <div className="legend">
         {Object.entries(MARKS).map(([k, m]) => (
           <span key={k}><b style={{ color: m.color }}>{m.shape}</b> {k}</span>

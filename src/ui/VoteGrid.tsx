@@ -6,7 +6,8 @@ import { useUi } from './store.js';
 import { BlockLetters } from './colors.js';
 import type { RoundStateView, VoteSetSnapshot } from '../observe/model.js';
 import { bitArrayString, blockIdShort } from '../observe/format.js';
-import { nameOf } from './names.js';
+import { nameOf, validatorNames } from './names.js';
+import type { ValidatorName } from './names.js';
 
 const CELL = 18;
 const LABEL = 112;
@@ -45,12 +46,21 @@ export function voteRows(rs: RoundStateView): Row[] {
   return rows;
 }
 
+/** What a column is called: the node's name ("n2"), or `v{index}` until it is known. */
+export function columnTitle(v: ValidatorName): string {
+  return `${v.name} (validator ${v.index}, ${v.address.slice(0, 12).toUpperCase()})`;
+}
+
 export function VoteGrid() {
   const rs = useUi((s) => s.frame?.roundState ?? null);
+  const frame = useUi((s) => s.frame);
+  const events = useUi((s) => s.events);
   const selected = useUi((s) => nameOf(s.frame, s.frame?.selected ?? ''));
   const canvas = useRef<HTMLCanvasElement>(null);
   const rows = rs ? voteRows(rs) : [];
   const n = rs?.validators.length ?? 0;
+  const names = validatorNames(frame, rs, events);
+  const labels = names.map((v) => v.name).join(' ');
 
   useEffect(() => {
     const c = canvas.current;
@@ -68,7 +78,17 @@ export function VoteGrid() {
     g.font = '11px system-ui, sans-serif';
     g.textBaseline = 'middle';
     g.fillStyle = '#444';
-    for (let i = 0; i < n; i++) if (n <= 40 || i % 10 === 0) g.fillText(String(i), LABEL + i * CELL + 4, 10);
+    // columns are validators in the set's order (power, then address): each labelled with its node's name
+    g.textAlign = 'center';
+    const names = labels.split(' ');
+    for (let i = 0; i < n; i++) {
+      if (!(n <= 40 || i % 10 === 0)) continue;
+      const label = names[i] ?? `v${i}`;
+      g.font = `${label.length > 3 ? 8 : label.length > 2 ? 9 : 11}px system-ui, sans-serif`;
+      g.fillText(label, LABEL + i * CELL + CELL / 2, 10);
+    }
+    g.textAlign = 'left';
+    g.font = '11px system-ui, sans-serif';
     const letters = new BlockLetters();
     rows.forEach((row, y) => {
       const top = 22 + y * CELL;
@@ -105,7 +125,7 @@ export function VoteGrid() {
       g.lineTo(q + 0.5, top + CELL - 1);
       g.stroke();
     });
-  }, [rs, rows, n]);
+  }, [rs, rows, n, labels]);
 
   if (!rs) return <section className="panel votes"><h2>HeightVoteSet</h2><p className="muted">{selected} is down.</p></section>;
   const letters = new BlockLetters();
@@ -121,9 +141,12 @@ export function VoteGrid() {
         const r = e.currentTarget.getBoundingClientRect();
         const row = rows[Math.floor((e.clientY - r.top - 22) / CELL)];
         const i = Math.floor((e.clientX - r.left - LABEL) / CELL);
-        const vote = row && i >= 0 && i < n ? ` · v${i}: ${row.cells[i] === null ? 'no vote' : row.cells[i] === 'nil' ? 'nil' : `block ${row.cells[i]}`}` : '';
+        const vote = row && i >= 0 && i < n ? ` · ${columnTitle(names[i])}: ${row.cells[i] === null ? 'no vote' : row.cells[i] === 'nil' ? 'nil' : `block ${row.cells[i]}`}` : '';
         e.currentTarget.title = row ? `${row.label} ${row.bitArray}${vote}` : '';
       }} data-testid="vote-canvas" />
+      <div className="columns sr-only" data-testid="vote-columns">
+        {names.map((v) => <span key={v.index} title={columnTitle(v)} data-testid="vote-column">{v.name}</span>)}
+      </div>
       <div className="legend">
         {[...legend].map(([block, { letter, color }]) => (
           <span key={block}><i style={{ background: color }}>{letter}</i> {block}</span>

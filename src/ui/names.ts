@@ -1,6 +1,8 @@
 // Nodes on screen: the views place nodes by their index in the frame and label them by name;
-// the model names them by id.
-import type { Frame, NodeId } from '../observe/model.js';
+// the model names them by id. Votes, the HeightVoteSet's columns and evidence name a validator by
+// its index in the validator set (sorted by power and address, not in node order) and its address:
+// `validatorNames` turns those into the node's name, so that column "n2" is n2's vote.
+import type { Frame, NodeId, ObsEvent, RoundStateView } from '../observe/model.js';
 
 export function nameOf(frame: Frame | null, id: NodeId): string {
   return frame?.nodes.find((n) => n.id === id)?.name ?? id;
@@ -9,4 +11,98 @@ export function nameOf(frame: Frame | null, id: NodeId): string {
 /** id → position in `frame.nodes` (lane, circle slot, grid column of the simulator's validators). */
 export function indexMap(frame: Frame | null): Map<NodeId, number> {
   return new Map((frame?.nodes ?? []).map((n, i) => [n.id, i]));
+}
+
+/**
+ * Who signs with which address, learned from the event log when the source does not say it (a
+ * node's `address`): a vote is seen first by its signer (it adds its own vote when it signs; its
+ * peers only after a network delay). Each address goes to the node that saw its votes first most
+ * often. Incremental: the event log only grows between resets, so the work is done once per event.
+ */
+interface Learned {
+  first: ObsEvent | undefined;
+  done: number;
+  /** vote key → the first node to see it, and when */
+  seen: Map<string, { node: NodeId; time: number; address: string; tie: boolean }>;
+  counted: Map<string, Map<NodeId, number>>;
+}
+let cache: Learned | null = null;
+
+export function learnSigners(events: readonly ObsEvent[]): Map<string, NodeId> {
+  if (!cache || cache.first !== events[0] || cache.done > events.length) cache = { first: events[0], done: 0, seen: new Map(), counted: new Map() };
+  const c = cache;
+  for (let k = c.done; k < events.length; k++) {
+    const e = events[k];
+    if (e.type !== 'Vote') continue;
+    const v = e.vote;
+    const key = `${v.validatorAddress} ${v.type} ${v.height} ${v.round} ${v.blockId.hash}`;
+    const s = c.seen.get(key);
+    if (!s) c.seen.set(key, { node: e.node, time: e.time, address: v.validatorAddress, tie: false });
+    else if (s.time === e.time && s.node !== e.node) s.tie = true;
+  }
+  c.done = events.length;
+  const votes = new Map<string, Map<NodeId, number>>();
+  for (const s of c.seen.values()) {
+    if (s.tie) continue;
+    const m = votes.get(s.address) ?? new Map<NodeId, number>();
+    m.set(s.node, (m.get(s.node) ?? 0) + 1);
+    votes.set(s.address, m);
+  }
+  const out = new Map<string, NodeId>();
+  for (const [address, m] of votes) {
+    let best: NodeId | null = null;
+    for (const [node, n] of m) if (best === null || n > m.get(best)!) best = node;
+    if (best !== null) out.set(address, best);
+  }
+  return out;
+}
+
+/** One validator of the set as the views label it. */
+export interface ValidatorName {
+  /** the node's name, or `v{index}` when no observed node has this address */
+  name: string;
+  id: NodeId | null;
+  address: string;
+  index: number;
+}
+
+/**
+ * The node behind each validator index of `rs.validators`: by the nodes' own addresses when the
+ * source gives them, else by the selected node's proposer (the frame names it), else by who signed
+ * which votes (`learnSigners`); a single validator left over goes to the single node left over.
+ */
+export function validatorNames(frame: Frame | null, rs: Pick<RoundStateView, 'validators' | 'proposer'> | null, events: readonly ObsEvent[]): ValidatorName[] {
+  if (!rs) return [];
+  const byAddress = new Map<string, NodeId>();
+  for (const n of frame?.nodes ?? []) if (n.address) byAddress.set(n.address.toLowerCase(), n.id);
+  if (byAddress.size < rs.validators.length) {
+    const sel = frame?.nodes.find((n) => n.id === frame.selected);
+    if (sel?.proposer && !byAddress.has(rs.proposer.toLowerCase())) byAddress.set(rs.proposer.toLowerCase(), sel.proposer);
+    for (const [a, id] of learnSigners(events)) if (!byAddress.has(a.toLowerCase())) byAddress.set(a.toLowerCase(), id);
+  }
+  const taken = new Set<NodeId>();
+  const out: ValidatorName[] = rs.validators.map((v, index) => {
+    let id = byAddress.get(v.address.toLowerCase()) ?? null;
+    if (id !== null && taken.has(id)) id = null;
+    if (id !== null) taken.add(id);
+    return { id, address: v.address, index, name: id === null ? `v${index}` : nameOf(frame, id) };
+  });
+  const unnamed = out.filter((v) => v.id === null);
+  const free = (frame?.nodes ?? []).filter((n) => !taken.has(n.id));
+  if (unnamed.length === 1 && free.length === 1 && frame && frame.nodes.length === rs.validators.length) {
+    unnamed[0].id = free[0].id;
+    unnamed[0].name = free[0].name;
+  }
+  return out;
+}
+
+/** The node's name for a validator address (evidence, votes), else a short address. */
+export function nameOfAddress(names: readonly ValidatorName[], frame: Frame | null, events: readonly ObsEvent[], address: string): string {
+  const a = address.toLowerCase();
+  const v = names.find((x) => x.address.toLowerCase() === a);
+  if (v && v.id !== null) return v.name;
+  const node = frame?.nodes.find((n) => n.address?.toLowerCase() === a);
+  if (node) return node.name;
+  const id = learnSigners(events).get(address) ?? learnSigners(events).get(a);
+  return id ? nameOf(frame, id) : address.slice(0, 12).toUpperCase();
 }

@@ -32,6 +32,13 @@ export interface UiState {
   help: boolean;
   /** play until this caption (index) comes up, then pause */
   pauseAtCaption: number | null;
+  /**
+   * The caption the presenter went to (PageDown/PageUp), shown while the run stays where it is:
+   * captions that come up at one moment are shown one by one. Any play, step or seek clears it.
+   */
+  captionPin: number | null;
+  /** the network was started from the settings (not a lesson, not a link) */
+  yours: boolean;
 }
 
 export const useUi = create<UiState>(() => ({
@@ -48,6 +55,8 @@ export const useUi = create<UiState>(() => ({
   presenter: false,
   help: false,
   pauseAtCaption: null,
+  captionPin: null,
+  yours: false,
 }));
 
 let source: Source<ClassroomCommand, ClassroomMessage> | null = null;
@@ -55,6 +64,8 @@ let pending: FrameMessage[] = [];
 let raf = 0;
 
 export function send(cmd: ClassroomCommand): void {
+  // the run moves: the caption shown is again the last one reached
+  if ((cmd.type === 'play' || cmd.type === 'step' || cmd.type === 'seek') && useUi.getState().captionPin !== null) useUi.setState({ captionPin: null });
   source?.send(cmd);
 }
 
@@ -66,7 +77,8 @@ function apply(): void {
   useUi.setState((s) => applyFrames(s, batch));
   const { lesson, events, pauseAtCaption, playing } = useUi.getState();
   if (pauseAtCaption !== null && lesson && captionIndexAt(lesson, events) >= pauseAtCaption) {
-    useUi.setState({ pauseAtCaption: null });
+    // several captions may have come up in this batch (one virtual moment): show the one asked for
+    useUi.setState({ pauseAtCaption: null, captionPin: pauseAtCaption });
     if (playing) send({ type: 'pause' });
   }
 }
@@ -104,12 +116,15 @@ export function startWorker(): void {
   connect(classroomWorkerSource());
   const shared = decodeShare(location.hash);
   const lesson = (shared.lessonId && lessonById(shared.lessonId)) || (shared.scenario ? null : LESSONS[0]);
-  load(shared.scenario ?? lesson!.scenario, lesson ?? null, shared.error);
+  load(shared.scenario ?? lesson!.scenario, lesson ?? null, shared.error, false);
 }
 
-/** `brokenLink`: the notice about a link that could not be read, which then stays in the address bar to be reported. */
-export function load(scenario: Scenario, lesson: Lesson | null, brokenLink: string | null = null): void {
-  useUi.setState({ scenario, lesson, events: [], frame: null, horizon: 0, selectedEvent: null, notice: brokenLink, pauseAtCaption: null });
+/**
+ * `brokenLink`: the notice about a link that could not be read, which then stays in the address bar to be reported.
+ * `yours`: a network started from the settings (a restart keeps it so).
+ */
+export function load(scenario: Scenario, lesson: Lesson | null, brokenLink: string | null = null, yours = !lesson && useUi.getState().yours): void {
+  useUi.setState({ scenario, lesson, events: [], frame: null, horizon: 0, selectedEvent: null, notice: brokenLink, pauseAtCaption: null, captionPin: null, yours: !lesson && yours });
   if (!brokenLink) history.replaceState(null, '', encodeShare(lesson?.id ?? null, scenario));
   send({ type: 'load', scenario });
 }

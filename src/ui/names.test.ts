@@ -1,0 +1,45 @@
+// Validators are named after their nodes: the HeightVoteSet's columns follow the validator set's
+// order (by power and address), which is not the nodes' order.
+import { describe, expect, it } from 'vitest';
+import { learnSigners, validatorNames } from './names.js';
+import { LESSONS } from './lessons.js';
+import { ClassroomSession } from '../sim/session.js';
+import { toHex } from '../core/bytes.js';
+import { isNil } from '../observe/format.js';
+import type { Frame, ObsEvent } from '../observe/model.js';
+
+async function run(id: string, t: number) {
+  const s = new ClassroomSession();
+  await s.load(LESSONS.find((l) => l.id === id)!.scenario);
+  await s.advanceTo(t);
+  const events = s.drain();
+  const truth = new Map(s.sim.nodes.map((n) => [toHex(n.address), n.name]));
+  return { s, events, frame: s.frame(), truth };
+}
+
+describe('validator names', () => {
+  it('every validator is named after the node that signs with its address (learned from the votes)', async () => {
+    const { events, frame, truth } = await run('happy-path', 4000);
+    const learned = learnSigners(events);
+    for (const [address, name] of truth) expect(learned.get(address)).toBe(name);
+    const names = validatorNames(frame, frame.roundState, events);
+    expect(names.map((v) => v.name)).toEqual(frame.roundState!.validators.map((v) => truth.get(v.address)));
+    // the validator set is not in node order here: an index would mislabel the columns
+    expect(names.map((v) => v.name)).not.toEqual(['n0', 'n1', 'n2', 'n3']);
+  });
+
+  it('lock-on-polka: the nil precommits of round 0 are n2’s and n3’s', async () => {
+    const { events, frame } = await run('lock-on-polka', 2000);
+    const names = validatorNames(frame, frame.roundState, events);
+    const r0 = frame.roundState!.votes.find((v) => v.round === 0)!;
+    const nil = r0.precommits.tallies.filter((t) => isNil(t.blockId)).flatMap((t) => t.bitArray.indices);
+    expect(nil.map((i) => names[i].name).sort()).toEqual(['n2', 'n3']);
+  });
+
+  it('a node’s own address, when the source gives it, wins; one left over goes to the one node left', () => {
+    const node = (id: string, index: number, address?: string) => ({ id, index, name: id, address, up: true, height: 1, round: 0, step: 'RoundStepPropose', committed: 0, lockedRound: -1, lockedBlock: null, proposer: null, faults: [], votingPower: '10' });
+    const frame = { nodes: [node('n0', 0, 'CC'), node('n1', 1, 'AA'), node('n2', 2), node('n3', 3, 'BB')], selected: 'n0' } as unknown as Frame;
+    const rs = { proposer: 'AA', validators: ['AA', 'BB', 'CC', 'DD'].map((address) => ({ address, votingPower: '10', proposerPriority: '0' })) };
+    expect(validatorNames(frame, rs, [] as ObsEvent[]).map((v) => v.name)).toEqual(['n1', 'n3', 'n0', 'n2']);
+  });
+});
