@@ -85,6 +85,8 @@ export interface NodeFacts {
   faults?: string[];
   /** the id of the node with this validator address, if it is observed */
   idOfAddress: (address: Bytes) => NodeId | null;
+  /** its validator address, when the source knows it */
+  address?: Bytes;
 }
 
 /** One node at a glance; `node` null when it is down. */
@@ -94,6 +96,7 @@ export function projectNode(node: ObservableNode | null, f: NodeFacts): NodeSumm
     id: f.id,
     index: f.index,
     name: f.name,
+    ...(f.address ? { address: toHex(f.address) } : {}),
     up: !!rs,
     height: rs?.height ?? f.committed + 1,
     round: rs?.round ?? 0,

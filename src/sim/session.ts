@@ -135,7 +135,7 @@ export class ClassroomSession {
     const sim = this.sim;
     const idOfAddress = (address: Uint8Array) => sim.nodes.find((n) => bytesEqual(n.address, address))?.name ?? null;
     const nodes = sim.nodes.map((sn) =>
-      projectNode(sn.node, { id: sn.name, index: sn.index, name: sn.name, committed: sim.committedHeight(sn.index), faults: sim.faults.activeOn(sn.index), idOfAddress }),
+      projectNode(sn.node, { id: sn.name, index: sn.index, name: sn.name, address: sn.address, committed: sim.committedHeight(sn.index), faults: sim.faults.activeOn(sn.index), idOfAddress }),
     );
     const sel = sim.nodes[this.selected];
     const indexOf = new Map(sim.nodes.map((n) => [n.name, n.index]));
