@@ -21,8 +21,10 @@ simulated network, then checks agreement, validity, no double signing and livene
 
 Options:
   --validators N     number of validators, 1..200 (default 4)
-  --heights H        stop when every correct node has committed H heights, 1..100000 (default
-                     5) and, after faults, has committed again since the last one healed
+  --heights H        the goal, 1..100000 (default 5): the run stops once every running correct
+                     node has committed H heights and, after faults, committed again since the
+                     last one healed (with gossip, each within 2 heights of the highest); a run
+                     that stops short of it (see --max-time) fails liveness
   --seed S           PRNG seed, 0..2^32-1 (default 1); the same seed reproduces the run exactly
   --fault JSON       a fault, repeatable; e.g. '{"kind":"crash","node":0,"at":{"height":2}}'
                      kinds: crash (restartAfter), silence, partition (groups), delay (from,to,
