@@ -22,6 +22,9 @@ export interface LinkConfig {
 
 export const DEFAULT_LINK: LinkConfig = { delayMin: 10, delayMax: 50, dropRate: 0 };
 
+/** How long a gossip connection that broke stays down before the peers have redialled (ms). */
+const RECONNECT_MS = 500;
+
 export interface NetworkStats {
   sent: number;
   delivered: number;
@@ -247,7 +250,18 @@ export class SimNetwork {
   private transmit(from: string, to: string, channel: number, bytes: Uint8Array, knownKind: string | null): void {
     const link = { ...this.defaultLink, ...this.overrides.get(`${from}>${to}`) };
     const kind = knownKind ?? kindOf(bytes);
-    if (!this.canTalk(from, to) || this.prng.chance(link.dropRate)) return this.countDrop(from, to, kind);
+    if (!this.canTalk(from, to)) return this.countDrop(from, to, kind);
+    if (this.prng.chance(link.dropRate)) {
+      this.countDrop(from, to, kind);
+      // A stream never loses a message silently: the connection breaks, both sides drop the peer
+      // and redial, and gossip starts over from fresh PeerStates (a peer that believed a lost
+      // vote or part delivered would otherwise never send it again).
+      if (channel !== 0 && this.connected.has(`${from}>${to}`)) {
+        this.hangUp(from, to, 'connection lost');
+        this.clock.after(RECONNECT_MS, () => this.reconnect());
+      }
+      return;
+    }
     this.stats.sent++;
     this.stats.bytes += bytes.length;
     this.stats.byKind[kind] = (this.stats.byKind[kind] ?? 0) + 1;
