@@ -81,3 +81,22 @@ describe('defect 6: results that mislead', () => {
     expect(checkLiveness(stuck).details.join()).toMatch(/n3 is 10 heights behind the head \(13\); at most 2 allowed/);
   });
 });
+
+it('found by the soak: on a ring of 4 with a Byzantine node, votes lost on a lossy link no longer stall a node for good (seed 2147483640)', async () => {
+  const { res } = await simulate({
+    validators: 4,
+    heights: 4,
+    seed: 2147483640,
+    transport: { kind: 'regular', degree: 2 },
+    config: { timeoutCommit: 100 },
+    maxTime: 120_000,
+    faults: [
+      { kind: 'equivocateVotes', node: 2 },
+      { kind: 'amnesia', node: 2 },
+      { kind: 'nilPrecommit', node: 2 },
+      { kind: 'delay', to: 0, delayMin: 292, delayMax: 861, dropRate: 0.4999999999999999, at: { time: 1238 }, duration: 2230 },
+      { kind: 'forceTimeout', node: 3, at: { time: 9 } },
+    ],
+  });
+  expectHealthy(res);
+});
