@@ -2,12 +2,16 @@
 import { UsageError } from './args.js';
 import { runSimCommand, SIM_HELP } from './sim.js';
 import { runWalCommand, WAL_HELP } from './wal.js';
+import { NODE_HELP, runNodeCommand } from './node.js';
+import { runTestnetCommand, TESTNET_HELP } from './testnet.js';
 
 export const HELP = `prevote — Tendermint BFT consensus you can watch, run and debug
 
 Usage: prevote <command> [options]
 
 Commands:
+  testnet run a local chain of N validators, each its own process, over libp2p on 127.0.0.1
+  node    run one node (validator or full node) from its home directory
   sim     run a deterministic simulation of N validators and print a summary
   wal     inspect, export, verify, replay or repair WAL files (Prevote, CometBFT, Tendermint v0.10)
 
@@ -16,6 +20,8 @@ Run 'prevote <command> --help' for a command's options.`;
 const commands: Record<string, { help: string; run: (args: string[]) => Promise<number> }> = {
   sim: { help: SIM_HELP, run: (args) => runSimCommand(args) },
   wal: { help: WAL_HELP, run: runWalCommand },
+  node: { help: NODE_HELP, run: (args) => runNodeCommand(args) },
+  testnet: { help: TESTNET_HELP, run: runTestnetCommand },
 };
 
 /** Control characters (from a file's bytes quoted in a parser's message) escaped: one line stays one line. */

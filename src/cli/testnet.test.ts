@@ -1,0 +1,178 @@
+// `prevote testnet` and `prevote node` as real OS processes on 127.0.0.1: four validators commit,
+// one is killed with SIGKILL and restarted from its home (WAL replay, catch-up, signing again),
+// Ctrl-C stops everything with status 0, a second run resumes from disk, and no validator ever
+// signed two different votes for one height/round/type in any node's WAL.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { toHex } from '../core/bytes.js';
+import { scanCometWal } from '../core/wal/scan.js';
+import { homePaths } from './home.js';
+
+const BIN = fileURLToPath(new URL('../../bin/prevote.js', import.meta.url));
+const N = 4;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Proc {
+  child: ChildProcess;
+  lines: string[];
+  exit: Promise<{ code: number | null; signal: string | null }>;
+}
+
+function prevote(args: string[]): Proc {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => lines.push(`stderr: ${l}`));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  return { child, lines, exit };
+}
+
+async function until(what: string, ok: () => boolean, ms: number, p?: Proc): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${p ? `; last output:\n${p.lines.slice(-15).join('\n')}` : ''}`);
+    await sleep(50);
+  }
+}
+
+/** Highest committed height per node, from `nodeI: height H committed …` lines ('self' when unprefixed). */
+function heights(lines: string[]): Map<string, number> {
+  const top = new Map<string, number>();
+  for (const l of lines) {
+    const m = /^(?:(node\d+): )?height (\d+) committed/.exec(l);
+    if (!m) continue;
+    const name = m[1] ?? 'self';
+    top.set(name, Math.max(top.get(name) ?? 0, Number(m[2])));
+  }
+  return top;
+}
+
+const minHeight = (lines: string[], names: string[]) => Math.min(...names.map((n) => heights(lines).get(n) ?? 0));
+
+/** N consecutive free ports from a random base. */
+async function freePorts(n: number): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((r) => {
+      const s = createServer();
+      s.once('error', () => r(false));
+      s.listen({ host: '127.0.0.1', port }, () => s.close(() => r(true)));
+    });
+  for (;;) {
+    const base = 30000 + Math.floor(Math.random() * 20000);
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) ok = await free(base + i);
+    if (ok) return base;
+  }
+}
+
+/** Every vote in every node's WAL, grouped by signer/height/round/type: each group one BlockID. */
+function checkNoDoubleSigning(home: string): { votes: number; own: Map<number, number[]> } {
+  const seen = new Map<string, Set<string>>();
+  const own = new Map<number, number[]>();
+  let votes = 0;
+  for (let i = 0; i < N; i++) {
+    const { entries, corruption } = scanCometWal(new Uint8Array(readFileSync(homePaths(join(home, `node${i}`)).wal)));
+    expect(corruption, `node${i}'s WAL`).toBeNull();
+    for (const { record: r } of entries) {
+      if (r.type !== 'msgInfo' || r.msg.kind !== 'Vote') continue;
+      const v = r.msg.vote;
+      votes++;
+      if (r.peerId === '') own.set(i, [...(own.get(i) ?? []), v.height]);
+      const key = `${toHex(v.validatorAddress)}/${v.height}/${v.round}/${v.type}`;
+      const id = `${toHex(v.blockId.hash)}:${v.blockId.partSetHeader.total}:${toHex(v.blockId.partSetHeader.hash)}`;
+      if (!seen.has(key)) seen.set(key, new Set());
+      seen.get(key)!.add(id);
+    }
+  }
+  const doubles = [...seen].filter(([, ids]) => ids.size > 1).map(([k]) => k);
+  expect(doubles, 'validator/height/round/type signed for two BlockIDs').toEqual([]);
+  return { votes, own };
+}
+
+describe('prevote testnet: validators as separate processes over libp2p', () => {
+  const home = mkdtempSync(join(tmpdir(), 'prevote-testnet-'));
+  const procs: Proc[] = [];
+  let port = 0;
+  let testnet: Proc;
+  let node3: Proc;
+  const names = Array.from({ length: N }, (_, i) => `node${i}`);
+  let lastHeight = 0;
+
+  afterAll(async () => {
+    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('four validators reach height 5 on every node', async () => {
+    port = await freePorts(N);
+    const t0 = Date.now();
+    testnet = prevote(['testnet', '--validators', String(N), '--home', home, '--port', String(port), '--timeout-commit', '200']);
+    procs.push(testnet);
+    await until('height 1 on every node', () => minHeight(testnet.lines, names) >= 1, 45_000, testnet);
+    const t1 = Date.now();
+    await until('height 5 on every node', () => minHeight(testnet.lines, names) >= 5, 30_000, testnet);
+    const t5 = Date.now();
+    console.log(`testnet: first commit on every node ${((t1 - t0) / 1000).toFixed(1)} s after spawn; heights 1→5 at ${(4 / ((t5 - t1) / 1000)).toFixed(1)} heights/s (timeout_commit 200 ms)`);
+    expect(testnet.lines[0]).toMatch(/^testnet prevote-testnet-[0-9a-f]{6}: 4 validators, home .*, new chain$/);
+    // the same block at each height on every node
+    for (let h = 1; h <= 5; h++) {
+      const blocks = new Set(testnet.lines.filter((l) => l.includes(`: height ${h} committed`)).map((l) => l.split(' block ')[1]));
+      expect(blocks.size, `height ${h}`).toBe(1);
+    }
+  }, 80_000);
+
+  it('kill -9 of node3: the others go on; restarted from its home, it replays, catches up and signs again', async () => {
+    const pid = Number(/^node3: pid (\d+)/.exec(testnet.lines.find((l) => l.startsWith('node3: pid'))!)![1]);
+    const addrs = names.map((n) => new RegExp(`^${n}: pid \\d+, (\\S+)$`).exec(testnet.lines.find((l) => l.startsWith(`${n}: pid`))!)![1]);
+    // in the middle of a height: shortly after node3's last commit line
+    const h3 = heights(testnet.lines).get('node3')!;
+    await until('node3 commits once more', () => heights(testnet.lines).get('node3')! > h3, 10_000, testnet);
+    await sleep(120);
+    process.kill(pid, 'SIGKILL');
+    await until('the testnet reports node3 killed', () => testnet.lines.includes('stderr: node3 killed by SIGKILL'), 10_000, testnet);
+    const killedAt = heights(testnet.lines).get('node3')!;
+    const others = names.slice(0, 3);
+    const from = minHeight(testnet.lines, others);
+    await until('two more heights on the other three', () => minHeight(testnet.lines, others) >= from + 2, 20_000, testnet);
+
+    const t0 = Date.now();
+    node3 = prevote(['node', '--home', join(home, 'node3'), '--port', String(port + 3), '--timeout-commit', '200', ...addrs.slice(0, 3).flatMap((a) => ['--bootstrap', a])]);
+    procs.push(node3);
+    await until('node3 starts', () => node3.lines.some((l) => l.startsWith('listening on ')), 20_000, node3);
+    const resumed = Number(/from height (\d+)/.exec(node3.lines.find((l) => l.includes('from height'))!)![1]);
+    expect(resumed).toBeGreaterThanOrEqual(killedAt);
+    const head = minHeight(testnet.lines, others);
+    await until('node3 catches up and follows', () => (heights(node3.lines).get('self') ?? 0) >= head + 2, 30_000, node3);
+    console.log(`node3 killed after height ${killedAt}, restarted at height ${resumed} while the others were at ${head}; caught up to ${head + 2} in ${((Date.now() - t0) / 1000).toFixed(1)} s from spawn`);
+    lastHeight = head + 2;
+  }, 80_000);
+
+  it('SIGINT stops the testnet and the restarted node with status 0; no validator signed twice', async () => {
+    testnet.child.kill('SIGINT');
+    node3.child.kill('SIGINT');
+    expect(await testnet.exit).toEqual({ code: 0, signal: null });
+    expect(await node3.exit).toEqual({ code: 0, signal: null });
+    const { votes, own } = checkNoDoubleSigning(home);
+    // node3 signed votes after its restart, at heights it had not reached before the kill
+    expect(Math.max(...own.get(3)!)).toBeGreaterThanOrEqual(lastHeight);
+    console.log(`${votes} votes checked across ${N} WALs`);
+  }, 40_000);
+
+  it('a second run resumes from disk and goes on without double signing', async () => {
+    const before = Math.max(...heights([...testnet.lines, ...node3.lines.map((l) => `node3: ${l}`)]).values());
+    const again = prevote(['testnet', '--home', home, '--port', String(port), '--timeout-commit', '200']);
+    procs.push(again);
+    await until('two new heights on every node', () => minHeight(again.lines, names) >= before + 2, 45_000, again);
+    expect(again.lines[0]).toMatch(/resuming from disk$/);
+    again.child.kill('SIGINT');
+    expect(await again.exit).toEqual({ code: 0, signal: null });
+    checkNoDoubleSigning(home);
+  }, 60_000);
+});
