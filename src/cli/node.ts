@@ -20,6 +20,7 @@ import { publicKeyFromSeed } from '../core/crypto/ed25519.js';
 import { toHex } from '../core/bytes.js';
 import type { Bytes } from '../core/types.js';
 import { PrevoteError } from '../core/errors.js';
+import { CONSENSUS_CHANNELS, MEMPOOL_CHANNEL } from '../node/channel-descriptors.js';
 import { createNode } from '../node/create-node.js';
 import { LocalPrivValidator } from '../node/priv-validator.js';
 import { realTimeScheduler } from '../node/real-time-scheduler.js';
@@ -36,7 +37,10 @@ export const DEFAULT_P2P_PORT = 26656;
 /** Set by `prevote testnet` for its children: stop when stdin reaches its end (the parent died). */
 export const STOP_ON_STDIN_EOF = 'PREVOTE_STOP_ON_STDIN_EOF';
 
-export const NODE_HELP = `Usage: prevote node --home DIR [--bootstrap MULTIADDR]... [--listen HOST] [--port P]
+/** Most txs per second `--load` feeds. */
+export const MAX_LOAD = 10_000;
+
+export const NODE_HELP = `Usage: prevote node --home DIR [--bootstrap MULTIADDR]... [--listen HOST] [--port P] [--load RATE]
 
 Runs one node of a chain as this process: a validator when DIR/config/priv_validator_key.json
 exists, else a full node. Prints its listen address, then one line per committed height.
@@ -49,6 +53,8 @@ Ctrl-C (SIGINT) or SIGTERM stops it cleanly.
   --listen HOST        the IP address to listen on (default 127.0.0.1; 0.0.0.0 for other machines)
   --port P             the TCP port, 0..65535 (default ${DEFAULT_P2P_PORT}; 0 picks a free one)
   --timeout-commit MS  timeout_commit, 0..60000 (default ${DEFAULT_CONSENSUS_CONFIG.timeoutCommit})
+  --load RATE          submit RATE kvstore txs (k<n>=v<n>) per second here, 0..${MAX_LOAD} (default 0);
+                       the mempool gossips them to the other nodes
 
 A missing or corrupt genesis, a home of another chain, a port in use or a damaged WAL is one
 line on stderr and exit 2; nothing on disk is changed (repair a WAL with 'prevote wal repair').`;
@@ -59,6 +65,7 @@ const NODE_OPTIONS = {
   listen: { type: 'string' },
   port: { type: 'string' },
   'timeout-commit': { type: 'string' },
+  load: { type: 'string' },
 } as const;
 
 export interface NodeSettings {
@@ -67,6 +74,8 @@ export interface NodeSettings {
   host: string;
   port: number;
   timeoutCommit: number;
+  /** Txs per second submitted locally (0: none). */
+  load: number;
 }
 
 export function parseNodeFlags(args: string[]): NodeSettings {
@@ -89,7 +98,34 @@ export function parseNodeFlags(args: string[]): NodeSettings {
     host,
     port: values.port !== undefined ? intFlag('port', values.port, 0, 65535) : DEFAULT_P2P_PORT,
     timeoutCommit: values['timeout-commit'] !== undefined ? intFlag('timeout-commit', values['timeout-commit'], 0, 60_000, 'a time in ms') : DEFAULT_CONSENSUS_CONFIG.timeoutCommit,
+    load: values.load !== undefined ? intFlag('load', values.load, 0, MAX_LOAD, 'a rate in txs per second') : 0,
   };
+}
+
+/**
+ * Submits `rate` kvstore txs per second through `submit` (the node's submitTx, so the mempool
+ * reactor gossips them) until stopped. Keys start from the clock (×10, one per 0.1 ms: more than
+ * MAX_LOAD allows), so a restarted node does not send the txs of its last run again.
+ */
+export function startLoad(rate: number, submit: (tx: Uint8Array) => unknown): () => void {
+  if (rate <= 0) return () => undefined;
+  const enc = new TextEncoder();
+  const start = Date.now();
+  let next = start * 10;
+  let sent = 0;
+  const timer = setInterval(
+    () => {
+      const total = Math.floor(((Date.now() - start) * rate) / 1000);
+      // catch up after a stall, but never more than one second's worth at once
+      if (total - sent > rate) sent = total - rate;
+      for (; sent < total; sent++) {
+        const n = next++;
+        submit(enc.encode(`k${n}=v${n}`));
+      }
+    },
+    Math.max(10, Math.floor(1000 / rate)),
+  );
+  return () => clearInterval(timer);
 }
 
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -230,7 +266,12 @@ async function runNode(args: string[], out: (line: string) => void): Promise<num
   try {
     // loaded here, not with the CLI: every other command starts without libp2p
     const { Libp2pTransport } = await import('../platform/node/libp2p-transport.js');
-    transport = await Libp2pTransport.create({ nodeKey, listen: [listenAddr(s.host, s.port)], persistentPeers: s.bootstrap });
+    transport = await Libp2pTransport.create({
+      nodeKey,
+      listen: [listenAddr(s.host, s.port)],
+      persistentPeers: s.bootstrap,
+      channels: [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL],
+    });
     const { node, sw, reactor } = await refuseTyped(createNode({
       name: transport.peerId,
       genesis: c.genesis,
@@ -264,10 +305,12 @@ async function runNode(args: string[], out: (line: string) => void): Promise<num
     for (const a of transport.listenAddrs()) out(`listening on ${a}`);
     if (signalled) return 0;
     await refuseTyped(node.start());
+    const stopLoad = startLoad(s.load, (tx) => node.submitTx(tx));
 
     // run until a signal (a second one while stopping changes nothing), or until the node halts
     // on its own (a consensus failure)
     await Promise.race([onSignal, node.wait()]);
+    stopLoad();
     node.stop();
     reactor?.stop();
     await node.whenIdle();

@@ -2,6 +2,7 @@
 // one is killed with SIGKILL and restarted from its home (WAL replay, catch-up, signing again),
 // Ctrl-C stops everything with status 0, a second run resumes from disk, and no validator ever
 // signed two different votes for one height/round/type in any node's WAL.
+// node0 feeds `--load` txs, which the mempool reactor gossips into every node's blocks.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -110,10 +111,10 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('four validators reach height 5 on every node', async () => {
+  it('four validators reach height 5 on every node, with --load txs gossiped into the blocks', async () => {
     port = await freePorts(N);
     const t0 = Date.now();
-    testnet = prevote(['testnet', '--validators', String(N), '--home', home, '--port', String(port), '--timeout-commit', '200']);
+    testnet = prevote(['testnet', '--validators', String(N), '--home', home, '--port', String(port), '--timeout-commit', '200', '--load', '50']);
     procs.push(testnet);
     await until('height 1 on every node', () => minHeight(testnet.lines, names) >= 1, 45_000, testnet);
     const t1 = Date.now();
@@ -126,6 +127,8 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
       const blocks = new Set(testnet.lines.filter((l) => l.includes(`: height ${h} committed`)).map((l) => l.split(' block ')[1]));
       expect(blocks.size, `height ${h}`).toBe(1);
     }
+    // node0 submits 50 txs/s; its mempool reactor gossips them, so blocks other nodes propose carry them too
+    await until('a block with txs on every node', () => names.every((n) => testnet.lines.some((l) => new RegExp(`^${n}: height \\d+ committed in round \\d+, [1-9]\\d* txs`).test(l))), 20_000, testnet);
   }, 80_000);
 
   it('kill -9 of node3: the others go on; restarted from its home, it replays, catches up and signs again', async () => {

@@ -18,12 +18,12 @@ import { publicKeyFromSeed } from '../core/crypto/ed25519.js';
 import { Libp2pTransport } from '../platform/node/libp2p-transport.js';
 import { intFlag, parseFlags, UsageError } from './args.js';
 import { genesisJson, homePaths, newSeed, nodeKeyJson, parsePrivKeyFile, privValidatorKeyJson, readIfExists } from './home.js';
-import { DEFAULT_P2P_PORT, loadGenesis, probePort, STOP_ON_STDIN_EOF } from './node.js';
+import { DEFAULT_P2P_PORT, loadGenesis, MAX_LOAD, probePort, STOP_ON_STDIN_EOF } from './node.js';
 
 export const DEFAULT_TESTNET_HOME = '.prevote-testnet';
 const MAX_VALIDATORS = 64;
 
-export const TESTNET_HELP = `Usage: prevote testnet [--validators N] [--home DIR] [--port P] [--reset] [--timeout-commit MS]
+export const TESTNET_HELP = `Usage: prevote testnet [--validators N] [--home DIR] [--port P] [--reset] [--timeout-commit MS] [--load RATE]
 
 Runs a local chain of N validators, each its own 'prevote node' process, over libp2p on
 127.0.0.1, and prints their commits prefixed with the node's name. Ctrl-C stops them all.
@@ -36,7 +36,9 @@ priv_validator_state.json). Running it again resumes from disk, without double s
   --home DIR           where the homes live (default ./${DEFAULT_TESTNET_HOME})
   --port P             node i listens on TCP port P+i (default ${DEFAULT_P2P_PORT})
   --reset              delete DIR's testnet first and start a new chain
-  --timeout-commit MS  timeout_commit for every node, 0..60000 (default 1000)`;
+  --timeout-commit MS  timeout_commit for every node, 0..60000 (default 1000)
+  --load RATE          feed RATE kvstore txs (k<n>=v<n>) per second, 0..${MAX_LOAD} (default 0), submitted
+                       at node0 and gossiped by the mempool`;
 
 const TESTNET_OPTIONS = {
   validators: { type: 'string' },
@@ -44,6 +46,7 @@ const TESTNET_OPTIONS = {
   port: { type: 'string' },
   reset: { type: 'boolean', default: false },
   'timeout-commit': { type: 'string' },
+  load: { type: 'string' },
 } as const;
 
 /** The `prevote` entry (it registers tsx, so children run the same TypeScript sources). */
@@ -97,6 +100,7 @@ export async function runTestnetCommand(args: string[]): Promise<number> {
   const basePort = values.port !== undefined ? intFlag('port', values.port, 1, 65535) : DEFAULT_P2P_PORT;
   const asked = values.validators !== undefined ? intFlag('validators', values.validators, 1, MAX_VALIDATORS) : null;
   const timeoutCommit = values['timeout-commit'] !== undefined ? String(intFlag('timeout-commit', values['timeout-commit'], 0, 60_000, 'a time in ms')) : null;
+  const load = values.load !== undefined ? intFlag('load', values.load, 0, MAX_LOAD, 'a rate in txs per second') : 0;
 
   let n = countNodes(home);
   if (values.reset || n === 0) {
@@ -126,6 +130,7 @@ export async function runTestnetCommand(args: string[]): Promise<number> {
     const nodeArgs = [PREVOTE_BIN, 'node', '--home', nodeDir(home, i), '--port', String(basePort + i)];
     for (let j = 0; j < i; j++) nodeArgs.push('--bootstrap', addrs[j]);
     if (timeoutCommit !== null) nodeArgs.push('--timeout-commit', timeoutCommit);
+    if (i === 0 && load > 0) nodeArgs.push('--load', String(load));
     // stdin stays open for the child's life: when we die, even by SIGKILL, it sees EOF and stops
     const child = spawn(process.execPath, nodeArgs, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, [STOP_ON_STDIN_EOF]: '1' } });
     children.set(i, child);

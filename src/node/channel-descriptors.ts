@@ -28,7 +28,7 @@ export const CONSENSUS_CHANNELS: readonly ChannelDescriptor[] = [
 ];
 
 /**
- * Mempool 0x30 and block sync 0x40, for when those reactors plug in. CometBFT's mempool channel keeps
+ * Mempool 0x30 (the MempoolReactor; `prevote node` adds it) and block sync 0x40 (when it plugs in). CometBFT's mempool channel keeps
  * MConnection's default queue of 1 and accepts one Txs message holding a max_tx_bytes transaction
  * (1 MiB by default, plus a few bytes of protobuf); block sync queues 1000 and accepts one
  * BlockResponse of up to MaxBlockSizeBytes (100 MiB) plus its few bytes of prefix.

@@ -1,5 +1,5 @@
 // createNode: the one place a node is assembled — handshake with the app, the engine's loop, and
-// (over a peer transport) a Switch with the consensus reactor. The simulator, the CLI and the
+// (over a peer transport) a Switch with the consensus and mempool reactors. The simulator, the CLI and the
 // browser worker all build nodes here and differ only in the ports they pass.
 import type { Application } from '../core/app/application.js';
 import type { RandInt } from '../core/bits/bit-array.js';
@@ -10,6 +10,8 @@ import { ConsensusNode } from './node.js';
 import type { PrivValidator } from './priv-validator.js';
 import type { ReactorOptions } from './reactor.js';
 import { ConsensusReactor } from './reactor.js';
+import type { MempoolReactorOptions } from './mempool-reactor.js';
+import { MempoolReactor } from './mempool-reactor.js';
 import type { BlockStore, Clock, ConsensusNetwork, Scheduler, StateStore, WAL } from './ports.js';
 import type { SignatureCache } from './signature-cache.js';
 import type { PeerTransport } from './switch.js';
@@ -36,7 +38,9 @@ export interface CreateNodeOptions {
    * Gossip over a peer transport (a Switch and the consensus reactor), or `direct`: our own
    * messages handed to a broadcaster with no reactor (the simulator's simplest model).
    */
-  network: { transport: PeerTransport; randInt: RandInt; reactor?: ReactorOptions } | { direct: ConsensusNetwork };
+  network:
+    | { transport: PeerTransport; randInt: RandInt; reactor?: ReactorOptions; mempool?: MempoolReactorOptions }
+    | { direct: ConsensusNetwork };
 }
 
 export interface AssembledNode {
@@ -44,6 +48,8 @@ export interface AssembledNode {
   /** The switch the transport must report peers and bytes to (null with direct delivery). */
   sw: Switch | null;
   reactor: ConsensusReactor | null;
+  /** Tx gossip on 0x30 (null with direct delivery). */
+  mempoolReactor: MempoolReactor | null;
 }
 
 /** Brings the app to the stores' height (Handshaker) and wires the node; it is not started yet. */
@@ -70,9 +76,17 @@ export async function createNode(o: CreateNodeOptions): Promise<AssembledNode> {
     network,
     signatures: o.verifier,
   });
-  if ('direct' in o.network) return { node, sw: null, reactor: null };
+  if ('direct' in o.network) return { node, sw: null, reactor: null, mempoolReactor: null };
   const sw = new Switch(o.network.transport);
   reactor = new ConsensusReactor(node, o.stores.blockStore, sw, o.scheduler, o.clock, o.network.randInt, o.network.reactor);
   sw.addReactor(reactor);
-  return { node, sw, reactor };
+  const mempoolReactor = new MempoolReactor(
+    { submitTx: (tx) => node.submitTx(tx), pendingTxs: () => node.mempool.reap(Number.MAX_SAFE_INTEGER) },
+    sw,
+    o.scheduler,
+    o.network.mempool,
+  );
+  node.onTxAccepted = (tx) => mempoolReactor.txAccepted(tx);
+  sw.addReactor(mempoolReactor);
+  return { node, sw, reactor, mempoolReactor };
 }

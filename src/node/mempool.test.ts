@@ -17,4 +17,25 @@ describe('Mempool', () => {
     expect(pool.add(utf8('b=2'))).toBe('CheckTx threw: boom');
     expect(pool.reap(100).map((t) => new TextDecoder().decode(t))).toEqual(['a=1']);
   });
+
+  it('keeps within its limits: tx size, count and total bytes; empty txs are refused', () => {
+    const pool = new Mempool(new KVStoreApp(), 3, 20, 10);
+    expect(pool.add(new Uint8Array(0))).toBe('tx is empty');
+    expect(pool.add(utf8('k=0123456789'))).toBe('tx of 12 bytes exceeds 10');
+    expect(pool.add(utf8('a=12345'))).toBeNull();
+    expect(pool.add(utf8('b=12345'))).toBeNull();
+    expect(pool.add(utf8('c=12345'))).toBe('mempool is full (bytes)');
+    expect(pool.add(utf8('c=1'))).toBeNull();
+    expect(pool.add(utf8('d=1'))).toBe('mempool is full');
+    expect([pool.size, pool.bytes]).toEqual([3, 17]);
+    pool.update([utf8('a=12345'), utf8('zz=not-held')]);
+    expect([pool.size, pool.bytes]).toEqual([2, 10]);
+  });
+
+  it('refuses a tx it saw committed (a late gossiped copy must not be proposed twice)', () => {
+    const pool = new Mempool(new KVStoreApp());
+    pool.update([utf8('a=1')]);
+    expect(pool.add(utf8('a=1'))).toBe('tx already committed');
+    expect(pool.add(utf8('a=2'))).toBeNull();
+  });
 });

@@ -72,6 +72,8 @@ export class ConsensusNode {
   private stopped = false;
   private resolveStopped!: () => void;
   private readonly stoppedPromise = new Promise<void>((resolve) => (this.resolveStopped = resolve));
+  /** Told of every tx the mempool accepts through submitTx (the mempool reactor gossips it). */
+  onTxAccepted: ((tx: Bytes) => void) | null = null;
   /** A fatal error (an invariant broke): the node halts, as CometBFT's CONSENSUS FAILURE. */
   failure: Error | null = null;
 
@@ -200,6 +202,7 @@ export class ConsensusNode {
   submitTx(tx: Bytes): string | null {
     const err = this.mempool.add(tx);
     if (!err && this.mempool.takeTxsAvailable(this.cs.rs.height)) this.enqueue(this.peerQueue, { type: 'txsAvailable' });
+    if (!err) this.onTxAccepted?.(tx);
     return err;
   }
 

@@ -8,6 +8,7 @@
 import type { StateMessage } from '../core/consensus/io.js';
 import type { ConsensusMessage } from '../core/encoding/messages.js';
 import { decodeMessage, encodeMessage } from '../core/encoding/messages.js';
+import { MEMPOOL_CHANNEL_ID } from '../node/mempool-reactor.js';
 import type { PeerTransport, TransportHandler } from '../node/switch.js';
 import type { VirtualClock } from './clock.js';
 import type { Prng } from './prng.js';
@@ -223,8 +224,9 @@ export class SimNetwork {
   // ---- links --------------------------------------------------------------------------------
 
   private sendBytes(from: string, to: string, channel: number, bytes: Uint8Array): void {
-    // Byzantine senders get their votes, proposals and parts rewritten on the way out.
-    if (channel !== 0 && this.filters.some((f) => f.appliesTo(from))) {
+    // Byzantine senders get their votes, proposals and parts rewritten on the way out; the mempool's
+    // channel carries no consensus message and passes untouched.
+    if (channel !== 0 && channel !== MEMPOOL_CHANNEL_ID && this.filters.some((f) => f.appliesTo(from))) {
       const msg = decodeMessage(bytes);
       if (isStateMessage(msg)) {
         const out = this.filtered(from, to, msg);
@@ -249,7 +251,7 @@ export class SimNetwork {
 
   private transmit(from: string, to: string, channel: number, bytes: Uint8Array, knownKind: string | null): void {
     const link = { ...this.defaultLink, ...this.overrides.get(`${from}>${to}`) };
-    const kind = knownKind ?? kindOf(bytes);
+    const kind = knownKind ?? (channel === MEMPOOL_CHANNEL_ID ? 'Txs' : kindOf(bytes));
     if (!this.canTalk(from, to)) return this.countDrop(from, to, kind);
     if (this.prng.chance(link.dropRate)) {
       this.countDrop(from, to, kind);
