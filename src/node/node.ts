@@ -5,7 +5,7 @@
 // (synced for our own messages), run the pure step, write step records, perform the effects in
 // order (timeouts, signing, block store → EndHeight → state), then publish events. Our own
 // messages reach the network only after they were synced and handled: persist before you speak.
-import type { BlockID, Bytes, Commit, Proposal, RoundStepType, Vote } from '../core/types.js';
+import type { BlockID, Bytes, Commit, Proposal, Vote } from '../core/types.js';
 import type { Application, FinalizeBlockResponse } from '../core/app/application.js';
 import { finalizeRequest } from '../core/state/execution.js';
 import type { ChainState } from '../core/state/chain-state.js';
@@ -14,7 +14,8 @@ import type { Announcement, ConsensusEvent, ConsensusInput, StateMessage, StepOu
 import { ConsensusState } from '../core/consensus/state.js';
 import type { RoundState } from '../core/consensus/round-state.js';
 import { roundStateEvent } from '../core/consensus/round-state.js';
-import type { RoundStateSnapshot } from '../core/consensus/snapshot.js';
+import type { RoundStateSimple, RoundStateSnapshot } from '../core/consensus/snapshot.js';
+export type { RoundStateSimple } from '../core/consensus/snapshot.js';
 import { snapshotRoundState } from '../core/consensus/snapshot.js';
 import type { PartSet } from '../core/blocks/part-set.js';
 import type { BlockStore, Clock, ConsensusNetwork, Scheduler, StateStore, WAL } from './ports.js';
@@ -43,19 +44,6 @@ export interface NodeOptions {
 type Queued = ConsensusInput extends infer T ? (T extends unknown ? Omit<T, 'now'> : never) : never;
 
 export type NodeListener = (ev: ConsensusEvent, node: ConsensusNode) => void;
-
-/** A few plain fields of the RoundState, cheap enough to read for every node every frame. */
-export interface RoundStateSimple {
-  height: number;
-  round: number;
-  step: RoundStepType;
-  lockedRound: number;
-  lockedBlockId: BlockID | null;
-  /** address of the proposer of this round */
-  proposer: Bytes | null;
-  /** our voting power in this height's validator set (0 when not a validator) */
-  votingPower: bigint;
-}
 
 export class ConsensusNode {
   readonly name: string;

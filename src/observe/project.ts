@@ -2,28 +2,20 @@
 // reads only copies and public state — `getRoundState()` (a plain-data snapshot),
 // `getRoundStateSimple()` (cheap, every node every frame), a reactor's `peerStates()` (each
 // `ps.prs` copied field by field) and the engine's events — never the engine's live RoundState.
-import type { BlockID, Bytes, RoundStepType } from '../core/types.js';
+import type { Bytes } from '../core/types.js';
 import { roundStepName } from '../core/types.js';
 import type { ConsensusEvent } from '../core/consensus/io.js';
 import type { PeerRoundState } from '../core/reactor/peer-state.js';
 import type { BitArray } from '../core/bits/bit-array.js';
 import { snapshotBits, snapshotBlockId } from '../core/consensus/snapshot.js';
-import type { RoundStateSnapshot } from '../core/consensus/snapshot.js';
+import type { RoundStateSimple, RoundStateSnapshot } from '../core/consensus/snapshot.js';
 import { toHex } from '../core/bytes.js';
 import type { NodeId, NodeSummary, ObsEvent, PeerRoundStateView, RoundStateView, StepName } from './model.js';
 
 /** What a node exposes to observers (ConsensusNode has these). */
 export interface ObservableNode {
   getRoundState(): RoundStateSnapshot;
-  getRoundStateSimple(): {
-    height: number;
-    round: number;
-    step: RoundStepType;
-    lockedRound: number;
-    lockedBlockId: BlockID | null;
-    proposer: Bytes | null;
-    votingPower: bigint;
-  };
+  getRoundStateSimple(): RoundStateSimple;
 }
 
 /** What a reactor exposes: its PeerStates by peer id. */

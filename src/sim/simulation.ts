@@ -12,9 +12,8 @@ import { sha256 as sha256Hasher } from '@noble/hashes/sha2.js';
 import { publicKeyFromSeed, signSync } from '../core/crypto/ed25519.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
 import { concat, toHex, utf8 } from '../core/bytes.js';
-import { roundStepName, SignedMsgType } from '../core/types.js';
+import { SignedMsgType } from '../core/types.js';
 import { commitReader } from '../core/reactor/vote-set-reader.js';
-import { blockIdShort } from '../core/blockid.js';
 import type { ConsensusNode } from '../node/node.js';
 import { MemoryBlockStore, MemoryStateStore, MemoryWAL } from '../node/memory-stores.js';
 import { SignatureCache } from '../node/signature-cache.js';
@@ -35,6 +34,8 @@ import type { CheckReport } from './checkers.js';
 import type { CheckedRun, FaultHost, SignedRecord, SimNode } from './sim-node.js';
 export type { SimNode } from './sim-node.js';
 import { MAX_LAG, runCheckers } from './checkers.js';
+import { projectEvent } from '../observe/project.js';
+import { eventLine } from '../observe/format.js';
 
 export interface SimOptions {
   validators: number;
@@ -458,36 +459,9 @@ export function replayCommand(o: SimOptions): string {
   return `npx prevote sim ${args.join(' ')}`;
 }
 
-/** One line per event: what the log hash covers and what `--json` prints. */
-export function describeEvent({ node, event: e }: SimEventRecord): string {
-  const head = `${e.at} ${node} ${e.height}/${e.round}/${roundStepName(e.step)} ${e.type}`;
-  switch (e.type) {
-    case 'Vote':
-      return `${head} ${e.vote.type === 1 ? 'prevote' : 'precommit'} ${e.vote.height}/${e.vote.round} v${e.vote.validatorIndex} ${blockIdShort(e.vote.blockId)}`;
-    case 'NewBlock':
-      return `${head} ${e.block.header.height} ${blockIdShort(e.blockId)} r${e.commitRound} txs=${e.block.data.txs.length}`;
-    case 'Polka':
-    case 'Lock':
-    case 'Relock':
-    case 'CompleteProposal':
-      return `${head} ${blockIdShort(e.blockId)}`;
-    case 'ValidBlock':
-      return `${head} ${blockIdShort(e.blockId)}${e.isCommit ? ' commit' : ''}`;
-    case 'ProposalAccepted':
-      return `${head} ${e.proposal.height}/${e.proposal.round} pol=${e.proposal.polRound} ${blockIdShort(e.proposal.blockId)}`;
-    case 'BlockPartAdded':
-      return `${head} ${e.partHeight}/${e.partRound}#${e.index}`;
-    case 'Rejected':
-      return `${head} ${e.what}: ${e.reason} from '${e.peerId}'`;
-    case 'Evidence':
-      return `${head} v${e.evidence.voteA.validatorIndex} ${e.evidence.voteA.height}/${e.evidence.voteA.round}`;
-    case 'TimeoutWait':
-      return `${head} ${roundStepName(e.waitStep)}`;
-    case 'NewRound':
-      return `${head} proposer=${toHex(e.proposer).slice(0, 12)}`;
-    default:
-      return head;
-  }
+/** One line per event, as the observation model prints it: what the log hash covers. */
+export function describeEvent({ node, event }: SimEventRecord): string {
+  return eventLine(projectEvent(node, event));
 }
 
 /**

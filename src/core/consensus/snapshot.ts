@@ -6,7 +6,7 @@
 import type { RoundState } from './round-state.js';
 import type { VoteSet } from '../votes/vote-set.js';
 import type { BitArray } from '../bits/bit-array.js';
-import type { BlockID } from '../types.js';
+import type { BlockID, Bytes, RoundStepType } from '../types.js';
 import { roundStepName } from '../types.js';
 import { toHex } from '../bytes.js';
 
@@ -116,4 +116,17 @@ export function snapshotRoundState(rs: RoundState): RoundStateSnapshot {
     lastCommit: rs.lastCommit ? snapshotVoteSet(rs.lastCommit) : null,
     triggeredTimeoutPrecommit: rs.triggeredTimeoutPrecommit,
   };
+}
+
+/** A few plain fields of the RoundState, cheap enough to read for every node every frame. */
+export interface RoundStateSimple {
+  height: number;
+  round: number;
+  step: RoundStepType;
+  lockedRound: number;
+  lockedBlockId: BlockID | null;
+  /** address of the proposer of this round */
+  proposer: Bytes | null;
+  /** our voting power in this height's validator set (0 when not a validator) */
+  votingPower: bigint;
 }
