@@ -1,10 +1,13 @@
 // ConsensusNode: the serial event loop (the seed's receiveRoutine) that owns one consensus
 // engine, a mempool and the stores, and carries out the engine's effects.
 //
-// Order per input (spec §3.1, §10.1): pre-verify signatures (batched), write the input to the WAL
-// (synced for our own messages), run the pure step, write step records, perform the effects in
-// order (timeouts, signing, block store → EndHeight → state), then publish events. Our own
-// messages reach the network only after they were synced and handled: persist before you speak.
+// Order per input (spec §3.1, §10.1): write the input to the WAL (synced for our own messages),
+// verify its signature if the engine will check one (batched from the queue: the engine only looks
+// verdicts up), run the pure step, then carry out its effects in order — timeouts, signing, the
+// RoundState record of each step, block store → EndHeight → FinalizeBlock → Commit → state — and
+// only then hand the step's announcements to the network and its events to listeners. A
+// FinalizeBlock answer is the next input, before any other. Our own messages reach the network
+// only after they were synced and handled: persist before you speak.
 import type { BlockID, Bytes, Commit, Proposal, Vote } from '../core/types.js';
 import type { Application, FinalizeBlockResponse } from '../core/app/application.js';
 import { finalizeRequest } from '../core/state/execution.js';
