@@ -2,21 +2,11 @@
 // bit-array form, short BlockIDs and hashes, and one readable line per event (the same line the
 // simulator's log prints, src/sim/simulation.ts describeEvent).
 import type { Bits, BlockIdHex, ObsEvent } from './model.js';
+import { BitArray } from '../core/bits/bit-array.js';
 
-/** CometBFT's form: `BA{5:x_xx_}`, 100 bits per line (BitArray.toString). */
+/** CometBFT's form: `BA{5:x_xx_}`, 100 bits per line, as BitArray prints it. */
 export function bitArrayString(b: Bits): string {
-  const set = new Set(b.indices);
-  const lines: string[] = [];
-  let line = '';
-  for (let i = 0; i < b.size; i++) {
-    line += set.has(i) ? 'x' : '_';
-    if (i % 100 === 99 && i !== b.size - 1) {
-      lines.push(line);
-      line = '';
-    }
-  }
-  lines.push(line);
-  return `BA{${b.size}:${lines.join('\n')}}`;
+  return BitArray.fromIndices(b.size, b.indices).toString();
 }
 
 export const isNil = (id: BlockIdHex): boolean => id.hash === '' && id.partSetHeader.total === 0 && id.partSetHeader.hash === '';
