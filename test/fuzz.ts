@@ -12,6 +12,8 @@ import { concat, utf8 } from '../src/core/bytes.js';
 import type { ConsensusMessage } from '../src/core/encoding/messages.js';
 import { decodeMessage, encodeMessage } from '../src/core/encoding/messages.js';
 import { frame } from '../src/core/wal/framing.js';
+import type { OutgoingBlocksyncMessage } from '../src/core/encoding/blocksync.js';
+import { decodeBlocksyncMessage, encodeBlocksyncMessage } from '../src/core/encoding/blocksync.js';
 import { readWal, summarizeWal } from '../src/core/wal/inspect.js';
 import { genesisState, parseGenesis } from '../src/core/state/genesis.js';
 import { genesisValidatorKeys } from '../src/core/state/genesis-keys.js';
@@ -151,6 +153,29 @@ const messages: FuzzTarget<Uint8Array> = {
   bytes: (b) => b,
 };
 
+/** Block sync's five messages, a BlockResponse carrying real block bytes (a one-part block of a fixture WAL). */
+function blocksyncCorpus(): Uint8Array[] {
+  const out: OutgoingBlocksyncMessage[] = [
+    { kind: 'StatusRequest' },
+    { kind: 'StatusResponse', height: 120, base: 1 },
+    { kind: 'BlockRequest', height: 7 },
+    { kind: 'NoBlockResponse', height: 300 },
+  ];
+  const file = readWal(fixture('cometbft/v1.0-baseapp.wal'));
+  for (const e of file.format === 'cometbft' ? file.entries : []) {
+    const r = e.record;
+    if (r.type === 'msgInfo' && r.msg.kind === 'BlockPart' && r.msg.part.proof.total === 1 && out.length < 8) out.push({ kind: 'BlockResponse', blockBytes: r.msg.part.bytes });
+  }
+  return out.map(encodeBlocksyncMessage);
+}
+
+const blocksync: FuzzTarget<Uint8Array> = {
+  name: 'block sync decoder',
+  inputs: mutants(blocksyncCorpus()),
+  run: (bytes) => refused(() => decodeBlocksyncMessage(bytes)),
+  bytes: (b) => b,
+};
+
 /**
  * A WAL reader's input: a run of up to 16 whole records cut from a fixture, then damaged as bytes,
  * or with one record rebuilt around damaged contents (re-framed with a good checksum, or a JSON line
@@ -269,6 +294,7 @@ const shareLink: FuzzTarget<string> = (() => {
 /** Every target, with the runs each gets in `npm test` (a few seconds in all). */
 export const TARGETS: { target: FuzzTarget; testRuns: number }[] = [
   { target: messages, testRuns: 3000 },
+  { target: blocksync, testRuns: 1000 },
   { target: walComet, testRuns: 300 },
   { target: walV010, testRuns: 300 },
   { target: genesis, testRuns: 300 },

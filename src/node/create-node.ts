@@ -5,6 +5,7 @@ import type { Application } from '../core/app/application.js';
 import type { RandInt } from '../core/bits/bit-array.js';
 import type { ConsensusConfig } from '../core/consensus/config.js';
 import type { GenesisDoc } from '../core/state/genesis.js';
+import type { ChainState } from '../core/state/chain-state.js';
 import { handshake } from './handshake.js';
 import { ConsensusNode } from './node.js';
 import type { PrivValidator } from './priv-validator.js';
@@ -16,6 +17,9 @@ import type { BlockStore, Clock, ConsensusNetwork, Scheduler, StateStore, WAL } 
 import type { SignatureCache } from './signature-cache.js';
 import type { PeerTransport } from './switch.js';
 import { Switch } from './switch.js';
+import type { BlocksyncOptions } from './blocksync-reactor.js';
+import { BlocksyncReactor } from './blocksync-reactor.js';
+import { bytesEqual } from '../core/bytes.js';
 
 export interface NodeStores {
   wal: WAL;
@@ -39,7 +43,14 @@ export interface CreateNodeOptions {
    * messages handed to a broadcaster with no reactor (the simulator's simplest model).
    */
   network:
-    | { transport: PeerTransport; randInt: RandInt; reactor?: ReactorOptions; mempool?: MempoolReactorOptions }
+    | {
+        transport: PeerTransport;
+        randInt: RandInt;
+        reactor?: ReactorOptions;
+        mempool?: MempoolReactorOptions;
+        /** Serve blocks on 0x40, and block-sync to our peers' height before consensus starts. */
+        blockSync?: BlocksyncOptions;
+      }
     | { direct: ConsensusNetwork };
 }
 
@@ -50,6 +61,10 @@ export interface AssembledNode {
   reactor: ConsensusReactor | null;
   /** Tx gossip on 0x30 (null with direct delivery). */
   mempoolReactor: MempoolReactor | null;
+  /** Block sync on 0x40 (when asked for). */
+  blocksync: BlocksyncReactor | null;
+  /** Starts the node: block sync first when there is one (consensus follows once caught up), else consensus. */
+  start(): Promise<void>;
 }
 
 /** Brings the app to the stores' height (Handshaker) and wires the node; it is not started yet. */
@@ -76,9 +91,10 @@ export async function createNode(o: CreateNodeOptions): Promise<AssembledNode> {
     network,
     signatures: o.verifier,
   });
-  if ('direct' in o.network) return { node, sw: null, reactor: null, mempoolReactor: null };
+  if ('direct' in o.network) return { node, sw: null, reactor: null, mempoolReactor: null, blocksync: null, start: () => node.start() };
   const sw = new Switch(o.network.transport);
-  reactor = new ConsensusReactor(node, o.stores.blockStore, sw, o.scheduler, o.clock, o.network.randInt, o.network.reactor);
+  const syncFirst = o.network.blockSync !== undefined && !onlyValidatorIsUs(state, o.privValidator);
+  const r = (reactor = new ConsensusReactor(node, o.stores.blockStore, sw, o.scheduler, o.clock, o.network.randInt, { ...o.network.reactor, waitSync: syncFirst }));
   sw.addReactor(reactor);
   const mempoolReactor = new MempoolReactor(
     { submitTx: (tx) => node.submitTx(tx), pendingTxs: () => node.mempool.reap(Number.MAX_SAFE_INTEGER) },
@@ -88,5 +104,35 @@ export async function createNode(o: CreateNodeOptions): Promise<AssembledNode> {
   );
   node.onTxAccepted = (tx) => mempoolReactor.txAccepted(tx);
   sw.addReactor(mempoolReactor);
-  return { node, sw, reactor, mempoolReactor };
+  let blocksync: BlocksyncReactor | null = null;
+  if (o.network.blockSync) {
+    blocksync = new BlocksyncReactor(
+      {
+        ...o.stores,
+        app: o.app,
+        signatures: o.verifier,
+        mempool: node.mempool,
+        sw,
+        scheduler: o.scheduler,
+        clock: o.clock,
+        randInt: o.network.randInt,
+        switchToConsensus: async (synced, n) => {
+          await node.switchToConsensus(synced, n);
+          r.switchToConsensus();
+        },
+        fail: (e) => node.halt(e),
+      },
+      state,
+      o.network.blockSync,
+    );
+    sw.addReactor(blocksync);
+  }
+  const start = () => (syncFirst ? Promise.resolve(blocksync!.start()) : node.start());
+  return { node, sw, reactor, mempoolReactor, blocksync, start };
+}
+
+/** [CMT] onlyValidatorIsUs: a chain we alone validate has nobody to sync from. */
+function onlyValidatorIsUs(state: ChainState, pv: PrivValidator | null): boolean {
+  const vals = state.validators.validators;
+  return pv !== null && vals.length === 1 && bytesEqual(vals[0].address, pv.address);
 }

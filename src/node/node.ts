@@ -51,7 +51,7 @@ export type NodeListener = (ev: ConsensusEvent, node: ConsensusNode) => void;
 export class ConsensusNode {
   readonly name: string;
   /** The engine. Private to the loop: readers outside src/node get copies (getRoundState…). */
-  private readonly cs: ConsensusState;
+  private cs: ConsensusState;
   readonly mempool: Mempool;
   private ticker: TimeoutTicker;
   private privValidator: PrivValidator | null;
@@ -60,6 +60,8 @@ export class ConsensusNode {
   private readonly listeners = new Set<NodeListener>();
   private idleWaiters: (() => void)[] = [];
   private pumping = false;
+  /** Inputs wait in their queues until start (block sync may run first). */
+  private started = false;
   private stopped = false;
   private resolveStopped!: () => void;
   private readonly stoppedPromise = new Promise<void>((resolve) => (this.resolveStopped = resolve));
@@ -72,20 +74,26 @@ export class ConsensusNode {
     this.name = opts.name;
     this.privValidator = opts.privValidator;
     this.mempool = new Mempool(opts.app);
-    const pv = opts.privValidator;
-    const h = opts.state.lastBlockHeight;
-    this.cs = new ConsensusState(
+    this.cs = this.makeEngine(opts.state);
+    this.ticker = this.makeTicker(opts.scheduler);
+  }
+
+  /** The engine for `state`, with the seen commit it reconstructs its LastCommit from (§4.2). */
+  private makeEngine(state: ChainState): ConsensusState {
+    const pv = this.privValidator;
+    const h = state.lastBlockHeight;
+    const store = this.opts.blockStore;
+    return new ConsensusState(
       {
-        config: opts.config,
-        app: opts.app,
-        checker: opts.signatures,
+        config: this.opts.config,
+        app: this.opts.app,
+        checker: this.opts.signatures,
         reapTxs: (max) => this.mempool.reap(max),
         privValidator: pv ? { address: pv.address, pubKey: pv.pubKey } : null,
       },
-      opts.state,
-      { seenCommit: h > 0 ? opts.blockStore.loadSeenCommit(h) : null, lastHeaderAppHash: h > 0 ? (opts.blockStore.loadBlock(h)?.header.appHash ?? null) : null },
+      state,
+      { seenCommit: h > 0 ? store.loadSeenCommit(h) : null, lastHeaderAppHash: h > 0 ? (store.loadBlock(h)?.header.appHash ?? null) : null },
     );
-    this.ticker = this.makeTicker(opts.scheduler);
   }
 
   private makeTicker(scheduler: Scheduler): TimeoutTicker {
@@ -106,18 +114,32 @@ export class ConsensusNode {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
-  async start(): Promise<void> {
+  async start(skipWal = false): Promise<void> {
     const { wal } = this.opts;
     // the loop waits while we start and replay: one input at a time, whoever brings it
     this.pumping = true;
+    this.started = true;
     try {
       if (await wal.isEmpty()) await wal.writeSync({ type: 'endHeight', time: this.opts.clock.now(), height: 0 });
       await this.perform(this.cs.start(this.opts.clock.now()));
-      await this.catchupReplay();
+      if (!skipWal) await this.catchupReplay();
     } finally {
       this.pumping = false;
     }
     void this.pump();
+  }
+
+  /**
+   * SwitchToConsensus (spec §9.8a): block sync brought the stores to `state`; start the engine
+   * there. When blocks were synced the WAL describes a stale height, so its replay is skipped.
+   * Inputs queued while syncing belonged to no running engine and are dropped.
+   */
+  async switchToConsensus(state: ChainState, blocksSynced: number): Promise<void> {
+    if (this.started) throw new Error('switchToConsensus: consensus is already running');
+    if (state.lastBlockHeight !== this.cs.state.lastBlockHeight) this.cs = this.makeEngine(state);
+    this.internalQueue.length = 0;
+    this.peerQueue.length = 0;
+    await this.start(blocksSynced > 0);
   }
 
   /**
@@ -148,6 +170,12 @@ export class ConsensusNode {
     this.wake();
   }
 
+  /** Halts the node for a fatal error found outside the loop (block sync could not apply a block). */
+  halt(e: Error): void {
+    this.failure ??= e;
+    this.stop();
+  }
+
   /** Wait: resolves once the node has stopped. */
   wait(): Promise<void> {
     return this.stoppedPromise;
@@ -159,7 +187,7 @@ export class ConsensusNode {
 
   /** No input queued or being processed. */
   get idle(): boolean {
-    return !this.pumping && (this.stopped || (this.internalQueue.length === 0 && this.peerQueue.length === 0));
+    return !this.pumping && (this.stopped || !this.started || (this.internalQueue.length === 0 && this.peerQueue.length === 0));
   }
 
   /** Resolves when every queued input has been processed. */
@@ -261,7 +289,7 @@ export class ConsensusNode {
   onBusy: (() => void) | null = null;
 
   private async pump(): Promise<void> {
-    if (this.pumping) return;
+    if (this.pumping || !this.started) return;
     this.pumping = true;
     this.onBusy?.();
     try {

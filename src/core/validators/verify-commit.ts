@@ -33,7 +33,8 @@ export function verifyCommit(chainId: string, valSet: ValidatorSet, blockId: Blo
 // the simulator's checkers) encodes nothing new. Commits are never mutated once made or decoded.
 const commitVotes = new WeakMap<Commit, Vote[]>();
 
-function commitVote(commit: Commit, i: number): Vote {
+/** The precommit behind signature `i` of a commit (memoized per commit: its sign bytes are asked once). */
+export function commitVote(commit: Commit, i: number): Vote {
   let votes = commitVotes.get(commit);
   if (!votes) commitVotes.set(commit, (votes = []));
   const sig = commit.signatures[i];
