@@ -17,6 +17,37 @@ const setToJson = (s: ValidatorSet): ValidatorSetJson => ({
   validators: s.validators.map((v) => ({ address: toHex(v.address), pubKey: toHex(v.pubKey), power: v.votingPower.toString(), priority: v.proposerPriority.toString() })),
 });
 
+/** One validator set as JSON (the state stores keep the set of every height beside the state). */
+export const validatorSetToJson = (s: ValidatorSet): string => JSON.stringify(setToJson(s));
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const bad = (field: string): never => {
+  throw new ValidationError('ErrStateField', `stored state: bad ${field}`, { field });
+};
+const hex = (v: unknown, field: string): Bytes => (typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? fromHex(v) : bad(field));
+const big = (v: unknown, field: string) => (typeof v === 'string' && /^-?\d+$/.test(v) ? BigInt(v) : bad(field));
+const setFromJson = (v: any, field: string): ValidatorSet => {
+  if (!v || !Array.isArray(v.validators)) bad(field);
+  const vals = v.validators.map((x: any, i: number) => ({
+    address: hex(x?.address, `${field}[${i}].address`),
+    pubKey: hex(x?.pubKey, `${field}[${i}].pubKey`),
+    votingPower: big(x?.power, `${field}[${i}].power`),
+    proposerPriority: big(x?.priority, `${field}[${i}].priority`),
+  }));
+  return ValidatorSet.fromValidators(vals, v.proposer ? hex(v.proposer, `${field}.proposer`) : undefined);
+};
+
+export function validatorSetFromJson(text: string): ValidatorSet {
+  let j: any;
+  try {
+    j = JSON.parse(text);
+  } catch (e) {
+    throw new ValidationError('ErrStateJson', `stored validator set is not JSON: ${(e as Error).message}`);
+  }
+  return setFromJson(j, 'validators');
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 export function chainStateToJson(s: ChainState): string {
   return JSON.stringify({
     version: 1,
@@ -42,22 +73,8 @@ export function chainStateFromJson(text: string): ChainState {
   } catch (e) {
     throw new ValidationError('ErrStateJson', `stored state is not JSON: ${(e as Error).message}`);
   }
-  const bad = (field: string): never => {
-    throw new ValidationError('ErrStateField', `stored state: bad ${field}`, { field });
-  };
   const int = (v: unknown, field: string) => (Number.isSafeInteger(v) ? (v as number) : bad(field));
-  const hex = (v: unknown, field: string): Bytes => (typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? fromHex(v) : bad(field));
-  const big = (v: unknown, field: string) => (typeof v === 'string' && /^-?\d+$/.test(v) ? BigInt(v) : bad(field));
-  const set = (v: any, field: string): ValidatorSet => {
-    if (!v || !Array.isArray(v.validators)) bad(field);
-    const vals = v.validators.map((x: any, i: number) => ({
-      address: hex(x.address, `${field}[${i}].address`),
-      pubKey: hex(x.pubKey, `${field}[${i}].pubKey`),
-      votingPower: big(x.power, `${field}[${i}].power`),
-      proposerPriority: big(x.priority, `${field}[${i}].priority`),
-    }));
-    return ValidatorSet.fromValidators(vals, v.proposer ? hex(v.proposer, `${field}.proposer`) : undefined);
-  };
+  const set = setFromJson;
   if (j?.version !== 1) bad('version');
   if (typeof j.chainId !== 'string') bad('chainId');
   const t = j.lastBlockTime;
