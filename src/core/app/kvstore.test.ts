@@ -29,4 +29,19 @@ describe('kvstore', () => {
     expect(app.processProposal({ txs: [utf8('a=1'), bad] })).toBe(false);
     expect(app.finalizeBlock({ txs: [bad], height: 1 }).txResults[0].code).toBe(1);
   });
+
+  it('refuses a validator update that would leave the genesis validators with 2/3 of the power or less', () => {
+    const app = new KVStoreApp();
+    const genesis = [1, 2, 3, 4].map((i) => ({ pubKey: new Uint8Array(32).fill(i), power: 10n }));
+    app.initChain({ validators: genesis });
+    const tab = (i: number) => new Uint8Array(32).fill(100 + i);
+    // 40 genesis power: newcomers may hold up to 19 together (40 * 3 > 59 * 2)
+    const res = app.finalizeBlock({ txs: [validatorTx(tab(1), 10n), validatorTx(tab(2), 9n), validatorTx(tab(3), 1n), validatorTx(genesis[0].pubKey, 0n)], height: 1 });
+    expect(res.txResults.map((r) => r.code)).toEqual([0, 0, 3, 3]);
+    expect(res.validatorUpdates.map((u) => u.power)).toEqual([10n, 9n]);
+    app.commit();
+    // leaving is always allowed; then there is room again
+    const next = app.finalizeBlock({ txs: [validatorTx(tab(1), 0n), validatorTx(tab(3), 1n)], height: 2 });
+    expect(next.txResults.map((r) => r.code)).toEqual([0, 0]);
+  });
 });

@@ -1,7 +1,9 @@
 // The in-process kvstore application (spec §11.4, [CMT] rules):
 // - `key=value` stores a pair; CheckTx refuses anything else;
 // - `val:<base64 pubkey>!<power>` changes a validator (power 0 removes it); the update takes
-//   effect at height H+2, like every ABCI validator update in CometBFT;
+//   effect at height H+2, like every ABCI validator update in CometBFT; an update that would
+//   leave the genesis validators with 2/3 of the power or less is refused (code 3), so validators
+//   that join later (browser tabs) can come and go without ever halting the chain;
 // - app hash = 8 bytes, the zig-zag varint of the number of applied txs at offset 0
 //   (vectors.json kvstore_app_hash_derived), so every node computes it identically.
 import type { Application, ExecTxResult, FinalizeBlockResponse, InfoResponse, ValidatorUpdate } from './application.js';
@@ -56,6 +58,8 @@ export class KVStoreApp implements Application {
   private appHash: Bytes = kvstoreAppHash(0);
   /** Current validator powers by hex public key, so bad updates are refused, not fatal. */
   private validators = new Map<string, bigint>();
+  /** The genesis validators' keys: together they must keep more than 2/3 of the power. */
+  private readonly genesisKeys = new Set<string>();
   private staged: { writes: [string, string][]; size: number; height: number; appHash: Bytes; validators: Map<string, bigint> } | null = null;
 
   info(): InfoResponse {
@@ -63,7 +67,10 @@ export class KVStoreApp implements Application {
   }
 
   initChain(req: { validators: ValidatorUpdate[] }): { appHash: Bytes; validators: ValidatorUpdate[] } {
-    for (const v of req.validators) this.validators.set(toHex(v.pubKey), v.power);
+    for (const v of req.validators) {
+      this.validators.set(toHex(v.pubKey), v.power);
+      this.genesisKeys.add(toHex(v.pubKey));
+    }
     return { appHash: this.appHash, validators: [] };
   }
 
@@ -100,8 +107,14 @@ export class KVStoreApp implements Application {
         const key = toHex(p.update.pubKey);
         if (p.update.power === 0n && !validators.has(key)) return { code: 2, log: 'cannot remove a validator that does not exist' };
         if (p.update.power === 0n && validators.size === 1) return { code: 2, log: 'cannot remove the last validator' };
+        const before = validators.get(key);
         if (p.update.power === 0n) validators.delete(key);
         else validators.set(key, p.update.power);
+        if (!this.genesisKeepsTwoThirds(validators)) {
+          if (before === undefined) validators.delete(key);
+          else validators.set(key, before);
+          return { code: 3, log: 'refused: the genesis validators must keep more than 2/3 of the voting power' };
+        }
         validatorUpdates.push(p.update);
       } else writes.push([p.key, p.value]);
       size++;
@@ -110,6 +123,17 @@ export class KVStoreApp implements Application {
     const appHash = kvstoreAppHash(size);
     this.staged = { writes, size, height: req.height, appHash, validators };
     return { txResults, validatorUpdates, appHash };
+  }
+
+  private genesisKeepsTwoThirds(validators: Map<string, bigint>): boolean {
+    if (this.genesisKeys.size === 0) return true;
+    let total = 0n;
+    let genesis = 0n;
+    for (const [key, power] of validators) {
+      total += power;
+      if (this.genesisKeys.has(key)) genesis += power;
+    }
+    return genesis * 3n > total * 2n;
   }
 
   commit(): void {
