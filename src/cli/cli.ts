@@ -3,6 +3,7 @@ import { UsageError } from './args.js';
 import { runSimCommand, SIM_HELP } from './sim.js';
 import { runWalCommand, WAL_HELP } from './wal.js';
 import { NODE_HELP, runNodeCommand } from './node.js';
+import { HUB_HELP, runHubCommand } from './hub.js';
 import { runTestnetCommand, TESTNET_HELP } from './testnet.js';
 
 export const HELP = `prevote — Tendermint BFT consensus you can watch, run and debug
@@ -10,8 +11,9 @@ export const HELP = `prevote — Tendermint BFT consensus you can watch, run and
 Usage: prevote <command> [options]
 
 Commands:
-  testnet run a local chain of N validators, each its own process, over libp2p on 127.0.0.1
+  testnet run a local chain: a hub serving the app and N validators, each its own process, over libp2p
   node    run one node (validator or full node) from its home directory
+  hub     run a hub: a node with peer exchange, WebSockets, a relay for browsers and the app over HTTP
   sim     run a deterministic simulation of N validators and print a summary
   wal     inspect, export, verify, replay or repair WAL files (Prevote, CometBFT, Tendermint v0.10)
 
@@ -21,6 +23,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   sim: { help: SIM_HELP, run: (args) => runSimCommand(args) },
   wal: { help: WAL_HELP, run: runWalCommand },
   node: { help: NODE_HELP, run: (args) => runNodeCommand(args) },
+  hub: { help: HUB_HELP, run: (args) => runHubCommand(args) },
   testnet: { help: TESTNET_HELP, run: runTestnetCommand },
 };
 

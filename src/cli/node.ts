@@ -4,6 +4,10 @@
 // Everything that can be checked without writing is checked first — flags, genesis, keys, the
 // stored state's chain id, the sign state, the WAL, the port — so a refusal leaves the home as it
 // was. Only then are the stores opened (a fresh home gets its data directory and a node key).
+//
+// Every node runs peer exchange (channel 0x00): it learns addresses from its peers and dials them
+// up to its target, so a node given only the hub as --bootstrap finds the others. `prevote hub`
+// (hub.ts) is this same start path with WebSockets, a relay server and an HTTP server added.
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, isIP } from 'node:net';
 import { join } from 'node:path';
@@ -22,6 +26,7 @@ import type { Bytes } from '../core/types.js';
 import { PrevoteError } from '../core/errors.js';
 import { CONSENSUS_CHANNELS, MEMPOOL_CHANNEL } from '../node/channel-descriptors.js';
 import { createNode } from '../node/create-node.js';
+import { PEX_CHANNEL, PexReactor } from '../node/pex-reactor.js';
 import { LocalPrivValidator } from '../node/priv-validator.js';
 import { realTimeScheduler } from '../node/real-time-scheduler.js';
 import { SignatureCache } from '../node/signature-cache.js';
@@ -40,7 +45,12 @@ export const STOP_ON_STDIN_EOF = 'PREVOTE_STOP_ON_STDIN_EOF';
 /** Most txs per second `--load` feeds. */
 export const MAX_LOAD = 10_000;
 
-export const NODE_HELP = `Usage: prevote node --home DIR [--bootstrap MULTIADDR]... [--listen HOST] [--port P] [--load RATE]
+/** Peers at most, either direction (CometBFT's max_num_inbound_peers + max_num_outbound_peers). */
+export const DEFAULT_MAX_PEERS = 50;
+/** Peer exchange dials learned addresses while below this (CometBFT's max_num_outbound_peers). */
+const PEX_TARGET_PEERS = 10;
+
+export const NODE_HELP = `Usage: prevote node --home DIR [--bootstrap MULTIADDR]... [--listen HOST] [--port P] [--max-peers N] [--load RATE]
 
 Runs one node of a chain as this process: a validator when DIR/config/priv_validator_key.json
 exists, else a full node. Prints its listen address, then one line per committed height.
@@ -49,9 +59,10 @@ Ctrl-C (SIGINT) or SIGTERM stops it cleanly.
   --home DIR           the node's home: config/genesis.json, config/node_key.json (created if
                        missing), config/priv_validator_key.json, and data/ (WAL, blocks, state)
   --bootstrap ADDR     a peer to keep connected to, /ip4/HOST/tcp/PORT/p2p/PEER_ID (repeatable);
-                       redialled with backoff whenever it is lost
+                       redialled with backoff whenever it is lost; peer exchange finds the others
   --listen HOST        the IP address to listen on (default 127.0.0.1; 0.0.0.0 for other machines)
   --port P             the TCP port, 0..65535 (default ${DEFAULT_P2P_PORT}; 0 picks a free one)
+  --max-peers N        most peers at once, 1..1000 (default ${DEFAULT_MAX_PEERS}); peer exchange dials up to ${PEX_TARGET_PEERS}
   --timeout-commit MS  timeout_commit, 0..60000 (default ${DEFAULT_CONSENSUS_CONFIG.timeoutCommit})
   --load RATE          submit RATE kvstore txs (k<n>=v<n>) per second here, 0..${MAX_LOAD} (default 0);
                        the mempool gossips them to the other nodes
@@ -59,11 +70,13 @@ Ctrl-C (SIGINT) or SIGTERM stops it cleanly.
 A missing or corrupt genesis, a home of another chain, a port in use or a damaged WAL is one
 line on stderr and exit 2; nothing on disk is changed (repair a WAL with 'prevote wal repair').`;
 
-const NODE_OPTIONS = {
+/** The flags `prevote node` and `prevote hub` share. */
+export const NODE_OPTIONS = {
   home: { type: 'string' },
   bootstrap: { type: 'string', multiple: true },
   listen: { type: 'string' },
   port: { type: 'string' },
+  'max-peers': { type: 'string' },
   'timeout-commit': { type: 'string' },
   load: { type: 'string' },
 } as const;
@@ -76,10 +89,21 @@ export interface NodeSettings {
   timeoutCommit: number;
   /** Txs per second submitted locally (0: none). */
   load: number;
+  maxPeers: number;
+  /** A WebSockets listener on this port as well (the hub's, for browsers); null: TCP only. */
+  wsPort: number | null;
+  /** Serve circuit relay v2 (the hub). */
+  relay: boolean;
 }
 
+type NodeFlagValues = { [K in keyof typeof NODE_OPTIONS]?: (typeof NODE_OPTIONS)[K] extends { multiple: true } ? string[] : string };
+
 export function parseNodeFlags(args: string[]): NodeSettings {
-  const { values } = parseFlags(args, NODE_OPTIONS);
+  return nodeSettings(parseFlags(args, NODE_OPTIONS).values);
+}
+
+/** Settings from the shared flags (the hub adds its own to these). */
+export function nodeSettings(values: NodeFlagValues): NodeSettings {
   if (!values.home) throw new UsageError('--home DIR is required', true);
   const host = values.listen ?? '127.0.0.1';
   if (!isIP(host)) throw new UsageError(`--listen must be an IP address (e.g. 127.0.0.1 or 0.0.0.0), got ${JSON.stringify(host)}`);
@@ -99,6 +123,9 @@ export function parseNodeFlags(args: string[]): NodeSettings {
     port: values.port !== undefined ? intFlag('port', values.port, 0, 65535) : DEFAULT_P2P_PORT,
     timeoutCommit: values['timeout-commit'] !== undefined ? intFlag('timeout-commit', values['timeout-commit'], 0, 60_000, 'a time in ms') : DEFAULT_CONSENSUS_CONFIG.timeoutCommit,
     load: values.load !== undefined ? intFlag('load', values.load, 0, MAX_LOAD, 'a rate in txs per second') : 0,
+    maxPeers: values['max-peers'] !== undefined ? intFlag('max-peers', values['max-peers'], 1, 1000) : DEFAULT_MAX_PEERS,
+    wsPort: null,
+    relay: false,
   };
 }
 
@@ -204,6 +231,7 @@ async function check(s: NodeSettings): Promise<Checked> {
     if (c) throw new UsageError(`${p.wal}: damaged WAL, record #${c.index} at byte ${c.offset}: ${c.reason} (see 'prevote wal inspect' and 'prevote wal repair')`);
   }
   await probePort(s.host, s.port);
+  if (s.wsPort !== null) await probePort(s.host, s.wsPort);
   return { genesis, nodeKey, validatorKey, storedHeight };
 }
 
@@ -219,16 +247,28 @@ async function refuseTyped<T>(p: Promise<T>): Promise<T> {
 
 const listenAddr = (host: string, port: number) => `/${isIP(host) === 6 ? 'ip6' : 'ip4'}/${host}/tcp/${port}`;
 
+/** What a command adds around the node (the hub: its HTTP server). */
+export interface NodeExtras {
+  /** More read-only checks (ports), run with the node's own before anything is written. */
+  check?(): Promise<void>;
+  /** Starts once the transport listens, before consensus; returns how to stop it. */
+  serve?(ctx: { transport: Libp2pTransport; genesisPath: string; chainId: string }): Promise<() => Promise<void>>;
+}
+
 export async function runNodeCommand(args: string[], out: (line: string) => void = console.log): Promise<number> {
+  return runNode(parseNodeFlags(args), out);
+}
+
+/** Runs a node until a signal (0) or a consensus failure (1); the one start path of `node` and `hub`. */
+export async function runNode(s: NodeSettings, out: (line: string) => void, extras: NodeExtras = {}): Promise<number> {
   try {
-    return await runNode(args, out);
+    return await runUntilStopped(s, out, extras);
   } finally {
     if (process.env[STOP_ON_STDIN_EOF] === '1') process.stdin.destroy(); // it must not keep the process alive
   }
 }
 
-async function runNode(args: string[], out: (line: string) => void): Promise<number> {
-  const s = parseNodeFlags(args);
+async function runUntilStopped(s: NodeSettings, out: (line: string) => void, extras: NodeExtras): Promise<number> {
   // a signal from here on means "stop cleanly", even while we are still starting
   let signalled: string | null = null;
   const onSignal = new Promise<string>((resolve) => {
@@ -245,6 +285,7 @@ async function runNode(args: string[], out: (line: string) => void): Promise<num
     }
   });
   const c = await check(s);
+  await extras.check?.();
   const p = homePaths(s.home);
 
   // from here on the home is ours to write
@@ -263,14 +304,18 @@ async function runNode(args: string[], out: (line: string) => void): Promise<num
   }
   const wal = await openWAL(p.wal);
   let transport: Libp2pTransport | null = null;
+  let stopServing: (() => Promise<void>) | null = null;
   try {
     // loaded here, not with the CLI: every other command starts without libp2p
     const { Libp2pTransport } = await import('../platform/node/libp2p-transport.js');
     transport = await Libp2pTransport.create({
       nodeKey,
-      listen: [listenAddr(s.host, s.port)],
+      listen: [listenAddr(s.host, s.port), ...(s.wsPort !== null ? [`${listenAddr(s.host, s.wsPort)}/ws`] : [])],
       persistentPeers: s.bootstrap,
-      channels: [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL],
+      maxPeers: s.maxPeers,
+      relayServer: s.relay,
+      // consensus first: a peer is one that speaks the first channel (see the transport's admit)
+      channels: [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL, PEX_CHANNEL],
     });
     const { node, sw, reactor } = await refuseTyped(createNode({
       name: transport.peerId,
@@ -284,9 +329,18 @@ async function runNode(args: string[], out: (line: string) => void): Promise<num
       verifier: new SignatureCache(await createVerifier()),
       network: { transport, randInt: (n) => Math.floor(Math.random() * n) },
     }));
+    const pex = new PexReactor(transport, sw!, realTimeScheduler, { targetPeers: Math.min(PEX_TARGET_PEERS, s.maxPeers) });
+    sw!.addReactor(pex);
+    const oneLine = (x: string) => x.replace(/\s+/g, ' ').slice(0, 200);
     transport.setHandler({
-      peerConnected: (peer) => sw!.peerConnected(peer),
-      peerDisconnected: (peer, reason) => sw!.peerDisconnected(peer, reason),
+      peerConnected: (peer) => {
+        sw!.peerConnected(peer);
+        if (!signalled) out(`peer ${peer} connected (${sw!.peers().length} peers)`);
+      },
+      peerDisconnected: (peer, reason) => {
+        sw!.peerDisconnected(peer, reason);
+        if (!signalled) out(`peer ${peer} gone: ${oneLine(reason)} (${sw!.peers().length} peers)`);
+      },
       receive: (peer, channel, bytes) => sw!.receive(peer, channel, bytes),
     });
     node.onEvent((e) => {
@@ -298,19 +352,23 @@ async function runNode(args: string[], out: (line: string) => void): Promise<num
       await transport.start();
     } catch (e) {
       const inUse = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' || /EADDRINUSE/.test(msg(e));
-      throw new UsageError(inUse ? `port ${s.port} on ${s.host} is in use` : `cannot listen on ${s.host}:${s.port}: ${msg(e)}`);
+      const ports = s.wsPort !== null ? `ports ${s.port}/${s.wsPort}` : `port ${s.port}`;
+      throw new UsageError(inUse ? `${ports} on ${s.host} is in use` : `cannot listen on ${s.host}:${s.port}: ${msg(e)}`);
     }
     const role = c.validatorKey ? `validator ${toHex(addressFromPubKey(publicKeyFromSeed(c.validatorKey))).toUpperCase()}` : 'full node';
     out(`chain ${c.genesis.chainId}, ${role}, from height ${node.getState().lastBlockHeight + 1}`);
     for (const a of transport.listenAddrs()) out(`listening on ${a}`);
+    if (extras.serve) stopServing = await extras.serve({ transport, genesisPath: p.genesis, chainId: c.genesis.chainId });
     if (signalled) return 0;
     await refuseTyped(node.start());
+    pex.start();
     const stopLoad = startLoad(s.load, (tx) => node.submitTx(tx));
 
     // run until a signal (a second one while stopping changes nothing), or until the node halts
     // on its own (a consensus failure)
     await Promise.race([onSignal, node.wait()]);
     stopLoad();
+    pex.stop();
     node.stop();
     reactor?.stop();
     await node.whenIdle();
@@ -320,6 +378,7 @@ async function runNode(args: string[], out: (line: string) => void): Promise<num
     }
     return 0;
   } finally {
+    await stopServing?.().catch(() => undefined);
     await transport?.stop().catch(() => undefined);
     await wal.close();
   }

@@ -1,4 +1,5 @@
-// `prevote testnet` and `prevote node` as real OS processes on 127.0.0.1: four validators commit,
+// `prevote testnet` and `prevote node` as real OS processes on 127.0.0.1: four validators (and the
+// hub they bootstrap to; hub.test.ts tests it) commit,
 // one is killed with SIGKILL and restarted from its home (WAL replay, catch-up, signing again),
 // Ctrl-C stops everything with status 0, a second run resumes from disk, and no validator ever
 // signed two different votes for one height/round/type in any node's WAL.
@@ -15,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toHex } from '../core/bytes.js';
 import { scanCometWal } from '../core/wal/scan.js';
 import { homePaths } from './home.js';
+import { testnetPorts } from './testnet.js';
 
 const BIN = fileURLToPath(new URL('../../bin/prevote.js', import.meta.url));
 const N = 4;
@@ -112,7 +114,7 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
   });
 
   it('four validators reach height 5 on every node, with --load txs gossiped into the blocks', async () => {
-    port = await freePorts(N);
+    port = await freePorts(10 + N); // the hub's P..P+2, validator i on P+10+i
     const t0 = Date.now();
     testnet = prevote(['testnet', '--validators', String(N), '--home', home, '--port', String(port), '--timeout-commit', '200', '--load', '50']);
     procs.push(testnet);
@@ -121,7 +123,7 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
     await until('height 5 on every node', () => minHeight(testnet.lines, names) >= 5, 30_000, testnet);
     const t5 = Date.now();
     console.log(`testnet: first commit on every node ${((t1 - t0) / 1000).toFixed(1)} s after spawn; heights 1→5 at ${(4 / ((t5 - t1) / 1000)).toFixed(1)} heights/s (timeout_commit 200 ms)`);
-    expect(testnet.lines[0]).toMatch(/^testnet prevote-testnet-[0-9a-f]{6}: 4 validators, home .*, new chain$/);
+    expect(testnet.lines[0]).toMatch(/^testnet prevote-testnet-[0-9a-f]{6}: 4 validators and a hub, home .*, new chain$/);
     // the same block at each height on every node
     for (let h = 1; h <= 5; h++) {
       const blocks = new Set(testnet.lines.filter((l) => l.includes(`: height ${h} committed`)).map((l) => l.split(' block ')[1]));
@@ -146,7 +148,7 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
     await until('two more heights on the other three', () => minHeight(testnet.lines, others) >= from + 2, 20_000, testnet);
 
     const t0 = Date.now();
-    node3 = prevote(['node', '--home', join(home, 'node3'), '--port', String(port + 3), '--timeout-commit', '200', ...addrs.slice(0, 3).flatMap((a) => ['--bootstrap', a])]);
+    node3 = prevote(['node', '--home', join(home, 'node3'), '--port', String(testnetPorts(port, N).validator(3)), '--timeout-commit', '200', ...addrs.slice(0, 3).flatMap((a) => ['--bootstrap', a])]);
     procs.push(node3);
     await until('node3 starts', () => node3.lines.some((l) => l.startsWith('listening on ')), 20_000, node3);
     const resumed = Number(/from height (\d+)/.exec(node3.lines.find((l) => l.includes('from height'))!)![1]);
@@ -170,10 +172,14 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
 
   it('a second run resumes from disk and goes on without double signing', async () => {
     const before = Math.max(...heights([...testnet.lines, ...node3.lines.map((l) => `node3: ${l}`)]).values());
+    // a testnet from before the hub: resuming creates the hub's home (node0's genesis, a new node key)
+    rmSync(join(home, 'hub'), { recursive: true, force: true });
     const again = prevote(['testnet', '--home', home, '--port', String(port), '--timeout-commit', '200']);
     procs.push(again);
     await until('two new heights on every node', () => minHeight(again.lines, names) >= before + 2, 45_000, again);
     expect(again.lines[0]).toMatch(/resuming from disk$/);
+    expect(readFileSync(homePaths(join(home, 'hub')).genesis, 'utf8')).toBe(readFileSync(homePaths(join(home, 'node0')).genesis, 'utf8'));
+    await until('the new hub follows the chain', () => (heights(again.lines.map((l) => l.replace(/^hub: /, 'node99: '))).get('node99') ?? 0) >= before, 30_000, again);
     again.child.kill('SIGINT');
     expect(await again.exit).toEqual({ code: 0, signal: null });
     checkNoDoubleSigning(home);

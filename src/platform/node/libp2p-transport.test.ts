@@ -1,5 +1,6 @@
 // The libp2p transport over real sockets on 127.0.0.1: the PeerTransport contract every backend
-// passes, then what only a real network has — oversize and garbage frames, full queues, redial.
+// passes, then what only a real network has — oversize and garbage frames, full queues, redial —
+// and what the hub needs: peer exchange's Discovery, a PEX mesh, the circuit relay server.
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerTransportContract, RecordingHandler } from '../../node/port-contracts.js';
@@ -13,6 +14,10 @@ import { noise } from '@libp2p/noise';
 import { yamux } from '@libp2p/yamux';
 import { identify } from '@libp2p/identify';
 import { multiaddr } from '@multiformats/multiaddr';
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
+import { Switch } from '../../node/switch.js';
+import { PEX_CHANNEL, PexReactor } from '../../node/pex-reactor.js';
+import { realTimeScheduler } from '../../node/real-time-scheduler.js';
 
 const running: { stop(): void | Promise<void> }[] = [];
 afterEach(async () => {
@@ -151,5 +156,61 @@ describe('Libp2pTransport', () => {
     expect(hb.connected.length).toBe(1);
     expect(hb.received.length).toBe(0);
     expect(hb.reasons[0]).toMatch(/channel 0x20: frame length varint is too long/);
+  });
+
+  it('is a Discovery: a peer’s listen addresses from identify while it is connected, and the peer count', async () => {
+    const ha = new RecordingHandler();
+    const { a, b } = await pair(ha, new RecordingHandler());
+    expect(a.selfId).toBe(a.peerId);
+    await until('identify', () => a.addrsOf(b.peerId).includes(tcpAddr(b)));
+    expect(a.addrsOf(b.peerId).every((x) => x.endsWith(`/p2p/${b.peerId}`))).toBe(true);
+    expect(a.connectedCount()).toBe(1);
+    b.disconnect(a.peerId, 'bye');
+    await until('gone', () => ha.disconnected.length === 1);
+    await until('forgotten', () => a.addrsOf(b.peerId).length === 0 && a.connectedCount() === 0);
+  });
+
+  it('peer exchange: nodes that only know the hub find each other; one with a max of 2 stays at 2', async () => {
+    const channels = [...CONSENSUS_CHANNELS, PEX_CHANNEL];
+    const node = async (o: Partial<Libp2pTransportOptions>) => {
+      const t = await Libp2pTransport.create({ nodeKey: randomBytes(32), listen: ['/ip4/127.0.0.1/tcp/0'], channels, ...o });
+      const sw = new Switch(t);
+      const pex = new PexReactor(t, sw, realTimeScheduler, { requestIntervalMs: 300, targetPeers: Math.min(10, o.maxPeers ?? 10) });
+      sw.addReactor(pex);
+      t.setHandler(sw);
+      await t.start();
+      pex.start();
+      running.push({ stop: () => (pex.stop(), t.stop()) });
+      return t;
+    };
+    const hub = await node({});
+    const bootstrap = { persistentPeers: [tcpAddr(hub)], redial: { initialMs: 100, maxMs: 300 } };
+    const others: Libp2pTransport[] = [];
+    for (let i = 0; i < 4; i++) others.push(await node(bootstrap));
+    // each of the four learns the others from the hub (or from each other) and dials them
+    await until('every node connected to the three others', () => others.every((o) => others.every((p) => p === o || o.connectedPeers().includes(p.peerId))), 15_000);
+    const small = await node({ ...bootstrap, maxPeers: 2 });
+    await until('the small node has two peers', () => small.connectedPeers().length === 2);
+    // told of four more, dialled by them perhaps: it never holds more than its max
+    for (let i = 0; i < 20; i++) {
+      await sleep(100);
+      expect(small.connectedCount()).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('serves circuit relay v2 when asked: a client reserves a slot and listens on a /p2p-circuit address', async () => {
+    const hub = await transport(new RecordingHandler(), { relayServer: true });
+    const client = await createLibp2p({
+      addresses: { listen: ['/p2p-circuit'] },
+      transports: [tcp(), circuitRelayTransport()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: { identify: identify() },
+    });
+    running.push(client);
+    await client.dial(multiaddr(tcpAddr(hub)));
+    await until('a reservation', () => client.getMultiaddrs().some((a) => a.toString().startsWith(`${tcpAddr(hub)}/p2p-circuit/p2p/${client.peerId}`)));
+    // a relay client is not a peer: it speaks none of our channels
+    expect(hub.connectedPeers()).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
-// The node's PeerTransport over js-libp2p: TCP and WebSockets listeners, noise, yamux, identify and
-// ping. A node's Ed25519 node key is its libp2p identity, so the peer id the Switch and PeerState
-// use is the libp2p peer id (12D3KooW…) that noise authenticated.
+// The node's PeerTransport over js-libp2p: TCP and WebSockets listeners, noise, yamux, identify
+// (and identify push, so a peer's new addresses reach us), ping, and on the hub a circuit-relay-v2
+// server (browsers reserve a slot there and are reached through it). A node's Ed25519 node key is
+// its libp2p identity, so the peer id the Switch and PeerState use is the libp2p peer id
+// (12D3KooW…) that noise authenticated.
 //
 // Each side opens one long-lived stream per channel (`/prevote/1/channel/0x20`, …) and only writes
 // to it; it reads what the other side opened. Streams carry varint-length-prefixed protobuf
@@ -9,6 +11,9 @@
 // has somewhere to go; what the peer sends before that waits in libp2p's read buffer (bounded: a
 // stream that overfills it is reset, which drops the peer). Any channel stream closing drops the
 // whole peer, as an MConnection error does in CometBFT; persistent peers are then redialled.
+//
+// It is also peer exchange's `Discovery`: each peer's listen addresses are what it told us in
+// identify (kept while it is connected), and the peer count is the one `maxPeers` caps.
 import './polyfills.js';
 import { createLibp2p } from 'libp2p';
 import type { Libp2p } from 'libp2p';
@@ -16,13 +21,15 @@ import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { noise } from '@libp2p/noise';
 import { yamux } from '@libp2p/yamux';
-import { identify } from '@libp2p/identify';
+import { identify, identifyPush } from '@libp2p/identify';
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2';
 import { ping } from '@libp2p/ping';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import type { Connection, PeerId, Stream } from '@libp2p/interface';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { PeerTransport, TransportHandler } from '../../node/switch.js';
+import type { Discovery } from '../../node/pex-reactor.js';
 import type { ChannelDescriptor } from '../../node/channel-descriptors.js';
 import { CONSENSUS_CHANNELS } from '../../node/channel-descriptors.js';
 import type { FrameSink } from '../shared/send-queues.js';
@@ -43,6 +50,11 @@ export interface Libp2pTransportOptions {
   maxPeers?: number;
   /** Redial backoff for persistent peers: first delay and cap, in ms (default 1 s, 30 s). */
   redial?: { initialMs?: number; maxMs?: number };
+  /**
+   * Serve circuit relay v2 (the hub): peers, browsers above all, reserve a slot and are reached at
+   * <our address>/p2p-circuit/p2p/<their id>. At most `maxPeers` reservations.
+   */
+  relayServer?: boolean;
 }
 
 export const DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'];
@@ -79,11 +91,16 @@ function streamSink(stream: Stream): FrameSink {
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export class Libp2pTransport implements PeerTransport {
+/** A peer id's listen addresses as identify gave them, at most this many kept. */
+const MAX_ADDRS_PER_PEER = 16;
+
+export class Libp2pTransport implements PeerTransport, Discovery {
   /** Our peer id (the node key's libp2p id). */
   readonly peerId: string;
   private handler: TransportHandler | null = null;
   private readonly peers = new Map<string, Peer>();
+  /** Listen addresses from identify, by peer id, while connected. */
+  private readonly listenAddrsOf = new Map<string, string[]>();
   private readonly channels: readonly ChannelDescriptor[];
   private readonly maxPeers: number;
   private readonly redialer: Redialer;
@@ -103,6 +120,7 @@ export class Libp2pTransport implements PeerTransport {
     if (o.nodeKey.length !== 32) throw new Error(`node key seed must be 32 bytes, got ${o.nodeKey.length}`);
     const privateKey = await generateKeyPairFromSeed('Ed25519', o.nodeKey);
     const maxPeers = o.maxPeers ?? DEFAULT_MAX_PEERS;
+    const relay = o.relayServer ? { relay: circuitRelayServer({ reservations: { maxReservations: maxPeers } }) } : {};
     const libp2p = await createLibp2p({
       privateKey,
       start: false,
@@ -110,7 +128,7 @@ export class Libp2pTransport implements PeerTransport {
       transports: [tcp(), webSockets()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
-      services: { identify: identify(), ping: ping() },
+      services: { identify: identify(), identifyPush: identifyPush(), ping: ping(), ...relay },
       // room for both halves of a simultaneous dial; our own cap is on peers, below
       connectionManager: { maxConnections: 2 * maxPeers + 4 },
     });
@@ -134,12 +152,17 @@ export class Libp2pTransport implements PeerTransport {
     }
     const ourFirst = channelProtocol(this.channels[0].id);
     this.libp2p.addEventListener('peer:identify', (evt) => {
-      const { peerId, protocols, connection } = evt.detail;
+      const { peerId, protocols, connection, listenAddrs } = evt.detail;
+      const id = peerId.toString();
+      // with our /p2p/<id> suffix, so that they can be dialled as they are handed on
+      const addrs = listenAddrs.slice(0, MAX_ADDRS_PER_PEER).map((a) => a.toString()).map((a) => (a.endsWith(`/p2p/${id}`) ? a : `${a}/p2p/${id}`));
+      if (connection.status === 'open') this.listenAddrsOf.set(id, addrs);
       // a libp2p node that does not speak our channels (a relay, a browser's bootstrap) is not a peer
       if (protocols.includes(ourFirst) && connection.status === 'open') this.admit(peerId, connection);
     });
     this.libp2p.addEventListener('peer:disconnect', (evt) => {
       const id = evt.detail.toString();
+      this.listenAddrsOf.delete(id);
       const peer = this.peers.get(id);
       if (peer) this.dropPeer(peer, 'connection closed', false);
       else this.redialer.lost(id);
@@ -163,6 +186,21 @@ export class Libp2pTransport implements PeerTransport {
   /** Connects to a peer once (no redial): a multiaddr ending in /p2p/<peer id>. */
   async dial(addr: string): Promise<void> {
     await this.libp2p.dial(multiaddr(addr));
+  }
+
+  /** Discovery: our peer id. */
+  get selfId(): string {
+    return this.peerId;
+  }
+
+  /** Discovery: a connected peer's listen addresses (from identify), each ending in /p2p/<its id>. */
+  addrsOf(peerId: string): string[] {
+    return [...(this.listenAddrsOf.get(peerId) ?? [])];
+  }
+
+  /** Discovery: peers announced or being admitted, the count `maxPeers` caps. */
+  connectedCount(): number {
+    return this.peers.size;
   }
 
   /** Announced peers. */

@@ -1,0 +1,108 @@
+// `prevote hub --home DIR`: the node a local testnet, and later its browsers, gather around. It is
+// `prevote node` (one start path: runNode) with three things added:
+//   - a WebSockets listener, which is what a browser can dial;
+//   - a circuit-relay-v2 server, through which browsers reach each other (notes/libp2p.md);
+//   - an HTTP server for the built app (dist/), its /genesis.json, and /hub.json with the hub's
+//     peer id and WebSocket multiaddrs, so the page knows the chain and where to connect.
+// Like every node it runs peer exchange: nodes that bootstrap only to the hub learn each other
+// from it. It is a full node unless its home holds a validator key.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IncomingMessage } from 'node:http';
+import { closeHttp, listenHttp, staticHandler } from '../platform/node/http-static.js';
+import { intFlag, parseFlags, UsageError } from './args.js';
+import type { NodeSettings } from './node.js';
+import { DEFAULT_MAX_PEERS, DEFAULT_P2P_PORT, MAX_LOAD, NODE_OPTIONS, nodeSettings, probePort, runNode } from './node.js';
+
+export const DEFAULT_HTTP_PORT = 8080;
+/** The built app, beside the sources (what `vite build` writes). */
+export const DEFAULT_DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+export const HUB_HELP = `Usage: prevote hub --home DIR [--port P] [--ws-port P] [--http-port P] [--listen HOST] [--dist DIR]
+
+Runs a hub: a node (a full node unless DIR holds a validator key) that nodes bootstrap to and
+learn each other from (peer exchange), with a WebSockets listener and a circuit relay for
+browsers, and an HTTP server for the app. Prints its addresses, its URL and one line per commit.
+Ctrl-C (SIGINT) or SIGTERM stops it cleanly.
+
+  --home DIR           the hub's home, as for 'prevote node' (config/genesis.json, node_key.json)
+  --port P             libp2p TCP port for nodes, 0..65535 (default ${DEFAULT_P2P_PORT})
+  --ws-port P          libp2p WebSockets port for browsers (default: --port + 1)
+  --http-port P        HTTP port of the app, /genesis.json and /hub.json (default ${DEFAULT_HTTP_PORT})
+  --listen HOST        the IP address for all three (default 127.0.0.1)
+  --dist DIR           the built app to serve (default: the dist/ that 'npm run build' makes)
+  --bootstrap ADDR     other peers to keep connected to (repeatable)
+  --max-peers N        most peers at once, 1..1000 (default ${DEFAULT_MAX_PEERS}); also the relay's reservations
+  --timeout-commit MS  timeout_commit, 0..60000
+  --load RATE          submit RATE kvstore txs per second here, 0..${MAX_LOAD} (default 0)`;
+
+const HUB_OPTIONS = {
+  ...NODE_OPTIONS,
+  'ws-port': { type: 'string' },
+  'http-port': { type: 'string' },
+  dist: { type: 'string' },
+} as const;
+
+export interface HubSettings extends NodeSettings {
+  wsPort: number;
+  httpPort: number;
+  dist: string;
+}
+
+export function parseHubFlags(args: string[]): HubSettings {
+  const { values } = parseFlags(args, HUB_OPTIONS);
+  const s = nodeSettings(values);
+  const wsPort = values['ws-port'] !== undefined ? intFlag('ws-port', values['ws-port'], 0, 65535) : s.port === 0 ? 0 : s.port + 1;
+  if (wsPort > 65535) throw new UsageError(`--port ${s.port} leaves no room for the WebSockets port (give --ws-port)`);
+  const httpPort = values['http-port'] !== undefined ? intFlag('http-port', values['http-port'], 0, 65535) : DEFAULT_HTTP_PORT;
+  if (wsPort !== 0 && (wsPort === s.port || wsPort === httpPort)) throw new UsageError(`--ws-port ${wsPort} is already the TCP or HTTP port`);
+  if (httpPort !== 0 && httpPort === s.port) throw new UsageError(`--http-port ${httpPort} is already the TCP port`);
+  return { ...s, wsPort, relay: true, httpPort, dist: resolve(values.dist ?? DEFAULT_DIST) };
+}
+
+/** The address a browser on this machine uses for a listen host (0.0.0.0 is not one to connect to). */
+export function connectHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+export async function runHubCommand(args: string[], out: (line: string) => void = console.log): Promise<number> {
+  const s = parseHubFlags(args);
+  return runNode(s, out, {
+    check: () => probePort(s.host, s.httpPort),
+    async serve({ transport, genesisPath, chainId }) {
+      // the file as it is on disk: the browser checks the same bytes every node started from
+      const genesis = readFileSync(genesisPath, 'utf8');
+      const hubJson = (req: IncomingMessage) => {
+        const ws = transport.listenAddrs().filter((a) => a.includes('/ws/'));
+        // the address the browser reached us on first: on 0.0.0.0 the hub listens on several
+        const local = req.socket.localAddress?.replace(/^::ffff:/, '');
+        const near = (a: string) => (local && a.includes(`/${local}/`) ? 0 : 1);
+        ws.sort((a, b) => near(a) - near(b));
+        return { type: 'application/json; charset=utf-8', body: JSON.stringify({ chainId, peerId: transport.peerId, ws, tcp: transport.listenAddrs().filter((a) => !a.includes('/ws/')) }, null, 2) + '\n' };
+      };
+      const routes = { '/genesis.json': () => ({ type: 'application/json; charset=utf-8', body: genesis }), '/hub.json': hubJson };
+      let server;
+      try {
+        server = await listenHttp(staticHandler({ root: s.dist, routes }), s.host, s.httpPort);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        throw new UsageError(err.code === 'EADDRINUSE' ? `port ${s.httpPort} on ${s.host} is in use` : `cannot serve HTTP on ${s.host}:${s.httpPort}: ${err.message}`);
+      }
+      const port = (server.address() as { port: number }).port;
+      let built = false;
+      try {
+        built = readFileSync(resolve(s.dist, 'index.html')).length > 0;
+      } catch {
+        // not built: the page itself says so, and so do we
+      }
+      if (!built) out(`no app in ${s.dist}: run 'npm run build' (the page says so until then)`);
+      out(`serving http://${urlHost(connectHost(s.host))}:${port}/ (the app, /genesis.json, /hub.json)`);
+      return () => closeHttp(server);
+    },
+  });
+}
