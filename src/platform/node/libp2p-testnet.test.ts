@@ -1,7 +1,15 @@
 // Four validators, each assembled by createNode with its own libp2p transport on loopback TCP,
 // gossiping through their consensus reactors over a full mesh of real connections: they commit,
-// they agree block for block, and a peer that sends garbage is dropped while the chain goes on.
+// they agree block for block, and a peer that sends garbage — undecodable bytes, or a frame over
+// the limit — on any channel the node carries is dropped while the chain goes on.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLibp2p } from 'libp2p';
+import { tcp } from '@libp2p/tcp';
+import { noise } from '@libp2p/noise';
+import { yamux } from '@libp2p/yamux';
+import { identify } from '@libp2p/identify';
+import { multiaddr } from '@multiformats/multiaddr';
 import { DEFAULT_CONSENSUS_CONFIG } from '../../core/consensus/config.js';
 import type { GenesisDoc } from '../../core/state/genesis.js';
 import { KVStoreApp } from '../../core/app/kvstore.js';
@@ -16,16 +24,26 @@ import { LocalPrivValidator, MemoryPrivValidatorStateStore } from '../../node/pr
 import { realTimeScheduler } from '../../node/real-time-scheduler.js';
 import { SignatureCache } from '../../node/signature-cache.js';
 import { RecordingHandler } from '../../node/port-contracts.js';
+import type { ChannelDescriptor } from '../../node/channel-descriptors.js';
+import { CONSENSUS_CHANNELS, MEMPOOL_CHANNEL } from '../../node/channel-descriptors.js';
+import { PEX_CHANNEL, PexReactor } from '../../node/pex-reactor.js';
 import { createKeySigner, createVerifier } from '../shared/webcrypto-verifier.js';
-import { Libp2pTransport } from './libp2p-transport.js';
+import { channelProtocol, Libp2pTransport } from './libp2p-transport.js';
 
 const N = 4;
+/**
+ * The channels every node here carries, as `prevote node` does: consensus 0x20–0x23, mempool
+ * 0x30 and peer exchange 0x00, each with a reactor behind it. The garbage tests go through this
+ * list, so a channel added here (block sync 0x40, once nodes run it) is covered too.
+ */
+const CHANNELS: readonly ChannelDescriptor[] = [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL, PEX_CHANNEL];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seedOf = (what: string, i: number) => sha256(utf8(`prevote-libp2p-test/${what}/${i}`));
 
 interface LiveNode extends AssembledNode {
   transport: Libp2pTransport;
   blockStore: MemoryBlockStore;
+  pex: PexReactor;
 }
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
@@ -40,7 +58,8 @@ describe('four validators over libp2p on loopback', () => {
   const nodes: LiveNode[] = [];
   /** Why each node dropped each peer, as its switch heard it. */
   const drops: { node: number; peerId: string; reason: string }[] = [];
-  let rogue: Libp2pTransport | null = null;
+  /** Garbage peers, stopped at the end whatever happened. */
+  const rogues: { stop(): void | Promise<void> }[] = [];
   let startedAt = 0;
 
   beforeAll(async () => {
@@ -61,7 +80,7 @@ describe('four validators over libp2p on loopback', () => {
     const verifier = await createVerifier();
     for (let i = 0; i < N; i++) {
       // the node key (libp2p identity) is not the validator key, as in CometBFT
-      const transport = await Libp2pTransport.create({ nodeKey: seedOf('node', i), listen: ['/ip4/127.0.0.1/tcp/0'] });
+      const transport = await Libp2pTransport.create({ nodeKey: seedOf('node', i), listen: ['/ip4/127.0.0.1/tcp/0'], channels: CHANNELS });
       const privValidator = new LocalPrivValidator(await createKeySigner(validatorSeeds[i]), new MemoryPrivValidatorStateStore());
       await privValidator.load();
       const blockStore = new MemoryBlockStore();
@@ -78,13 +97,16 @@ describe('four validators over libp2p on loopback', () => {
         network: { transport, randInt: (n) => Math.floor(Math.random() * n) },
       });
       const sw = assembled.sw!;
+      const pex = new PexReactor(transport, sw, realTimeScheduler);
+      sw.addReactor(pex);
       transport.setHandler({
         peerConnected: (p) => sw.peerConnected(p),
         peerDisconnected: (p, reason) => (drops.push({ node: i, peerId: p, reason }), sw.peerDisconnected(p, reason)),
         receive: (p, c, b) => sw.receive(p, c, b),
       });
       await transport.start();
-      nodes.push({ ...assembled, transport, blockStore });
+      pex.start();
+      nodes.push({ ...assembled, transport, blockStore, pex });
     }
     startedAt = Date.now();
     for (const n of nodes) await n.node.start();
@@ -97,8 +119,9 @@ describe('four validators over libp2p on loopback', () => {
     for (const n of nodes) {
       n.node.stop();
       n.reactor?.stop();
+      n.pex.stop();
     }
-    await Promise.all([...nodes.map((n) => n.transport.stop()), rogue?.stop()]);
+    await Promise.all([...nodes.map((n) => n.transport.stop()), ...rogues.map((r) => r.stop())]);
   });
 
   const height = () => Math.min(...nodes.map((n) => n.blockStore.height()));
@@ -116,23 +139,79 @@ describe('four validators over libp2p on loopback', () => {
     }
   });
 
-  it('a peer sending garbage on a channel is dropped by the consensus reactor; the others go on', async () => {
+  /** A fresh garbage peer: its own transport and key, and no listen address for peer exchange to hand on. */
+  async function rogueTransport(): Promise<{ rogue: Libp2pTransport; seen: RecordingHandler }> {
     const seen = new RecordingHandler();
-    rogue = await Libp2pTransport.create({ nodeKey: seedOf('rogue', 0), listen: ['/ip4/127.0.0.1/tcp/0'] });
+    const rogue = await Libp2pTransport.create({ nodeKey: randomBytes(32), listen: [], channels: CHANNELS });
     rogue.setHandler(seen);
     await rogue.start();
-    await rogue.dial(nodes[0].transport.listenAddrs()[0]);
-    await until('v0 takes the rogue as a peer', () => nodes[0].sw!.peers().includes(rogue!.peerId), 10_000);
-    // well framed, but not a consensus message: the reactor's decoder refuses it
-    expect(rogue.send(nodes[0].transport.peerId, 0x22, Uint8Array.of(0xde, 0xad, 0xbe, 0xef))).toBe(true);
-    await until('the rogue is dropped', () => seen.disconnected.includes(nodes[0].transport.peerId), 10_000);
-    expect(nodes[0].sw!.peers()).not.toContain(rogue.peerId);
-    expect(drops).toEqual([{ node: 0, peerId: rogue.peerId, reason: expect.stringMatching(/^malformed message on channel 0x22/) }]);
-    expect(nodes[0].sw!.peers().length).toBe(N - 1);
+    rogues.push(rogue);
+    return { rogue, seen };
+  }
+
+  const hex = (id: number) => `0x${id.toString(16).padStart(2, '0')}`;
+  /** `channel 0x00` or `channel 0x0` (peer exchange pads the id, the transport does not), then `:`. */
+  const onChannel = (id: number) => `channel 0x0*${id.toString(16)}:`;
+
+  it('a fresh peer sending garbage on each channel is dropped by the node it reached; the four go on', async () => {
     const from = height();
+    for (const [k, channel] of CHANNELS.entries()) {
+      const at = k % N; // spread the garbage over the validators
+      const honest = nodes[at].transport;
+      const { rogue, seen } = await rogueTransport();
+      await rogue.dial(honest.listenAddrs()[0]);
+      await until(`v${at} takes the rogue of ${hex(channel.id)} as a peer`, () => nodes[at].sw!.peers().includes(rogue.peerId), 10_000);
+      // well framed, but no channel's message: a protobuf tag varint that never ends
+      expect(rogue.send(honest.peerId, channel.id, Uint8Array.of(0xde, 0xad, 0xbe, 0xef))).toBe(true);
+      await until(`v${at} drops the rogue of ${hex(channel.id)}`, () => seen.disconnected.includes(honest.peerId), 10_000);
+      expect(nodes[at].sw!.peers()).not.toContain(rogue.peerId);
+      expect(drops.filter((d) => d.peerId === rogue.peerId)).toEqual([{ node: at, peerId: rogue.peerId, reason: expect.stringMatching(new RegExp(`^malformed message on ${onChannel(channel.id)}`)) }]);
+      await rogue.stop();
+    }
+    await stillGoing(from);
+  });
+
+  it('a frame longer than the channel allows drops the peer on its length alone, on each channel', async () => {
+    const from = height();
+    for (const [k, channel] of CHANNELS.entries()) {
+      const at = k % N;
+      const honest = nodes[at].transport;
+      // a plain libp2p node, to write a frame header that Libp2pTransport.send would never make
+      const raw = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], services: { identify: identify() } });
+      rogues.push(raw);
+      await raw.handle(CHANNELS.map((c) => channelProtocol(c.id)), () => undefined); // it speaks our channels: a peer
+      const stream = await raw.dialProtocol(multiaddr(honest.listenAddrs()[0]), channelProtocol(channel.id));
+      const rawId = raw.peerId.toString();
+      await until(`v${at} takes the raw peer of ${hex(channel.id)} as a peer`, () => nodes[at].sw!.peers().includes(rawId), 10_000);
+      // only the length, one byte over the limit, and no body: a reader that allocated the frame
+      // and waited for its bytes would never drop us; the decoder refuses it on the varint
+      const size = channel.recvMessageCapacity + 1;
+      stream.send(varint(size));
+      await until(`v${at} drops the raw peer of ${hex(channel.id)}`, () => !nodes[at].sw!.peers().includes(rawId) && raw.getConnections().length === 0, 10_000);
+      expect(drops.filter((d) => d.peerId === rawId)).toEqual([
+        { node: at, peerId: rawId, reason: expect.stringMatching(new RegExp(`^${onChannel(channel.id)} frame of ${size} bytes exceeds the channel's ${channel.recvMessageCapacity}`)) },
+      ]);
+      await raw.stop();
+    }
+    await stillGoing(from);
+  });
+
+  /** Heights advance past `from`, the validators agree on every block and still hold each other as peers. */
+  async function stillGoing(from: number): Promise<void> {
     await until('two more heights', () => height() >= from + 2, 20_000);
     for (let h = 1; h <= height(); h++) {
       expect(new Set(nodes.map((n) => toHex(n.blockStore.loadBlockMeta(h)!.blockId.hash))).size, `height ${h}`).toBe(1);
     }
-  });
+    const validators = new Set(nodes.map((n) => n.transport.peerId));
+    for (const n of nodes) expect(n.sw!.peers().filter((p) => validators.has(p)).length).toBe(N - 1);
+    expect(drops.filter((d) => validators.has(d.peerId))).toEqual([]);
+  }
 });
+
+/** An unsigned varint (a frame's length prefix). */
+function varint(n: number): Uint8Array {
+  const out: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+  out.push(n);
+  return Uint8Array.from(out);
+}
