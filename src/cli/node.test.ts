@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { publicKeyFromSeed } from '../core/crypto/ed25519.js';
 import { genesisState, parseGenesis } from '../core/state/genesis.js';
+import { LevelStateStore, readStoredState } from '../platform/node/level-stores.js';
 import { chainStateToJson } from '../core/state/chain-state-json.js';
 import { genesisJson, homePaths, newSeed, nodeKeyJson, parsePrivKeyFile, privValidatorKeyJson } from './home.js';
 
@@ -23,12 +24,17 @@ const run = (...args: string[]) =>
   });
 
 /** Every file under dir with its bytes: what "nothing on disk changed" compares. */
+/**
+ * Every file's bytes, except inside LevelDB directories (*.db): opening one to read the stored
+ * chain id lets LevelDB rewrite its own log and manifest; their contents are compared by reading.
+ */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {
     for (const e of readdirSync(d)) {
       const p = join(d, e);
-      if (statSync(p).isDirectory()) {
+      if (e.endsWith('.db')) out[`${p}/`] = 'leveldb';
+      else if (statSync(p).isDirectory()) {
         out[`${p}/`] = '';
         walk(p);
       } else out[p] = readFileSync(p).toString('base64');
@@ -75,8 +81,12 @@ describe('prevote node: refusals are one line, exit 2, nothing changed on disk',
     writeFileSync(homePaths(garbage).genesis, '{"chain_id": "x", "validators": [');
     const other = makeHome(root, 'other', 'chain-b');
     const stateOfA = genesisState(parseGenesis(genesisJson('chain-a', [{ pubKey: publicKeyFromSeed(newSeed()), name: 'a' }], Date.now())));
-    mkdirSync(homePaths(other).data, { recursive: true });
-    writeFileSync(join(homePaths(other).data, 'state.json'), chainStateToJson(stateOfA));
+    const states = await LevelStateStore.open(homePaths(other).data);
+    await states.save(stateOfA, { txResults: [], validatorUpdates: [], appHash: stateOfA.appHash });
+    await states.close();
+    const earlier = makeHome(root, 'earlier');
+    mkdirSync(homePaths(earlier).data, { recursive: true });
+    writeFileSync(join(homePaths(earlier).data, 'state.json'), chainStateToJson(stateOfA));
     const damaged = makeHome(root, 'damaged');
     mkdirSync(join(homePaths(damaged).data, 'cs.wal'), { recursive: true });
     writeFileSync(homePaths(damaged).wal, Uint8Array.of(0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 4, 1, 2, 3, 4));
@@ -89,6 +99,7 @@ describe('prevote node: refusals are one line, exit 2, nothing changed on disk',
         [['node', '--home', missing, '--port', '0'], /^prevote node: no genesis at .*genesis\.json/],
         [['node', '--home', garbage, '--port', '0'], /^prevote node: .*genesis\.json: genesis is not JSON/],
         [['node', '--home', other, '--port', '0'], /^prevote node: .* holds chain "chain-a", but its genesis is for "chain-b": a home of another chain$/],
+        [['node', '--home', earlier, '--port', '0'], /^prevote node: .*state\.json: a home written by an earlier prevote/],
         [['node', '--home', damaged, '--port', '0'], /^prevote node: .*cs\.wal\/wal: damaged WAL, record #0 at byte 0: /],
         [['node', '--home', busy, '--port', String(busyPort)], new RegExp(`^prevote node: port ${busyPort} on 127\\.0\\.0\\.1 is in use$`)],
         [['node', '--port', '1'], /^prevote node: --home DIR is required \(see prevote node --help\)$/],
@@ -110,5 +121,6 @@ describe('prevote node: refusals are one line, exit 2, nothing changed on disk',
       server.close();
     }
     expect(snapshot(root)).toEqual(before);
+    expect(chainStateToJson((await readStoredState(homePaths(other).data))!)).toBe(chainStateToJson(stateOfA));
   }, 60_000);
 });

@@ -8,6 +8,7 @@
 // Every node runs peer exchange (channel 0x00): it learns addresses from its peers and dials them
 // up to its target, so a node given only the hub as --bootstrap finds the others. `prevote hub`
 // (hub.ts) is this same start path with WebSockets, a relay server and an HTTP server added.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, isIP } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { DEFAULT_CONSENSUS_CONFIG } from '../core/consensus/config.js';
 import type { GenesisDoc } from '../core/state/genesis.js';
 import { genesisState, parseGenesis } from '../core/state/genesis.js';
-import { chainStateFromJson } from '../core/state/chain-state-json.js';
+import type { ChainState } from '../core/state/chain-state.js';
 import { signStateFromJson } from '../core/privval/sign-state-json.js';
 import { scanCometWal } from '../core/wal/scan.js';
 import { KVStoreApp } from '../core/app/kvstore.js';
@@ -24,14 +25,15 @@ import { publicKeyFromSeed } from '../core/crypto/ed25519.js';
 import { toHex } from '../core/bytes.js';
 import type { Bytes } from '../core/types.js';
 import { PrevoteError } from '../core/errors.js';
-import { CONSENSUS_CHANNELS, MEMPOOL_CHANNEL } from '../node/channel-descriptors.js';
+import { BLOCKSYNC_CHANNEL, CONSENSUS_CHANNELS, MEMPOOL_CHANNEL } from '../node/channel-descriptors.js';
 import { createNode } from '../node/create-node.js';
-import { PEX_CHANNEL, PexReactor } from '../node/pex-reactor.js';
+import { PEX_CHANNEL } from '../node/pex-reactor.js';
 import { LocalPrivValidator } from '../node/priv-validator.js';
 import { realTimeScheduler } from '../node/real-time-scheduler.js';
 import { SignatureCache } from '../node/signature-cache.js';
 import { createKeySigner, createVerifier } from '../platform/shared/webcrypto-verifier.js';
-import { FileBlockStore, FilePrivValidatorStateStore, FileStateStore, writeFileAtomic } from '../platform/node/file-stores.js';
+import { FilePrivValidatorStateStore, writeFileAtomic } from '../platform/node/file-stores.js';
+import { LevelBlockStore, LevelStateStore, readStoredState } from '../platform/node/level-stores.js';
 import { openWAL } from '../platform/node/file-wal.js';
 import type { Libp2pTransport } from '../platform/node/libp2p-transport.js';
 import { peerIdOfAddr } from '../platform/node/redialer.js';
@@ -197,20 +199,8 @@ async function check(s: NodeSettings): Promise<Checked> {
   const nodeKey = nodeKeyText === null ? null : parsePrivKeyFile(p.nodeKey, nodeKeyText);
   const validatorText = await readIfExists(p.privValidatorKey);
   const validatorKey = validatorText === null ? null : parsePrivKeyFile(p.privValidatorKey, validatorText);
-  let storedHeight = 0;
-  const stateText = await readIfExists(join(p.data, 'state.json'));
-  if (stateText !== null) {
-    let chainId: string;
-    try {
-      const state = chainStateFromJson(stateText);
-      chainId = state.chainId;
-      storedHeight = state.lastBlockHeight;
-    } catch (e) {
-      throw new UsageError(`${join(p.data, 'state.json')}: ${msg(e)}`);
-    }
-    if (chainId !== genesis.chainId) {
-      throw new UsageError(`${s.home} holds chain ${JSON.stringify(chainId)}, but its genesis is for ${JSON.stringify(genesis.chainId)}: a home of another chain`);
-    }
+  for (const old of ['blocks.log', 'state.json']) {
+    if (existsSync(join(p.data, old))) throw new UsageError(`${join(p.data, old)}: a home written by an earlier prevote (its stores are now LevelDB); start a new chain with 'prevote testnet --reset' or a new --home`);
   }
   const signText = await readIfExists(p.privValidatorState);
   if (signText !== null) {
@@ -232,6 +222,20 @@ async function check(s: NodeSettings): Promise<Checked> {
   }
   await probePort(s.host, s.port);
   if (s.wsPort !== null) await probePort(s.host, s.wsPort);
+  // last: reading LevelDB opens it (it may rewrite its own log), so every other refusal comes first
+  let storedHeight = 0;
+  let stored: ChainState | null;
+  try {
+    stored = await readStoredState(p.data);
+  } catch (e) {
+    throw new UsageError(msg(e));
+  }
+  if (stored) {
+    storedHeight = stored.lastBlockHeight;
+    if (stored.chainId !== genesis.chainId) {
+      throw new UsageError(`${s.home} holds chain ${JSON.stringify(stored.chainId)}, but its genesis is for ${JSON.stringify(genesis.chainId)}: a home of another chain`);
+    }
+  }
   return { genesis, nodeKey, validatorKey, storedHeight };
 }
 
@@ -295,8 +299,11 @@ async function runUntilStopped(s: NodeSettings, out: (line: string) => void, ext
     nodeKey = newSeed();
     await writeFileAtomic(p.nodeKey, nodeKeyJson(nodeKey));
   }
-  const stateStore = await refuseTyped(FileStateStore.open(p.data));
-  const blockStore = await refuseTyped(FileBlockStore.open(p.data));
+  const stateStore = await refuseTyped(LevelStateStore.open(p.data));
+  const blockStore = await refuseTyped(LevelBlockStore.open(p.data).catch(async (e) => {
+    await stateStore.close();
+    throw e;
+  }));
   let privValidator: LocalPrivValidator | null = null;
   if (c.validatorKey) {
     privValidator = new LocalPrivValidator(await createKeySigner(c.validatorKey), new FilePrivValidatorStateStore(p.privValidatorState));
@@ -315,9 +322,9 @@ async function runUntilStopped(s: NodeSettings, out: (line: string) => void, ext
       maxPeers: s.maxPeers,
       relayServer: s.relay,
       // consensus first: a peer is one that speaks the first channel (see the transport's admit)
-      channels: [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL, PEX_CHANNEL],
+      channels: [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL, BLOCKSYNC_CHANNEL, PEX_CHANNEL],
     });
-    const { node, sw, reactor } = await refuseTyped(createNode({
+    const assembled = await refuseTyped(createNode({
       name: transport.peerId,
       genesis: c.genesis,
       config: { ...DEFAULT_CONSENSUS_CONFIG, timeoutCommit: s.timeoutCommit },
@@ -327,10 +334,14 @@ async function runUntilStopped(s: NodeSettings, out: (line: string) => void, ext
       clock: realTimeScheduler,
       scheduler: realTimeScheduler,
       verifier: new SignatureCache(await createVerifier()),
-      network: { transport, randInt: (n) => Math.floor(Math.random() * n) },
+      network: {
+        transport,
+        randInt: (n) => Math.floor(Math.random() * n),
+        blockSync: {},
+        pex: { discovery: transport, options: { targetPeers: Math.min(PEX_TARGET_PEERS, s.maxPeers) } },
+      },
     }));
-    const pex = new PexReactor(transport, sw!, realTimeScheduler, { targetPeers: Math.min(PEX_TARGET_PEERS, s.maxPeers) });
-    sw!.addReactor(pex);
+    const { node, sw, blocksync } = assembled;
     const oneLine = (x: string) => x.replace(/\s+/g, ' ').slice(0, 200);
     transport.setHandler({
       peerConnected: (peer) => {
@@ -342,6 +353,12 @@ async function runUntilStopped(s: NodeSettings, out: (line: string) => void, ext
         if (!signalled) out(`peer ${peer} gone: ${oneLine(reason)} (${sw!.peers().length} peers)`);
       },
       receive: (peer, channel, bytes) => sw!.receive(peer, channel, bytes),
+    });
+    let synced = 0;
+    blocksync!.onEvent((e) => {
+      if (e.type === 'synced' && ++synced % 50 === 0) out(`block sync: height ${e.height} applied`);
+      if (e.type === 'badBlock') out(`block sync: bad block ${e.height} from ${e.peers.join(', ') || 'a peer'}: ${oneLine(e.reason)}`);
+      if (e.type === 'caughtUp') out(`block sync: caught up at height ${e.height} (${e.blocksSynced} blocks synced); consensus starts`);
     });
     node.onEvent((e) => {
       if (e.type === 'NewBlock') {
@@ -360,17 +377,14 @@ async function runUntilStopped(s: NodeSettings, out: (line: string) => void, ext
     for (const a of transport.listenAddrs()) out(`listening on ${a}`);
     if (extras.serve) stopServing = await extras.serve({ transport, genesisPath: p.genesis, chainId: c.genesis.chainId });
     if (signalled) return 0;
-    await refuseTyped(node.start());
-    pex.start();
+    await refuseTyped(assembled.start());
     const stopLoad = startLoad(s.load, (tx) => node.submitTx(tx));
 
     // run until a signal (a second one while stopping changes nothing), or until the node halts
     // on its own (a consensus failure)
     await Promise.race([onSignal, node.wait()]);
     stopLoad();
-    pex.stop();
-    node.stop();
-    reactor?.stop();
+    assembled.stop();
     await node.whenIdle();
     if (signalled === null) {
       console.error(`prevote node: consensus halted: ${msg(node.failure ?? 'stopped')}`);
@@ -381,5 +395,7 @@ async function runUntilStopped(s: NodeSettings, out: (line: string) => void, ext
     await stopServing?.().catch(() => undefined);
     await transport?.stop().catch(() => undefined);
     await wal.close();
+    await blockStore.close();
+    await stateStore.close();
   }
 }

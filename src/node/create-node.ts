@@ -18,6 +18,8 @@ import type { SignatureCache } from './signature-cache.js';
 import type { PeerTransport } from './switch.js';
 import { Switch } from './switch.js';
 import type { BlocksyncOptions } from './blocksync-reactor.js';
+import type { Discovery, PexReactorOptions } from './pex-reactor.js';
+import { PexReactor } from './pex-reactor.js';
 import { BlocksyncReactor } from './blocksync-reactor.js';
 import { bytesEqual } from '../core/bytes.js';
 
@@ -50,6 +52,8 @@ export interface CreateNodeOptions {
         mempool?: MempoolReactorOptions;
         /** Serve blocks on 0x40, and block-sync to our peers' height before consensus starts. */
         blockSync?: BlocksyncOptions;
+        /** Peer exchange on 0x00 through a transport that can dial (libp2p, the page's bridge). */
+        pex?: { discovery: Discovery; options?: PexReactorOptions };
       }
     | { direct: ConsensusNetwork };
 }
@@ -63,8 +67,12 @@ export interface AssembledNode {
   mempoolReactor: MempoolReactor | null;
   /** Block sync on 0x40 (when asked for). */
   blocksync: BlocksyncReactor | null;
+  /** Peer exchange on 0x00 (when asked for). */
+  pex: PexReactor | null;
   /** Starts the node: block sync first when there is one (consensus follows once caught up), else consensus. */
   start(): Promise<void>;
+  /** Stops the engine and every reactor's routines (the transport is the caller's). */
+  stop(): void;
 }
 
 /** Brings the app to the stores' height (Handshaker) and wires the node; it is not started yet. */
@@ -91,7 +99,7 @@ export async function createNode(o: CreateNodeOptions): Promise<AssembledNode> {
     network,
     signatures: o.verifier,
   });
-  if ('direct' in o.network) return { node, sw: null, reactor: null, mempoolReactor: null, blocksync: null, start: () => node.start() };
+  if ('direct' in o.network) return { node, sw: null, reactor: null, mempoolReactor: null, blocksync: null, pex: null, start: () => node.start(), stop: () => node.stop() };
   const sw = new Switch(o.network.transport);
   const syncFirst = o.network.blockSync !== undefined && !onlyValidatorIsUs(state, o.privValidator);
   const r = (reactor = new ConsensusReactor(node, o.stores.blockStore, sw, o.scheduler, o.clock, o.network.randInt, { ...o.network.reactor, waitSync: syncFirst }));
@@ -127,8 +135,20 @@ export async function createNode(o: CreateNodeOptions): Promise<AssembledNode> {
     );
     sw.addReactor(blocksync);
   }
-  const start = () => (syncFirst ? Promise.resolve(blocksync!.start()) : node.start());
-  return { node, sw, reactor, mempoolReactor, blocksync, start };
+  const pex = o.network.pex ? new PexReactor(o.network.pex.discovery, sw, { now: () => o.clock.now(), after: (ms, fn) => o.scheduler.after(ms, fn) }, o.network.pex.options) : null;
+  if (pex) sw.addReactor(pex);
+  const start = async () => {
+    pex?.start();
+    if (syncFirst) blocksync!.start();
+    else await node.start();
+  };
+  const stop = () => {
+    pex?.stop();
+    blocksync?.stop();
+    node.stop();
+    r.stop();
+  };
+  return { node, sw, reactor, mempoolReactor, blocksync, pex, start, stop };
 }
 
 /** [CMT] onlyValidatorIsUs: a chain we alone validate has nobody to sync from. */

@@ -123,6 +123,7 @@ export class ConsensusNode {
       if (await wal.isEmpty()) await wal.writeSync({ type: 'endHeight', time: this.opts.clock.now(), height: 0 });
       await this.perform(this.cs.start(this.opts.clock.now()));
       if (!skipWal) await this.catchupReplay();
+      if (this.mempool.takeTxsAvailable(this.cs.rs.height)) this.peerQueue.push({ type: 'txsAvailable' });
     } finally {
       this.pumping = false;
     }
@@ -220,7 +221,8 @@ export class ConsensusNode {
   /** Adds a transaction to the mempool; returns the CheckTx error, or null when accepted. */
   submitTx(tx: Bytes): string | null {
     const err = this.mempool.add(tx);
-    if (!err && this.mempool.takeTxsAvailable(this.cs.rs.height)) this.enqueue(this.peerQueue, { type: 'txsAvailable' });
+    // before start (block sync) the engine has no height yet; start() looks at the mempool then
+    if (!err && this.started && this.mempool.takeTxsAvailable(this.cs.rs.height)) this.enqueue(this.peerQueue, { type: 'txsAvailable' });
     if (!err) this.onTxAccepted?.(tx);
     return err;
   }

@@ -55,7 +55,8 @@ export function channelOfKind(kind: ConsensusMessage['kind']): number {
 
 export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg: ConsensusMessage, now: number): ReceiveResult {
   if (KIND_CHANNEL[msg.kind] !== channel) return { ignored: `${msg.kind} on channel 0x${channel.toString(16)}` };
-  if (ctx.waitSync && channel !== STATE_CHANNEL) return { ignored: 'block-syncing' };
+  // while block-syncing there is no RoundState yet: only what updates the PeerState is taken
+  if (ctx.waitSync && (channel !== STATE_CHANNEL || msg.kind === 'VoteSetMaj23')) return { ignored: 'block-syncing' };
   const { rs } = ctx;
   switch (msg.kind) {
     case 'NewRoundStep': {
