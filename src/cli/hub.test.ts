@@ -3,84 +3,27 @@
 // genesis and its addresses over HTTP and refuses paths out of its root. Then the acceptance test:
 // the hub is killed (SIGKILL) and the chain goes on; restarted from its home, the validators
 // reconnect to it, it catches up and follows, and the chain goes on.
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Proc } from './processes.test-util.js';
+import { BIN, freePorts, heights, minHeight, peersOf, prevote, until } from './processes.test-util.js';
 import { genesisJson, homePaths, newSeed, nodeKeyJson } from './home.js';
 import { publicKeyFromSeed } from '../core/crypto/ed25519.js';
 import { testnetPorts } from './testnet.js';
 
-const BIN = fileURLToPath(new URL('../../bin/prevote.js', import.meta.url));
 const N = 4;
 const names = Array.from({ length: N }, (_, i) => `node${i}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Proc {
-  child: ChildProcess;
-  lines: string[];
-  exit: Promise<{ code: number | null; signal: string | null }>;
-}
 
-function prevote(args: string[]): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
-  createInterface({ input: child.stderr! }).on('line', (l) => lines.push(`stderr: ${l}`));
-  const exit = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
-  return { child, lines, exit };
-}
 
-async function until(what: string, ok: () => boolean, ms: number, p?: Proc): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${p ? `; last output:\n${p.lines.slice(-20).join('\n')}` : ''}`);
-    await sleep(50);
-  }
-}
 
-/** Highest committed height per process name ('self' for unprefixed lines). */
-function heights(lines: string[]): Map<string, number> {
-  const top = new Map<string, number>();
-  for (const l of lines) {
-    const m = /^(?:(node\d+|hub): )?height (\d+) committed/.exec(l);
-    if (m) top.set(m[1] ?? 'self', Math.max(top.get(m[1] ?? 'self') ?? 0, Number(m[2])));
-  }
-  return top;
-}
-const minHeight = (lines: string[], who: string[]) => Math.min(...who.map((n) => heights(lines).get(n) ?? 0));
 
-/** The peers a process is connected to now, from its `peer X connected` / `peer X gone` lines. */
-function peersOf(lines: string[], name: string): Set<string> {
-  const now = new Set<string>();
-  for (const l of lines) {
-    const m = new RegExp(`^${name}: peer (\\S+) (connected|gone)`).exec(l);
-    if (m) m[2] === 'connected' ? now.add(m[1]) : now.delete(m[1]);
-  }
-  return now;
-}
 
-/** `count` consecutive free ports from a random base. */
-async function freePorts(count: number): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((r) => {
-      const s = createServer();
-      s.once('error', () => r(false));
-      s.listen({ host: '127.0.0.1', port }, () => s.close(() => r(true)));
-    });
-  for (;;) {
-    const base = 30000 + Math.floor(Math.random() * 20000);
-    let ok = true;
-    for (let i = 0; i < count && ok; i++) ok = await free(base + i);
-    if (ok) return base;
-  }
-}
 
 function get(port: number, path: string) {
   return new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {

@@ -4,76 +4,24 @@
 // Ctrl-C stops everything with status 0, a second run resumes from disk, and no validator ever
 // signed two different votes for one height/round/type in any node's WAL.
 // node0 feeds `--load` txs, which the mempool reactor gossips into every node's blocks.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Proc } from './processes.test-util.js';
+import { freePorts, heights, minHeight, prevote, sleep, until } from './processes.test-util.js';
 import { toHex } from '../core/bytes.js';
 import { scanCometWal } from '../core/wal/scan.js';
 import { homePaths } from './home.js';
 import { testnetPorts } from './testnet.js';
 
-const BIN = fileURLToPath(new URL('../../bin/prevote.js', import.meta.url));
 const N = 4;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Proc {
-  child: ChildProcess;
-  lines: string[];
-  exit: Promise<{ code: number | null; signal: string | null }>;
-}
 
-function prevote(args: string[]): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
-  createInterface({ input: child.stderr! }).on('line', (l) => lines.push(`stderr: ${l}`));
-  const exit = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
-  return { child, lines, exit };
-}
 
-async function until(what: string, ok: () => boolean, ms: number, p?: Proc): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${p ? `; last output:\n${p.lines.slice(-15).join('\n')}` : ''}`);
-    await sleep(50);
-  }
-}
 
-/** Highest committed height per node, from `nodeI: height H committed …` lines ('self' when unprefixed). */
-function heights(lines: string[]): Map<string, number> {
-  const top = new Map<string, number>();
-  for (const l of lines) {
-    const m = /^(?:(node\d+): )?height (\d+) committed/.exec(l);
-    if (!m) continue;
-    const name = m[1] ?? 'self';
-    top.set(name, Math.max(top.get(name) ?? 0, Number(m[2])));
-  }
-  return top;
-}
 
-const minHeight = (lines: string[], names: string[]) => Math.min(...names.map((n) => heights(lines).get(n) ?? 0));
 
-/** N consecutive free ports from a random base. */
-async function freePorts(n: number): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((r) => {
-      const s = createServer();
-      s.once('error', () => r(false));
-      s.listen({ host: '127.0.0.1', port }, () => s.close(() => r(true)));
-    });
-  for (;;) {
-    const base = 30000 + Math.floor(Math.random() * 20000);
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) ok = await free(base + i);
-    if (ok) return base;
-  }
-}
 
 /** Every vote in every node's WAL, grouped by signer/height/round/type: each group one BlockID. */
 function checkNoDoubleSigning(home: string): { votes: number; own: Map<number, number[]> } {
