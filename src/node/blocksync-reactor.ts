@@ -129,7 +129,7 @@ export class BlocksyncReactor implements Reactor {
       msg = decodeBlocksyncMessage(bytes);
     } catch (e) {
       const why = e instanceof PrevoteError ? `${e.code}: ${e.message}` : String(e);
-      return this.deps.sw.stopPeerForError(peerId, `malformed block sync message: ${why}`);
+      return this.deps.sw.stopPeerForError(peerId, `malformed message on channel 0x40: ${why}`);
     }
     switch (msg.kind) {
       case 'StatusRequest':

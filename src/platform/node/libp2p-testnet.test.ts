@@ -25,25 +25,27 @@ import { realTimeScheduler } from '../../node/real-time-scheduler.js';
 import { SignatureCache } from '../../node/signature-cache.js';
 import { RecordingHandler } from '../../node/port-contracts.js';
 import type { ChannelDescriptor } from '../../node/channel-descriptors.js';
-import { CONSENSUS_CHANNELS, MEMPOOL_CHANNEL } from '../../node/channel-descriptors.js';
-import { PEX_CHANNEL, PexReactor } from '../../node/pex-reactor.js';
+import { BLOCKSYNC_CHANNEL, CONSENSUS_CHANNELS, MEMPOOL_CHANNEL } from '../../node/channel-descriptors.js';
+import { PEX_CHANNEL } from '../../node/pex-reactor.js';
+import { validatorTx } from '../../core/app/kvstore.js';
+import { BlockIDFlag } from '../../core/types.js';
+import { bytesEqual } from '../../core/bytes.js';
 import { createKeySigner, createVerifier } from '../shared/webcrypto-verifier.js';
 import { channelProtocol, Libp2pTransport } from './libp2p-transport.js';
 
 const N = 4;
 /**
  * The channels every node here carries, as `prevote node` does: consensus 0x20–0x23, mempool
- * 0x30 and peer exchange 0x00, each with a reactor behind it. The garbage tests go through this
- * list, so a channel added here (block sync 0x40, once nodes run it) is covered too.
+ * 0x30, block sync 0x40 and peer exchange 0x00, each with a reactor behind it. The garbage tests
+ * go through this list, so every channel is covered.
  */
-const CHANNELS: readonly ChannelDescriptor[] = [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL, PEX_CHANNEL];
+const CHANNELS: readonly ChannelDescriptor[] = [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL, BLOCKSYNC_CHANNEL, PEX_CHANNEL];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seedOf = (what: string, i: number) => sha256(utf8(`prevote-libp2p-test/${what}/${i}`));
 
 interface LiveNode extends AssembledNode {
   transport: Libp2pTransport;
   blockStore: MemoryBlockStore;
-  pex: PexReactor;
 }
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
@@ -61,6 +63,8 @@ describe('four validators over libp2p on loopback', () => {
   /** Garbage peers, stopped at the end whatever happened. */
   const rogues: { stop(): void | Promise<void> }[] = [];
   let startedAt = 0;
+  /** A fifth node with a validator key that is not in the genesis (the validator-update test). */
+  let newcomer: LiveNode;
 
   beforeAll(async () => {
     const validatorSeeds = Array.from({ length: N }, (_, i) => seedOf('validator', i));
@@ -78,14 +82,15 @@ describe('four validators over libp2p on loopback', () => {
     };
     const config = { ...DEFAULT_CONSENSUS_CONFIG, timeoutPropose: 1000, timeoutPrevote: 300, timeoutPrecommit: 300, timeoutCommit: 100 };
     const verifier = await createVerifier();
-    for (let i = 0; i < N; i++) {
+    // a node as `prevote node` assembles one: block sync and peer exchange included
+    const assemble = async (name: string, nodeKey: Uint8Array, validatorSeed: Uint8Array, i: number): Promise<LiveNode> => {
       // the node key (libp2p identity) is not the validator key, as in CometBFT
-      const transport = await Libp2pTransport.create({ nodeKey: seedOf('node', i), listen: ['/ip4/127.0.0.1/tcp/0'], channels: CHANNELS });
-      const privValidator = new LocalPrivValidator(await createKeySigner(validatorSeeds[i]), new MemoryPrivValidatorStateStore());
+      const transport = await Libp2pTransport.create({ nodeKey, listen: ['/ip4/127.0.0.1/tcp/0'], channels: CHANNELS });
+      const privValidator = new LocalPrivValidator(await createKeySigner(validatorSeed), new MemoryPrivValidatorStateStore());
       await privValidator.load();
       const blockStore = new MemoryBlockStore();
       const assembled = await createNode({
-        name: `v${i}`,
+        name,
         genesis,
         config,
         privValidator,
@@ -94,34 +99,29 @@ describe('four validators over libp2p on loopback', () => {
         clock: realTimeScheduler,
         scheduler: realTimeScheduler,
         verifier: new SignatureCache(verifier),
-        network: { transport, randInt: (n) => Math.floor(Math.random() * n) },
+        network: { transport, randInt: (n) => Math.floor(Math.random() * n), blockSync: {}, pex: { discovery: transport } },
       });
       const sw = assembled.sw!;
-      const pex = new PexReactor(transport, sw, realTimeScheduler);
-      sw.addReactor(pex);
       transport.setHandler({
         peerConnected: (p) => sw.peerConnected(p),
         peerDisconnected: (p, reason) => (drops.push({ node: i, peerId: p, reason }), sw.peerDisconnected(p, reason)),
         receive: (p, c, b) => sw.receive(p, c, b),
       });
       await transport.start();
-      pex.start();
-      nodes.push({ ...assembled, transport, blockStore, pex });
-    }
+      return { ...assembled, transport, blockStore };
+    };
+    for (let i = 0; i < N; i++) nodes.push(await assemble(`v${i}`, seedOf('node', i), validatorSeeds[i], i));
+    newcomer = await assemble('newcomer', seedOf('node', N), seedOf('validator', N), N);
     startedAt = Date.now();
-    for (const n of nodes) await n.node.start();
+    for (const n of nodes) await n.start();
     // full mesh: each node dials the ones before it
     for (let j = 1; j < N; j++) for (let i = 0; i < j; i++) await nodes[j].transport.dial(nodes[i].transport.listenAddrs()[0]);
     await until('a full mesh', () => nodes.every((n) => n.sw!.peers().length === N - 1), 10_000);
   });
 
   afterAll(async () => {
-    for (const n of nodes) {
-      n.node.stop();
-      n.reactor?.stop();
-      n.pex.stop();
-    }
-    await Promise.all([...nodes.map((n) => n.transport.stop()), ...rogues.map((r) => r.stop())]);
+    for (const n of [...nodes, newcomer]) n.stop();
+    await Promise.all([...[...nodes, newcomer].map((n) => n.transport.stop()), ...rogues.map((r) => r.stop())]);
   });
 
   const height = () => Math.min(...nodes.map((n) => n.blockStore.height()));
@@ -206,6 +206,33 @@ describe('four validators over libp2p on loopback', () => {
     for (const n of nodes) expect(n.sw!.peers().filter((p) => validators.has(p)).length).toBe(N - 1);
     expect(drops.filter((d) => validators.has(d.peerId))).toEqual([]);
   }
+
+  it('a validator-update tx travels through the mempool like any other: the newcomer signs from H+2', async () => {
+    await newcomer.start();
+    await newcomer.transport.dial(nodes[0].transport.listenAddrs()[0]);
+    await until('the newcomer follows the chain', () => newcomer.blockStore.height() > 0 && newcomer.blockStore.height() >= height() - 1, 30_000);
+    const pubKey = publicKeyFromSeed(seedOf('validator', N));
+    const address = addressFromPubKey(pubKey);
+    const tx = validatorTx(pubKey, 10n);
+    // submitted at the newcomer; its mempool reactor gossips it to the validators, who propose it
+    expect(newcomer.node.submitTx(tx)).toBeNull();
+    const store = nodes[0].blockStore;
+    const heightOfTx = () => {
+      for (let h = 1; h <= store.height(); h++) if (store.loadBlock(h)!.data.txs.some((t) => bytesEqual(t, tx))) return h;
+      return 0;
+    };
+    await until('the tx in a block', () => heightOfTx() > 0, 30_000);
+    const h = heightOfTx();
+    // in force from h+2: the LastCommit of a block after that carries the newcomer's precommit
+    const signed = (b: number) => !!store.loadBlock(b)?.lastCommit?.signatures.some((sig) => sig.blockIdFlag === BlockIDFlag.Commit && bytesEqual(sig.validatorAddress, address));
+    await until('a block carrying the newcomer’s precommit', () => {
+      for (let b = h + 3; b <= store.height(); b++) if (signed(b)) return true;
+      return false;
+    }, 30_000);
+    for (let b = 2; b <= h + 2; b++) expect(signed(b), `block ${b}`).toBe(false);
+    expect(nodes[0].node.getState().validators.getByAddress(address)?.validator.votingPower).toBe(10n);
+    console.log(`validator update committed at height ${h}; the newcomer's precommits are in the chain from height ${h + 2}`);
+  });
 });
 
 /** An unsigned varint (a frame's length prefix). */
