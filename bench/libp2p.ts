@@ -106,9 +106,9 @@ interface HeightAtNode {
 /**
  * What one node's WAL says about each height. fsyncs: each of our own messages is a synced WAL
  * write (FileWAL.writeSync); each vote or proposal we signed first saved priv_validator_state.json
- * (writeFileAtomic: the file, then its directory: 2); EndHeight is synced; the block store appends
- * and syncs once and the state is saved like the sign state (2). A height without its EndHeight
- * (cut by the stop) is left out.
+ * (writeFileAtomic: the file, then its directory: 2); EndHeight is synced; the block store and the
+ * state store each write one synced LevelDB batch (1 + 1). A height without its EndHeight (cut by
+ * the stop) is left out.
  */
 function walStats(walPath: string): Map<number, HeightAtNode> {
   const out = new Map<number, HeightAtNode>();
@@ -118,7 +118,7 @@ function walStats(walPath: string): Map<number, HeightAtNode> {
     if (r.type === 'msgInfo' && r.peerId === '') cur.fsyncs += r.msg.kind === 'BlockPart' ? 1 : 3;
     if (r.type === 'roundState' && STEPS.includes(r.event.step)) cur.steps[STEPS.indexOf(r.event.step)] ??= r.time;
     if (r.type === 'endHeight') {
-      if (r.height > 0) out.set(r.height, { ...cur, fsyncs: cur.fsyncs + 1 + 1 + 2 });
+      if (r.height > 0) out.set(r.height, { ...cur, fsyncs: cur.fsyncs + 1 + 1 + 1 });
       cur = { fsyncs: 0, walAppends: 0, steps: [] };
     }
   }
@@ -240,7 +240,7 @@ export async function libp2pValidators(verifiesPerSecond: number, fsync?: { p50M
   const floorMsPerHeight = floor.verificationMs + floor.fsyncMs + floor.loopbackMs;
   return {
     validators: N,
-    setup: `${N} \`prevote node\` processes, full mesh over libp2p TCP (noise, yamux) on 127.0.0.1, file WAL and stores (fsync on), timeout_commit 0, no txs`,
+    setup: `${N} \`prevote node\` processes, full mesh over libp2p TCP (noise, yamux) on 127.0.0.1, file WAL and sign state, LevelDB block and state stores (fsync on), timeout_commit 0, no txs`,
     heights: HEIGHTS,
     warmupHeights: WARMUP,
     heightsPerSecond,
