@@ -15,6 +15,7 @@ import { frame } from '../src/core/wal/framing.js';
 import type { OutgoingBlocksyncMessage } from '../src/core/encoding/blocksync.js';
 import { decodeBlocksyncMessage, encodeBlocksyncMessage } from '../src/core/encoding/blocksync.js';
 import { readWal, summarizeWal } from '../src/core/wal/inspect.js';
+import { diagnose } from '../src/observe/diagnosis.js';
 import { genesisState, parseGenesis } from '../src/core/state/genesis.js';
 import { genesisValidatorKeys } from '../src/core/state/genesis-keys.js';
 import { KVStoreApp, validatorTx } from '../src/core/app/kvstore.js';
@@ -203,10 +204,11 @@ function walInputs(paths: string[], remake: (record: Uint8Array, e: Edit[], j: J
   );
 }
 
-/** A WAL reader must report damage as `corruption`, never throw; the summary must cope with what was read. */
+/** A WAL reader must report damage as `corruption`, never throw; the summary and the diagnosis must cope with what was read. */
 const readsWal = (bytes: Uint8Array): boolean => {
   const file = readWal(bytes);
   summarizeWal(file);
+  diagnose(file);
   return file.corruption !== null;
 };
 

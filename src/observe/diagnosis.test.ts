@@ -1,0 +1,54 @@
+// The diagnosis of a stalled height, on the real WAL of a node that never got past height 1, and on
+// simulated WALs: one that committed, one whose third of the validators was offline.
+import { describe, expect, it } from 'vitest';
+import { readShared } from '../../test/shared.js';
+import { readWal } from '../core/wal/inspect.js';
+import { concat, toHex } from '../core/bytes.js';
+import { encodeWalRecord } from '../core/wal/record.js';
+import { parseGenesis } from '../core/state/genesis.js';
+import { Simulation } from '../sim/simulation.js';
+import { diagnose } from './diagnosis.js';
+
+describe('diagnosis', () => {
+  it('v0.37-stuck-height1: 45 rounds of the node prevoting nil for its own complete proposals', () => {
+    const file = readWal(new Uint8Array(readShared('fixtures/wal/cometbft/v0.37-stuck-height1.wal')));
+    const genesis = parseGenesis(new TextDecoder().decode(readShared('fixtures/wal/cometbft/v0.37-stuck-height1.genesis.json')));
+    const d = diagnose(file, genesis.validators.map((v) => ({ address: toHex(v.address), power: v.power })));
+    expect(d.height).toBe(1);
+    expect(d.committed).toBe(false);
+    // the facts behind the sentence: rounds spanned, votes by kind for block or nil, proposals seen
+    expect(d.rounds.map((r) => r.round)).toEqual(Array.from({ length: 45 }, (_, i) => i));
+    expect(d.voters).toEqual([0]);
+    for (const r of d.rounds) {
+      expect(r.proposal.block).not.toBeNull();
+      expect(r.proposal.own).toBe(true);
+      expect(r.proposal.completeAt).not.toBeNull();
+      expect(r.prevotes.nil).toEqual([0]);
+      expect(Object.keys(r.prevotes.blocks)).toEqual([]);
+      expect(r.precommits.nil).toEqual([0]);
+      expect(r.own).toEqual({ prevote: 'nil', precommit: 'nil' });
+      expect(r.prevotes.twoThirds).toBe('nil');
+    }
+    expect(d.cause).toBe('rejected-proposals');
+    expect(d.sentence).toMatch(/^Height 1 never committed in 45 rounds \(rounds 0–44\): in every round the node had its own complete proposal and still prevoted nil/);
+  });
+
+  it('a committed height says so; a node cut from two of three others reports the missing votes', async () => {
+    const sim = new Simulation({ validators: 4, heights: 2, seed: 5, config: { timeoutCommit: 100 } });
+    await sim.run();
+    const recs = sim.nodes[0].wal.records;
+    const ended = recs.findIndex((r) => r.type === 'endHeight' && r.height === 2);
+    const done = diagnose(readWal(concat(...recs.slice(0, ended + 1).map(encodeWalRecord))));
+    expect(done).toMatchObject({ height: 2, committed: true, cause: 'committed' });
+
+    // the same WAL cut before height 2 ended, with only its own and one other's votes kept
+    const kept = recs.filter((r) => !(r.type === 'msgInfo' && r.msg.kind === 'Vote' && r.msg.vote.height === 2 && r.msg.vote.validatorIndex > 1));
+    const cut = kept.slice(0, kept.findIndex((r) => r.type === 'endHeight' && r.height === 2));
+    const stalled = diagnose(readWal(concat(...cut.map(encodeWalRecord))), sim.genesis.validators.map((v) => ({ address: toHex(v.address), power: v.power })));
+    expect(stalled.height).toBe(2);
+    expect(stalled.committed).toBe(false);
+    expect(stalled.voters.length).toBeLessThanOrEqual(2);
+    expect(stalled.cause).toBe('offline');
+    expect(stalled.sentence).toMatch(/only \d of 4 validators ever voted/);
+  });
+});
