@@ -175,7 +175,32 @@ async function wal() {
     read: { rawFileReadMBps: rawReadMBps, walScanMBps: scanMBps, ratioToRawRead: scanMBps / rawReadMBps },
     durableAppend: { rawAppendFsync: raw, fileWalWriteSync: ours, p50RatioToRaw: ours.p50Ms / raw.p50Ms, recordBytes: encoded.length },
     indexedDb: await indexedDbInChromium(),
+    browserParse: await walParseInChromium(bytes),
   };
+}
+
+/**
+ * The WAL debugger's parse of the largest fixture (~780 KB) in Debian's Chromium: readWal with
+ * CRC checks and decoding, against a bare CRC-32C pass over the same bytes in the same page.
+ * Target (issue 14): well under 100 ms.
+ */
+async function walParseInChromium(bytes: Uint8Array): Promise<Record<string, unknown>> {
+  const { chromium } = await import('@playwright/test');
+  let browser;
+  try {
+    browser = await chromium.launch(CHROMIUM);
+  } catch (e) {
+    return { skipped: `Chromium did not start: ${(e as Error).message.split('\n')[0]}` };
+  }
+  try {
+    const page = await browser.newPage();
+    await openBundle(page, 'bench/wal-parse.entry.ts');
+    await page.waitForFunction(() => typeof window.benchWalParse === 'function');
+    const r = await page.evaluate(([list, n]) => window.benchWalParse(list, n), [[...bytes], 15] as [number[], number]);
+    return { fileBytes: bytes.length, ...r, targetMs: 100, ratioCrcToParse: r.crcP50Ms / r.parseP50Ms };
+  } finally {
+    await browser.close();
+  }
 }
 
 /** IndexedDB append latency measured in Debian's Chromium (headless), or why it could not be. */
