@@ -35,6 +35,7 @@ export async function handshake(app: Application, genesis: GenesisDoc, blockStor
 
   // Blocks the state already reflects: run them through the app only (ExecCommitBlock).
   for (let h = appHeight + 1; h <= stateHeight; h++) {
+    await blockStore.prefetch?.(h);
     const block = blockStore.loadBlock(h);
     if (!block) throw new HandshakeError('ErrMissingBlock', `block ${h} is missing from the block store`, { height: h });
     app.finalizeBlock({ txs: block.data.txs, height: h, hash: blockHash(block), time: block.header.time, proposerAddress: block.header.proposerAddress });
@@ -43,6 +44,7 @@ export async function handshake(app: Application, genesis: GenesisDoc, blockStor
   }
   // A block saved but not applied (crash between saveBlock and saveState): apply it fully.
   if (storeHeight === stateHeight + 1) {
+    await blockStore.prefetch?.(storeHeight);
     const block = blockStore.loadBlock(storeHeight)!;
     const meta = blockStore.loadBlockMeta(storeHeight)!;
     const res = applyBlock(state, meta.blockId, block, app);

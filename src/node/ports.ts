@@ -54,6 +54,8 @@ export interface BlockStore {
   loadBlockCommit(height: number): Commit | null;
   /** Our own +2/3 precommits for `height`, saved with the block. */
   loadSeenCommit(height: number): Commit | null;
+  /** Brings `height` in for the synchronous reads above, where reads are asynchronous (IndexedDB). */
+  prefetch?(height: number): Promise<void>;
 }
 
 export interface StateStore {

@@ -40,6 +40,9 @@ describe('kvstore', () => {
     expect(res.txResults.map((r) => r.code)).toEqual([0, 0, 3, 3]);
     expect(res.validatorUpdates.map((u) => u.power)).toEqual([10n, 9n]);
     app.commit();
+    // CheckTx already refuses what FinalizeBlock would, against the committed set
+    expect(app.checkTx(validatorTx(tab(3), 1n)).code).toBe(3);
+    expect(app.checkTx(validatorTx(tab(1), 0n)).code).toBe(0);
     // leaving is always allowed; then there is room again
     const next = app.finalizeBlock({ txs: [validatorTx(tab(1), 0n), validatorTx(tab(3), 1n)], height: 2 });
     expect(next.txResults.map((r) => r.code)).toEqual([0, 0]);

@@ -11,6 +11,7 @@ import type { Bytes } from '../types.js';
 import { decodeUtf8, fromBase64, toBase64, toHex, utf8 } from '../bytes.js';
 
 const VALIDATOR_PREFIX = 'val:';
+const TWO_THIRDS_REFUSAL = 'refused: the genesis validators must keep more than 2/3 of the voting power';
 
 export function kvstoreAppHash(size: number): Uint8Array {
   const out = new Uint8Array(8);
@@ -76,7 +77,15 @@ export class KVStoreApp implements Application {
 
   checkTx(tx: Bytes): ExecTxResult {
     const p = parseTx(tx);
-    return p.kind === 'bad' ? { code: 1, log: p.log } : { code: 0, log: '' };
+    if (p.kind === 'bad') return { code: 1, log: p.log };
+    // against the validators as of the last commit: FinalizeBlock checks again, in block order
+    if (p.kind === 'val') {
+      const after = new Map(this.validators);
+      if (p.update.power === 0n) after.delete(toHex(p.update.pubKey));
+      else after.set(toHex(p.update.pubKey), p.update.power);
+      if (!this.genesisKeepsTwoThirds(after)) return { code: 3, log: TWO_THIRDS_REFUSAL };
+    }
+    return { code: 0, log: '' };
   }
 
   prepareProposal(req: { txs: Bytes[]; maxTxBytes: number }): Bytes[] {
@@ -113,7 +122,7 @@ export class KVStoreApp implements Application {
         if (!this.genesisKeepsTwoThirds(validators)) {
           if (before === undefined) validators.delete(key);
           else validators.set(key, before);
-          return { code: 3, log: 'refused: the genesis validators must keep more than 2/3 of the voting power' };
+          return { code: 3, log: TWO_THIRDS_REFUSAL };
         }
         validatorUpdates.push(p.update);
       } else writes.push([p.key, p.value]);
