@@ -25,9 +25,8 @@ import { publicKeyFromSeed } from '../core/crypto/ed25519.js';
 import { toHex } from '../core/bytes.js';
 import type { Bytes } from '../core/types.js';
 import { PrevoteError } from '../core/errors.js';
-import { BLOCKSYNC_CHANNEL, CONSENSUS_CHANNELS, MEMPOOL_CHANNEL } from '../node/channel-descriptors.js';
+import { NODE_CHANNELS } from '../node/channel-descriptors.js';
 import { createNode } from '../node/create-node.js';
-import { PEX_CHANNEL } from '../node/pex-reactor.js';
 import { LocalPrivValidator } from '../node/priv-validator.js';
 import { realTimeScheduler } from '../node/real-time-scheduler.js';
 import { SignatureCache } from '../node/signature-cache.js';
@@ -36,7 +35,7 @@ import { FilePrivValidatorStateStore, writeFileAtomic } from '../platform/node/f
 import { LevelBlockStore, LevelStateStore, readStoredState } from '../platform/node/level-stores.js';
 import { openWAL } from '../platform/node/file-wal.js';
 import type { Libp2pTransport } from '../platform/node/libp2p-transport.js';
-import { peerIdOfAddr } from '../platform/node/redialer.js';
+import { peerIdOfAddr } from '../platform/shared/redialer.js';
 import { intFlag, parseFlags, UsageError } from './args.js';
 import { homePaths, newSeed, nodeKeyJson, parsePrivKeyFile, readIfExists } from './home.js';
 
@@ -321,8 +320,7 @@ async function runUntilStopped(s: NodeSettings, out: (line: string) => void, ext
       persistentPeers: s.bootstrap,
       maxPeers: s.maxPeers,
       relayServer: s.relay,
-      // consensus first: a peer is one that speaks the first channel (see the transport's admit)
-      channels: [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL, BLOCKSYNC_CHANNEL, PEX_CHANNEL],
+      channels: NODE_CHANNELS,
     });
     const assembled = await refuseTyped(createNode({
       name: transport.peerId,

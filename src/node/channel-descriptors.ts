@@ -35,3 +35,13 @@ export const CONSENSUS_CHANNELS: readonly ChannelDescriptor[] = [
  */
 export const MEMPOOL_CHANNEL: ChannelDescriptor = { id: 0x30, priority: 5, sendQueueCapacity: 1, recvMessageCapacity: MAX_MSG_SIZE + 16 };
 export const BLOCKSYNC_CHANNEL: ChannelDescriptor = { id: 0x40, priority: 5, sendQueueCapacity: 1000, recvMessageCapacity: 104_857_600 + 16 };
+
+/** CometBFT's PEX channel 0x00 (peer exchange, node/pex-reactor.ts): lowest priority, a small queue, 64 KiB messages. */
+export const PEX_CHANNEL: ChannelDescriptor = { id: 0x00, priority: 1, sendQueueCapacity: 10, recvMessageCapacity: 65_536 };
+
+/**
+ * A node's channels, in the order its transport registers them: consensus first (a transport
+ * admits as a peer only one that speaks its first channel and opens a stream on each), then the
+ * mempool, block sync and peer exchange. `prevote node` and a browser tab carry the same list.
+ */
+export const NODE_CHANNELS: readonly ChannelDescriptor[] = [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL, BLOCKSYNC_CHANNEL, PEX_CHANNEL];

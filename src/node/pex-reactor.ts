@@ -19,20 +19,18 @@
 import { DecodeError, PrevoteError } from '../core/errors.js';
 import type { BinaryReader } from '../core/encoding/proto.js';
 import { BinaryWriter, L, readMessage } from '../core/encoding/proto.js';
-import type { ChannelDescriptor } from './channel-descriptors.js';
+import { PEX_CHANNEL } from './channel-descriptors.js';
 import type { Clock, Scheduler, TimerHandle } from './ports.js';
 import type { PeerSender, Reactor } from './switch.js';
 
-export const PEX_CHANNEL_ID = 0x00;
+export const PEX_CHANNEL_ID = PEX_CHANNEL.id;
 /** Addresses in one PexAddrs (CometBFT sends up to 250 ip:port; multiaddrs are longer). */
 export const MAX_PEX_ADDRS = 100;
 /** Longest multiaddr string we accept (a relayed WebRTC address is about 170 characters). */
 export const MAX_MULTIADDR_LENGTH = 512;
 const MAX_ID_LENGTH = 128;
 /** Largest PEX message: MAX_PEX_ADDRS entries at their longest, with room for tags. */
-export const MAX_PEX_MSG_BYTES = 65_536;
-/** CometBFT's PEX channel: lowest priority, a small queue. */
-export const PEX_CHANNEL: ChannelDescriptor = { id: PEX_CHANNEL_ID, priority: 1, sendQueueCapacity: 10, recvMessageCapacity: MAX_PEX_MSG_BYTES };
+export const MAX_PEX_MSG_BYTES = PEX_CHANNEL.recvMessageCapacity;
 
 export type PexMessage = { kind: 'PexRequest' } | { kind: 'PexAddrs'; addrs: string[] };
 
@@ -174,7 +172,9 @@ export class PexReactor implements Reactor {
   ) {
     this.target = o.targetPeers ?? 10;
     this.interval = o.requestIntervalMs ?? 2000;
-    this.maxInterval = o.maxRequestIntervalMs ?? 30_000;
+    // short: we only ask while short of peers, and tabs that join together learn of each other
+    // only through the hub, a few seconds after each connects
+    this.maxInterval = o.maxRequestIntervalMs ?? 8_000;
     this.maxBook = o.maxBookPeers ?? 1000;
     this.maxFailures = o.maxDialFailures ?? 10;
     this.random = o.random ?? Math.random;

@@ -62,3 +62,16 @@ export type LiveMessage =
   | { type: 'status'; status: LiveStatus }
   /** a WAL file: raw bytes to save, not an observation */
   | { type: 'wal'; bytes: Uint8Array };
+
+/** How the page reaches a peer (shown in the peers table). */
+export type PeerTransportKind = 'websockets' | 'webrtc' | 'relayed' | 'tcp';
+
+/** What only the page knows of a peer: its connection (its libp2p lives on the main thread). */
+export interface PeerStat {
+  id: string;
+  transport: PeerTransportKind;
+  /** last ping round trip in ms; null before the first */
+  rttMs: number | null;
+  bytesIn: number;
+  bytesOut: number;
+}

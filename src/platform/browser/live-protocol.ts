@@ -8,6 +8,7 @@
 //   - the bridge port: bytes per peer and channel between the page's libp2p transport and the
 //     worker's Switch, with backpressure (port-transport.ts / page-bridge.ts).
 import type { LiveCommand, LiveMessage } from '../../observe/live.js';
+export type { PeerStat, PeerTransportKind } from '../../observe/live.js';
 
 export type PageToWorker =
   /** first message: the chain to join and the bridge port (transferred) */
@@ -18,16 +19,3 @@ export type WorkerToPage =
   | LiveMessage
   /** the node key's 32-byte Ed25519 seed, from IndexedDB (made on first visit): the page's libp2p identity */
   | { type: 'identity'; nodeKey: Uint8Array; peerId: string };
-
-/** How the page reaches a peer (shown in the peers table). */
-export type PeerTransportKind = 'websockets' | 'webrtc' | 'relayed' | 'tcp';
-
-/** What only the page knows of a peer: its connection. */
-export interface PeerStat {
-  id: string;
-  transport: PeerTransportKind;
-  /** last ping round trip in ms; null before the first */
-  rttMs: number | null;
-  bytesIn: number;
-  bytesOut: number;
-}

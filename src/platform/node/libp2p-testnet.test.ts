@@ -24,9 +24,7 @@ import { LocalPrivValidator, MemoryPrivValidatorStateStore } from '../../node/pr
 import { realTimeScheduler } from '../../node/real-time-scheduler.js';
 import { SignatureCache } from '../../node/signature-cache.js';
 import { RecordingHandler } from '../../node/port-contracts.js';
-import type { ChannelDescriptor } from '../../node/channel-descriptors.js';
-import { BLOCKSYNC_CHANNEL, CONSENSUS_CHANNELS, MEMPOOL_CHANNEL } from '../../node/channel-descriptors.js';
-import { PEX_CHANNEL } from '../../node/pex-reactor.js';
+import { NODE_CHANNELS } from '../../node/channel-descriptors.js';
 import { validatorTx } from '../../core/app/kvstore.js';
 import { BlockIDFlag } from '../../core/types.js';
 import { bytesEqual } from '../../core/bytes.js';
@@ -35,11 +33,10 @@ import { channelProtocol, Libp2pTransport } from './libp2p-transport.js';
 
 const N = 4;
 /**
- * The channels every node here carries, as `prevote node` does: consensus 0x20–0x23, mempool
- * 0x30, block sync 0x40 and peer exchange 0x00, each with a reactor behind it. The garbage tests
- * go through this list, so every channel is covered.
+ * The channels every node here carries, as `prevote node` does, each with a reactor behind it.
+ * The garbage tests go through this list, so every channel is covered.
  */
-const CHANNELS: readonly ChannelDescriptor[] = [...CONSENSUS_CHANNELS, MEMPOOL_CHANNEL, BLOCKSYNC_CHANNEL, PEX_CHANNEL];
+const CHANNELS = NODE_CHANNELS;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seedOf = (what: string, i: number) => sha256(utf8(`prevote-libp2p-test/${what}/${i}`));
 

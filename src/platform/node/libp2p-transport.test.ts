@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerTransportContract, RecordingHandler } from '../../node/port-contracts.js';
 import type { TransportHandler } from '../../node/switch.js';
-import { CONSENSUS_CHANNELS } from '../../node/channel-descriptors.js';
+import { CONSENSUS_CHANNELS, PEX_CHANNEL } from '../../node/channel-descriptors.js';
 import type { Libp2pTransportOptions } from './libp2p-transport.js';
 import { channelProtocol, Libp2pTransport } from './libp2p-transport.js';
 import { createLibp2p } from 'libp2p';
@@ -16,7 +16,7 @@ import { identify } from '@libp2p/identify';
 import { multiaddr } from '@multiformats/multiaddr';
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
 import { Switch } from '../../node/switch.js';
-import { PEX_CHANNEL, PexReactor } from '../../node/pex-reactor.js';
+import { PexReactor } from '../../node/pex-reactor.js';
 import { realTimeScheduler } from '../../node/real-time-scheduler.js';
 
 const running: { stop(): void | Promise<void> }[] = [];

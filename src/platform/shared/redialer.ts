@@ -2,7 +2,8 @@
 // dial fails, dialled again after an exponential backoff — initial · 2^attempts, capped, with
 // jitter so that a whole network restarting does not redial in lockstep. A peer that connects
 // resets its backoff. CometBFT gives up after about a day; we keep trying at the cap, since a
-// testnet's peers are exactly the ones we want back.
+// testnet's peers are exactly the ones we want back. Shared: Node nodes redial their persistent
+// peers, the page its hub.
 
 export interface RedialOptions {
   initialMs?: number;
