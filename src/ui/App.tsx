@@ -1,8 +1,9 @@
 // The classroom: controls and caption on top; network, HeightVoteSet and inspector; the timeline
 // below. Keyboard: space play/pause, → step, shift+←/→ seek ±1 s, +/- speed, r restart,
 // PageDown/PageUp next/previous caption (presenter clickers send these), p presenter mode,
-// ? the list of keys.
-import { useEffect } from 'react';
+// ? the list of keys. Or, when the page was opened with `?join`, the live view (live/LiveApp.tsx):
+// space freezes the views and goes back live, ←/→ scroll through the history kept.
+import { useEffect, useState } from 'react';
 import { Controls, SPEEDS } from './Controls.js';
 import { Settings } from './Settings.js';
 import { LessonPanel } from './Lesson.js';
@@ -12,6 +13,8 @@ import { Inspector } from './Inspector.js';
 import { Timeline } from './Timeline.js';
 import { load, send, useUi } from './store.js';
 import { stepCaption } from './Lesson.js';
+import { LiveApp } from './live/LiveApp.js';
+import { hubChain, joinHref } from './live/join.js';
 
 /** Input types a person types into: keys there are theirs, not the presenter's. */
 const TEXT_INPUTS = new Set(['text', 'number', 'search', 'email', 'url', 'password', 'tel', 'date', 'time', 'datetime-local', 'month', 'week']);
@@ -76,6 +79,19 @@ function onKey(e: KeyboardEvent): void {
   if (e.target instanceof HTMLButtonElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLInputElement) e.target.blur();
 }
 
+/** The live view's keys: the network goes on, the views freeze and scroll back. */
+function onLiveKey(e: KeyboardEvent): void {
+  if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+  const frozen = useUi.getState().frozen !== null;
+  if (e.key === ' ') send({ type: frozen ? 'play' : 'pause' });
+  else if (e.key === 'ArrowLeft') send({ type: 'back' });
+  else if (e.key === 'ArrowRight' && frozen) send({ type: 'step' });
+  else return;
+  e.preventDefault();
+  e.stopPropagation();
+  if (e.target instanceof HTMLButtonElement || e.target instanceof HTMLInputElement) e.target.blur();
+}
+
 const KEYS: [string, string][] = [
   ['space', 'play / pause'],
   ['→', 'one step (the next event)'],
@@ -97,17 +113,38 @@ function Help() {
   );
 }
 
-export function App() {
+/** When a hub serves this page (`prevote testnet`), the way into its live network. */
+function JoinLink() {
+  const [chain, setChain] = useState<string | null>(null);
   useEffect(() => {
-    window.addEventListener('keydown', onKey, { capture: true });
-    return () => window.removeEventListener('keydown', onKey, { capture: true });
+    let on = true;
+    void hubChain().then((c) => on && setChain(c));
+    return () => {
+      on = false;
+    };
   }, []);
+  if (!chain) return null;
+  return <a className="nav-link join" href={joinHref(location.pathname)} title={`make this tab a node of ${chain}`}>Join the testnet</a>;
+}
+
+export function App() {
+  const mode = useUi((s) => s.mode);
+  useEffect(() => {
+    const keys = mode === 'live' ? onLiveKey : onKey;
+    window.addEventListener('keydown', keys, { capture: true });
+    return () => window.removeEventListener('keydown', keys, { capture: true });
+  }, [mode]);
+  return mode === 'live' ? <LiveApp /> : <Classroom />;
+}
+
+function Classroom() {
   const presenter = useUi((s) => s.presenter);
   const help = useUi((s) => s.help);
   return (
     <div className={presenter ? 'app presenter' : 'app'}>
       <header>
         <h1>Prevote <span className="muted">· Tendermint consensus, live</span></h1>
+        <JoinLink />
         <Controls />
         <Settings />
       </header>

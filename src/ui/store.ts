@@ -1,14 +1,21 @@
 // The page's state (zustand): a source's frames applied at most once per animation frame
 // (applyFrames), the accumulated event log, the lesson and the controls. Views read from here and
-// send commands through `send`; the store talks to a Source, today the classroom's worker.
+// send commands through `send`; the store talks to one Source: the classroom's worker, or a live
+// node (issue 13), whose frames go through the same applyFrames inside a bounded history
+// (live/history.ts) so that the views can be frozen and scrolled back while the network goes on.
 import { create } from 'zustand';
 import type { FaultSpec, Scenario } from '../core/scenario.js';
 import type { Frame, ObsEvent } from '../observe/model.js';
-import type { FrameMessage } from '../observe/protocol.js';
+import type { FrameMessage, PlaybackCommand } from '../observe/protocol.js';
 import type { ClassroomCommand, ClassroomMessage } from '../observe/classroom.js';
+import type { LiveCommand, LiveMessage, LiveStatus } from '../observe/live.js';
 import type { Source } from './source.js';
 import { classroomWorkerSource } from './source.js';
 import { applyFrames } from './apply.js';
+import { NO_HISTORY, playback, record, shown } from './live/history.js';
+import type { History } from './live/history.js';
+import type { LiveRuntime } from './live/runtime.js';
+import type { PeerStat } from '../observe/live.js';
 import { LESSONS, lessonById } from './lessons.js';
 import type { Lesson } from './lessons.js';
 import { decodeShare, encodeShare } from './url.js';
@@ -39,6 +46,18 @@ export interface UiState {
   captionPin: number | null;
   /** the network was started from the settings (not a lesson, not a link) */
   yours: boolean;
+  /** which source the page watches: the classroom's simulator or this tab's live node */
+  mode: 'classroom' | 'live';
+  /** live: the node's last status (null until its first) */
+  status: LiveStatus | null;
+  /** live: why the runtime could not start (it then never sends a status) */
+  liveFailure: string | null;
+  /** live: when "Become a validator" was asked (Date.now()), until the stage answers */
+  becomeAskedAt: number | null;
+  /** live: the last minutes of frames; `events`, `frame` above are its head or the frozen frame */
+  history: History;
+  /** live: the views are frozen at this kept frame (History seq); null: they follow the head */
+  frozen: number | null;
 }
 
 export const useUi = create<UiState>(() => ({
@@ -57,13 +76,37 @@ export const useUi = create<UiState>(() => ({
   pauseAtCaption: null,
   captionPin: null,
   yours: false,
+  mode: 'classroom',
+  status: null,
+  liveFailure: null,
+  becomeAskedAt: null,
+  history: NO_HISTORY,
+  frozen: null,
 }));
 
-let source: Source<ClassroomCommand, ClassroomMessage> | null = null;
+type AnyCommand = ClassroomCommand | LiveCommand;
+type AnyMessage = ClassroomMessage | LiveMessage;
+
+let source: Source<AnyCommand, AnyMessage> | null = null;
 let pending: FrameMessage[] = [];
 let raf = 0;
+/** live: the page's connections (the runtime's peerStats) */
+let links: () => PeerStat[] = () => [];
 
-export function send(cmd: ClassroomCommand): void {
+const PLAYBACK = new Set(['play', 'pause', 'step', 'seek', 'speed', 'back']);
+
+/** The live history's playback (pause, play, step, seek, back) applied to what the views show. */
+function live(cmd: PlaybackCommand | { type: 'back' }): void {
+  useUi.setState((s) => {
+    const v = playback(s, cmd);
+    return { ...v, ...shown(v), playing: v.frozen === null };
+  });
+}
+
+export function send(cmd: AnyCommand | { type: 'back' }): void {
+  // a live network does not stop: its playback moves the views over the history kept here
+  if (useUi.getState().mode === 'live' && PLAYBACK.has(cmd.type)) return live(cmd as PlaybackCommand);
+  if (cmd.type === 'back') return;
   // the run moves: the caption shown is again the last one reached
   if ((cmd.type === 'play' || cmd.type === 'step' || cmd.type === 'seek') && useUi.getState().captionPin !== null) useUi.setState({ captionPin: null });
   source?.send(cmd);
@@ -74,6 +117,14 @@ function apply(): void {
   const batch = pending;
   pending = [];
   if (batch.length === 0) return;
+  if (useUi.getState().mode === 'live') {
+    // kept whether or not the views are frozen; frozen views stay where they are
+    useUi.setState((s) => {
+      const v = { history: record(s.history, batch), frozen: s.frozen };
+      return s.frozen === null ? { ...v, ...shown(v), playing: true } : v;
+    });
+    return;
+  }
   useUi.setState((s) => applyFrames(s, batch));
   const { lesson, events, pauseAtCaption, playing } = useUi.getState();
   if (pauseAtCaption !== null && lesson && captionIndexAt(lesson, events) >= pauseAtCaption) {
@@ -83,7 +134,7 @@ function apply(): void {
   }
 }
 
-function receive(m: ClassroomMessage): void {
+function receive(m: AnyMessage): void {
   switch (m.type) {
     case 'frame':
       pending.push(m);
@@ -96,20 +147,71 @@ function receive(m: ClassroomMessage): void {
       useUi.setState({ scenario: m.scenario });
       return;
     }
-    case 'wal':
-      download(`${m.node}.wal`, new Blob([m.bytes as BlobPart], { type: 'application/octet-stream' }));
+    case 'status': {
+      // an ask to become a validator is answered by the stage: validator, or one that cannot sign
+      const answered = m.status.stage === 'validator' || m.status.stage === 'observer' || m.status.stage === 'stopped';
+      useUi.setState((s) => ({ status: m.status, becomeAskedAt: answered ? null : s.becomeAskedAt }));
       return;
-    case 'error':
-      useUi.setState({ notice: `The simulation stopped: ${m.message.split('\n')[0]}` });
+    }
+    case 'wal': {
+      const name = 'node' in m ? `${m.node}.wal` : `prevote-${useUi.getState().status?.chainId || 'live'}.wal`;
+      download(name, new Blob([m.bytes as BlobPart], { type: 'application/octet-stream' }));
+      return;
+    }
+    case 'error': {
+      const line = m.message.split('\n')[0];
+      useUi.setState({ notice: useUi.getState().mode === 'live' ? `The node reported: ${line}` : `The simulation stopped: ${line}` });
+    }
   }
 }
 
 /** Watches this source from now on (the previous one is closed). */
-export function connect(next: Source<ClassroomCommand, ClassroomMessage>): void {
+export function connect(next: Source<ClassroomCommand, ClassroomMessage> | Source<LiveCommand, LiveMessage>): void {
   source?.close();
-  source = next;
+  // each source is sent only its own commands: the classroom's by the classroom's views, the live node's by the live panel
+  source = next as Source<AnyCommand, AnyMessage>;
   pending = [];
-  next.onMessage(receive);
+  source.onMessage(receive);
+}
+
+/**
+ * Watches this tab's live node (issue 13). The page is the live view from now on, its stage
+ * "starting" until the runtime is up; a runtime that cannot start is shown as stopped, with why.
+ */
+export function startLive(runtime: Promise<LiveRuntime>): void {
+  useUi.setState({ mode: 'live', lesson: null, events: [], frame: null, playing: true, history: NO_HISTORY, frozen: null, status: null, liveFailure: null, becomeAskedAt: null, notice: null });
+  runtime.then(
+    (rt) => {
+      links = () => rt.peerStats();
+      connect(rt.source);
+      // leaving the page ends the node (its key's lock, its connections); a page brought back
+      // from the back/forward cache would show a node that no longer runs: start it afresh
+      addEventListener('pagehide', () => rt.stop(), { once: true });
+      addEventListener('pageshow', (e: PageTransitionEvent) => e.persisted && location.reload());
+    },
+    (e: unknown) => useUi.setState({ liveFailure: `The node could not start: ${e instanceof Error ? e.message : String(e)}` }),
+  );
+}
+
+/** The live node's stage and why, a runtime that failed to start included. */
+export function liveStage(s: Pick<UiState, 'status' | 'liveFailure'>): { stage: LiveStatus['stage']; why: string | null } {
+  if (s.liveFailure !== null) return { stage: 'stopped', why: s.liveFailure };
+  return { stage: s.status?.stage ?? 'starting', why: s.status?.why ?? null };
+}
+
+/** The live node's connections now (empty before it is up). */
+export function peerStats(): PeerStat[] {
+  try {
+    return links();
+  } catch {
+    return []; // a runtime stopping: no connections to show
+  }
+}
+
+/** Asks the live node to send its validator-update transaction; the button waits for the stage. */
+export function becomeValidator(power = 1): void {
+  useUi.setState({ becomeAskedAt: Date.now() });
+  send({ type: 'becomeValidator', power });
 }
 
 export function startWorker(): void {
@@ -130,6 +232,8 @@ export function load(scenario: Scenario, lesson: Lesson | null, brokenLink: stri
 }
 
 export function act(fault: FaultSpec): void {
+  // the views' fault buttons are the classroom's: a live network is not ours to break
+  if (useUi.getState().mode === 'live') return;
   send({ type: 'act', fault });
 }
 
