@@ -2,8 +2,8 @@
 // built app, four validators), two browser profiles opening its URL with ?join.
 //   - both tabs block-sync and follow consensus, become validators through the mempool, see each
 //     other over a direct WebRTC connection, and their precommits land in the chain's blocks;
-//   - closing one leaves the chain committing; reloading the other resumes it with the same
-//     validator address and it signs again;
+//   - closing one leaves the chain committing, and the hub removes it after 20 missed commits;
+//     reloading the other resumes it with the same validator address and it signs again;
 //   - a second tab of the same profile is refused as a validator and says why;
 //   - the tab's WAL exports as a CometBFT WAL that `prevote wal inspect` reads;
 //   - across every WAL and every block's commit, no validator signed two different votes for one
@@ -18,9 +18,9 @@ import { BIN, freePorts, heights, prevote, until } from '../src/cli/processes.te
 import type { Proc } from '../src/cli/processes.test-util.js';
 import { homePaths } from '../src/cli/home.js';
 import { readWal } from '../src/core/wal/inspect.js';
-import { toHex } from '../src/core/bytes.js';
+import { fromHex, toHex } from '../src/core/bytes.js';
 import { BlockIDFlag, SignedMsgType } from '../src/core/types.js';
-import { LevelBlockStore } from '../src/platform/node/level-stores.js';
+import { LevelBlockStore, LevelStateStore } from '../src/platform/node/level-stores.js';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
@@ -113,6 +113,10 @@ test('closing one tab leaves the chain committing; the other reloads with the sa
   await expect(page.getByLabel('Stage')).toHaveText(/^validator/, { timeout: 90_000 });
   await expect.poll(() => signedHeight(page), { timeout: 60_000 }).toBeGreaterThan(before + 1);
   exported.push(await exportWal(page, 'tab0.wal'));
+  // the closed tab holds power no longer: after 20 missed commits the hub submits its removal
+  await until('the hub removing the closed tab', () => testnet.lines.some((l) => l.startsWith(`hub: downtime: ${tabs[1].address} missed`)), 90_000, testnet);
+  const removedAt = chainHeight();
+  await until('the removal in force', () => chainHeight() >= removedAt + 4, 60_000, testnet);
 });
 
 test('the tab’s WAL reads as a CometBFT WAL; blocks carry the tabs’ precommits; nobody signed twice', async () => {
@@ -138,6 +142,11 @@ test('the tab’s WAL reads as a CometBFT WAL; blocks carry the tabs’ precommi
       note(toHex(v.validatorAddress), v.height, v.round, v.type, toHex(v.blockId.hash));
     }
   }
+  const states = await LevelStateStore.open(homePaths(join(home, 'tn', 'node0')).data);
+  const finalSet = states.loadValidators(states.load()!.lastBlockHeight)!;
+  await states.close();
+  expect(finalSet.getByAddress(fromHex(tabs[0].address.toLowerCase()))).not.toBeNull();
+  expect(finalSet.getByAddress(fromHex(tabs[1].address.toLowerCase())), 'the closed tab was removed for downtime').toBeNull();
   const store = await LevelBlockStore.open(homePaths(join(home, 'tn', 'node0')).data);
   const signedBy = new Map(tabs.map((t) => [t.address.toLowerCase(), 0]));
   try {

@@ -11,11 +11,20 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
 import { closeHttp, listenHttp, staticHandler } from '../platform/node/http-static.js';
+import type { LevelStateStore } from '../platform/node/level-stores.js';
+import type { ConsensusNode } from '../node/node.js';
+import { DowntimeWatcher } from '../node/downtime.js';
+import type { GenesisDoc } from '../core/state/genesis.js';
+import { validatorTx } from '../core/app/kvstore.js';
+import { addressFromPubKey } from '../core/crypto/address.js';
+import { toHex } from '../core/bytes.js';
 import { intFlag, parseFlags, UsageError } from './args.js';
 import type { NodeSettings } from './node.js';
 import { DEFAULT_MAX_PEERS, DEFAULT_P2P_PORT, MAX_LOAD, NODE_OPTIONS, nodeSettings, probePort, runNode } from './node.js';
 
 export const DEFAULT_HTTP_PORT = 8080;
+/** Commits in a row a later validator may miss before the hub submits its removal. */
+export const DEFAULT_DOWNTIME = 20;
 /** The built app, beside the sources (what `vite build` writes). */
 export const DEFAULT_DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -35,20 +44,26 @@ Ctrl-C (SIGINT) or SIGTERM stops it cleanly.
   --bootstrap ADDR     other peers to keep connected to (repeatable)
   --max-peers N        most peers at once, 1..1000 (default ${DEFAULT_MAX_PEERS}); also the relay's reservations
   --timeout-commit MS  timeout_commit, 0..60000
-  --load RATE          submit RATE kvstore txs per second here, 0..${MAX_LOAD} (default 0)`;
+  --load RATE          submit RATE kvstore txs per second here, 0..${MAX_LOAD} (default 0)
+  --downtime K         remove a validator that joined after genesis (a browser tab) once it has
+                       missed K commits in a row, by submitting val:<pubkey>!0 (default ${DEFAULT_DOWNTIME}; 0: never)`;
 
 const HUB_OPTIONS = {
   ...NODE_OPTIONS,
   'ws-port': { type: 'string' },
   'http-port': { type: 'string' },
   dist: { type: 'string' },
+  downtime: { type: 'string' },
 } as const;
 
 export interface HubSettings extends NodeSettings {
   wsPort: number;
   httpPort: number;
   dist: string;
+  /** Heights a later validator may miss in a row before the hub submits its removal (0: never). */
+  downtime: number;
 }
+
 
 export function parseHubFlags(args: string[]): HubSettings {
   const { values } = parseFlags(args, HUB_OPTIONS);
@@ -58,7 +73,8 @@ export function parseHubFlags(args: string[]): HubSettings {
   const httpPort = values['http-port'] !== undefined ? intFlag('http-port', values['http-port'], 0, 65535) : DEFAULT_HTTP_PORT;
   if (wsPort !== 0 && (wsPort === s.port || wsPort === httpPort)) throw new UsageError(`--ws-port ${wsPort} is already the TCP or HTTP port`);
   if (httpPort !== 0 && httpPort === s.port) throw new UsageError(`--http-port ${httpPort} is already the TCP port`);
-  return { ...s, wsPort, relay: true, httpPort, dist: resolve(values.dist ?? DEFAULT_DIST) };
+  const downtime = values.downtime !== undefined ? intFlag('downtime', values.downtime, 0, 1_000_000, 'a number of heights') : DEFAULT_DOWNTIME;
+  return { ...s, wsPort, relay: true, httpPort, dist: resolve(values.dist ?? DEFAULT_DIST), downtime };
 }
 
 /** The address a browser on this machine uses for a listen host (0.0.0.0 is not one to connect to). */
@@ -74,7 +90,9 @@ export async function runHubCommand(args: string[], out: (line: string) => void 
   const s = parseHubFlags(args);
   return runNode(s, out, {
     check: () => probePort(s.host, s.httpPort),
-    async serve({ transport, genesisPath, chainId }) {
+    async serve({ transport, genesisPath, genesis: doc, node, stateStore }) {
+      const chainId = doc.chainId;
+      const stopDowntime = s.downtime > 0 ? watchDowntime(node, stateStore, doc, s.downtime, out) : () => undefined;
       // the file as it is on disk: the browser checks the same bytes every node started from
       const genesis = readFileSync(genesisPath, 'utf8');
       const hubJson = (req: IncomingMessage) => {
@@ -102,7 +120,28 @@ export async function runHubCommand(args: string[], out: (line: string) => void 
       }
       if (!built) out(`no app in ${s.dist}: run 'npm run build' (the page says so until then)`);
       out(`serving http://${urlHost(connectHost(s.host))}:${port}/ (the app, /genesis.json, /hub.json)`);
-      return () => closeHttp(server);
+      return async () => {
+        stopDowntime();
+        await closeHttp(server);
+      };
     },
+  });
+}
+
+/**
+ * Downtime: after each commit, the block's LastCommit against the set that signed it; a validator
+ * that joined after genesis and missed `k` in a row is removed by a validator-update tx with power 0,
+ * submitted here and gossiped by the mempool like any other. A tab that closed stops holding power.
+ */
+function watchDowntime(node: ConsensusNode, states: LevelStateStore, genesis: GenesisDoc, k: number, out: (line: string) => void): () => void {
+  const watcher = new DowntimeWatcher(k, new Set(genesis.validators.map((v) => toHex(v.pubKey))));
+  return node.onEvent((e) => {
+    if (e.type !== 'NewBlock' || !e.block.lastCommit) return;
+    const vals = states.loadValidators(e.block.lastCommit.height);
+    if (!vals) return;
+    for (const pubKey of watcher.observe(e.block.lastCommit, vals)) {
+      const err = node.submitTx(validatorTx(pubKey, 0n));
+      out(`downtime: ${toHex(addressFromPubKey(pubKey)).toUpperCase()} missed ${k} commits in a row; ${err ? `its removal was refused: ${err}` : 'submitted its removal'}`);
+    }
   });
 }

@@ -27,6 +27,7 @@ import type { Bytes } from '../core/types.js';
 import { PrevoteError } from '../core/errors.js';
 import { NODE_CHANNELS } from '../node/channel-descriptors.js';
 import { createNode } from '../node/create-node.js';
+import type { ConsensusNode } from '../node/node.js';
 import { LocalPrivValidator } from '../node/priv-validator.js';
 import { realTimeScheduler } from '../node/real-time-scheduler.js';
 import { SignatureCache } from '../node/signature-cache.js';
@@ -255,7 +256,7 @@ export interface NodeExtras {
   /** More read-only checks (ports), run with the node's own before anything is written. */
   check?(): Promise<void>;
   /** Starts once the transport listens, before consensus; returns how to stop it. */
-  serve?(ctx: { transport: Libp2pTransport; genesisPath: string; chainId: string }): Promise<() => Promise<void>>;
+  serve?(ctx: { transport: Libp2pTransport; genesisPath: string; genesis: GenesisDoc; node: ConsensusNode; stateStore: LevelStateStore }): Promise<() => Promise<void>>;
 }
 
 export async function runNodeCommand(args: string[], out: (line: string) => void = console.log): Promise<number> {
@@ -373,7 +374,7 @@ async function runUntilStopped(s: NodeSettings, out: (line: string) => void, ext
     const role = c.validatorKey ? `validator ${toHex(addressFromPubKey(publicKeyFromSeed(c.validatorKey))).toUpperCase()}` : 'full node';
     out(`chain ${c.genesis.chainId}, ${role}, from height ${node.getState().lastBlockHeight + 1}`);
     for (const a of transport.listenAddrs()) out(`listening on ${a}`);
-    if (extras.serve) stopServing = await extras.serve({ transport, genesisPath: p.genesis, chainId: c.genesis.chainId });
+    if (extras.serve) stopServing = await extras.serve({ transport, genesisPath: p.genesis, genesis: c.genesis, node, stateStore });
     if (signalled) return 0;
     await refuseTyped(assembled.start());
     const stopLoad = startLoad(s.load, (tx) => node.submitTx(tx));
