@@ -5,9 +5,9 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Proc } from './processes.test-util.js';
-import { freePorts, heights, minHeight, prevote, until } from './processes.test-util.js';
+import { exclusiveTestnet, freePorts, heights, minHeight, prevote, until } from './processes.test-util.js';
 import { homePaths, newSeed, nodeKeyJson } from './home.js';
 import { testnetPorts } from './testnet.js';
 
@@ -16,11 +16,16 @@ const LATE = 100;
 const names = Array.from({ length: N }, (_, i) => `node${i}`);
 
 describe('block sync: a node started 100 heights late', () => {
+  let release = (): void => undefined;
+  beforeAll(async () => {
+    release = await exclusiveTestnet();
+  }, 600_000);
   const home = mkdtempSync(join(tmpdir(), 'prevote-blocksync-'));
   const procs: Proc[] = [];
   afterAll(() => {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     rmSync(home, { recursive: true, force: true });
+    release(); // after the processes are gone
   });
 
   it('reaches the head by block sync, then follows consensus', async () => {

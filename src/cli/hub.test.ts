@@ -9,9 +9,9 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Proc } from './processes.test-util.js';
-import { BIN, freePorts, heights, minHeight, peersOf, prevote, until } from './processes.test-util.js';
+import { BIN, exclusiveTestnet, freePorts, heights, minHeight, peersOf, prevote, until } from './processes.test-util.js';
 import { genesisJson, homePaths, newSeed, nodeKeyJson } from './home.js';
 import { publicKeyFromSeed } from '../core/crypto/ed25519.js';
 import { testnetPorts } from './testnet.js';
@@ -80,6 +80,10 @@ describe('prevote hub refusals: one line, exit 2, nothing written', () => {
 });
 
 describe('prevote testnet with a hub: peer exchange, HTTP, and a hub restart', () => {
+  let release = (): void => undefined;
+  beforeAll(async () => {
+    release = await exclusiveTestnet();
+  }, 600_000);
   const home = mkdtempSync(join(tmpdir(), 'prevote-hub-'));
   const procs: Proc[] = [];
   let base = 0;
@@ -90,6 +94,7 @@ describe('prevote testnet with a hub: peer exchange, HTTP, and a hub restart', (
   afterAll(async () => {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     rmSync(home, { recursive: true, force: true });
+    release(); // after the processes are gone
   });
 
   it('validators that bootstrap only to the hub are connected to each other by peer exchange', async () => {

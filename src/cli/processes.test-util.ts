@@ -2,6 +2,9 @@
 // sync tests): spawn one and collect its lines, wait for a condition with the last output in the
 // failure, read committed heights and peers from the lines, find a block of free ports.
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -69,5 +72,42 @@ export async function freePorts(count: number): Promise<number> {
     let ok = true;
     for (let i = 0; i < count && ok; i++) ok = await free(base + i);
     if (ok) return base;
+  }
+}
+
+const LOCK = join(tmpdir(), 'prevote-testnet-tests.lock');
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * One testnet test file at a time: each runs five or six node processes, and two at once on a
+ * 2-core machine starve each other's consensus into timeouts. Test files run in parallel workers,
+ * so this is a lock directory holding the owner's pid (a dead owner's lock is taken over).
+ * Call in beforeAll (with a long enough timeout); the returned function releases it.
+ */
+export async function exclusiveTestnet(): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+      } catch {
+        // being written or removed: look again
+      }
+      if (owner && !alive(owner)) rmSync(LOCK, { recursive: true, force: true });
+      await sleep(250);
+    }
   }
 }

@@ -7,9 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Proc } from './processes.test-util.js';
-import { freePorts, heights, minHeight, prevote, sleep, until } from './processes.test-util.js';
+import { exclusiveTestnet, freePorts, heights, minHeight, prevote, sleep, until } from './processes.test-util.js';
 import { toHex } from '../core/bytes.js';
 import { scanCometWal } from '../core/wal/scan.js';
 import { homePaths } from './home.js';
@@ -48,6 +48,10 @@ function checkNoDoubleSigning(home: string): { votes: number; own: Map<number, n
 }
 
 describe('prevote testnet: validators as separate processes over libp2p', () => {
+  let release = (): void => undefined;
+  beforeAll(async () => {
+    release = await exclusiveTestnet();
+  }, 600_000);
   const home = mkdtempSync(join(tmpdir(), 'prevote-testnet-'));
   const procs: Proc[] = [];
   let port = 0;
@@ -59,6 +63,7 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
   afterAll(async () => {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     rmSync(home, { recursive: true, force: true });
+    release(); // after the processes are gone
   });
 
   it('four validators reach height 5 on every node, with --load txs gossiped into the blocks', async () => {

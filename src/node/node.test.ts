@@ -87,4 +87,17 @@ describe('verification at ingress', () => {
     // what is left to the step: LastCommit signatures of precommits a node never received
     expect(inStep).toBeLessThanOrEqual(verified * 0.05);
   });
+
+  it('takes transactions before and while it starts (block sync, the mempool reactor) without touching the engine early', async () => {
+    const { clock, node, pv, blocks } = await solo();
+    node.setPrivValidator(pv);
+    const tx = (n: number) => new TextEncoder().encode(`k${n}=v${n}`);
+    expect(node.submitTx(tx(1))).toBeNull(); // not started: the engine has no height yet
+    const starting = node.start();
+    expect(node.submitTx(tx(2))).toBeNull(); // starting: the WAL is being opened
+    await starting;
+    await drive(clock, node, 200);
+    const txs = Array.from({ length: blocks.height() }, (_, i) => blocks.loadBlock(i + 1)!.data.txs.length).reduce((a, b) => a + b, 0);
+    expect(txs).toBe(2);
+  });
 });

@@ -118,10 +118,12 @@ export class ConsensusNode {
     const { wal } = this.opts;
     // the loop waits while we start and replay: one input at a time, whoever brings it
     this.pumping = true;
-    this.started = true;
     try {
       if (await wal.isEmpty()) await wal.writeSync({ type: 'endHeight', time: this.opts.clock.now(), height: 0 });
-      await this.perform(this.cs.start(this.opts.clock.now()));
+      const out = this.cs.start(this.opts.clock.now());
+      // from here the engine has a RoundState (submitTx reads its height); inputs still wait for the loop
+      this.started = true;
+      await this.perform(out);
       if (!skipWal) await this.catchupReplay();
       if (this.mempool.takeTxsAvailable(this.cs.rs.height)) this.peerQueue.push({ type: 'txsAvailable' });
     } finally {

@@ -34,6 +34,7 @@ import { SendQueues } from './send-queues.js';
 import { FrameDecoder } from './varint-frames.js';
 import type { RedialOptions } from './redialer.js';
 import { Redialer } from './redialer.js';
+import { concat } from '../../core/bytes.js';
 
 export interface Libp2pPeerTransportOptions {
   /** The Switch's channels (default: consensus 0x20–0x23). */
@@ -255,15 +256,22 @@ export class Libp2pPeerTransport implements PeerTransport, Discovery {
     return peer;
   }
 
+  /** A channel stream as a sink: one flush's frames go out as one write (see FrameSink.end). */
   private sinkOf(peer: Peer, channel: number, stream: Stream): FrameSink {
+    let batch: Uint8Array[] = [];
     return {
       get blocked() {
         return stream.writableNeedsDrain || stream.writeStatus !== 'writable';
       },
       write: (frame) => {
         peer.bytesOut += frame.length;
-        stream.send(frame);
+        batch.push(frame);
         for (const o of this.observers) o.frameSent?.(peer.id, channel);
+      },
+      end: () => {
+        const frames = batch;
+        batch = [];
+        stream.send(frames.length === 1 ? frames[0] : concat(...frames));
       },
     };
   }

@@ -43,4 +43,13 @@ describe('SendQueues', () => {
     q.flush(sinks(order, blocked));
     expect(order).toEqual([1, 2]);
   });
+
+  it('ends each written sink once per flush, so a sink can send the flush as one write', () => {
+    const q = new SendQueues(descs, () => 0);
+    for (let i = 0; i < 3; i++) q.enqueue(1, Uint8Array.of(i));
+    const got: string[] = [];
+    const sink = (id: number): FrameSink => ({ blocked: false, write: (f) => void got.push(`${id}:${f.length}`), end: () => void got.push(`end ${id}`) });
+    q.flush(new Map([[1, sink(1)], [2, sink(2)]]));
+    expect(got).toEqual(['1:2', '1:2', '1:2', 'end 1']);
+  });
 });

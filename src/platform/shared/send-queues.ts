@@ -11,6 +11,11 @@ export interface FrameSink {
   /** True while the sink wants a drain before more writes. */
   readonly blocked: boolean;
   write(frame: Uint8Array): void;
+  /**
+   * The flush is over: send what `write` collected. A sink that gathers one flush's frames into
+   * one write saves a muxer frame, an encryption and a syscall per message (libp2p streams).
+   */
+  end?(): void;
 }
 
 interface ChannelQueue {
@@ -45,17 +50,21 @@ export class SendQueues {
   /** Writes queued frames, most starved channel first, until every queue is empty or its sink blocked. */
   flush(sinks: ReadonlyMap<number, FrameSink>): void {
     this.decay();
+    const written = new Set<FrameSink>();
     for (;;) {
       let best: ChannelQueue | null = null;
       for (const q of this.channels.values()) {
         if (q.frames.length === 0 || sinks.get(q.desc.id)?.blocked !== false) continue;
         if (!best || q.recentlySent / q.desc.priority < best.recentlySent / best.desc.priority) best = q;
       }
-      if (!best) return;
+      if (!best) break;
       const frame = best.frames.shift()!;
       best.recentlySent += frame.length;
-      sinks.get(best.desc.id)!.write(frame);
+      const sink = sinks.get(best.desc.id)!;
+      sink.write(frame);
+      written.add(sink);
     }
+    for (const sink of written) sink.end?.();
   }
 
   /** Messages waiting, over all channels. */
