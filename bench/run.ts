@@ -32,6 +32,7 @@ import type { Topology } from '../src/sim/topology.js';
 import { describeTopology } from '../src/sim/topology.js';
 import { compareReports } from './compare.js';
 import { libp2pValidators } from './libp2p.js';
+import { browserValidators } from './browser-validators.js';
 
 const CHAIN = 'bench-chain';
 const BATCH = 256;
@@ -318,6 +319,7 @@ async function main() {
   if (want('gossip')) report.gossip = await gossipCost();
   if (want('ui')) report.ui = await uiInChromium();
   if (want('libp2p')) report.libp2p = await libp2pValidators(sig.project, (report.wal as Awaited<ReturnType<typeof wal>> | undefined)?.durableAppend.rawAppendFsync);
+  if (want('browser')) report.browser = await browserValidators();
   if (compareWith !== undefined) {
     // the comparison rides in the same document, after the sections; a drop fails the run
     const comparison = compareReports(saved, report, compareWith);
