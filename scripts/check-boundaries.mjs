@@ -22,9 +22,10 @@ const allowed = {
 // Views see the engine only through the observation model (src/observe) that every source emits;
 // from core only the scenario (what the classroom runs and shares in a link).
 const uiMayImportFromCore = ['core/scenario.ts'];
-// The app's entry alone may load the browser's live node (issue 13, join by URL): it hands the
-// runtime to the views (store.startLive), which see it only as a Source of the observe protocol.
-const entryMayImport = { 'ui/main.tsx': ['platform/browser/live-page.ts'] };
+// The app's entry alone may load the browser's live node (issue 13, join by URL) and the WAL
+// debugger's worker (issue 14): it hands each runtime to the views (store.startLive,
+// wal/debugger.startWalDebugger), which see it only as a Source of the observe protocol.
+const entryMayImport = { 'ui/main.tsx': ['platform/browser/live-page.ts', 'platform/browser/wal-page.ts'] };
 // Pure libraries the core may use (everything else, e.g. node:*, is refused there).
 const corePackages = [/^@noble\//, /^@bufbuild\/protobuf/];
 

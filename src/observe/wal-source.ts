@@ -6,13 +6,39 @@
 // MAX_GAP_MS, e.g. a restart, is played as MAX_GAP_MS); `select` has one node to choose from.
 // On `onMessage` the source sends the state before the first record.
 import type { WalFile } from '../core/wal/inspect.js';
+import type { ReadWalRecord } from '../core/wal/record.js';
 import type { ObsEvent } from './model.js';
 import type { PlaybackCommand, Source, SourceMessage } from './protocol.js';
 import type { WalProjectionOptions } from './wal.js';
 import { WalProjection } from './wal.js';
 
 /** The WAL source's own command: the state after the first `records` records. */
-export type WalCommand = PlaybackCommand | { type: 'seekRecord'; records: number };
+export type WalCommand =
+  | PlaybackCommand
+  | { type: 'seekRecord'; records: number }
+  /** the state right after the node entered `height`/`round` (the first such record; or the next one after) */
+  | { type: 'seekHeight'; height: number; round: number }
+  /** one record back */
+  | { type: 'back' };
+
+export interface WalSourceOptions extends WalProjectionOptions {
+  /** the most events a reset frame carries (absent: all of them) */
+  window?: number;
+}
+
+/**
+ * How many records lie before the node's entry into height/round: the first roundState record at
+ * it, or failing that the first one past it. The state after that record is "at" the height/round.
+ */
+export function recordsBefore(records: readonly { record: ReadWalRecord }[], height: number, round: number): number {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i].record;
+    if (r.type !== 'roundState') continue;
+    const h = r.event.height;
+    if (h > height || (h === height && r.event.round >= round)) return i;
+  }
+  return records.length;
+}
 
 export interface WalSourceClock {
   now(): number;
@@ -36,18 +62,22 @@ export class WalSource implements Source<WalCommand> {
   private lastWall = 0;
   /** recorded ms played since the last record applied */
   private sinceLast = 0;
+  private readonly window: number;
+  /** events the page holds since the last reset frame */
+  private held = 0;
 
   constructor(
-    file: WalFile,
-    opts: WalProjectionOptions,
+    readonly file: WalFile,
+    opts: WalSourceOptions,
     private readonly clock: WalSourceClock = systemClock,
   ) {
     this.projection = new WalProjection(file, opts);
+    this.window = opts.window && opts.window > 0 ? opts.window : Infinity;
   }
 
   onMessage(cb: (m: SourceMessage) => void): void {
     this.cb = cb;
-    this.post(true, this.projection.events(0, this.projection.replay.state.applied));
+    this.postReset();
   }
 
   close(): void {
@@ -65,7 +95,15 @@ export class WalSource implements Source<WalCommand> {
   }
 
   private post(reset: boolean, events: ObsEvent[]): void {
+    if (!reset && this.held + events.length > 2 * this.window) return this.postReset();
+    this.held = reset ? events.length : this.held + events.length;
     this.cb({ type: 'frame', reset, events, frame: this.projection.frame(), playing: this.playing });
+  }
+
+  /** A reset frame: the events up to the position (the last `window` of them). */
+  private postReset(): void {
+    const applied = this.projection.replay.state.applied;
+    this.post(true, this.projection.events(Math.max(0, applied - this.window), applied));
   }
 
   /** Applies up to n records; returns their events. */
@@ -82,7 +120,7 @@ export class WalSource implements Source<WalCommand> {
     r.seek(records);
     this.sinceLast = 0;
     this.lastWall = this.clock.now();
-    this.post(true, this.projection.events(0, r.state.applied));
+    this.postReset();
   }
 
   private handle(cmd: WalCommand): void {
@@ -95,6 +133,11 @@ export class WalSource implements Source<WalCommand> {
         return this.seekTo(p.indexAt(cmd.t));
       case 'seekRecord':
         return this.seekTo(cmd.records);
+      case 'seekHeight':
+        return this.seekTo(recordsBefore(this.file.entries, cmd.height, cmd.round) + 1);
+      case 'back':
+        this.playing = false;
+        return this.seekTo(p.replay.state.applied - 1);
       case 'play':
         if (p.replay.state.applied >= p.total) return this.post(false, []);
         this.playing = true;

@@ -2,7 +2,9 @@
 // below. Keyboard: space play/pause, → step, shift+←/→ seek ±1 s, +/- speed, r restart,
 // PageDown/PageUp next/previous caption (presenter clickers send these), p presenter mode,
 // ? the list of keys. Or, when the page was opened with `?join`, the live view (live/LiveApp.tsx):
-// space freezes the views and goes back live, ←/→ scroll through the history kept.
+// space freezes the views and goes back live, ←/→ scroll through the history kept. Or, with `?wal`,
+// the WAL debugger (wal/WalApp.tsx): ←/→ one record back/on (shift: 100), space play/pause,
+// Home/End the first/last record.
 import { useEffect, useState } from 'react';
 import { Controls, SPEEDS } from './Controls.js';
 import { Settings } from './Settings.js';
@@ -15,6 +17,10 @@ import { load, send, useUi } from './store.js';
 import { stepCaption } from './Lesson.js';
 import { LiveApp } from './live/LiveApp.js';
 import { hubChain, joinHref } from './live/join.js';
+import { WalApp } from './wal/WalApp.js';
+import { walSend } from './wal/debugger.js';
+import { walModeHref } from './wal/link.js';
+import { useWal } from './wal/state.js';
 
 /** Input types a person types into: keys there are theirs, not the presenter's. */
 const TEXT_INPUTS = new Set(['text', 'number', 'search', 'email', 'url', 'password', 'tel', 'date', 'time', 'datetime-local', 'month', 'week']);
@@ -92,6 +98,23 @@ function onLiveKey(e: KeyboardEvent): void {
   if (e.target instanceof HTMLButtonElement || e.target instanceof HTMLInputElement) e.target.blur();
 }
 
+/** The WAL debugger's keys: the console's buttons. */
+function onWalKey(e: KeyboardEvent): void {
+  if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+  const applied = useUi.getState().frame?.steps ?? 0;
+  const { files, selected } = useWal.getState();
+  const total = files.find((f) => f.id === selected)?.summary.records ?? 0;
+  if (e.key === 'ArrowRight') walSend(e.shiftKey ? { type: 'seekRecord', records: applied + 100 } : { type: 'step' });
+  else if (e.key === 'ArrowLeft') walSend(e.shiftKey ? { type: 'seekRecord', records: Math.max(0, applied - 100) } : { type: 'back' });
+  else if (e.key === ' ') walSend({ type: useUi.getState().playing ? 'pause' : 'play' });
+  else if (e.key === 'Home') walSend({ type: 'seekRecord', records: 0 });
+  else if (e.key === 'End') walSend({ type: 'seekRecord', records: total });
+  else return;
+  e.preventDefault();
+  e.stopPropagation();
+  if (e.target instanceof HTMLButtonElement || e.target instanceof HTMLInputElement) e.target.blur();
+}
+
 const KEYS: [string, string][] = [
   ['space', 'play / pause'],
   ['→', 'one step (the next event)'],
@@ -130,11 +153,11 @@ function JoinLink() {
 export function App() {
   const mode = useUi((s) => s.mode);
   useEffect(() => {
-    const keys = mode === 'live' ? onLiveKey : onKey;
+    const keys = mode === 'live' ? onLiveKey : mode === 'wal' ? onWalKey : onKey;
     window.addEventListener('keydown', keys, { capture: true });
     return () => window.removeEventListener('keydown', keys, { capture: true });
   }, [mode]);
-  return mode === 'live' ? <LiveApp /> : <Classroom />;
+  return mode === 'live' ? <LiveApp /> : mode === 'wal' ? <WalApp /> : <Classroom />;
 }
 
 function Classroom() {
@@ -145,6 +168,7 @@ function Classroom() {
       <header>
         <h1>Prevote <span className="muted">· Tendermint consensus, live</span></h1>
         <JoinLink />
+        <a className="nav-link" href={walModeHref(location.pathname)} title="read a node's WAL files in this tab: replay, diagnosis, signatures">Debug a WAL</a>
         <Controls />
         <Settings />
       </header>

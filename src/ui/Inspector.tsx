@@ -1,6 +1,6 @@
 // The selected node's RoundState, the selected event, the checkers' verdicts, and what this node
-// knows of each peer (PeerRoundState) with what each peer is missing.
-import { useState } from 'react';
+// knows of each peer (PeerRoundState) with what each peer is missing. The peers table draws only
+// the rows in view (a full mesh of 100 has 99 peers). In presenter mode the tables wait until asked for.
 import { useUi } from './store.js';
 import { shortStep } from './colors.js';
 import { missing } from './missing.js';
@@ -9,17 +9,19 @@ import { bitArrayString, blockIdShort, eventLine, shortHash } from '../observe/f
 import type { Bits } from '../observe/model.js';
 import { nameOf, nameOfAddress, validatorNames } from './names.js';
 import { conflictingVotes } from './evidence.js';
+import { VirtualTable } from './classroom/VirtualRows.js';
 
 const ba = (b: Bits | null) => (b ? bitArrayString(b) : '');
 
-/** Rows drawn by default: a full mesh of 100 has 99 peers, and every row re-renders each frame. */
-const PEER_ROWS = 24;
+/** A peers row's height in px (styles.css: .peers tr). */
+const PEER_ROW = 21;
 
 export function Inspector() {
   const frame = useUi((s) => s.frame);
   const ev = useUi((s) => s.selectedEvent);
   const events = useUi((s) => s.events);
-  const [allPeers, setAllPeers] = useState(false);
+  const presenter = useUi((s) => s.presenter);
+  const tables = useUi((s) => !s.presenter || s.presenterTables);
   if (!frame) return <section className="panel inspector" />;
   const rs = frame.roundState;
   const rule = ev && ruleOf(ev);
@@ -33,7 +35,12 @@ export function Inspector() {
   const list = (xs: string[]) => (xs.length === 0 ? '—' : xs.length <= 3 ? xs.join(', ') : `${xs.slice(0, 2).join(', ')} +${xs.length - 2}`);
   return (
     <section className="panel inspector">
-      <h2>Inspector</h2>
+      <h2>
+        Inspector
+        {presenter && (
+          <button className="tables-toggle" onClick={() => useUi.setState({ presenterTables: !tables })} data-testid="show-tables">{tables ? 'hide the tables' : 'show the tables'}</button>
+        )}
+      </h2>
       <div className="checks" data-testid="checks">
         {frame.checks.map((c) => (
           <span key={c.name} className={c.ok ? 'ok' : 'bad'} title={c.details.join('\n')}>{c.ok ? '✓' : '✗'} {c.name}{c.ok ? '' : `: ${c.details[0] ?? ''}`}</span>
@@ -70,34 +77,26 @@ export function Inspector() {
       ) : (
         <p className="muted">{name(frame.selected)} is down.</p>
       )}
-      {frame.peers.length > 0 && (
+      {tables && frame.peers.length > 0 && (
         <>
           <h3>Peers of {name(frame.selected)} (PeerRoundState)</h3>
-          <table className="peers" data-testid="peers">
-            <thead>
-              <tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th>LastCommit · catch-up</th><th title="what n has that the peer lacks: what gossip sends next">peer lacks</th><th>{name(frame.selected)} lacks</th></tr>
-            </thead>
-            <tbody>
-              {(allPeers ? frame.peers : frame.peers.slice(0, PEER_ROWS)).map((p) => {
-                const m = rs ? missing(rs, p) : null;
-                return (
-                  <tr key={p.peer}>
-                    <td>{name(p.peer)}</td>
-                    <td>{p.height}/{p.round}/{shortStep(p.step ?? '-')}</td>
-                    <td>{p.proposal ? '✓' : '·'} <code>{ba(p.proposalBlockParts)}</code></td>
-                    <td><code>{ba(p.prevotes)}</code></td>
-                    <td><code>{ba(p.precommits)}</code></td>
-                    <td><code>{ba(p.lastCommit)}</code>{p.catchupCommit && <> · <code>{ba(p.catchupCommit)}</code></>}</td>
-                    <td title={m?.peerLacks.join('\n')}>{m && list(m.peerLacks)}</td>
-                    <td title={m?.nodeLacks.join('\n')}>{m && list(m.nodeLacks)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          {frame.peers.length > PEER_ROWS && (
-            <button className="more" onClick={() => setAllPeers(!allPeers)}>{allPeers ? `show the first ${PEER_ROWS}` : `show all ${frame.peers.length} peers`}</button>
-          )}
+          <VirtualTable className="peers" testId="peers" rows={frame.peers} rowHeight={PEER_ROW} maxHeight={12 * PEER_ROW + 24}
+            head={<thead><tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th>LastCommit · catch-up</th><th title="what n has that the peer lacks: what gossip sends next">peer lacks</th><th>{name(frame.selected)} lacks</th></tr></thead>}
+            row={(p) => {
+              const m = rs ? missing(rs, p) : null;
+              return (
+                <tr key={p.peer}>
+                  <td>{name(p.peer)}</td>
+                  <td>{p.height}/{p.round}/{shortStep(p.step ?? '-')}</td>
+                  <td>{p.proposal ? '✓' : '·'} <code>{ba(p.proposalBlockParts)}</code></td>
+                  <td><code>{ba(p.prevotes)}</code></td>
+                  <td><code>{ba(p.precommits)}</code></td>
+                  <td><code>{ba(p.lastCommit)}</code>{p.catchupCommit && <> · <code>{ba(p.catchupCommit)}</code></>}</td>
+                  <td title={m?.peerLacks.join('\n')}>{m && list(m.peerLacks)}</td>
+                  <td title={m?.nodeLacks.join('\n')}>{m && list(m.nodeLacks)}</td>
+                </tr>
+              );
+            }} />
         </>
       )}
     </section>

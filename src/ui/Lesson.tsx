@@ -6,10 +6,40 @@
 import { load, send, useUi } from './store.js';
 import { captionIndexAt, captionMove, offScriptStep, shownCaption } from './captions.js';
 
+/**
+ * The moment a caption move went back to, until its frame comes: a clicker pressed again in the
+ * meantime moves on from there, not from the events of the moment being left.
+ */
+let seeking: number | null = null;
+/**
+ * A caption to play to once that moment is shown: played at once, a frame still on its way from
+ * the moment being left could count as the caption reached and pause the run where it is.
+ */
+let playTo: number | null = null;
+useUi.subscribe((s, prev) => {
+  if (seeking === null) return;
+  if (s.frame !== prev.frame && s.frame?.t === seeking) {
+    seeking = null;
+    if (playTo !== null) play(playTo);
+  } else if (s.captionPin === null) {
+    // the run was moved by something else (send() lets go of the pinned caption)
+    seeking = playTo = null;
+  }
+});
+
+function play(index: number): void {
+  playTo = null;
+  useUi.setState({ pauseAtCaption: index, captionPin: null });
+  send({ type: 'play' });
+}
+
 export function stepCaption(dir: 1 | -1): void {
   const { lesson, events, frame, captionPin } = useUi.getState();
   if (!lesson) return;
-  const move = captionMove(lesson, events, frame?.origin ?? 0, frame?.t ?? 0, captionPin, dir);
+  const origin = frame?.origin ?? 0;
+  const now = seeking ?? frame?.t ?? 0;
+  const known = seeking === null ? events : events.filter((e) => e.time - origin <= now);
+  const move = captionMove(lesson, known, origin, now, captionPin, dir);
   if (!move) return;
   switch (move.kind) {
     case 'pin':
@@ -18,10 +48,12 @@ export function stepCaption(dir: 1 | -1): void {
     case 'seek':
       send({ type: 'seek', t: move.t });
       useUi.setState({ captionPin: move.index });
+      seeking = move.t;
+      playTo = null;
       return;
     case 'play':
-      useUi.setState({ pauseAtCaption: move.index, captionPin: null });
-      send({ type: 'play' });
+      if (seeking !== null) playTo = move.index;
+      else play(move.index);
   }
 }
 

@@ -1,20 +1,31 @@
-// The network: nodes on a circle with their step, proposer (★) and lock; crashed nodes greyed;
-// links cut by a partition drawn red and dashed; messages on the wire as short arrows moving from
-// sender to receiver. Click a node to watch it; the buttons below break it. In partition mode, drag
-// nodes across the dashed line and cut the network between the two sides.
+// The network: nodes on a ring with their step, proposer (★), lock, the timeout each waits on (a
+// countdown arc) and its chain (the last blocks it committed, lettered per height: a fork shows
+// as two chains); crashed nodes greyed; links cut by a partition drawn red and dashed; messages on
+// the wire as short arrows moving from sender to receiver; click one to drop it (recorded like any
+// action). Click a node to watch it; the buttons below break it. In partition mode, drag nodes
+// across the dashed line and cut the network between the two sides. Past 24 nodes the ring is
+// drawn small, and a node's name shows on hover.
 import { useRef, useState } from 'react';
 import type { PointerEvent as ReactPointerEvent, ReactElement } from 'react';
 import { act, send, useUi } from './store.js';
 import { STEP_COLORS } from './colors.js';
 import { NodeFaults } from './NodeFaults.js';
-import type { Frame, MessageView } from '../observe/model.js';
+import type { Frame, MessageView, NodeSummary } from '../observe/model.js';
+import type { TimerView } from '../observe/classroom.js';
 import { blockIdShort } from '../observe/format.js';
 import { indexMap, nameOfAddress, validatorNames } from './names.js';
 import { accused } from './evidence.js';
+import { blockMark, chainsOf, forkHeights, lastBlocks } from './classroom/chains.js';
+import type { Chains } from './classroom/chains.js';
+import { remaining, TIMER_COLORS, TIMER_NAMES, timersOf } from './classroom/timers.js';
 
-const W = 300;
-const H = 280;
-const R = 110;
+const W = 360;
+const H = 340;
+const R = 118;
+/** Nodes drawn in full (name, height/round, lock, timer, chain); more are dots on the ring. */
+const FULL = 24;
+/** Blocks shown in each node's chain strip. */
+const CHAIN = 4;
 
 const MESSAGE_COLORS: Record<string, string> = {
   Proposal: '#1565c0',
@@ -34,6 +45,18 @@ type Point = { x: number; y: number };
 export function circle(i: number, n: number): Point {
   const a = (2 * Math.PI * (i + (n % 2 === 0 ? 0.5 : 0.25))) / n;
   return { x: W / 2 + R * Math.sin(a), y: H / 2 - R * Math.cos(a) };
+}
+
+/**
+ * The drawing's bounds: the ring's nodes and what is drawn around them (timer, lock, chain strip),
+ * so that a few nodes fill the panel instead of a square sized for many.
+ */
+export function bounds(n: number): { x: number; y: number; w: number; h: number } {
+  const margin = n > FULL ? 14 : 44;
+  const ps = Array.from({ length: n }, (_, i) => circle(i, n));
+  const x = Math.min(...ps.map((p) => p.x)) - margin;
+  const y = Math.min(...ps.map((p) => p.y)) - margin;
+  return { x, y, w: Math.max(...ps.map((p) => p.x)) + margin - x, h: Math.max(...ps.map((p) => p.y)) + margin - y };
 }
 
 /** Where a dragged node is dropped: never on the dividing line, but clearly on the side it is dropped on. */
@@ -61,28 +84,77 @@ function messageAt(m: MessageView, t: number, pos: (id: string) => Point): Point
   return { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f };
 }
 
+/** An arc of radius r from the top, clockwise, over `share` of the circle. */
+function arc(r: number, share: number): string {
+  if (share >= 0.999) return `M0 ${-r} A${r} ${r} 0 1 1 0 ${r} A${r} ${r} 0 1 1 0 ${-r}`;
+  const a = 2 * Math.PI * share;
+  return `M0 ${-r} A${r} ${r} 0 ${share > 0.5 ? 1 : 0} 1 ${r * Math.sin(a)} ${-r * Math.cos(a)}`;
+}
+
+/** The countdown of the timeout a node waits on: a ring that empties as it runs out. */
+function TimerArc({ timer, t, r }: { timer: TimerView; t: number; r: number }) {
+  const left = remaining(timer, t);
+  const name = TIMER_NAMES[timer.step] ?? 'timeout';
+  return (
+    <g className="timer" data-testid="timer" data-timer={name}>
+      <title>{`${name}: ${((timer.to - t) / 1000).toFixed(1)} s of ${((timer.to - timer.from) / 1000).toFixed(1)} s left`}</title>
+      <circle r={r} className="timer-track" />
+      <path d={arc(r, left)} stroke={TIMER_COLORS[timer.step] ?? '#555'} className="timer-arc" />
+    </g>
+  );
+}
+
+/** The node's last committed blocks, outwards from the ring so that strips never cover the links. */
+function ChainStrip({ chains, node, at }: { chains: Chains; node: string; at: Point }) {
+  const blocks = lastBlocks(chains, node, CHAIN);
+  if (blocks.length === 0) return null;
+  const size = 9;
+  const x0 = at.x - (blocks.length * (size + 1)) / 2;
+  return (
+    <g className="chain" data-testid="chain">
+      <title>{`${node} committed: ${blocks.map((b) => `H${b.height} ${blockMark(chains, b.height, b.hash).letter}`).join(', ')}`}</title>
+      {blocks.map((b, k) => {
+        const { letter, color } = blockMark(chains, b.height, b.hash);
+        return (
+          <g key={b.height} transform={`translate(${x0 + k * (size + 1)},${at.y - size / 2})`}>
+            <rect width={size} height={size} rx={1.5} fill={color} />
+            <text x={size / 2} y={size / 2 + 0.5} className="chain-letter">{letter}</text>
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
 export function Network() {
   const frame = useUi((s) => s.frame);
   const events = useUi((s) => s.events);
   const showMessages = useUi((s) => s.showMessages);
+  const classroom = useUi((s) => s.mode === 'classroom');
+  const gossip = useUi((s) => s.scenario.topology !== 'direct');
   const svg = useRef<SVGSVGElement>(null);
   const [cutting, setCutting] = useState(false);
   /** nodes dragged in partition mode, by index */
   const [moved, setMoved] = useState<Record<number, Point>>({});
   const [dragging, setDragging] = useState<number | null>(null);
+  const [hovered, setHovered] = useState<number | null>(null);
   if (!frame) return <section className="panel network" />;
   const n = frame.nodes.length;
-  const small = n > 24;
+  const small = n > FULL;
   const index = indexMap(frame);
   const pos = (i: number) => moved[i] ?? circle(i, n);
   const posOf = (id: string) => pos(index.get(id) ?? 0);
   const side = (i: number) => (pos(i).x < W / 2 ? 0 : 1);
   const group = (i: number) => frame.partition?.findIndex((g) => g.includes(frame.nodes[i].id)) ?? 0;
+  const timers = timersOf(frame);
+  const chains = chainsOf(events);
+  const forks = forkHeights(chains);
 
+  const box = bounds(n);
   const toSvg = (e: ReactPointerEvent): Point => {
     const m = svg.current!.getScreenCTM()!.inverse();
     const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m);
-    return offTheLine({ x: Math.max(10, Math.min(W - 10, p.x)), y: Math.max(10, Math.min(H - 10, p.y)) });
+    return offTheLine({ x: Math.max(box.x + 10, Math.min(box.x + box.w - 10, p.x)), y: Math.max(box.y + 10, Math.min(box.y + box.h - 10, p.y)) });
   };
   const onDown = (i: number) => (e: ReactPointerEvent) => {
     if (!cutting) return send({ type: 'select', node: frame.nodes[i].id });
@@ -97,6 +169,7 @@ export function Network() {
     const groups = sides().filter((g) => g.length > 0);
     if (groups.length === 2) act({ kind: 'partition', groups, duration });
   };
+  const drop = classroom && gossip ? (m: MessageView) => act({ kind: 'dropMessage', from: index.get(m.from) ?? 0, to: index.get(m.to) ?? 0 }) : null;
 
   const links: ReactElement[] = [];
   if (!small) {
@@ -107,12 +180,20 @@ export function Network() {
         const b = pos(j);
         links.push(<line key={`${i}-${j}`} x1={a.x} y1={a.y} x2={b.x} y2={b.y} className={isCut ? 'link cut' : 'link'} />);
       }
+  } else {
+    links.push(<circle key="ring" cx={W / 2} cy={H / 2} r={R} className="link ring" />);
   }
   const [left, right] = sides();
   // nodes that evidence accuses of equivocating: marked Byzantine
   const names = validatorNames(frame, frame.roundState, events);
   const byzantine = new Set([...accused(events)].map((a) => nameOfAddress(names, frame, events, a)));
   const label = (xs: number[]) => `{${xs.map((i) => frame.nodes[i].name).join(',')}}`;
+  const outward = (p: Point, d: number): Point => {
+    const [dx, dy] = [p.x - W / 2, p.y - H / 2];
+    const len = Math.hypot(dx, dy) || 1;
+    return { x: p.x + (dx / len) * d, y: p.y + (dy / len) * d };
+  };
+  const hover = hovered !== null && hovered < n ? frame.nodes[hovered] : null;
   return (
     <section className="panel network">
       <h2>
@@ -124,29 +205,20 @@ export function Network() {
           partition…
         </button>
       </h2>
-      <svg ref={svg} viewBox={`0 0 ${W} ${H}`} data-testid="network" onPointerMove={onMove} onPointerUp={() => setDragging(null)}>
+      {forks.length > 0 && (
+        <p className="fork" data-testid="fork">Fork: nodes committed different blocks at height {forks.join(', ')} (the chains under the nodes differ).</p>
+      )}
+      <svg ref={svg} viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`} data-testid="network" onPointerMove={onMove} onPointerUp={() => setDragging(null)} className={small ? 'many' : ''}>
         {links}
-        {cutting && <line x1={W / 2} y1={0} x2={W / 2} y2={H} className="divider" />}
-        {showMessages && <Messages frame={frame} pos={posOf} />}
-        {frame.nodes.map((node) => {
-          const p = pos(node.index);
-          const proposer = frame.nodes.some((o) => o.up && o.proposer === node.id && o.height === node.height);
-          return (
-            <g key={node.id} transform={`translate(${p.x},${p.y})`} onPointerDown={onDown(node.index)} className={`node${node.id === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}${byzantine.has(node.name) ? ' byzantine' : ''}`} data-testid={`node-${node.index}`}>
-              {byzantine.has(node.name) && <circle r={small ? 9 : 22} className="byzantine-ring" data-testid="byzantine"><title>{`${node.name} equivocated: evidence against it was found`}</title></circle>}
-              <circle r={small ? 6 : 17} fill={STEP_COLORS[node.step] ?? '#ddd'} />
-              {!small && <text y={-1}>{node.name}{proposer ? '★' : ''}</text>}
-              {!small && <text y={10} className="small">{node.up ? `${node.height}/${node.round}` : 'down'}</text>}
-              {!small && node.lockedBlock && (
-                <g>
-                  <title>{`locked on ${blockIdShort(node.lockedBlock)} (round ${node.lockedRound})`}</title>
-                  <LockIcon x={-13} y={22} />
-                  <text x={6} y={30} className="small">{blockIdShort(node.lockedBlock).slice(0, 4)}</text>
-                </g>
-              )}
-            </g>
-          );
-        })}
+        {cutting && <line x1={W / 2} y1={box.y} x2={W / 2} y2={box.y + box.h} className="divider" />}
+        {showMessages && <Messages frame={frame} pos={posOf} drop={drop} />}
+        {frame.nodes.map((node) => (
+          <NodeMark key={node.id} node={node} frame={frame} p={pos(node.index)} small={small} timer={timers.get(node.id) ?? null}
+            className={`node${node.id === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}${byzantine.has(node.name) ? ' byzantine' : ''}`}
+            byzantine={byzantine.has(node.name)} onDown={onDown(node.index)} onHover={(on) => setHovered(on ? node.index : null)}
+            chain={small ? null : <ChainStrip chains={chains} node={node.id} at={outward(pos(node.index), 34)} />} />
+        ))}
+        {small && hover && <HoverLabel node={hover} p={pos(hover.index)} box={box} />}
       </svg>
       {showMessages && (
         <div className="legend">
@@ -154,6 +226,7 @@ export function Network() {
             <span key={kind}><i style={{ background: MESSAGE_COLORS[kind], borderRadius: 7 }} /> {label}</span>
           ))}
           <span><i style={{ background: OTHER_MESSAGE, borderRadius: 7 }} /> state, HasVote</span>
+          {drop && <span className="muted">click a message to drop it</span>}
         </div>
       )}
       {cutting && (
@@ -170,7 +243,56 @@ export function Network() {
   );
 }
 
-function Messages({ frame, pos }: { frame: Frame; pos: (id: string) => Point }) {
+function NodeMark({ node, frame, p, small, timer, className, byzantine, onDown, onHover, chain }: {
+  node: NodeSummary;
+  frame: Frame;
+  p: Point;
+  small: boolean;
+  timer: TimerView | null;
+  className: string;
+  byzantine: boolean;
+  onDown: (e: ReactPointerEvent) => void;
+  onHover: (on: boolean) => void;
+  chain: ReactElement | null;
+}) {
+  const proposer = frame.nodes.some((o) => o.up && o.proposer === node.id && o.height === node.height);
+  const r = small ? 3.2 : 17;
+  return (
+    <>
+      <g transform={`translate(${p.x},${p.y})`} onPointerDown={onDown} onPointerEnter={() => onHover(true)} onPointerLeave={() => onHover(false)} className={className} data-testid={`node-${node.index}`} aria-label={node.name}>
+        {small && <title>{`${node.name} · ${node.up ? `${node.height}/${node.round} ${node.step.replace('RoundStep', '')}` : 'down'}`}</title>}
+        {byzantine && <circle r={small ? 6 : 25} className="byzantine-ring" data-testid="byzantine"><title>{`${node.name} equivocated: evidence against it was found`}</title></circle>}
+        {timer && !small && <TimerArc timer={timer} t={frame.t} r={21} />}
+        <circle r={r} fill={STEP_COLORS[node.step] ?? '#ddd'} className="body" />
+        {!small && <text y={-1} className="name">{node.name}{proposer ? '★' : ''}</text>}
+        {!small && <text y={11} className="small">{node.up ? `${node.height}/${node.round}` : 'down'}</text>}
+        {!small && node.lockedBlock && (
+          <g>
+            <title>{`locked on ${blockIdShort(node.lockedBlock)} (round ${node.lockedRound})`}</title>
+            <LockIcon x={-13} y={22} />
+            <text x={6} y={30} className="small">{blockIdShort(node.lockedBlock).slice(0, 4)}</text>
+          </g>
+        )}
+      </g>
+      {chain}
+    </>
+  );
+}
+
+/** The hovered node's name and state, large, when the ring is too crowded to label every node. */
+function HoverLabel({ node, p, box }: { node: NodeSummary; p: Point; box: { x: number; w: number } }) {
+  const text = `${node.name} ${node.up ? `${node.height}/${node.round} ${node.step.replace('RoundStep', '')}` : 'down'}`;
+  const x = Math.min(box.x + box.w - 4 - text.length * 6.2, Math.max(box.x + 4, p.x - (text.length * 6.2) / 2));
+  const y = p.y < H / 2 ? p.y + 12 : p.y - 26;
+  return (
+    <g className="hover-label" data-testid="hover-label" pointerEvents="none">
+      <rect x={x - 3} y={y} width={text.length * 6.2 + 6} height={16} rx={3} />
+      <text x={x} y={y + 12}>{text}</text>
+    </g>
+  );
+}
+
+function Messages({ frame, pos, drop }: { frame: Frame; pos: (id: string) => Point; drop: ((m: MessageView) => void) | null }) {
   return (
     <g className="messages">
       {frame.inFlight.map((m, k) => {
@@ -184,6 +306,11 @@ function Messages({ frame, pos }: { frame: Frame; pos: (id: string) => Point }) 
           <g key={k}>
             <line x1={tail.x} y1={tail.y} x2={head.x} y2={head.y} stroke={color} strokeWidth={1.5} />
             <circle cx={head.x} cy={head.y} r={2.4} fill={color} />
+            {drop && (
+              <circle cx={head.x} cy={head.y} r={6} className="hit" data-testid="message" aria-label={`${m.kind} from ${m.from} to ${m.to}`} onClick={() => drop(m)}>
+                <title>{`${m.kind} ${m.from} → ${m.to}: click to drop it (a stream cannot lose one message: the ${m.from}–${m.to} connection breaks, and they redial after 0.5 s)`}</title>
+              </circle>
+            )}
           </g>
         );
       })}

@@ -1,7 +1,8 @@
 // One swimlane per node, aligned in virtual time: step segments, markers for proposal complete,
 // polka, lock, valid block, timeouts, commits and evidence; faults shaded over the lanes they
 // touch, for as long as they last. Canvas with a d3 time scale; wheel to zoom, drag to pan,
-// click a mark to inspect it.
+// click a mark to inspect it. Lanes narrow with many nodes, so 100 fit without scrolling (the
+// names then show on hover).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
@@ -11,8 +12,11 @@ import { send, useUi } from './store.js';
 import { STEP_COLORS, shortStep } from './colors.js';
 import type { FaultSpan, ObsEvent } from '../observe/model.js';
 
-const LANE = 22;
 const LEFT = 44;
+/** A lane's height: full for a classroom's few nodes, down to 4 px so that 100 fit in ~400 px. */
+export function laneHeight(nodes: number): number {
+  return nodes <= 16 ? 22 : Math.max(4, Math.floor(400 / nodes));
+}
 const MARKS: Record<string, { shape: string; color: string }> = {
   CompleteProposal: { shape: '◆', color: '#1565c0' },
   Polka: { shape: '▲', color: '#ef6c00' },
@@ -26,7 +30,7 @@ const MARKS: Record<string, { shape: string; color: string }> = {
 };
 
 /** Fault bands: crashes grey, network faults red, slow links orange, Byzantine behaviour purple. */
-const FAULT_COLORS: Record<string, string> = { crash: '#37474f', crashAtWalWrite: '#37474f', partition: '#e53935', silence: '#e53935', delay: '#fb8c00' };
+const FAULT_COLORS: Record<string, string> = { crash: '#37474f', crashAtWalWrite: '#37474f', partition: '#e53935', silence: '#e53935', dropMessage: '#e53935', delay: '#fb8c00' };
 const BYZANTINE_COLOR = '#8e24aa';
 
 interface Segment {
@@ -97,6 +101,10 @@ export function Timeline() {
   const placed = useMemo(() => place(events, lanes, origin), [events, lanes, origin]);
   const segs = useMemo(() => segments(placed, nodes, now), [placed, nodes, now]);
   const marks = useMemo(() => placed.filter((p) => MARKS[p.e.type]), [placed]);
+  const LANE = laneHeight(nodes);
+  /** a segment's inset within its lane, and the fault band's height */
+  const PAD = LANE >= 12 ? 3 : 0;
+  const BAND = LANE >= 12 ? 4 : 1;
   const height = 24 + nodes * LANE;
   const base = scaleLinear().domain([0, Math.max(now, 1000)]).range([LEFT, width - 10]);
   const x = transform.rescaleX(base);
@@ -130,7 +138,7 @@ export function Timeline() {
       const a = Math.max(LEFT, x(s.from));
       const b = Math.min(width - 10, x(s.to));
       g.fillStyle = STEP_COLORS[s.step] ?? '#ddd';
-      g.fillRect(a, 24 + s.node * LANE + 3, Math.max(1, b - a), LANE - 6);
+      g.fillRect(a, 24 + s.node * LANE + PAD, Math.max(1, b - a), LANE - 2 * PAD);
     }
     // a crashed node is down, whatever step it was in
     const downs = downSpans(frame?.faults ?? [], lanes, now);
@@ -143,7 +151,7 @@ export function Timeline() {
       const a = Math.max(LEFT, x(d.from));
       const b = Math.min(width - 10, x(d.to));
       g.fillStyle = STEP_COLORS.down;
-      g.fillRect(a, 24 + d.node * LANE + 3, Math.max(1, b - a), LANE - 6);
+      g.fillRect(a, 24 + d.node * LANE + PAD, Math.max(1, b - a), LANE - 2 * PAD);
     }
     // faults as a band along the bottom of each lane they touch, so the steps stay readable
     for (const f of frame?.faults ?? []) {
@@ -152,7 +160,7 @@ export function Timeline() {
       const a = Math.max(LEFT, x(f.from));
       const b = Math.min(width - 10, x(to));
       g.fillStyle = FAULT_COLORS[f.kind] ?? BYZANTINE_COLOR;
-      for (const n of laneOf(f, lanes)) g.fillRect(a, 24 + (n + 1) * LANE - 6, Math.max(2, b - a), 4);
+      for (const n of laneOf(f, lanes)) g.fillRect(a, 24 + (n + 1) * LANE - PAD - BAND, Math.max(2, b - a), BAND);
     }
     for (const p of marks) {
       if (p.t < t0 || p.t > t1) continue;
@@ -161,7 +169,8 @@ export function Timeline() {
       g.fillText(m.shape, x(p.t) - 4, 24 + p.lane * LANE + LANE / 2);
     }
     g.fillStyle = '#333';
-    for (let i = 0; i < nodes; i++) g.fillText(`${frame?.nodes[i].name}${frame?.nodes[i].up === false ? ' ✝' : ''}`, 4, 24 + i * LANE + LANE / 2);
+    // every lane named while the names fit; with narrow lanes every tenth (the rest on hover)
+    for (let i = 0; i < nodes; i++) if (LANE >= 12 || i % 10 === 0) g.fillText(`${frame?.nodes[i].name}${frame?.nodes[i].up === false ? ' ✝' : ''}`, 4, 24 + i * LANE + LANE / 2);
     for (const tick of x.ticks(8)) {
       g.fillStyle = '#777';
       g.fillText(`${(tick / 1000).toFixed(tick % 1000 ? 1 : 0)}s`, x(tick) - 8, 10);
@@ -170,7 +179,7 @@ export function Timeline() {
     }
     g.fillStyle = '#d00';
     g.fillRect(x(now), 18, 1.5, height - 18);
-  }, [segs, marks, x, width, height, nodes, now, frame, lanes]);
+  }, [segs, marks, x, width, height, nodes, now, frame, lanes, LANE, PAD, BAND]);
 
   const onClick = (ev: React.MouseEvent<HTMLCanvasElement>) => {
     const r = ev.currentTarget.getBoundingClientRect();
@@ -187,7 +196,10 @@ export function Timeline() {
       <h2>
         Timeline <span className="muted">wheel: zoom · drag: pan · click a mark: inspect · shift-click: seek there</span>
       </h2>
-      <canvas ref={canvas} onClick={onClick} data-testid="timeline" />
+      <canvas ref={canvas} onClick={onClick} onMouseMove={(ev) => {
+        const lane = Math.floor((ev.clientY - ev.currentTarget.getBoundingClientRect().top - 24) / LANE);
+        ev.currentTarget.title = lane >= 0 && lane < nodes ? (frame?.nodes[lane].name ?? '') : '';
+      }} data-testid="timeline" />
       <div className="legend" data-testid="step-legend">
         {Object.entries(STEP_COLORS).map(([step, color]) => (
           <span key={step}><i style={{ background: color }} /> {step === 'down' ? 'down (crashed)' : shortStep(step)}</span>
@@ -197,7 +209,7 @@ export function Timeline() {
         {Object.entries(MARKS).map(([k, m]) => (
           <span key={k}><b style={{ color: m.color }}>{m.shape}</b> {k}</span>
         ))}
-        {([['crashed', FAULT_COLORS.crash], ['cut off', FAULT_COLORS.partition], ['slow links', FAULT_COLORS.delay], ['Byzantine', BYZANTINE_COLOR]] as const).map(([label, color]) => (
+        {([['crashed', FAULT_COLORS.crash], ['cut off, a message dropped', FAULT_COLORS.partition], ['slow links', FAULT_COLORS.delay], ['Byzantine', BYZANTINE_COLOR]] as const).map(([label, color]) => (
           <span key={label}><i style={{ background: color, height: 4 }} /> {label}</span>
         ))}
       </div>

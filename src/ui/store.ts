@@ -7,7 +7,9 @@ import { create } from 'zustand';
 import type { FaultSpec, Scenario } from '../core/scenario.js';
 import type { Frame, ObsEvent } from '../observe/model.js';
 import type { FrameMessage, PlaybackCommand } from '../observe/protocol.js';
-import type { ClassroomCommand, ClassroomMessage } from '../observe/classroom.js';
+import type { SourceMessage } from '../observe/protocol.js';
+import type { WalCommand } from '../observe/wal-source.js';
+import type { ClassroomCommand, ClassroomMessage, PaceView } from '../observe/classroom.js';
 import type { LiveCommand, LiveMessage, LiveStatus } from '../observe/live.js';
 import type { Source } from './source.js';
 import { classroomWorkerSource } from './source.js';
@@ -46,8 +48,8 @@ export interface UiState {
   captionPin: number | null;
   /** the network was started from the settings (not a lesson, not a link) */
   yours: boolean;
-  /** which source the page watches: the classroom's simulator or this tab's live node */
-  mode: 'classroom' | 'live';
+  /** which source the page watches: the classroom's simulator, this tab's live node, or a WAL replay (issue 14, ui/wal/) */
+  mode: 'classroom' | 'live' | 'wal';
   /** live: the node's last status (null until its first) */
   status: LiveStatus | null;
   /** live: why the runtime could not start (it then never sends a status) */
@@ -58,6 +60,10 @@ export interface UiState {
   history: History;
   /** live: the views are frozen at this kept frame (History seq); null: they follow the head */
   frozen: number | null;
+  /** classroom: the pace asked for and the one the simulator achieves (null until it says) */
+  pace: PaceView | null;
+  /** presenter mode: the debugging tables are shown anyway (they are hidden by default) */
+  presenterTables: boolean;
 }
 
 export const useUi = create<UiState>(() => ({
@@ -82,9 +88,11 @@ export const useUi = create<UiState>(() => ({
   becomeAskedAt: null,
   history: NO_HISTORY,
   frozen: null,
+  pace: null,
+  presenterTables: false,
 }));
 
-type AnyCommand = ClassroomCommand | LiveCommand;
+type AnyCommand = ClassroomCommand | LiveCommand | WalCommand;
 type AnyMessage = ClassroomMessage | LiveMessage;
 
 let source: Source<AnyCommand, AnyMessage> | null = null;
@@ -158,6 +166,12 @@ function receive(m: AnyMessage): void {
       download(name, new Blob([m.bytes as BlobPart], { type: 'application/octet-stream' }));
       return;
     }
+    case 'pace':
+      useUi.setState({ pace: m.pace });
+      return;
+    case 'notice':
+      useUi.setState({ notice: m.text });
+      return;
     case 'error': {
       const line = m.message.split('\n')[0];
       useUi.setState({ notice: useUi.getState().mode === 'live' ? `The node reported: ${line}` : `The simulation stopped: ${line}` });
@@ -166,7 +180,7 @@ function receive(m: AnyMessage): void {
 }
 
 /** Watches this source from now on (the previous one is closed). */
-export function connect(next: Source<ClassroomCommand, ClassroomMessage> | Source<LiveCommand, LiveMessage>): void {
+export function connect(next: Source<ClassroomCommand, ClassroomMessage> | Source<LiveCommand, LiveMessage> | Source<WalCommand, SourceMessage>): void {
   source?.close();
   // each source is sent only its own commands: the classroom's by the classroom's views, the live node's by the live panel
   source = next as Source<AnyCommand, AnyMessage>;
@@ -191,6 +205,14 @@ export function startLive(runtime: Promise<LiveRuntime>): void {
     },
     (e: unknown) => useUi.setState({ liveFailure: `The node could not start: ${e instanceof Error ? e.message : String(e)}` }),
   );
+}
+
+/**
+ * The page is the WAL debugger from now on (issue 14): no lesson, no frames until a file is
+ * chosen; ui/wal/ then connects the chosen file's WalSource, whose frames take the common path.
+ */
+export function enterWal(): void {
+  useUi.setState({ mode: 'wal', lesson: null, events: [], frame: null, playing: false, horizon: 0, selectedEvent: null, notice: null, pauseAtCaption: null, captionPin: null });
 }
 
 /** The live node's stage and why, a runtime that failed to start included. */
@@ -219,6 +241,11 @@ export function startWorker(): void {
   const shared = decodeShare(location.hash);
   const lesson = (shared.lessonId && lessonById(shared.lessonId)) || (shared.scenario ? null : LESSONS[0]);
   load(shared.scenario ?? lesson!.scenario, lesson ?? null, shared.error, false);
+  // the moment and the node the link was made at (url.ts)
+  if (shared.at) {
+    send({ type: 'select', node: shared.at.node });
+    if (shared.at.t > 0) send({ type: 'seek', t: shared.at.t });
+  }
 }
 
 /**

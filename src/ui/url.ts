@@ -1,4 +1,5 @@
-// The shareable URL: #lesson=<id>&s=<scenario as base64url JSON>. Opening it reproduces the run.
+// The shareable URL: #lesson=<id>&s=<scenario as base64url JSON>&t=<ms>&n=<node>. Opening it
+// reproduces the run, and shows the moment and the node the teacher was showing.
 import type { Scenario } from '../core/scenario.js';
 import { scenarioProblems } from '../core/scenario.js';
 import { lessonById } from './lessons.js';
@@ -6,11 +7,29 @@ import { lessonById } from './lessons.js';
 const toB64url = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const fromB64url = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
 
-export function encodeShare(lessonId: string | null, scenario: Scenario): string {
+/** Where in the run: ms since its start, and the node shown. */
+export interface Position {
+  t: number;
+  node: string;
+}
+
+export function encodeShare(lessonId: string | null, scenario: Scenario, at: Position | null = null): string {
   const p = new URLSearchParams();
   if (lessonId) p.set('lesson', lessonId);
   p.set('s', toB64url(JSON.stringify(scenario)));
+  // ms exactly as the run had them (a "next polka" ends at the event's own, fractional, time)
+  if (at && at.t > 0) p.set('t', String(at.t));
+  if (at && at.node !== 'n0') p.set('n', at.node);
   return `#${p.toString()}`;
+}
+
+/** The position in a link, when it names one that can be shown (a node of the scenario, a time within a day). */
+function positionOf(p: URLSearchParams, scenario: Scenario | null): Position | null {
+  const t = Number(p.get('t') ?? 0);
+  const node = p.get('n') ?? 'n0';
+  const n = /^n(\d{1,3})$/.exec(node);
+  if (!Number.isFinite(t) || t < 0 || t > 86_400_000 || !n || Number(n[1]) >= (scenario?.validators ?? 4)) return null;
+  return t === 0 && node === 'n0' ? null : { t, node };
 }
 
 /**
@@ -18,7 +37,7 @@ export function encodeShare(lessonId: string | null, scenario: Scenario): string
  * lesson this build does not have) yields what could be read and an `error` for the page to show:
  * the page then keeps the link in the address bar, so the person can report it as it was.
  */
-export function decodeShare(hash: string): { lessonId: string | null; scenario: Scenario | null; error: string | null } {
+export function decodeShare(hash: string): { lessonId: string | null; scenario: Scenario | null; error: string | null; at: Position | null } {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   const lessonId = p.get('lesson');
   const s = p.get('s');
@@ -35,7 +54,9 @@ export function decodeShare(hash: string): { lessonId: string | null; scenario: 
       problems.push(`its scenario is invalid (${e instanceof Error ? e.message : String(e)})`);
     }
   }
-  if (problems.length === 0) return { lessonId, scenario, error: null };
+  const lesson = lessonId !== null ? lessonById(lessonId) : undefined;
+  const at = positionOf(p, scenario ?? lesson?.scenario ?? null);
+  if (problems.length === 0) return { lessonId, scenario, error: null, at };
   const showing = scenario ? "the link's scenario" : lessonId !== null && lessonById(lessonId) ? 'the lesson' : 'the first lesson';
-  return { lessonId, scenario, error: `This share link could not be read: ${problems.join('; ')}. The link is kept in the address bar so you can report it; showing ${showing} instead.` };
+  return { lessonId, scenario, error: `This share link could not be read: ${problems.join('; ')}. The link is kept in the address bar so you can report it; showing ${showing} instead.`, at: null };
 }

@@ -1,0 +1,93 @@
+// Every vote and proposal of a WAL marked valid, invalid or unknown-key against a genesis' keys,
+// for the WAL debugger's signature column (issue 14). The totals are `prevote wal verify`'s
+// (core/wal/inspect.ts verifyWalSignatures: same rules, same report), but each record keeps its
+// own verdict, and the checks go through an Ed25519Verifier in batches: a browser worker passes
+// WebCrypto's (ZIP-215 verdicts either way, platform/shared/webcrypto-verifier.ts).
+//
+// A vote names its validator by address: no key for that address is "unknown-key". A proposal
+// names no signer: one that no key verifies is counted as the CLI counts it ("proposals no key
+// verifies") and marked unknown-key too — signed by a validator without a key here, or invalid.
+import type { Bytes } from '../core/types.js';
+import { bytesEqual, toHex } from '../core/bytes.js';
+import { addressFromPubKey } from '../core/crypto/address.js';
+import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
+import { nobleVerifier } from '../core/crypto/ed25519.js';
+import { addressV010 } from '../core/encoding/json-v010.js';
+import type { SignatureReport, WalFile } from '../core/wal/inspect.js';
+import { signedWalMessage } from '../core/wal/signed.js';
+
+export type Verdict = 'valid' | 'invalid' | 'unknown-key';
+/** Verdicts as bytes, one per record (0: no signature to check). */
+export const VERDICTS: readonly (Verdict | null)[] = [null, 'valid', 'invalid', 'unknown-key'];
+const VALID = 1;
+const INVALID = 2;
+const UNKNOWN = 3;
+
+const BATCH = 256;
+
+export interface SignatureVerdicts {
+  /** per record: an index into VERDICTS */
+  verdicts: Uint8Array;
+  report: SignatureReport;
+}
+
+/** Verifies every signature of `file`; `progress` after each batch (signatures checked, in all). */
+export async function signatureVerdicts(
+  file: WalFile,
+  chainId: string,
+  pubKeys: Bytes[],
+  verifier: Ed25519Verifier = nobleVerifier,
+  progress: (done: number, total: number) => void = () => undefined,
+): Promise<SignatureVerdicts> {
+  const v010 = file.format === 'tendermint-v0.10';
+  const keys = pubKeys.map((pubKey) => ({ pubKey, address: v010 ? addressV010(pubKey) : addressFromPubKey(pubKey) }));
+  const report: SignatureReport = { byValidator: {}, unknownKeyVotes: 0, unverifiedProposals: 0 };
+  const slot = (address: Bytes) => (report.byValidator[toHex(address).toUpperCase()] ??= { votes: { valid: 0, invalid: 0 }, proposals: { valid: 0 } });
+  for (const k of keys) slot(k.address);
+  const verdicts = new Uint8Array(file.entries.length);
+
+  const votes: { index: number; key: (typeof keys)[number]; message: Bytes; signature: Bytes }[] = [];
+  const proposals: { index: number; message: Bytes; signature: Bytes }[] = [];
+  for (const entry of file.entries) {
+    const s = signedWalMessage(file.format, entry, chainId);
+    if (s?.kind === 'Vote') {
+      const key = keys.find((k) => bytesEqual(k.address, s.validatorAddress));
+      if (key) votes.push({ index: entry.index, key, message: s.signBytes, signature: s.signature });
+      else {
+        report.unknownKeyVotes++;
+        verdicts[entry.index] = UNKNOWN;
+      }
+    } else if (s?.kind === 'Proposal') proposals.push({ index: entry.index, message: s.signBytes, signature: s.signature });
+  }
+  const total = votes.length + proposals.length;
+  let done = 0;
+  for (let i = 0; i < votes.length; i += BATCH) {
+    const batch = votes.slice(i, i + BATCH);
+    const ok = await verifier.verifyBatch(batch.map((v) => ({ pubKey: v.key.pubKey, message: v.message, signature: v.signature })));
+    batch.forEach((v, j) => {
+      slot(v.key.address).votes[ok[j] ? 'valid' : 'invalid']++;
+      verdicts[v.index] = ok[j] ? VALID : INVALID;
+    });
+    progress((done += batch.length), total);
+  }
+  // a proposal is tried against the keys, the one that verified the last proposal first (the
+  // same proposer often proposes again); the verdict does not depend on the order
+  let likely = 0;
+  for (const p of proposals) {
+    let found = -1;
+    for (let t = 0; t < keys.length && found < 0; t++) {
+      const k = (likely + t) % keys.length;
+      if (await verifier.verify(keys[k].pubKey, p.message, p.signature)) found = k;
+    }
+    if (found >= 0) {
+      likely = found;
+      slot(keys[found].address).proposals.valid++;
+      verdicts[p.index] = VALID;
+    } else {
+      report.unverifiedProposals++;
+      verdicts[p.index] = UNKNOWN;
+    }
+    if (++done % BATCH === 0 || done === total) progress(done, total);
+  }
+  return { verdicts, report };
+}

@@ -1,0 +1,48 @@
+// Each node's chain: the blocks it committed, by height, learned from the event log (NewBlock).
+// Blocks get a letter per height in order of first commit, so that a fork (> 1/3 Byzantine power
+// told two stories) shows as two chains: A A A on some nodes, A B B on others.
+import type { NodeId, ObsEvent } from '../../observe/model.js';
+import { BLOCK_COLORS } from '../colors.js';
+
+export interface Chains {
+  /** per node: height → block hash */
+  byNode: Map<NodeId, Map<number, string>>;
+  /** per height: the blocks committed there, in order of first commit */
+  byHeight: Map<number, string[]>;
+}
+
+/** Incremental: between resets the log only grows, so each event is read once. */
+let cache: { first: ObsEvent | undefined; done: number; chains: Chains } | null = null;
+
+export function chainsOf(events: readonly ObsEvent[]): Chains {
+  if (!cache || cache.first !== events[0] || cache.done > events.length) cache = { first: events[0], done: 0, chains: { byNode: new Map(), byHeight: new Map() } };
+  const { chains } = cache;
+  for (let k = cache.done; k < events.length; k++) {
+    const e = events[k];
+    if (e.type !== 'NewBlock') continue;
+    const mine = chains.byNode.get(e.node) ?? chains.byNode.set(e.node, new Map()).get(e.node)!;
+    mine.set(e.blockHeight, e.blockId.hash);
+    const seen = chains.byHeight.get(e.blockHeight) ?? chains.byHeight.set(e.blockHeight, []).get(e.blockHeight)!;
+    if (!seen.includes(e.blockId.hash)) seen.push(e.blockId.hash);
+  }
+  cache.done = events.length;
+  return chains;
+}
+
+/** A committed block's letter and colour: the first block committed at its height is A. */
+export function blockMark(chains: Chains, height: number, hash: string): { letter: string; color: string } {
+  const i = Math.max(0, chains.byHeight.get(height)?.indexOf(hash) ?? 0);
+  return { letter: String.fromCharCode(65 + (i % 26)), color: BLOCK_COLORS[i % BLOCK_COLORS.length] };
+}
+
+/** The heights at which nodes committed different blocks. */
+export function forkHeights(chains: Chains): number[] {
+  return [...chains.byHeight].filter(([, blocks]) => blocks.length > 1).map(([h]) => h).sort((a, b) => a - b);
+}
+
+/** A node's last `n` committed blocks, oldest first. */
+export function lastBlocks(chains: Chains, node: NodeId, n: number): { height: number; hash: string }[] {
+  const mine = chains.byNode.get(node);
+  if (!mine) return [];
+  return [...mine].sort((a, b) => a[0] - b[0]).slice(-n).map(([height, hash]) => ({ height, hash }));
+}
