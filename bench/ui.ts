@@ -1,7 +1,11 @@
 // The classroom app in Debian's Chromium: time from navigation to the first drawn frame and to
 // the first commit, and the page's frame times while a network runs (4 and 100 validators),
-// each beside the same page's frame times while paused, measured in the same run.
+// each beside the same page's frame times while paused, measured in the same run; and how long
+// seeking takes (to 40 s, back, ahead, a dragged slider), from asking to the frame drawn.
 import { gzipSync } from 'node:zlib';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build, preview } from 'vite';
 import type { Browser, Page } from '@playwright/test';
 import { CHROMIUM } from '../e2e/chromium.js';
@@ -24,6 +28,7 @@ interface FrameStats {
 declare global {
   interface Window {
     frameTimes(ms: number): Promise<{ deltas: number[]; longTasksMs: number }>;
+    seekTo(ms: number, drag?: number): Promise<number>;
     watchFirstCommit(): void;
     firstCommitAt?: number;
   }
@@ -56,6 +61,28 @@ window.watchFirstCommit = () => {
     if (h >= 2) { window.firstCommitAt = performance.now(); clearInterval(id); }
   }, 10);
 };`;
+
+/**
+ * Installed in the page: moves the seek slider to `ms` as a hand would (input events, through the
+ * value setter React listens to; `drag` > 0 first passes that many positions on the way, 10 ms
+ * apart) and resolves with the ms until the time shown is the one asked for.
+ */
+const SEEK_PROBE = `
+window.seekTo = (ms, drag = 0) => new Promise((resolve) => {
+  const slider = document.querySelector('[data-testid=seek]');
+  const time = document.querySelector('[data-testid=time]');
+  const want = (ms / 1000).toFixed(2) + ' s';
+  const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const from = Number(slider.value);
+  const t0 = performance.now();
+  const obs = new MutationObserver(() => {
+    if (time.textContent === want) { obs.disconnect(); resolve(performance.now() - t0); }
+  });
+  obs.observe(time, { childList: true, characterData: true, subtree: true });
+  const move = (v) => { set.call(slider, String(Math.round(v))); slider.dispatchEvent(new Event('input', { bubbles: true })); };
+  for (let k = 1; k <= drag; k++) setTimeout(() => move(from + ((ms - from) * k) / (drag + 1)), 10 * (k - 1));
+  setTimeout(() => move(ms), 10 * drag);
+});`;
 
 function stats({ deltas, longTasksMs }: { deltas: number[]; longTasksMs: number }): FrameStats {
   const d = [...deltas].sort((a, b) => a - b);
@@ -98,16 +125,46 @@ async function measure(browser: Browser, url: string, speed: string, untilCommit
   return { firstFrameMs: Math.round(firstFrameMs), firstCommitAfterPlayMs, heightAtEnd: height, paused, running, p95RatioToPaused: Math.round((running.p95Ms / paused.p95Ms) * 100) / 100 };
 }
 
+/**
+ * Seeking in the happy-path lesson as a presenter does: straight to 40 s once the page is open,
+ * then (after the worker has had `idleMs` to make restart points while the teacher talks) back
+ * to 20 s, ahead to 40 s, one second back, and a 30-step drag back to 10 s.
+ */
+export async function seeking(browser: Browser, url: string, idleMs = 20_000) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+  await page.addInitScript(SEEK_PROBE);
+  await page.goto(url);
+  await page.waitForFunction(() => (document.querySelector('[data-testid=log-hash]')?.textContent ?? '') !== '');
+  const r = (x: number) => Math.round(x);
+  const to40AfterOpeningMs = r(await page.evaluate(() => window.seekTo(40_000)));
+  await page.waitForTimeout(idleMs);
+  const back20Ms = r(await page.evaluate(() => window.seekTo(20_000)));
+  const ahead40Ms = r(await page.evaluate(() => window.seekTo(40_000)));
+  const back39Ms = r(await page.evaluate(() => window.seekTo(39_000)));
+  const drag40To10Ms = r(await page.evaluate(() => window.seekTo(10_000, 30)));
+  await page.close();
+  return { to40AfterOpeningMs, idleMs, back20Ms, ahead40Ms, back39Ms, drag40To10Ms };
+}
+
 export async function uiInChromium(): Promise<Record<string, unknown>> {
   const { chromium } = await import('@playwright/test');
-  const outDir = 'dist';
-  const built = await build({ logLevel: 'silent', build: { outDir } });
+  // a build of its own: dist/ may be what other tests are serving
+  const outDir = mkdtempSync(join(tmpdir(), 'prevote-bench-ui-'));
+  try {
+    return await uiIn(chromium, outDir);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+async function uiIn(chromium: typeof import('@playwright/test').chromium, outDir: string): Promise<Record<string, unknown>> {
+  const built = await build({ logLevel: 'silent', build: { outDir, emptyOutDir: true } });
   const files = (Array.isArray(built) ? built : [built]).flatMap((b) => ('output' in b ? b.output : []));
   const size = (re: RegExp) => {
     const bytes = files.filter((f) => re.test(f.fileName)).map((f) => Buffer.from('code' in f ? f.code : f.source));
     return { bytes: bytes.reduce((s, b) => s + b.length, 0), gzip: bytes.reduce((s, b) => s + gzipSync(b).length, 0) };
   };
-  const server = await preview({ logLevel: 'silent', preview: { host: '127.0.0.1', port: 0 } });
+  const server = await preview({ logLevel: 'silent', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
   const base = server.resolvedUrls!.local[0];
   let browser: Browser;
   try {
@@ -122,6 +179,8 @@ export async function uiInChromium(): Promise<Record<string, unknown>> {
       bundle: { page: size(/^assets\/index-.*\.js$/), worker: size(/worker.*\.js$/), css: size(/\.css$/) },
       // the page as `npm start` opens it: the happy-path lesson, 4 validators, played at 1×
       validators4: await measure(browser, base, '1'),
+      // seeking in that lesson (the target: well under 200 ms)
+      seek: await seeking(browser, base),
       // 100 validators gossiping on a random 8-regular graph (the worker falls behind the wall clock; the page must not)
       validators100: await measure(browser, `${base}${encodeShare(null, hundred)}`, '1'),
       // on a full mesh each node has 99 peers (the peers table's worst case); frames only, a height takes minutes here

@@ -3,7 +3,8 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 
-const APP = 'http://127.0.0.1:4173/';
+/** The built app (playwright.config.ts serves it; PREVOTE_APP points the tests at another server). */
+const APP = process.env.PREVOTE_APP ?? 'http://127.0.0.1:4173/';
 
 async function openLink(page: Page, hash: string) {
   await page.goto(`${APP}${hash}`);

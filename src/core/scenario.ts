@@ -33,6 +33,12 @@ export type FaultSpec = Timed &
     | { kind: 'forceTimeout'; node: number }
     /** Start a node that is down (crashed without a scheduled restart). */
     | { kind: 'restart'; node: number }
+    /**
+     * Lose a message on the wire from `from` to `to` (a person's click on it). Gossip links are
+     * streams, which never lose one message alone: the connection breaks, everything in flight on
+     * it is lost and the peers redial (src/sim/faults.ts). Not for direct delivery.
+     */
+    | { kind: 'dropMessage'; from: number; to: number }
   );
 
 /** Everything that determines a run: the same Scenario always yields the same event log. */
@@ -110,6 +116,9 @@ export function scenarioProblems(x: unknown): string[] {
           }
         });
       }
+    } else if (spec.kind === 'dropMessage') {
+      if (!node(spec.from) || !node(spec.to) || spec.from === spec.to) out.push(`${at}: from and to must be two different validator indices`);
+      if (s.topology === 'direct') out.push(`${at}: a message can be dropped on gossip links only (the topology is direct)`);
     } else if (spec.kind === 'delay') {
       if ((spec.from !== undefined && !node(spec.from)) || (spec.to !== undefined && !node(spec.to))) out.push(`${at}: from/to must be validator indices`);
       if (!ms(spec.delayMin) || !ms(spec.delayMax) || (spec.delayMin as number) > (spec.delayMax as number)) out.push(`${at}: delayMin ≤ delayMax, in ms`);

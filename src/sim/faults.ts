@@ -26,6 +26,9 @@ export interface FaultView {
   to: number | null;
 }
 
+/** How long peers whose connection broke take to redial (the network's own RECONNECT_MS). */
+const REDIAL_MS = 500;
+
 /** Faults that act on what a node sends. */
 const OUTBOUND_KINDS = ['silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes'] as const;
 
@@ -208,6 +211,20 @@ export class FaultController {
           return { ...vote, blockId: c.blockId };
         };
         return heal(() => (sn.voteTransform = null));
+      }
+      case 'dropMessage': {
+        // A gossip link is a stream, and a stream never loses one message alone (network.ts,
+        // transmit): the connection breaks, whatever was in flight on it is lost both ways, both
+        // peers forget what they had sent each other, and they redial. Direct delivery has no
+        // connection to break (scenarioProblems refuses the fault there).
+        if (!sim.gossiping) return this.healed(st);
+        sim.network.transportFor(sim.nodes[spec.from].name).disconnect(sim.nodes[spec.to].name, 'a message was lost');
+        sim.clock.after(REDIAL_MS, () => {
+          // re-applying the partition in force is the network's way to bring every allowed connection up
+          sim.network.partition(sim.network.partitionGroups);
+          this.healed(st);
+        });
+        return;
       }
       case 'proposeTxs':
         sim.nodes[spec.node].proposeTxs = spec.txs.map(fromHex);

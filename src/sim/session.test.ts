@@ -4,7 +4,8 @@ import type { Scenario } from '../core/scenario.js';
 import fc from 'fast-check';
 import { propConfig } from '../../test/props.js';
 import type { FaultSpec } from '../core/scenario.js';
-import { ClassroomSession } from './session.js';
+import { ClassroomRun, ClassroomSession } from './session.js';
+import type { ObsEvent } from '../observe/model.js';
 
 const happy: Scenario = { validators: 4, seed: 1, timeouts: { timeoutCommit: 500 }, faults: [] };
 
@@ -148,3 +149,104 @@ describe('ClassroomSession', () => {
   }, 120_000);
 });
 
+
+describe('ClassroomRun: going anywhere in a run', () => {
+  /** The state a fresh replay of `s` has at `t`: the reference every seek must match. */
+  async function fresh(s: Scenario, t: number): Promise<{ hash: string; events: string }> {
+    const session = new ClassroomSession();
+    await session.load(s);
+    await session.advanceTo(t);
+    return { hash: session.frame().logHash, events: JSON.stringify(session.drain()) };
+  }
+
+  it('seeks back and ahead from restart points made in the background give the replay’s state, event for event', async () => {
+    const run = new ClassroomRun({ spacing: 1000 });
+    let events = await run.load(happy);
+    const apply = (r: { reset: boolean; events: ObsEvent[] }) => (events = r.reset ? r.events : events.concat(r.events));
+    apply(await run.seek(2500));
+    while (await run.work(50));
+    expect(run.pointTimes.length).toBeGreaterThan(5);
+    for (const t of [6000, 1200, 1200, 4700, 9000, 300, 7000]) {
+      apply(await run.seek(t));
+      const want = await fresh(happy, t);
+      expect(run.live.frame().logHash, `at ${t}`).toBe(want.hash);
+      expect(JSON.stringify(events), `events at ${t}`).toBe(want.events);
+    }
+  }, 60_000);
+
+  it('an action drops the copies of the old future; seeking afterwards follows the new history', async () => {
+    const run = new ClassroomRun({ spacing: 1000 });
+    await run.load(happy);
+    await run.seek(3000);
+    while (await run.work(50));
+    await run.seek(1500);
+    await run.act({ kind: 'crash', node: 1 });
+    expect(run.pointTimes).toEqual([]);
+    await run.seek(5000);
+    const after = run.live.frame();
+    expect(after.nodes[1].up).toBe(false);
+    await run.seek(2000);
+    await run.seek(5000);
+    expect(run.live.frame().logHash).toBe(after.logHash);
+    expect((await fresh(run.live.scenario, 5000)).hash).toBe(after.logHash);
+  }, 60_000);
+
+  it('runs on to the selected node’s next polka, lock, timeout and commit', async () => {
+    const run = new ClassroomRun();
+    await run.load({ ...happy, faults: [{ kind: 'crash', node: 0, at: { height: 2 } }] });
+    run.live.select('n1');
+    const seen: string[] = [];
+    for (const kind of ['polka', 'lock', 'commit', 'timeout'] as const) {
+      const e = (await run.advanceToNext(kind, run.live.now + 60_000, Infinity))!;
+      expect(e.node).toBe('n1');
+      expect(e.time - run.live.origin).toBe(run.live.now);
+      seen.push(e.type);
+    }
+    expect(seen).toEqual(['Polka', 'Lock', 'NewBlock', 'TimeoutPropose']); // n0 proposes height 2 and is down
+  }, 60_000);
+});
+
+describe('dropping a message in flight', () => {
+  it('breaks the connection it travels on (both ways), the peers redial, and the recorded action replays exactly', async () => {
+    const session = new ClassroomSession();
+    await session.load({ ...happy, delay: [40, 60] });
+    let t = 1000;
+    let m = session.frame().inFlight[0];
+    while (!m || m.arrive - t < 5) {
+      await session.advanceTo((t += 5));
+      m = session.frame().inFlight.find((x) => x.kind === 'Vote' || x.kind === 'Proposal' || x.kind === 'BlockPart')!;
+    }
+    const [from, to] = [Number(m.from.slice(1)), Number(m.to.slice(1))];
+    await session.act({ kind: 'dropMessage', from, to });
+    const f = session.frame();
+    expect(f.inFlight.some((x) => (x.from === m.from && x.to === m.to) || (x.from === m.to && x.to === m.from))).toBe(false);
+    const link = session.sim.network;
+    await session.advanceTo(t + 100);
+    expect(link.stats.disconnects.at(-1)).toMatchObject({ from: m.from, peer: m.to, reason: 'a message was lost' });
+    await session.advanceTo(t + 600); // redialled: the run goes on and commits
+    await session.advanceTo(8000);
+    const live = session.frame();
+    expect(Math.min(...live.nodes.map((n) => n.committed))).toBeGreaterThanOrEqual(4);
+    expect(live.faults.find((x) => x.kind === 'dropMessage')).toMatchObject({ nodes: [m.from, m.to], to: expect.any(Number) });
+    const replay = await hashAt(session.scenario, 8000);
+    expect(replay.hash).toBe(live.logHash);
+  }, 60_000);
+});
+
+describe('timers', () => {
+  it('each node shows the timeout it waits on; timeout_propose runs out exactly when it fires', async () => {
+    const session = new ClassroomSession();
+    await session.load({ ...happy, faults: [{ kind: 'crash', node: 0 }] }); // n0 would propose height 1
+    await session.advanceTo(300); // timeout_commit is 500 ms
+    const waiting = session.frame().timers.filter((x) => x.step === 'RoundStepNewHeight');
+    expect(waiting.map((x) => x.node).sort()).toEqual(['n1', 'n2', 'n3']);
+    await session.advanceTo(1500);
+    const propose = session.frame().timers;
+    expect(propose.map((x) => x.step)).toEqual(['RoundStepPropose', 'RoundStepPropose', 'RoundStepPropose']);
+    for (const x of propose) expect(x.to - x.from).toBe(3000);
+    session.drain();
+    await session.advanceTo(Math.max(...propose.map((x) => x.to)));
+    const fired = session.drain().filter((e) => e.type === 'TimeoutPropose');
+    expect(fired.map((e) => e.time - session.origin).sort()).toEqual(propose.map((x) => x.to).sort());
+  });
+});

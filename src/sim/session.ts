@@ -1,11 +1,15 @@
-// A classroom session: one Scenario run step by step for the views, with seek (deterministic
-// replay from the start) and actions that fork the history. It turns the simulator's state into
-// the observation model (src/observe) through its projector. The browser worker's driver is a
-// thin loop around it; tests drive it directly.
+// A classroom session: one Scenario run step by step for the views, with actions that fork the
+// history. It turns the simulator's state into the observation model (src/observe) through its
+// projector, and adds what only the simulator knows: each node's running timeout. Going back in
+// time is ClassroomRun's job (below): the engine's state cannot be copied, so a run is re-created
+// from its scenario, which gives the same history, and kept at restart points along the way.
 import type { FaultSpec, Scenario } from '../core/scenario.js';
-import type { Frame, MessageView, NodeId, ObsEvent } from '../observe/model.js';
-import { projectEvent, projectNode, projectPeers, projectRoundState } from '../observe/project.js';
+import type { MessageView, NodeId, ObsEvent, StepName } from '../observe/model.js';
+import type { ClassroomFrame, NextKind, TimerView } from '../observe/classroom.js';
+import { projectEvent, projectNode, projectPeers, projectRoundState, stepName } from '../observe/project.js';
 import { bytesEqual } from '../core/bytes.js';
+import { RoundStepType } from '../core/types.js';
+import { skipsTimeoutCommit, timeoutPrecommit, timeoutPrevote, timeoutPropose } from '../core/consensus/config.js';
 import type { SimOptions } from './simulation.js';
 import { Simulation } from './simulation.js';
 import { checkAgreement, checkNoDoubleSign } from './checkers.js';
@@ -29,16 +33,40 @@ export function simOptionsOf(s: Scenario): SimOptions {
 
 /** Enough arrows to see the gossip, few enough to draw 100 validators' traffic every frame. */
 const MAX_IN_FLIGHT = 400;
+/** The messages that make consensus move (the rest is gossip bookkeeping: steps, HasVote…). */
+const CONSENSUS_KINDS = new Set(['Proposal', 'BlockPart', 'Vote']);
+
+const NEXT: Record<NextKind, ReadonlySet<string>> = {
+  polka: new Set(['Polka']),
+  lock: new Set(['Lock', 'Relock']),
+  timeout: new Set(['TimeoutPropose', 'TimeoutWait']),
+  commit: new Set(['NewBlock']),
+};
+
+/** Where each node is: its height/round/step, since when, and when it last entered Commit. */
+interface StepMark {
+  key: string;
+  since: number;
+  commitAt: number | null;
+}
 
 export class ClassroomSession {
   sim!: Simulation;
   scenario!: Scenario;
   /** index of the node whose RoundState and peers the frame shows */
   selected = 0;
+  /**
+   * Events before this index are counted, not projected: a run re-created to go back in time
+   * already has them in the log (ClassroomRun), and projecting is a good part of its cost.
+   */
+  projectFrom = 0;
   private start = 0;
   private seq = 0;
   private pending: ObsEvent[] = [];
   private inFlight: MessageView[] = [];
+  private marks: StepMark[] = [];
+  /** consensus messages sent so far (a paced player slows down as soon as one goes out) */
+  consensusSent = 0;
 
   async load(scenario: Scenario): Promise<void> {
     this.scenario = { ...scenario, faults: [...scenario.faults] };
@@ -48,13 +76,24 @@ export class ClassroomSession {
     this.reached = 0;
     this.pending = [];
     this.inFlight = [];
+    this.consensusSent = 0;
+    this.marks = this.sim.nodes.map(() => ({ key: '', since: 0, commitAt: null }));
     this.selected = Math.min(this.selected, scenario.validators - 1);
+    const indexOf = new Map(this.sim.nodes.map((n) => [n.name, n.index]));
     this.sim.onEvent((rec) => {
-      this.seq++;
-      this.pending.push(projectEvent(rec.node, rec.event));
+      const e = rec.event;
+      const mark = this.marks[indexOf.get(rec.node) ?? 0];
+      const key = `${e.height}/${e.round}/${stepName(e.step)}`;
+      if (key !== mark.key) {
+        mark.key = key;
+        mark.since = e.at;
+        if (e.step === RoundStepType.Commit) mark.commitAt = e.at;
+      }
+      if (this.seq++ >= this.projectFrom) this.pending.push(projectEvent(rec.node, e));
     });
     this.sim.network.onSend = (from, to, kind, deliverAt) => {
       if (deliverAt === null) return; // dropped
+      if (CONSENSUS_KINDS.has(kind)) this.consensusSent++;
       const sent = this.sim.clock.now() - this.start;
       this.inFlight.push({ from, to, kind, sent, arrive: deliverAt - this.start });
       if (this.inFlight.length > 4 * MAX_IN_FLIGHT) this.inFlight = this.inFlight.slice(-MAX_IN_FLIGHT);
@@ -65,6 +104,11 @@ export class ClassroomSession {
   /** Absolute virtual ms of the run's start (the frame's origin). */
   get origin(): number {
     return this.start;
+  }
+
+  /** Events the run has produced so far (the index of the next one in the run's history). */
+  get produced(): number {
+    return this.seq;
   }
 
   /** Shows this node (by id) in the frame; unknown ids are ignored. */
@@ -91,19 +135,43 @@ export class ClassroomSession {
   }
 
   /**
-   * Advances virtual time to `t` (ms since start), stopping early after `budgetMs` of wall time;
-   * returns whether `t` was reached. Time between events passes too (`now` moves to `t`).
+   * Advances virtual time to `t` (ms since start), stopping early after `budgetMs` of wall time or
+   * once `stop` says so; returns whether `t` was reached. Time between events passes too (`now`
+   * moves to `t`).
    */
-  async advanceTo(t: number, budgetMs = Infinity, wallNow: () => number = () => 0): Promise<boolean> {
+  async advanceTo(t: number, budgetMs = Infinity, wallNow: () => number = () => 0, stop?: () => boolean): Promise<boolean> {
     const deadline = wallNow() + budgetMs;
     for (;;) {
       const next = this.sim.nextEventTime();
       if (next === null || next - this.start > t) break;
       await this.sim.advance();
-      if (wallNow() > deadline) return false;
+      if (stop?.() || wallNow() > deadline) return false;
     }
     this.reached = Math.max(this.reached, t);
     return true;
+  }
+
+  /**
+   * Runs on to node `node`'s next event of `kind`, then to the end of that millisecond (what else
+   * happens at that moment is shown with it). Null when none came by virtual time `limit`
+   * or within `budgetMs` of wall time; the run then stays where the search stopped.
+   */
+  async advanceToNext(kind: NextKind, node: NodeId, limit: number, budgetMs = Infinity, wallNow: () => number = () => 0): Promise<ObsEvent | null> {
+    const types = NEXT[kind];
+    const deadline = wallNow() + budgetMs;
+    let checked = this.pending.length;
+    for (;;) {
+      const next = this.sim.nextEventTime();
+      if (next === null || next - this.start > limit || wallNow() > deadline) return null;
+      await this.sim.advance();
+      for (; checked < this.pending.length; checked++) {
+        const e = this.pending[checked];
+        if (e.node === node && types.has(e.type)) {
+          await this.advanceTo(e.time - this.start);
+          return e;
+        }
+      }
+    }
   }
 
   /** Virtual time shown: the last event, or later if time passed without events. */
@@ -131,7 +199,36 @@ export class ClassroomSession {
     await this.sim.settle();
   }
 
-  frame(): Frame {
+  /** Whether a proposal, a block part or a vote is on the wire now. */
+  consensusOnTheWire(): boolean {
+    const now = this.now;
+    return this.inFlight.some((m) => m.arrive > now && CONSENSUS_KINDS.has(m.kind));
+  }
+
+  /**
+   * The timeout each running node waits on, as the engine armed it on entering its step
+   * (core/consensus/state.ts): timeout_propose in Propose, the waits in PrevoteWait and
+   * PrecommitWait, timeout_commit after a commit. A timeout armed earlier but no longer able to
+   * change anything (timeout_propose once a node prevoted) is not shown.
+   */
+  private timers(nodes: { id: NodeId; up: boolean; height: number; round: number; step: StepName | 'down' }[]): TimerView[] {
+    const c = this.sim.config;
+    const out: TimerView[] = [];
+    nodes.forEach((n, i) => {
+      const mark = this.marks[i];
+      if (!n.up || mark.key !== `${n.height}/${n.round}/${n.step}`) return;
+      const since = mark.since;
+      let to: number | null = null;
+      if (n.step === 'RoundStepPropose') to = since + timeoutPropose(c, n.round);
+      else if (n.step === 'RoundStepPrevoteWait') to = since + timeoutPrevote(c, n.round);
+      else if (n.step === 'RoundStepPrecommitWait') to = since + timeoutPrecommit(c, n.round);
+      else if (n.step === 'RoundStepNewHeight' && !skipsTimeoutCommit(c)) to = (mark.commitAt ?? since) + c.timeoutCommit;
+      if (to !== null && to - this.start > this.now) out.push({ node: n.id, step: n.step as StepName, from: since - this.start, to: to - this.start });
+    });
+    return out;
+  }
+
+  frame(): ClassroomFrame {
     const sim = this.sim;
     const idOfAddress = (address: Uint8Array) => sim.nodes.find((n) => bytesEqual(n.address, address))?.name ?? null;
     const nodes = sim.nodes.map((sn) =>
@@ -140,7 +237,8 @@ export class ClassroomSession {
     const sel = sim.nodes[this.selected];
     const indexOf = new Map(sim.nodes.map((n) => [n.name, n.index]));
     const now = this.now;
-    this.inFlight = this.inFlight.filter((m) => m.arrive > now).slice(-MAX_IN_FLIGHT);
+    const faults = sim.faults.intervals().map((f) => ({ ...f, nodes: f.nodes.map((i) => sim.nodes[i].name) }));
+    this.inFlight = this.inFlight.filter((m) => m.arrive > now && !lostWith(m, faults)).slice(-MAX_IN_FLIGHT);
     // the checks that hold at every moment (validity and liveness judge finished runs)
     const checks = { agreement: checkAgreement(sim), noDoubleSign: checkNoDoubleSign(sim) };
     return {
@@ -153,9 +251,250 @@ export class ClassroomSession {
       peers: projectPeers(sel.reactor, (id) => indexOf.get(id) ?? Infinity),
       partition: sim.network.partitionGroups?.map((g) => [...g]) ?? null,
       inFlight: [...this.inFlight],
-      faults: sim.faults.intervals().map((f) => ({ ...f, nodes: f.nodes.map((i) => sim.nodes[i].name) })),
+      faults,
       checks: Object.entries(checks).map(([name, c]) => ({ name, ok: c.ok, details: [...c.details] })),
       logHash: sim.eventLogHash(),
+      timers: this.timers(nodes),
     };
+  }
+}
+
+/**
+ * A message on a connection a dropped message broke (faults.ts, dropMessage): lost with everything
+ * in flight on it either way, unless it arrives after the peers redialled.
+ */
+function lostWith(m: MessageView, faults: { kind: string; nodes: NodeId[]; from: number; to: number | null }[]): boolean {
+  return faults.some(
+    (f) => f.kind === 'dropMessage' && f.nodes.includes(m.from) && f.nodes.includes(m.to) && m.sent <= f.from && m.arrive > f.from && (f.to === null || m.arrive <= f.to),
+  );
+}
+
+/** Restart point spacings to choose from (virtual ms): the largest one a seek replays quickly. */
+const SPACINGS = [500, 1000, 2000, 5000, 10_000, 20_000];
+/** Wall ms a seek may spend replaying from its restart point. */
+const SEEK_TARGET_MS = 50;
+/** A long replay looks up this often (wall ms) to see whether a newer seek replaces it. */
+const SEEK_SLICE_MS = 15;
+/** Restart points are kept ready this far past the position (the next minute of a lesson)… */
+const AHEAD_MS = 60_000;
+/** …within this much memory: a run takes about 2.6 KB per WAL record it holds (measured, 4 and 100 validators). */
+const POINT_BUDGET = 96e6;
+const BYTES_PER_RECORD = 2600;
+/** A simulation slower than real time keeps no restart points of its own: each would cost more than it saves. */
+const MAX_COST = 1;
+
+export interface RunOptions {
+  /** the wall clock, to measure how fast the simulation goes (ms) */
+  wallNow?: () => number;
+  /** restart point spacing in virtual ms (default: chosen from the measured speed) */
+  spacing?: number;
+}
+
+/**
+ * A run that can go anywhere in its history, quickly. Seeking ahead advances the live session;
+ * seeking back takes the latest restart point before the moment and replays from there. Restart
+ * points are sessions re-created from the scenario and advanced in the background (`work`), plus
+ * each session a seek leaves behind. The history's events are kept once, in order (`log`): every
+ * copy of the run produces the same ones, so a copy's position is an index into it.
+ */
+export class ClassroomRun {
+  live = new ClassroomSession();
+  private log: ObsEvent[] = [];
+  private points: ClassroomSession[] = [];
+  private builder: { session: ClassroomSession; target: number } | null = null;
+  /** wall ms per virtual ms, measured while advancing (NaN until measured) */
+  private cost = NaN;
+  private readonly spacing: number | null;
+  private readonly wallNow: () => number;
+
+  constructor(opts: RunOptions = {}) {
+    this.wallNow = opts.wallNow ?? (() => 0);
+    this.spacing = opts.spacing ?? null;
+  }
+
+  /** New history: the scenario from its start. Returns its first events. */
+  async load(scenario: Scenario): Promise<ObsEvent[]> {
+    const selected = this.live.selected;
+    this.live = new ClassroomSession();
+    this.live.selected = selected;
+    this.log = [];
+    this.dropCopies();
+    await this.live.load(scenario);
+    return this.drain();
+  }
+
+  /** The live session's events since the last call (kept in the history too). */
+  drain(): ObsEvent[] {
+    return this.absorb(this.live);
+  }
+
+  /** Takes a session's new events; those past the end of the history extend it. */
+  private absorb(s: ClassroomSession): ObsEvent[] {
+    const events = s.drain();
+    const first = s.produced - events.length;
+    for (let k = this.log.length - first; k < events.length; k++) if (k >= 0) this.log.push(events[k]);
+    return events;
+  }
+
+  /** The live session advanced to `t` (as ClassroomSession.advanceTo), its speed measured. */
+  async advanceTo(t: number, budgetMs = Infinity, stop?: () => boolean): Promise<boolean> {
+    return this.measured(this.live, () => this.live.advanceTo(t, budgetMs, this.wallNow, stop));
+  }
+
+  private async measured<T>(s: ClassroomSession, fn: () => Promise<T>): Promise<T> {
+    const [w0, v0] = [this.wallNow(), s.now];
+    const out = await fn();
+    const [dw, dv] = [this.wallNow() - w0, s.now - v0];
+    if (dv >= 100 && dw > 0) this.cost = Number.isNaN(this.cost) ? dw / dv : 0.7 * this.cost + 0.3 * (dw / dv);
+    return out;
+  }
+
+  /**
+   * Goes to `t`: ahead from the live session (`reset` false: the events since are new), or from
+   * the latest copy at or before `t` (`reset` true: the events are the whole history to `t`).
+   * Every `SEEK_SLICE_MS` of replay it asks `interrupt`; a yes stops it where it got to (a newer
+   * seek is waiting: a dragged slider's positions on the way need not all be reached).
+   */
+  async seek(t: number, interrupt?: () => Promise<boolean>): Promise<{ reset: boolean; events: ObsEvent[] }> {
+    const copies = [this.live, ...this.points, ...(this.builder ? [this.builder.session] : [])].filter((s) => s.now <= t);
+    const base = copies.reduce<ClassroomSession | null>((best, s) => (!best || s.now > best.now ? s : best), null);
+    if (base === this.live) {
+      await this.replay(this.live, t, interrupt);
+      return { reset: false, events: this.drain() };
+    }
+    let next = base;
+    if (next) {
+      this.points = this.points.filter((p) => p !== next);
+      if (this.builder?.session === next) this.builder = null;
+      this.absorb(next);
+    } else {
+      next = new ClassroomSession();
+      next.projectFrom = this.log.length;
+      await next.load(this.live.scenario);
+    }
+    const old = this.live;
+    this.absorb(old);
+    next.selected = old.selected;
+    next.projectFrom = Math.min(next.projectFrom, next.produced);
+    this.live = next;
+    this.points.push(old); // still this history: a restart point for the next seek
+    await this.replay(next, t, interrupt);
+    this.absorb(next);
+    this.keepWithinBudget(null);
+    return { reset: true, events: this.log.slice(0, next.produced) };
+  }
+
+  private async replay(s: ClassroomSession, t: number, interrupt?: () => Promise<boolean>): Promise<void> {
+    while (!(await this.measured(s, () => s.advanceTo(t, interrupt ? SEEK_SLICE_MS : Infinity, this.wallNow)))) {
+      if (await interrupt!()) return;
+    }
+  }
+
+  /** The selected node's next event of a kind (see ClassroomSession.advanceToNext). */
+  async advanceToNext(kind: NextKind, limit: number, budgetMs: number): Promise<ObsEvent | null> {
+    const s = this.live;
+    return this.measured(s, () => s.advanceToNext(kind, s.sim.nodes[s.selected].name, limit, budgetMs, this.wallNow));
+  }
+
+  /** A person's action: the history forks here, so every copy of the old future is dropped. */
+  async act(fault: FaultSpec): Promise<ObsEvent[]> {
+    const before = this.drain();
+    this.log.length = this.live.produced;
+    this.dropCopies();
+    await this.live.act(fault);
+    return before.concat(this.drain());
+  }
+
+  private dropCopies(): void {
+    this.points = [];
+    this.builder = null;
+  }
+
+  /** Restart points kept, by virtual time (for tests and the views). */
+  get pointTimes(): number[] {
+    return this.points.map((p) => p.now).sort((a, b) => a - b);
+  }
+
+  /**
+   * Background work for up to `budgetMs` of wall time: advances the restart point being made.
+   * Returns false when there is nothing to do (every point is ready, or the run is too slow to
+   * keep any).
+   */
+  async work(budgetMs: number): Promise<boolean> {
+    const spacing = this.pointSpacing();
+    if (spacing === null) return false;
+    if (!this.builder) {
+      const target = this.nextPoint(spacing);
+      if (target === null) return false;
+      const session = new ClassroomSession();
+      session.projectFrom = this.log.length;
+      await session.load(this.live.scenario);
+      this.builder = { session, target };
+    }
+    const { session, target } = this.builder;
+    const done = await this.measured(session, () => session.advanceTo(target, budgetMs, this.wallNow));
+    this.absorb(session);
+    if (done) {
+      this.builder = null;
+      this.points.push(session);
+      this.keepWithinBudget(null);
+    }
+    return true;
+  }
+
+  /**
+   * From the speed measured so far (it improves as the JIT warms up); points made at another
+   * spacing stay useful: a gap is judged by the copies there are, not by a grid.
+   */
+  private pointSpacing(): number | null {
+    if (this.spacing !== null) return this.spacing;
+    if (!(this.cost <= MAX_COST)) return null;
+    return SPACINGS.filter((s) => s * this.cost <= SEEK_TARGET_MS).pop() ?? SPACINGS[0];
+  }
+
+  /** A copy's memory (bytes, estimated from its WAL records). */
+  private weight(s: ClassroomSession): number {
+    return s.sim.nodes.reduce((n, x) => n + x.wal.records.length, 0) * BYTES_PER_RECORD;
+  }
+
+  /** The memory a copy at virtual time `t` will take, at the live run's rate. */
+  private weightAt(t: number): number {
+    return (this.weight(this.live) / Math.max(2000, this.live.now)) * t;
+  }
+
+  /**
+   * How much a point at `t` is worth keeping (lower: more): the run's own past first, nearest
+   * first (going back needs a point; going ahead can always start from the live session), then
+   * the future, nearest first.
+   */
+  private rank(t: number): number {
+    const now = this.live.now;
+    return t <= now ? now - t : AHEAD_MS + (t - now);
+  }
+
+  /** The next restart point to make: the most useful gap, within the memory budget. */
+  private nextPoint(spacing: number): number | null {
+    const now = this.live.now;
+    const bases = [0, now, ...this.points.map((p) => p.now)];
+    const gaps: number[] = [];
+    for (let g = spacing; g <= now + AHEAD_MS; g += spacing) if (!bases.some((b) => b <= g && b > g - spacing)) gaps.push(g);
+    gaps.sort((a, b) => this.rank(a) - this.rank(b));
+    const g = gaps[0];
+    if (g === undefined) return null;
+    return this.keepWithinBudget(g) ? g : null;
+  }
+
+  /** Drops the least useful points until `extra` (a point to make) fits; false if it does not. */
+  private keepWithinBudget(extra: number | null): boolean {
+    const far = (t: number) => this.rank(t);
+    const need = extra === null ? 0 : this.weightAt(extra);
+    for (;;) {
+      const used = this.points.reduce((s, p) => s + this.weight(p), 0);
+      if (used + need <= POINT_BUDGET) return true;
+      const farthest = this.points.reduce<ClassroomSession | null>((f, p) => (!f || far(p.now) > far(f.now) ? p : f), null);
+      // only trade a point for a more useful one
+      if (!farthest || (extra !== null && far(farthest.now) <= far(extra))) return false;
+      this.points = this.points.filter((p) => p !== farthest);
+    }
   }
 }

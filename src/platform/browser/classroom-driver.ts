@@ -1,16 +1,20 @@
-// The classroom source's loop: runs a ClassroomSession (the real engine, nodes and reactors on a
-// virtual clock) paced against a wall clock, takes ClassroomCommands and posts ClassroomMessages.
-// Commands are handled one at a time, in order, between simulation slices. The Web Worker
-// (classroom.worker.ts) gives it `postMessage` and the browser's clock; tests run it in-process.
-import type { ClassroomCommand, ClassroomMessage } from '../../observe/classroom.js';
+// The classroom source's loop: runs a ClassroomRun (the real engine, nodes and reactors on a
+// virtual clock, with restart points to seek back from) paced against a wall clock, takes
+// ClassroomCommands and posts ClassroomMessages. Commands are handled one at a time, in order,
+// between simulation slices; a seek that comes while another waits replaces it (a dragged slider
+// asks for many). While the page has nothing to show, the worker makes restart points. The Web
+// Worker (classroom.worker.ts) gives it `postMessage` and the browser's clock; tests run it in-process.
+import type { ClassroomCommand, ClassroomMessage, NextKind, PaceView } from '../../observe/classroom.js';
 import type { ObsEvent } from '../../observe/model.js';
 import { concat } from '../../core/bytes.js';
 import { encodeWalRecord } from '../../core/wal/record.js';
-import { ClassroomSession } from '../../sim/session.js';
+import { ClassroomRun } from '../../sim/session.js';
 
 export interface WallClock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Lets queued messages in and resumes at once (a setTimeout(0) may wait 4 ms); default setTimeout(0). */
+  yieldNow?(): Promise<void>;
 }
 
 const FRAME_MS = 33;
@@ -18,26 +22,64 @@ const FRAME_MS = 33;
 const SLICE_MS = 20;
 /** A slice when the simulation cannot keep up: frames still reach the page about 20 times a second. */
 const BEHIND_SLICE_MS = 50;
+/** A slice of background work (restart points): a command waits at most about this long for it. */
+const WORK_SLICE_MS = 15;
+/** Background work starts once the page has sent nothing for this long (a person clicking is never kept waiting). */
+const QUIET_MS = 300;
+/** Following the action: votes and proposals cross the screen in about a second (delays of 10–50 ms)… */
+const FOLLOW_MESSAGES = 0.05;
+/** …and while the nodes only wait for a timeout, time passes as it does. */
+const FOLLOW_WAITING = 1;
+/** "Next …" searches this far ahead (virtual ms), for at most this long (wall ms). */
+const NEXT_LIMIT_MS = 120_000;
+const NEXT_BUDGET_MS = 5_000;
+/** How often the achieved pace is reported while playing (wall ms). */
+const PACE_EVERY_MS = 1_000;
+
+const NEXT_NAMES: Record<NextKind, string> = { polka: 'polka', lock: 'lock', timeout: 'timeout', commit: 'commit' };
 
 export class ClassroomDriver {
-  readonly session = new ClassroomSession();
+  readonly run: ClassroomRun;
   private loaded = false;
   private playing = false;
   private speed = 1;
+  private auto = true;
   private target = 0;
   private lastWall = 0;
   private timer: unknown = null;
   private behind = false;
   private queue: Promise<void> = Promise.resolve();
+  /** a seek queued and not started yet: a later seek changes its time instead of queueing another */
+  private waitingSeek: { t: number } | null = null;
+  private working = false;
+  private lastCommand = 0;
+  /** the pace measured since `paceWall`: virtual ms simulated while playing */
+  private paceWall = 0;
+  private paceVirtual = 0;
 
   constructor(
     private readonly post: (m: ClassroomMessage, transfer?: Transferable[]) => void,
     private readonly wall: WallClock,
-  ) {}
+  ) {
+    this.run = new ClassroomRun({ wallNow: () => wall.now() });
+  }
 
-  /** Queues a command behind the ones before it. */
+  /** Queues a command behind the ones before it (a seek behind a waiting seek replaces it). */
   command(cmd: ClassroomCommand): void {
-    this.run(() => this.handle(cmd));
+    this.lastCommand = this.wall.now();
+    if (cmd.type === 'seek' && this.waitingSeek) {
+      this.waitingSeek.t = cmd.t;
+      return;
+    }
+    if (cmd.type === 'seek') {
+      const waiting = (this.waitingSeek = { t: cmd.t });
+      return this.enqueue(() => {
+        if (this.waitingSeek === waiting) this.waitingSeek = null;
+        return this.seek(waiting.t);
+      });
+    }
+    this.waitingSeek = null;
+    this.enqueue(() => this.handle(cmd));
   }
 
   /** Resolves when every queued command (and slice) so far is done. */
@@ -45,79 +87,148 @@ export class ClassroomDriver {
     return this.queue;
   }
 
-  private run(fn: () => Promise<void>): void {
+  private enqueue(fn: () => Promise<void>): void {
     this.queue = this.queue.then(fn).catch((e: Error) => this.post({ type: 'error', message: e.stack ?? e.message }));
   }
 
   private frame(reset: boolean, events: ObsEvent[]): void {
-    this.post({ type: 'frame', reset, events, frame: this.session.frame(), playing: this.playing });
+    this.post({ type: 'frame', reset, events, frame: this.run.live.frame(), playing: this.playing });
+    this.soon();
   }
 
   private scenario(): void {
-    this.post({ type: 'scenario', scenario: structuredClone(this.session.scenario) });
+    this.post({ type: 'scenario', scenario: structuredClone(this.run.live.scenario) });
+  }
+
+  private pace(achieved: number | null): void {
+    const pace: PaceView = { auto: this.auto, speed: this.speed, achieved, behind: this.behind };
+    this.post({ type: 'pace', pace });
+  }
+
+  /** The pace asked for now: following the action, or the fixed speed. */
+  private rate(): number {
+    if (!this.auto) return this.speed;
+    return this.run.live.consensusOnTheWire() ? FOLLOW_MESSAGES : FOLLOW_WAITING;
   }
 
   private async tick(): Promise<void> {
-    const s = this.session;
+    const run = this.run;
+    const s = run.live;
     this.timer = null;
     if (!this.playing) return;
     const now = this.wall.now();
-    this.target = Math.max(this.target, s.now) + (now - this.lastWall) * this.speed;
+    const rate = this.rate();
+    this.target = Math.max(this.target, s.now) + (now - this.lastWall) * rate;
     this.lastWall = now;
+    const from = s.now;
+    // Following the action, a run that was waiting slows down as soon as a vote or proposal goes out.
+    const sent = s.consensusSent;
+    const stop = this.auto && rate === FOLLOW_WAITING ? () => s.consensusSent !== sent : undefined;
     // Behind the wall clock (many validators), the simulation takes the worker's time: a longer
     // slice, the frame, then straight on. A slow machine falls behind instead of piling up work.
-    const caughtUp = await s.advanceTo(this.target, this.behind ? BEHIND_SLICE_MS : SLICE_MS, () => this.wall.now());
-    this.behind = !caughtUp;
-    if (this.behind) this.target = s.now;
-    this.frame(false, s.drain());
-    if (this.playing) this.timer = this.wall.setTimeout(() => this.run(() => this.tick()), this.behind ? 0 : FRAME_MS);
+    const reached = await run.advanceTo(this.target, this.behind ? BEHIND_SLICE_MS : SLICE_MS, stop);
+    const stopped = !reached && stop?.() === true;
+    this.behind = !reached && !stopped;
+    if (!reached) this.target = s.now;
+    this.paceVirtual += s.now - from;
+    const paceWall = this.wall.now() - this.paceWall;
+    if (paceWall >= PACE_EVERY_MS) {
+      this.pace(this.paceVirtual / paceWall);
+      this.paceWall = this.wall.now();
+      this.paceVirtual = 0;
+    }
+    this.frame(false, run.drain());
+    if (this.playing) this.timer = this.wall.setTimeout(() => this.enqueue(() => this.tick()), this.behind || stopped ? 0 : FRAME_MS);
+  }
+
+  private async seek(t: number): Promise<void> {
+    if (!this.loaded) return;
+    // a long replay lets messages in now and then: a newer seek (the slider still moving) stops it
+    const yieldNow = () => this.wall.yieldNow?.() ?? new Promise<void>((resolve) => this.wall.setTimeout(resolve, 0));
+    const interrupt = () => yieldNow().then(() => this.waitingSeek !== null);
+    const { reset, events } = await this.run.seek(Math.max(0, t), interrupt);
+    this.target = this.run.live.now;
+    this.lastWall = this.wall.now();
+    this.frame(reset, events);
+  }
+
+  private async next(kind: NextKind): Promise<void> {
+    const run = this.run;
+    this.playing = false;
+    const found = await run.advanceToNext(kind, run.live.now + NEXT_LIMIT_MS, NEXT_BUDGET_MS);
+    const node = run.live.sim.nodes[run.live.selected].name;
+    if (!found) this.post({ type: 'notice', text: `No ${NEXT_NAMES[kind]} on ${node} came up by ${(run.live.now / 1000).toFixed(1)} s: the run stopped looking there.` });
+    this.frame(false, run.drain());
+  }
+
+  /**
+   * Background work while the page waits: restart points, one short slice at a time, queued like
+   * a command so that commands and frames come first. Not while a run that cannot keep up plays.
+   */
+  private soon(delay = QUIET_MS): void {
+    if (this.working || !this.loaded) return;
+    this.working = true;
+    this.wall.setTimeout(() => this.enqueue(() => this.work()), delay);
+  }
+
+  private async work(): Promise<void> {
+    this.working = false;
+    if (this.playing && this.behind) return;
+    const quiet = this.wall.now() - this.lastCommand;
+    if (quiet < QUIET_MS) return this.soon(QUIET_MS - quiet);
+    if (await this.run.work(WORK_SLICE_MS)) this.soon(this.playing ? FRAME_MS : 0);
   }
 
   private async handle(cmd: ClassroomCommand): Promise<void> {
-    const s = this.session;
+    const run = this.run;
     if (cmd.type === 'load') {
-      await s.load(cmd.scenario);
+      const events = await run.load(cmd.scenario);
       this.loaded = true;
       this.playing = false;
+      this.behind = false;
       this.target = 0;
       this.scenario();
-      return this.frame(true, s.drain());
+      return this.frame(true, events);
     }
     if (!this.loaded) return;
     switch (cmd.type) {
       case 'play':
         this.playing = true;
-        this.lastWall = this.wall.now();
-        this.target = s.now;
-        if (!this.timer) this.timer = this.wall.setTimeout(() => this.run(() => this.tick()), 0);
+        this.lastWall = this.paceWall = this.wall.now();
+        this.paceVirtual = 0;
+        this.target = run.live.now;
+        if (!this.timer) this.timer = this.wall.setTimeout(() => this.enqueue(() => this.tick()), 0);
         return this.frame(false, []);
       case 'pause':
         this.playing = false;
-        return this.frame(false, s.drain());
+        this.behind = false;
+        this.pace(null);
+        return this.frame(false, run.drain());
       case 'step':
         this.playing = false;
-        await s.step();
-        return this.frame(false, s.drain());
+        await run.live.step();
+        return this.frame(false, run.drain());
       case 'speed':
         this.speed = cmd.factor;
-        return;
-      case 'seek': {
-        const was = this.playing;
-        const events = await s.seek(cmd.t);
-        this.target = s.now;
-        this.lastWall = this.wall.now();
-        this.playing = was;
-        return this.frame(true, events);
-      }
+        this.auto = false;
+        return this.pace(null);
+      case 'autoPace':
+        this.auto = true;
+        return this.pace(null);
+      case 'seek':
+        return this.seek(cmd.t);
+      case 'seekNext':
+        return this.next(cmd.kind);
       case 'select':
-        s.select(cmd.node);
-        return this.frame(false, s.drain());
-      case 'act':
-        await s.act(cmd.fault);
+        run.live.select(cmd.node);
+        return this.frame(false, run.drain());
+      case 'act': {
+        const events = await run.act(cmd.fault);
         this.scenario();
-        return this.frame(false, s.drain());
+        return this.frame(false, events);
+      }
       case 'exportWal': {
-        const sn = s.sim.nodes.find((n) => n.name === cmd.node);
+        const sn = run.live.sim.nodes.find((n) => n.name === cmd.node);
         if (!sn) return;
         const bytes = concat(...sn.wal.records.map(encodeWalRecord));
         return this.post({ type: 'wal', node: cmd.node, bytes }, [bytes.buffer]);

@@ -1,0 +1,57 @@
+// The classroom worker's loop in-process: seeks coalesce (a dragged slider must not queue a
+// replay per pixel), "next …" pauses on the event, and the pace is reported.
+import { describe, expect, it } from 'vitest';
+import type { ClassroomMessage } from '../../observe/classroom.js';
+import type { FrameMessage } from '../../observe/protocol.js';
+import { ClassroomDriver } from './classroom-driver.js';
+
+const scenario = { validators: 4, seed: 3, timeouts: { timeoutCommit: 500 }, faults: [] };
+
+function driver(): { d: ClassroomDriver; messages: ClassroomMessage[] } {
+  const messages: ClassroomMessage[] = [];
+  const d = new ClassroomDriver((m) => messages.push(m), { now: () => 0, setTimeout: () => null });
+  return { d, messages };
+}
+const frames = (ms: ClassroomMessage[]) => ms.filter((m): m is FrameMessage => m.type === 'frame');
+
+describe('ClassroomDriver', () => {
+  it('seeks sent while one waits replace it: ten slider steps, two replays, the last position shown', async () => {
+    const { d, messages } = driver();
+    d.command({ type: 'load', scenario });
+    for (let t = 1000; t <= 10_000; t += 1000) d.command({ type: 'seek', t });
+    await d.idle();
+    const seeks = frames(messages).slice(1);
+    expect(seeks.length).toBeLessThanOrEqual(2);
+    expect(seeks.at(-1)!.frame.t).toBe(10_000);
+    // a seek after another command is its own: the order of commands is kept
+    d.command({ type: 'seek', t: 2000 });
+    d.command({ type: 'select', node: 'n2' });
+    d.command({ type: 'seek', t: 3000 });
+    await d.idle();
+    const last = frames(messages).slice(-3);
+    expect(last.map((f) => [f.frame.t, f.frame.selected])).toEqual([[2000, 'n0'], [2000, 'n2'], [3000, 'n2']]);
+  });
+
+  it('"next commit" runs to the selected node’s next NewBlock and pauses there', async () => {
+    const { d, messages } = driver();
+    d.command({ type: 'load', scenario });
+    d.command({ type: 'select', node: 'n1' });
+    d.command({ type: 'seekNext', kind: 'commit' });
+    await d.idle();
+    const f = frames(messages).at(-1)!;
+    const commit = f.events.find((e) => e.type === 'NewBlock' && e.node === 'n1')!;
+    expect(commit.time - f.frame.origin).toBe(f.frame.t);
+    expect(f.playing).toBe(false);
+    expect(f.frame.nodes[1].committed).toBe(1);
+  });
+
+  it('a fixed speed turns the follow pace off, and says so', async () => {
+    const { d, messages } = driver();
+    d.command({ type: 'load', scenario });
+    d.command({ type: 'speed', factor: 0.01 });
+    d.command({ type: 'autoPace' });
+    await d.idle();
+    const paces = messages.flatMap((m) => (m.type === 'pace' ? [m.pace] : []));
+    expect(paces.map((p) => [p.auto, p.speed])).toEqual([[false, 0.01], [true, 0.01]]);
+  });
+});
