@@ -130,7 +130,7 @@ async function measure(browser: Browser, url: string, speed: string, untilCommit
  * then (after the worker has had `idleMs` to make restart points while the teacher talks) back
  * to 20 s, ahead to 40 s, one second back, and a 30-step drag back to 10 s.
  */
-export async function seeking(browser: Browser, url: string, idleMs = 20_000) {
+async function seeking(browser: Browser, url: string, idleMs = 20_000) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
   await page.addInitScript(SEEK_PROBE);
   await page.goto(url);

@@ -169,7 +169,8 @@ export function Network() {
     const groups = sides().filter((g) => g.length > 0);
     if (groups.length === 2) act({ kind: 'partition', groups, duration });
   };
-  const drop = classroom && gossip ? (m: MessageView) => act({ kind: 'dropMessage', from: index.get(m.from) ?? 0, to: index.get(m.to) ?? 0 }) : null;
+  // one message at a time is clicked on a classroom's few nodes; a crowd's messages are drawn as paths
+  const drop = classroom && gossip && !small ? (m: MessageView) => act({ kind: 'dropMessage', from: index.get(m.from) ?? 0, to: index.get(m.to) ?? 0 }) : null;
 
   const links: ReactElement[] = [];
   if (!small) {
@@ -211,7 +212,7 @@ export function Network() {
       <svg ref={svg} viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`} data-testid="network" onPointerMove={onMove} onPointerUp={() => setDragging(null)} className={small ? 'many' : ''}>
         {links}
         {cutting && <line x1={W / 2} y1={box.y} x2={W / 2} y2={box.y + box.h} className="divider" />}
-        {showMessages && <Messages frame={frame} pos={posOf} drop={drop} />}
+        {showMessages && (small ? <MessagePaths frame={frame} pos={posOf} /> : <Messages frame={frame} pos={posOf} drop={drop} />)}
         {frame.nodes.map((node) => (
           <NodeMark key={node.id} node={node} frame={frame} p={pos(node.index)} small={small} timer={timers.get(node.id) ?? null}
             className={`node${node.id === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}${byzantine.has(node.name) ? ' byzantine' : ''}`}
@@ -269,8 +270,8 @@ function NodeMark({ node, frame, p, small, timer, className, byzantine, onDown, 
         {!small && node.lockedBlock && (
           <g>
             <title>{`locked on ${blockIdShort(node.lockedBlock)} (round ${node.lockedRound})`}</title>
-            <LockIcon x={-13} y={22} />
-            <text x={6} y={30} className="small">{blockIdShort(node.lockedBlock).slice(0, 4)}</text>
+            <LockIcon x={-15} y={22} />
+            <text x={-5} y={30} className="small lock-label">{blockIdShort(node.lockedBlock).slice(0, 4)}</text>
           </g>
         )}
       </g>
@@ -288,6 +289,28 @@ function HoverLabel({ node, p, box }: { node: NodeSummary; p: Point; box: { x: n
     <g className="hover-label" data-testid="hover-label" pointerEvents="none">
       <rect x={x - 3} y={y} width={text.length * 6.2 + 6} height={16} rx={3} />
       <text x={x} y={y + 12}>{text}</text>
+    </g>
+  );
+}
+
+/**
+ * Hundreds of messages (a large network): one path per kind instead of three elements per
+ * message, so that a frame updates a handful of attributes, not thousands.
+ */
+function MessagePaths({ frame, pos }: { frame: Frame; pos: (id: string) => Point }) {
+  const lines = new Map<string, string[]>();
+  for (const m of frame.inFlight) {
+    const head = messageAt(m, frame.t, pos);
+    const from = pos(m.from);
+    const d = Math.hypot(head.x - from.x, head.y - from.y) || 1;
+    const k = Math.min(8, d) / d;
+    const color = MESSAGE_COLORS[m.kind] ?? OTHER_MESSAGE;
+    const xs = lines.get(color) ?? lines.set(color, []).get(color)!;
+    xs.push(`M${(head.x - (head.x - from.x) * k).toFixed(1)} ${(head.y - (head.y - from.y) * k).toFixed(1)}L${head.x.toFixed(1)} ${head.y.toFixed(1)}`);
+  }
+  return (
+    <g className="messages many">
+      {[...lines].map(([color, d]) => <path key={color} d={d.join('')} stroke={color} />)}
     </g>
   );
 }

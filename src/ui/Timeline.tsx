@@ -47,28 +47,46 @@ interface Placed {
   e: ObsEvent;
 }
 
-function place(events: ObsEvent[], lanes: Map<string, number>, origin: number): Placed[] {
-  const out: Placed[] = [];
-  for (const e of events) {
-    const lane = lanes.get(e.node);
-    if (lane !== undefined) out.push({ lane, t: e.time - origin, e });
+/**
+ * The marks and the finished step segments, read from the event log once per event: between
+ * resets the log only grows (at 100 validators it grows by thousands of events a second, and
+ * re-reading all of it every frame was most of a frame's work).
+ */
+interface Drawn {
+  first: ObsEvent | undefined;
+  lanes: Map<string, number>;
+  origin: number;
+  done: number;
+  marks: Placed[];
+  closed: Segment[];
+  open: Map<number, { from: number; step: string }>;
+}
+let drawn: Drawn | null = null;
+
+function readLog(events: readonly ObsEvent[], lanes: Map<string, number>, origin: number): Drawn {
+  if (!drawn || drawn.first !== events[0] || drawn.lanes !== lanes || drawn.origin !== origin || drawn.done > events.length) {
+    drawn = { first: events[0], lanes, origin, done: 0, marks: [], closed: [], open: new Map() };
   }
-  return out;
+  const d = drawn;
+  for (let k = d.done; k < events.length; k++) {
+    const e = events[k];
+    const lane = lanes.get(e.node);
+    if (lane === undefined) continue;
+    const t = e.time - origin;
+    if (MARKS[e.type]) d.marks.push({ lane, t, e });
+    if (e.type !== 'NewRoundStep') continue;
+    const cur = d.open.get(lane);
+    if (cur) d.closed.push({ node: lane, from: cur.from, to: t, step: cur.step });
+    d.open.set(lane, { from: t, step: e.step });
+  }
+  d.done = events.length;
+  return d;
 }
 
-function segments(events: Placed[], nodes: number, now: number): Segment[] {
-  const out: Segment[] = [];
-  const open = new Map<number, { from: number; step: string }>();
-  for (const { lane, t, e } of events) {
-    if (e.type !== 'NewRoundStep') continue;
-    const cur = open.get(lane);
-    if (cur) out.push({ node: lane, from: cur.from, to: t, step: cur.step });
-    open.set(lane, { from: t, step: e.step });
-  }
-  for (let i = 0; i < nodes; i++) {
-    const cur = open.get(i);
-    if (cur) out.push({ node: i, from: cur.from, to: now, step: cur.step });
-  }
+/** Every step segment: the finished ones and each lane's current step, up to now. */
+function segments(d: Drawn, now: number): Segment[] {
+  const out = [...d.closed];
+  for (const [node, cur] of d.open) out.push({ node, from: cur.from, to: now, step: cur.step });
   return out;
 }
 
@@ -98,9 +116,9 @@ export function Timeline() {
   const origin = frame?.origin ?? 0;
   const ids = frame?.nodes.map((n) => n.id).join(' ') ?? '';
   const lanes = useMemo(() => new Map(ids ? ids.split(' ').map((id, i) => [id, i] as const) : []), [ids]);
-  const placed = useMemo(() => place(events, lanes, origin), [events, lanes, origin]);
-  const segs = useMemo(() => segments(placed, nodes, now), [placed, nodes, now]);
-  const marks = useMemo(() => placed.filter((p) => MARKS[p.e.type]), [placed]);
+  const log = readLog(events, lanes, origin);
+  const segs = useMemo(() => segments(log, now), [log, events, now]);
+  const marks = log.marks;
   const LANE = laneHeight(nodes);
   /** a segment's inset within its lane, and the fault band's height */
   const PAD = LANE >= 12 ? 3 : 0;

@@ -73,6 +73,8 @@ export function VoteGrid() {
   const selected = useUi((s) => nameOf(s.frame, s.frame?.selected ?? ''));
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLElement>(null);
+  /** what the canvas shows: a frame that changes none of it (most, at 100 validators) draws nothing */
+  const drawn = useRef('');
   const [width, setWidth] = useState(800);
   const [hover, setHover] = useState<number | null>(null);
   // a projector's grid: large cells, and a tally bar that shares a narrow panel
@@ -94,6 +96,9 @@ export function VoteGrid() {
   useEffect(() => {
     const c = canvas.current;
     if (!c || !rs) return;
+    const key = `${col} ${hover} ${size.bar} ${size.cell} ${labels}|${rows.map((r) => `${r.label}:${r.cells.join(',')}:${r.tallies.map((t) => `${t.block}=${t.power}`).join(',')}`).join(';')}`;
+    if (key === drawn.current && c.width > 0) return;
+    drawn.current = key;
     const { cell, label: LABEL, bar: BAR, head: HEAD, font } = size;
     const dpr = window.devicePixelRatio || 1;
     const w = LABEL + n * col + 16 + BAR;
