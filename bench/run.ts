@@ -31,6 +31,7 @@ import { useNodeSha256 } from '../src/platform/node/sha256.js';
 import type { Topology } from '../src/sim/topology.js';
 import { describeTopology } from '../src/sim/topology.js';
 import { compareReports } from './compare.js';
+import type { Page } from '@playwright/test';
 import { libp2pValidators } from './libp2p.js';
 import { browserValidators } from './browser-validators.js';
 
@@ -180,12 +181,8 @@ async function wal() {
   };
 }
 
-/**
- * The WAL debugger's parse of the largest fixture (~780 KB) in Debian's Chromium: readWal with
- * CRC checks and decoding, against a bare CRC-32C pass over the same bytes in the same page.
- * Target (issue 14): well under 100 ms.
- */
-async function walParseInChromium(bytes: Uint8Array): Promise<Record<string, unknown>> {
+/** Runs `measure` on a page with `entry` bundled, in Debian's Chromium (headless), or says why it could not. */
+async function inChromium(entry: string, measure: (page: Page) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
   const { chromium } = await import('@playwright/test');
   let browser;
   try {
@@ -195,32 +192,32 @@ async function walParseInChromium(bytes: Uint8Array): Promise<Record<string, unk
   }
   try {
     const page = await browser.newPage();
-    await openBundle(page, 'bench/wal-parse.entry.ts');
-    await page.waitForFunction(() => typeof window.benchWalParse === 'function');
-    const r = await page.evaluate(([list, n]) => window.benchWalParse(list, n), [[...bytes], 15] as [number[], number]);
-    return { fileBytes: bytes.length, ...r, targetMs: 100, ratioCrcToParse: r.crcP50Ms / r.parseP50Ms };
+    await openBundle(page, entry);
+    return await measure(page);
   } finally {
     await browser.close();
   }
 }
 
-/** IndexedDB append latency measured in Debian's Chromium (headless), or why it could not be. */
-async function indexedDbInChromium(): Promise<Record<string, unknown>> {
-  const { chromium } = await import('@playwright/test');
-  let browser;
-  try {
-    browser = await chromium.launch(CHROMIUM);
-  } catch (e) {
-    return { skipped: `Chromium did not start: ${(e as Error).message.split('\n')[0]}` };
-  }
-  try {
-    const page = await browser.newPage();
-    await openBundle(page, 'bench/idb.entry.ts');
+/**
+ * The WAL debugger's parse of the largest fixture (~780 KB) in Chromium: readWal with CRC checks
+ * and decoding, against a bare CRC-32C pass over the same bytes in the same page.
+ * Target (issue 14): well under 100 ms.
+ */
+function walParseInChromium(bytes: Uint8Array): Promise<Record<string, unknown>> {
+  return inChromium('bench/wal-parse.entry.ts', async (page) => {
+    await page.waitForFunction(() => typeof window.benchWalParse === 'function');
+    const r = await page.evaluate(([list, n]) => window.benchWalParse(list, n), [[...bytes], 15] as [number[], number]);
+    return { fileBytes: bytes.length, ...r, targetMs: 100, ratioCrcToParse: r.crcP50Ms / r.parseP50Ms };
+  });
+}
+
+/** IndexedDB append latency measured in Chromium. */
+function indexedDbInChromium(): Promise<Record<string, unknown>> {
+  return inChromium('bench/idb.entry.ts', async (page) => {
     await page.waitForFunction(() => typeof window.benchIdb === 'function');
     return await page.evaluate((n) => window.benchIdb(n), 200);
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 /** Per-vote costs of the data path, each against raw WebCrypto verification. */
