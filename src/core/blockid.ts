@@ -26,9 +26,16 @@ export function blockIdEqual(a: BlockID, b: BlockID): boolean {
   return bytesEqual(a.hash, b.hash) && partSetHeaderEqual(a.partSetHeader, b.partSetHeader);
 }
 
-/** An opaque map key: equal keys iff equal BlockIDs. */
+// Keys per BlockID object: every vote added looks its block's key up a few times, and BlockIDs
+// are values (never changed once made or decoded), so the string is made once per object.
+const keys = new WeakMap<BlockID, string>();
+const latin1 = (b: Bytes) => String.fromCharCode.apply(null, b as unknown as number[]);
+
+/** An opaque map key: equal keys iff equal BlockIDs (the hash's length first, so no split is ambiguous). */
 export function blockIdKey(id: BlockID): string {
-  return `${toHex(id.hash)}|${id.partSetHeader.total}|${toHex(id.partSetHeader.hash)}`;
+  let key = keys.get(id);
+  if (key === undefined) keys.set(id, (key = `${id.hash.length}:${latin1(id.hash)}${id.partSetHeader.total}|${latin1(id.partSetHeader.hash)}`));
+  return key;
 }
 
 /** Block.hashesTo: compares only the header hash, and is false for an empty hash (spec §1.3). */

@@ -319,14 +319,17 @@ export class ConsensusNode {
   private signatureToCheck(m: StateMessage): PendingSignature | null {
     const rs = this.cs.rs;
     const chainId = this.cs.chainId;
+    const known = this.opts.signatures;
     if (m.kind === 'Vote') {
       const set = m.vote.height === rs.height ? rs.validators : m.vote.height + 1 === rs.height ? rs.lastValidators : null;
       const val = set?.getByIndex(m.vote.validatorIndex);
-      return val ? { pubKey: val.pubKey, signBytes: voteSignBytesOf(chainId, m.vote), signature: m.vote.signature } : null;
+      if (!val || known.knows(m.vote, chainId, val.pubKey)) return null;
+      return { pubKey: val.pubKey, signBytes: voteSignBytesOf(chainId, m.vote), signature: m.vote.signature, of: { msg: m.vote, chainId } };
     }
     if (m.kind === 'Proposal' && m.proposal.height === rs.height && m.proposal.round === rs.round) {
       const proposer = rs.validators.getProposer();
-      return proposer ? { pubKey: proposer.pubKey, signBytes: proposalSignBytesOf(chainId, m.proposal), signature: m.proposal.signature } : null;
+      if (!proposer || known.knows(m.proposal, chainId, proposer.pubKey)) return null;
+      return { pubKey: proposer.pubKey, signBytes: proposalSignBytesOf(chainId, m.proposal), signature: m.proposal.signature, of: { msg: m.proposal, chainId } };
     }
     return null;
   }
@@ -424,7 +427,7 @@ export class ConsensusNode {
     if (!pv) return;
     try {
       const signed = await pv.signVote(this.cs.chainId, vote);
-      this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: voteSignBytesOf(this.cs.chainId, signed), signature: signed.signature });
+      this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: voteSignBytesOf(this.cs.chainId, signed), signature: signed.signature, of: { msg: signed, chainId: this.cs.chainId } });
       this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Vote', vote: signed }, peerId: '' });
     } catch (e) {
       this.publishRefusal('vote', e as Error);
@@ -436,7 +439,7 @@ export class ConsensusNode {
     if (!pv) return;
     try {
       const signed = await pv.signProposal(this.cs.chainId, proposal);
-      this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: proposalSignBytesOf(this.cs.chainId, signed), signature: signed.signature });
+      this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: proposalSignBytesOf(this.cs.chainId, signed), signature: signed.signature, of: { msg: signed, chainId: this.cs.chainId } });
       this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Proposal', proposal: signed }, peerId: '' });
       for (let i = 0; i < parts.total; i++) {
         const part = parts.getPart(i)!;

@@ -16,6 +16,8 @@ export interface PendingSignature {
   pubKey: Bytes;
   signBytes: Bytes;
   signature: Bytes;
+  /** The message signed, so that its verdict is also kept per object (see `byMessage`). */
+  of?: { msg: Vote | Proposal; chainId: string };
 }
 
 // Sign bytes per message object: the node computes them to pre-verify and the core asks again
@@ -35,6 +37,12 @@ export const proposalSignBytesOf = (chainId: string, p: Proposal) => memo(chainI
 
 export class SignatureCache implements SignatureChecker {
   private readonly verdicts = new Map<string, { pubKey: Bytes; signBytes: Bytes; ok: boolean }>();
+  /**
+   * The engine's answers per message object: a vote is asked about when the node pre-verifies it,
+   * when it reaches the VoteSet and again in a LastCommit, and simulated nodes share one decoded
+   * object per broadcast, so most questions are answered here without making a key.
+   */
+  private readonly byMessage = new WeakMap<Vote | Proposal, { chainId: string; pubKey: Bytes; ok: boolean }>();
   /** How many signatures were actually verified (not answered from the cache). */
   verified = 0;
   /**
@@ -50,7 +58,11 @@ export class SignatureCache implements SignatureChecker {
   ) {}
 
   async preverify(items: PendingSignature[]): Promise<void> {
-    const todo = items.filter((it) => !this.lookup(it));
+    const todo = items.filter((it) => {
+      const known = this.lookup(it);
+      if (known) this.rememberOf(it, known.ok);
+      return !known;
+    });
     if (todo.length === 0) return;
     const results = this.verifier
       ? await this.verifier.verifyBatch(todo.map((it) => ({ pubKey: it.pubKey, message: it.signBytes, signature: it.signature })))
@@ -60,25 +72,38 @@ export class SignatureCache implements SignatureChecker {
   }
 
   verifyVote(chainId: string, vote: Vote, pubKey: Bytes): boolean {
-    return this.check({ pubKey, signBytes: voteSignBytesOf(chainId, vote), signature: vote.signature });
+    return this.known(vote, chainId, pubKey) ?? this.check(vote, chainId, pubKey, { pubKey, signBytes: voteSignBytesOf(chainId, vote), signature: vote.signature });
   }
 
   verifyProposal(chainId: string, proposal: Proposal, pubKey: Bytes): boolean {
-    return this.check({ pubKey, signBytes: proposalSignBytesOf(chainId, proposal), signature: proposal.signature });
+    return this.known(proposal, chainId, pubKey) ?? this.check(proposal, chainId, pubKey, { pubKey, signBytes: proposalSignBytesOf(chainId, proposal), signature: proposal.signature });
+  }
+
+  /** Whether this message object's signature under `pubKey` was already answered. */
+  knows(msg: Vote | Proposal, chainId: string, pubKey: Bytes): boolean {
+    return this.known(msg, chainId, pubKey) !== null;
+  }
+
+  /** A message object's verdict under one chain and key, when already answered (see `byMessage`). */
+  private known(msg: Vote | Proposal, chainId: string, pubKey: Bytes): boolean | null {
+    const v = this.byMessage.get(msg);
+    return v && v.chainId === chainId && (v.pubKey === pubKey || bytesEqual(v.pubKey, pubKey)) ? v.ok : null;
   }
 
   /** Our own signature, made by our PrivValidator: valid by construction, never verified. */
   recordOwn(it: PendingSignature): void {
-    if (!this.lookup(it)) this.remember(it, true);
+    if (this.lookup(it)) this.rememberOf(it, true);
+    else this.remember(it, true);
   }
 
-  private check(it: PendingSignature): boolean {
-    const known = this.lookup(it);
-    if (known) return known.ok;
-    const ok = verifySync(it.pubKey, it.signBytes, it.signature);
-    this.verified++;
-    this.verifiedInStep++;
-    this.remember(it, ok);
+  private check(msg: Vote | Proposal, chainId: string, pubKey: Bytes, it: PendingSignature): boolean {
+    let ok = this.lookup(it)?.ok;
+    if (ok === undefined) {
+      ok = verifySync(it.pubKey, it.signBytes, it.signature);
+      this.verified++;
+      this.verifiedInStep++;
+    }
+    this.remember({ ...it, of: { msg, chainId } }, ok);
     return ok;
   }
 
@@ -96,5 +121,10 @@ export class SignatureCache implements SignatureChecker {
   private remember(it: PendingSignature, ok: boolean): void {
     if (this.verdicts.size >= this.limit) this.verdicts.delete(this.verdicts.keys().next().value!);
     this.verdicts.set(this.key(it), { pubKey: it.pubKey, signBytes: it.signBytes, ok });
+    this.rememberOf(it, ok);
+  }
+
+  private rememberOf(it: PendingSignature, ok: boolean): void {
+    if (it.of) this.byMessage.set(it.of.msg, { chainId: it.of.chainId, pubKey: it.pubKey, ok });
   }
 }

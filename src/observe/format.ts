@@ -1,6 +1,6 @@
 // Display strings made from the observation model, in one place for every view: CometBFT's
 // bit-array form, short BlockIDs and hashes, and one readable line per event (the same line the
-// simulator's log prints, src/sim/simulation.ts describeEvent).
+// simulator CLI prints with --events).
 import type { Bits, BlockIdHex, ObsEvent } from './model.js';
 import { BitArray } from '../core/bits/bit-array.js';
 

@@ -8,7 +8,6 @@ import type { ConsensusEvent } from '../core/consensus/io.js';
 import type { GenesisDoc } from '../core/state/genesis.js';
 import { KVStoreApp } from '../core/app/kvstore.js';
 import { sha256 } from '../core/crypto/sha256.js';
-import { sha256 as sha256Hasher } from '@noble/hashes/sha2.js';
 import { publicKeyFromSeed, signSync } from '../core/crypto/ed25519.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
 import { concat, toHex, utf8 } from '../core/bytes.js';
@@ -34,8 +33,7 @@ import type { CheckReport } from './checkers.js';
 import type { CheckedRun, FaultHost, SignedRecord, SimNode } from './sim-node.js';
 export type { SimNode } from './sim-node.js';
 import { MAX_LAG, runCheckers } from './checkers.js';
-import { projectEvent } from '../observe/project.js';
-import { eventLine } from '../observe/format.js';
+import { EventLogHasher } from './event-log.js';
 
 export interface SimOptions {
   validators: number;
@@ -103,7 +101,7 @@ export class Simulation implements FaultHost, CheckedRun {
   readonly signed: SignedRecord[] = [];
   readonly faulty = new Set<number>();
   private readonly signatures: SignatureCache | null;
-  private readonly logHash = new LogHasher();
+  private readonly logHash = new EventLogHasher();
   /** When each node committed each block (kept even without `keepEvents`, for the liveness check). */
   readonly commitTimes = new Map<string, number[]>();
   private listeners: ((rec: SimEventRecord) => void)[] = [];
@@ -184,7 +182,7 @@ export class Simulation implements FaultHost, CheckedRun {
         ? { transport: this.network.transportFor(sn.name), randInt: (n) => prng.int(n), reactor: { gossipSleep: this.opts.gossipSleep } }
         : { direct: { broadcast: (msg) => this.network.broadcastDirect(sn.name, msg), publish: () => undefined, stopPeer: () => undefined } },
     });
-    node.onEvent((event) => this.record(sn.name, event));
+    node.onEvent((event) => this.record(sn, event));
     node.onBusy = () => this.busy.add(node);
     this.upDown++;
     sn.node = node;
@@ -223,12 +221,12 @@ export class Simulation implements FaultHost, CheckedRun {
     this.network.detach(sn.name);
   }
 
-  private record(node: string, event: ConsensusEvent): void {
-    const rec = { node, event };
-    this.logHash.add(describeEvent(rec));
+  private record(sn: SimNode, event: ConsensusEvent): void {
+    const rec = { node: sn.name, event };
+    this.logHash.add(sn.index, event);
     if (this.opts.keepEvents !== false) this.events.push(rec);
     if (event.type === 'NewBlock') this.commits++;
-    if (event.type === 'NewBlock') (this.commitTimes.get(node) ?? this.commitTimes.set(node, []).get(node)!).push(event.at);
+    if (event.type === 'NewBlock') (this.commitTimes.get(sn.name) ?? this.commitTimes.set(sn.name, []).get(sn.name)!).push(event.at);
     for (const fn of this.listeners) fn(rec);
   }
 
@@ -341,7 +339,7 @@ export class Simulation implements FaultHost, CheckedRun {
     return this.clock.peek();
   }
 
-  /** SHA-256 of the event log so far (one line per event, as `describeEvent` prints it). */
+  /** The event log's hash so far (src/sim/event-log.ts): same seed and options, same hash. */
   eventLogHash(): string {
     return this.logHash.digest();
   }
@@ -459,11 +457,6 @@ export function replayCommand(o: SimOptions): string {
   return `npx prevote sim ${args.join(' ')}`;
 }
 
-/** One line per event, as the observation model prints it: what the log hash covers. */
-export function describeEvent({ node, event }: SimEventRecord): string {
-  return eventLine(projectEvent(node, event));
-}
-
 /**
  * The validator's PrivValidator with the simulator's two additions: Byzantine vote rewriting
  * (amnesia, forced nil precommits) before the rules are applied, and a record of everything
@@ -507,18 +500,5 @@ class ByzantineProposerApp extends KVStoreApp {
 
   override prepareProposal(req: Parameters<KVStoreApp['prepareProposal']>[0]): Bytes[] {
     return [...super.prepareProposal(req), ...(this.extraTxs() ?? [])];
-  }
-}
-
-/** SHA-256 over the event lines as they come, readable at any moment without changing it. */
-class LogHasher {
-  private readonly h = sha256Hasher.create();
-
-  add(line: string): void {
-    this.h.update(utf8(`${line}\n`));
-  }
-
-  digest(): string {
-    return toHex(this.h.clone().digest());
   }
 }
