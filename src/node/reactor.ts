@@ -73,6 +73,9 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
     const peer: Peer = { ps: new PeerState(peerId), timers: new Map() };
     this.peers.set(peerId, peer);
     if (!this.waitSync) this.sendTo(peerId, this.newRoundStepMessage());
+    // a send that failed may have broken the connection already (removePeer ran): no routines
+    // for a peer that is gone, or they would outlive it and run on when the peer comes back
+    if (this.peers.get(peerId) !== peer) return;
     for (const r of ['data', 'votes', 'maj23'] as const) this.wake(peer, r, r === 'maj23' ? this.queryMaj23Sleep : 0);
   }
 
@@ -176,7 +179,8 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
 
   private runRoutine(peer: Peer, routine: 'data' | 'votes' | 'maj23'): void {
     peer.timers.delete(routine);
-    if (!this.peers.has(peer.ps.peerId) || this.node.isStopped) return;
+    // a routine of an earlier connection to this peer (its PeerState stale) ends here
+    if (this.peers.get(peer.ps.peerId) !== peer || this.node.isStopped) return;
     if (this.waitSync) return this.wake(peer, routine, this.gossipSleep);
     const rs = this.node.liveRoundState();
     if (routine === 'maj23') {

@@ -56,7 +56,12 @@ export class Switch implements TransportHandler, PeerSender {
   peerConnected(peerId: string): void {
     if (this.connected.has(peerId)) return;
     this.connected.add(peerId);
-    for (const r of this.reactors) r.addPeer(peerId);
+    for (const r of this.reactors) {
+      // a reactor's greeting may have broken the connection already (every reactor has heard
+      // removePeer): the rest must not add a peer that is gone
+      if (!this.connected.has(peerId)) return;
+      r.addPeer(peerId);
+    }
   }
 
   peerDisconnected(peerId: string, reason: string): void {

@@ -176,7 +176,12 @@ export class SimNetwork {
       if (!sa || !sb || this.connected.has(`${a}>${b}`) || !this.canTalk(a, b)) continue;
       this.connected.add(`${a}>${b}`).add(`${b}>${a}`);
       sa.peerConnected(b);
-      sb.peerConnected(a);
+      // What a says on hearing of b (its NewRoundStep) may be lost, and a lost message breaks the
+      // connection at once (transmit): then b must not hear of a connection that is already gone.
+      // Its switch would count a as a peer the network has closed, ignore the next peerConnected
+      // as a duplicate, and never announce itself again: a keeps a fresh PeerState of b, at no
+      // height, and gossips b nothing (found by the soak: seed 882996227, n3 stuck at height 2).
+      if (this.connected.has(`${b}>${a}`)) sb.peerConnected(a);
     }
   }
 
