@@ -14,7 +14,8 @@
 // 'prevote-keys') before the page starts the node, as a reload finds a key made on a first visit.
 /// <reference lib="webworker" />
 import type { PageToWorker, WorkerToPage } from '../src/platform/browser/live-protocol.js';
-import { LiveNode, openIdbStores } from '../src/platform/browser/live-node.js';
+import { LiveNode } from '../src/platform/browser/live-node.js';
+import { openIdbStores } from '../src/platform/browser/live-stores.js';
 import { idbKeyVault } from '../src/platform/browser/browser-keys.js';
 import { PortTransport } from '../src/platform/browser/port-transport.js';
 import { realTimeScheduler } from '../src/node/real-time-scheduler.js';

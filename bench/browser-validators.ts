@@ -64,6 +64,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] : NaN);
 const median = (xs: number[]) => quantile(xs.filter((x) => Number.isFinite(x)), 0.5);
 const r2 = (x: number) => Math.round(x * 100) / 100;
+/**
+ * PREVOTE_BENCH_PROFILE=<dir>: the app page is bundled unminified, and its 3 s of frames while
+ * validating are recorded as a CPU profile (CDP Profiler, app.cpuprofile) and a Chromium trace
+ * (app-trace.json), to open in DevTools, beside what its worker sent the page (app-messages.json,
+ * to replay the views without a testnet); the figures then carry the profiler's cost.
+ */
+const PROFILE_DIR = process.env.PREVOTE_BENCH_PROFILE;
 
 declare global {
   interface Window {
@@ -101,6 +108,22 @@ window.benchFrameTimes = (ms) => new Promise((resolve) => {
   requestAnimationFrame(tick);
 });`;
 
+/**
+ * Profiling only: every status and frame the node's worker sends the page, kept in order (JSON-safe
+ * by design), so that the views' cost can be replayed without a testnet.
+ */
+const RECORD = `
+window.__recorded = [];
+const BenchWorker = window.Worker;
+window.Worker = class extends BenchWorker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', (e) => {
+      if (e.data?.type === 'frame' || e.data?.type === 'status') window.__recorded.push({ at: performance.now(), m: e.data });
+    });
+  }
+};`;
+
 function frameStats({ deltas, longTasksMs }: { deltas: number[]; longTasksMs: number }) {
   const d = [...deltas].sort((a, b) => a - b);
   const total = deltas.reduce((s, x) => s + x, 0);
@@ -132,7 +155,7 @@ async function freePorts(n: number): Promise<number[]> {
 async function bundle(entry: string): Promise<{ js: string; css: string }> {
   const out = await build({
     entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022',
-    minify: true, outdir: 'out', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
+    minify: !PROFILE_DIR, outdir: 'out', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
   });
   const of = (ext: string) => out.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
   return { js: of('.js'), css: of('.css') };
@@ -334,6 +357,22 @@ async function workerRoundTrip(browser: Browser, origin: string): Promise<Record
   }
 }
 
+/** Starts the app page's CPU profile and trace; the returned function stops both and writes them to PROFILE_DIR. */
+async function startProfile(browser: Browser, page: Page): Promise<() => Promise<void>> {
+  mkdirSync(PROFILE_DIR!, { recursive: true });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await browser.startTracing(page, { path: join(PROFILE_DIR!, 'app-trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(join(PROFILE_DIR!, 'app.cpuprofile'), JSON.stringify(profile));
+    await browser.stopTracing();
+    await cdp.detach();
+  };
+}
+
 // ---- the run ------------------------------------------------------------------------------------
 
 interface Tab {
@@ -380,6 +419,7 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
       const page = await context.newPage();
       page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
       await page.addInitScript(INIT);
+      if (PROFILE_DIR) await page.addInitScript(RECORD);
       await page.goto(`${origin}/v/`);
       await page.waitForFunction(() => typeof window.benchPutKey === 'function');
       return { context, page };
@@ -438,7 +478,10 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
     const framesFrom = await committed();
     const framesAt = performance.now();
     // tab 1 at the same time: a page with no views, whose main thread only carries libp2p and the bridge
+    const profiling = PROFILE_DIR ? await startProfile(browser, app.page) : null;
     const [whileValidating, bareWhileValidating] = (await Promise.all([app, tabs[1]].map((t) => t.page.evaluate((ms) => window.benchFrameTimes(ms), FRAME_MS)))).map(frameStats);
+    await profiling?.();
+    if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'app-messages.json'), JSON.stringify(await app.page.evaluate(() => (window as unknown as { __recorded: unknown[] }).__recorded)));
     const heightsPerSecondDuringFrames = ((await committed()) - framesFrom) / ((performance.now() - framesAt) / 1000);
 
     const records = await waitFor(

@@ -10,6 +10,7 @@ import { zoom, zoomIdentity } from 'd3-zoom';
 import type { ZoomTransform } from 'd3-zoom';
 import { send, useUi } from './store.js';
 import { STEP_COLORS, shortStep } from './colors.js';
+import { sizeCanvas } from './canvas.js';
 import type { FaultSpan, ObsEvent } from '../observe/model.js';
 
 const LEFT = 44;
@@ -141,10 +142,7 @@ export function Timeline() {
   useEffect(() => {
     const c = canvas.current!;
     const dpr = window.devicePixelRatio || 1;
-    c.width = width * dpr;
-    c.height = height * dpr;
-    c.style.width = `${width}px`;
-    c.style.height = `${height}px`;
+    sizeCanvas(c, width, height, dpr);
     const g = c.getContext('2d')!;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, width, height);

@@ -4,6 +4,7 @@
 // columns narrow down to one pixel per validator (then the hovered column is drawn magnified),
 // so the power bars and the +2/3 line at the end of each row always stay in view.
 import { useEffect, useRef, useState } from 'react';
+import { sizeCanvas } from './canvas.js';
 import { useUi } from './store.js';
 import { BlockLetters } from './colors.js';
 import type { RoundStateView, VoteSetSnapshot } from '../observe/model.js';
@@ -103,12 +104,9 @@ export function VoteGrid() {
     const dpr = window.devicePixelRatio || 1;
     const w = LABEL + n * col + 16 + BAR;
     const h = HEAD + rows.length * cell;
-    c.width = w * dpr;
-    c.height = h * dpr;
-    c.style.width = `${w}px`;
-    c.style.height = `${h}px`;
+    sizeCanvas(c, w, h, dpr);
     const g = c.getContext('2d')!;
-    g.scale(dpr, dpr);
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
     g.textBaseline = 'middle';
     g.fillStyle = '#444';

@@ -29,8 +29,12 @@ import type { FrameMessage } from '../../observe/protocol.js';
 import { Simulation } from '../../sim/simulation.js';
 import { createKeySigner, createVerifier } from '../shared/webcrypto-verifier.js';
 import { memoryKeyVault, memoryLocks } from './browser-keys.js';
-import type { LiveEnv, LiveStores, LiveTransport } from './live-node.js';
-import { EventLog, LiveNode, MissedBlocks, RECENT_EVENTS, RecentWAL, WHY_OTHER_TAB, describeFailure, liveStage, memoryStores } from './live-node.js';
+import type { LiveEnv, LiveTransport } from './live-node.js';
+import { LiveNode } from './live-node.js';
+import type { LiveStores } from './live-stores.js';
+import { RecentWAL, memoryStores } from './live-stores.js';
+import { WHY_OTHER_TAB } from './live-keys.js';
+import { EventLog, MissedBlocks, RECENT_EVENTS, describeFailure, liveStage } from './live-report.js';
 import type { WorkerToPage } from './live-protocol.js';
 
 const FAST: Partial<ConsensusConfig> = { timeoutPropose: 400, timeoutPrevote: 200, timeoutPrecommit: 200, timeoutCommit: 150 };

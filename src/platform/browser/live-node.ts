@@ -1,244 +1,39 @@
-// The live node of a browser tab (issue 13), as its Web Worker runs it: the validator lock and
-// keys, the chain's stores, the node assembled by createNode over the page's libp2p (through the
-// bridge port), and what the page sees of it — a LiveStatus and observation frames of the same
-// kind as the classroom's, so the same views draw them. The worker entry (live.worker.ts) only
+// The live node of a browser tab (issue 13), as its Web Worker runs it: the node assembled by
+// createNode over the page's libp2p (through the bridge port), its start and failure, the page's
+// commands, and when the page is sent a status and a frame. The worker entry (live.worker.ts) only
 // passes messages; everything platform-specific (IndexedDB, Web Locks, the port transport) comes
 // in through LiveEnv, so Vitest runs this file with memory stores and a stand-in transport.
 //
-// Sections: storage (IndexedDB, or memory for an observer), the app replay the handshake needs,
-// what the page is shown (missed blocks, stage, frames), and the LiveNode itself.
-import type { Bytes, Commit } from '../../core/types.js';
-import { BlockIDFlag } from '../../core/types.js';
+// Beside it: live-stores.ts (IndexedDB, or memory for an observer), live-keys.ts (the validator
+// lock and keys), live-report.ts (what the page is shown: stage, missed blocks, status, frames).
+import type { Bytes } from '../../core/types.js';
 import type { GenesisDoc } from '../../core/state/genesis.js';
 import { parseGenesis } from '../../core/state/genesis.js';
-import type { ChainState } from '../../core/state/chain-state.js';
 import { KVStoreApp, validatorTx } from '../../core/app/kvstore.js';
 import type { ConsensusConfig } from '../../core/consensus/config.js';
 import { DEFAULT_CONSENSUS_CONFIG } from '../../core/consensus/config.js';
 import type { ConsensusEvent } from '../../core/consensus/io.js';
-import { bytesEqual, concat, toHex } from '../../core/bytes.js';
-import { addressFromPubKey } from '../../core/crypto/address.js';
-import type { WalRecord } from '../../core/wal/record.js';
-import { encodeWalRecord } from '../../core/wal/record.js';
-import { recordsAfterEndHeight } from '../../core/wal/scan.js';
 import type { AssembledNode } from '../../node/create-node.js';
 import { createNode } from '../../node/create-node.js';
 import type { ConsensusNode } from '../../node/node.js';
-import type { KeySigner, PrivValidatorStateStore } from '../../node/priv-validator.js';
-import { LocalPrivValidator, MemoryPrivValidatorStateStore } from '../../node/priv-validator.js';
-import { MemoryStateStore } from '../../node/memory-stores.js';
-import type { Clock, Scheduler, StateStore, WAL } from '../../node/ports.js';
+import { LocalPrivValidator } from '../../node/priv-validator.js';
+import type { Clock, Scheduler } from '../../node/ports.js';
 import { SignatureCache } from '../../node/signature-cache.js';
 import type { PeerTransport, TransportHandler } from '../../node/switch.js';
 import type { Discovery } from '../../node/pex-reactor.js';
 import type { BlocksyncOptions } from '../../node/blocksync-reactor.js';
-import { WriteThroughBlockStore } from '../../node/write-through-block-store.js';
 import type { Ed25519Verifier } from '../../core/crypto/ed25519.js';
-import type { LastSigned, LiveCommand, LiveStage, LiveStatus } from '../../observe/live.js';
-import type { Frame, NodeSummary, ObsEvent } from '../../observe/model.js';
-import { projectEvent, projectNode, projectPeers, projectRoundState } from '../../observe/project.js';
-import { IdbBlockStore, IdbSigningJournal, IdbStateStore, openNodeDatabase } from './idb-stores.js';
+import type { LiveCommand, LiveStatus } from '../../observe/live.js';
+import type { Frame } from '../../observe/model.js';
+import { projectEvent } from '../../observe/project.js';
 import type { PageToWorker, WorkerToPage } from './live-protocol.js';
 import type { KeyVault, LockManagerLike, ValidatorKey } from './browser-keys.js';
-import { loadOrCreateNodeKey, loadOrCreateValidatorKey, loadValidatorPubKey, peerIdOfNodeKey, takeValidatorLock } from './browser-keys.js';
-
-// ---- storage ------------------------------------------------------------------------------------
-
-/** The stores a live node runs on: the chain's IndexedDB database, or memory for an observer. */
-export interface LiveStores {
-  wal: WAL;
-  /** the PrivValidator's last-sign state (IdbSigningJournal: the WAL itself, committed with it) */
-  signState: PrivValidatorStateStore;
-  blockStore: WriteThroughBlockStore;
-  stateStore: StateStore;
-  /** the WAL as one CometBFT WAL file */
-  exportWal(): Promise<Uint8Array>;
-  /** calls `cb` if the storage goes away underneath the node (site data cleared) */
-  onLost(cb: (why: string) => void): void;
-  close(): void;
-}
-
-/** How long opening the database may take before we say it is blocked (another tab's old version). */
-const OPEN_TIMEOUT_MS = 10_000;
-
-/** The chain's IndexedDB database (one per chain id): WAL and sign state in one journal, blocks, state. */
-export async function openIdbStores(chainId: string): Promise<LiveStores> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const opening = openNodeDatabase(chainId);
-  const blocked = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // if it opens after all, nobody uses it: let it go
-      opening.then((db) => db.close(), () => undefined);
-      reject(new Error(`IndexedDB did not open within ${OPEN_TIMEOUT_MS / 1000} s: another tab (an older Prevote?) is blocking its upgrade; close the other Prevote tabs and reload`));
-    }, OPEN_TIMEOUT_MS);
-  });
-  const db = await Promise.race([opening, blocked]).finally(() => clearTimeout(timer));
-  const journal = new IdbSigningJournal(db);
-  const blockStore = await IdbBlockStore.open(db);
-  const stateStore = await IdbStateStore.open(db);
-  return {
-    wal: journal,
-    signState: journal,
-    blockStore,
-    stateStore,
-    exportWal: () => journal.exportBytes(),
-    // 'close' fires when the browser closes the connection itself (the user cleared site data)
-    onLost: (cb) => db.addEventListener('close', () => cb('the browser closed the IndexedDB database (was site data cleared?)')),
-    close: () => db.close(),
-  };
-}
-
-/**
- * An observer's WAL: in memory, only the last few heights (it is never replayed — an observer
- * starts afresh each time — and a long-open tab must not grow without bound). Exported all the same.
- */
-export class RecentWAL implements WAL {
-  records: WalRecord[] = [];
-  constructor(private readonly keepHeights = 3) {}
-  async write(rec: WalRecord): Promise<void> {
-    this.records.push(rec);
-    if (rec.type === 'endHeight') {
-      const from = this.records.findIndex((r) => r.type === 'endHeight' && r.height > rec.height - this.keepHeights);
-      if (from > 0) this.records = this.records.slice(from);
-    }
-  }
-  writeSync(rec: WalRecord): Promise<void> {
-    return this.write(rec);
-  }
-  async isEmpty(): Promise<boolean> {
-    return this.records.length === 0;
-  }
-  async recordsAfterEndHeight(height: number): Promise<WalRecord[] | null> {
-    return recordsAfterEndHeight(this.records, height);
-  }
-}
-
-/** Blocks an observer keeps: the newest few (enough to serve peers just behind and to start consensus). */
-const OBSERVER_BLOCKS = 64;
-
-/** Memory stores: an observer's, and the tests'. */
-export function memoryStores(): LiveStores {
-  const wal = new RecentWAL();
-  return {
-    wal,
-    signState: new MemoryPrivValidatorStateStore(),
-    blockStore: new WriteThroughBlockStore(null, 0, 0, OBSERVER_BLOCKS),
-    stateStore: new MemoryStateStore(),
-    exportWal: async () => concat(...wal.records.map(encodeWalRecord)),
-    onLost: () => undefined,
-    close: () => undefined,
-  };
-}
-
-// ---- the app replay the handshake needs ---------------------------------------------------------
-
-// ---- what the page is shown ---------------------------------------------------------------------
-
-/**
- * Missed blocks: committed blocks, since we became a validator, whose LastCommit lacks our
- * precommit. Block H's LastCommit is signed by the validator set of H-1, so we remember, per
- * height, whether we were in its set; a commit signature with our address and a flag other than
- * Absent is our precommit (a nil precommit counts as present: we voted).
- */
-export class MissedBlocks {
-  count = 0;
-  /** the first height we were a validator at (null: never, as far as this tab saw) */
-  since: number | null = null;
-  private readonly inSet = new Map<number, boolean>();
-
-  constructor(private readonly address: Bytes) {}
-
-  knows(height: number): boolean {
-    return this.inSet.has(height);
-  }
-
-  /** The validator set of `height` (its addresses). */
-  noteSet(height: number, addresses: readonly Bytes[]): void {
-    const ours = addresses.some((a) => bytesEqual(a, this.address));
-    this.inSet.set(height, ours);
-    if (ours && (this.since === null || height < this.since)) this.since = height;
-  }
-
-  /** What a chain state tells: the sets of its last height and the next. */
-  noteState(s: ChainState): void {
-    if (s.lastValidators) this.noteSet(s.lastBlockHeight, s.lastValidators.validators.map((v) => v.address));
-    this.noteSet(s.lastBlockHeight + 1, s.validators.validators.map((v) => v.address));
-  }
-
-  /** Block `height` was committed carrying `lastCommit` (of height-1). */
-  noteBlock(height: number, lastCommit: Commit | null): void {
-    if (this.inSet.get(height - 1) === true && lastCommit) {
-      const signed = lastCommit.signatures.some((s) => s.blockIdFlag !== BlockIDFlag.Absent && bytesEqual(s.validatorAddress, this.address));
-      if (!signed) this.count++;
-    }
-    for (const h of this.inSet.keys()) if (h < height - 2) this.inSet.delete(h);
-  }
-}
-
-/** Where the node is, for the stage. */
-export type LivePhase = 'starting' | 'syncing' | 'consensus' | 'stopped';
-
-/** The stage the page shows: stopped and observer win; a node in consensus is a validator while it has power. */
-export function liveStage(phase: LivePhase, observer: boolean, power: bigint): LiveStage {
-  if (phase === 'stopped') return 'stopped';
-  if (observer) return 'observer';
-  if (phase === 'starting') return 'starting';
-  if (phase === 'syncing') return 'syncing';
-  return power > 0n ? 'validator' : 'full node';
-}
-
-/** The most recent events the worker keeps (for the first frame, which carries the history). */
-export const RECENT_EVENTS = 2000;
-
-/** Events since the last frame, and a bounded tail of the history. */
-export class EventLog {
-  private pending: ObsEvent[] = [];
-  private recent: ObsEvent[] = [];
-  private sentReset = false;
-  count = 0;
-
-  push(e: ObsEvent): void {
-    this.count++;
-    this.pending.push(e);
-    this.recent.push(e);
-    if (this.recent.length > 2 * RECENT_EVENTS) this.recent = this.recent.slice(-RECENT_EVENTS);
-    if (this.pending.length > RECENT_EVENTS) this.pending = this.pending.slice(-RECENT_EVENTS);
-  }
-
-  get hasPending(): boolean {
-    return this.pending.length > 0;
-  }
-
-  /** The first call gives the recent history (a reset); later ones the events since the last call. */
-  take(): { reset: boolean; events: ObsEvent[] } {
-    const reset = !this.sentReset;
-    this.sentReset = true;
-    const events = reset ? this.recent.slice(-RECENT_EVENTS) : this.pending;
-    this.pending = [];
-    return { reset, events };
-  }
-}
-
-/** A peer as one line of the frame's node list: what its PeerRoundState tells of it. */
-function peerSummary(p: ReturnType<typeof projectPeers>[number], index: number): NodeSummary {
-  return {
-    id: p.peer,
-    index,
-    name: p.peer.length > 16 ? `${p.peer.slice(0, 6)}…${p.peer.slice(-6)}` : p.peer,
-    up: true,
-    height: p.height,
-    round: p.round,
-    step: p.step ?? 'RoundStepUnknown',
-    committed: Math.max(0, p.height - 1),
-    lockedRound: -1,
-    lockedBlock: null,
-    proposer: null,
-    faults: [],
-    votingPower: '0',
-  };
-}
-
-// ---- the live node --------------------------------------------------------------------------------
+import { peerIdOfNodeKey } from './browser-keys.js';
+import type { LiveStores } from './live-stores.js';
+import { memoryStores } from './live-stores.js';
+import { fusedSigner, takeKeys } from './live-keys.js';
+import type { LivePhase, Reported } from './live-report.js';
+import { EventLog, MissedBlocks, describeFailure, fallbackStatus, frameOf, statusOf } from './live-report.js';
 
 /**
  * The worker's side of the page's libp2p (port-transport.ts's PortTransport), or a test's
@@ -265,33 +60,6 @@ export interface LiveEnv {
   blockSync?: BlocksyncOptions;
   /** how often status and frames are looked at (ms; default 250, the live view keeps a frame per 250 ms) */
   tickMs?: number;
-}
-
-export const WHY_OTHER_TAB = 'another tab of this browser profile is this validator; this one only watches';
-export const WHY_NO_LOCKS = 'this browser has no Web Locks, so this tab cannot make sure it is the only one signing with the validator key; it only watches';
-export const WHY_NO_ED25519 = "this browser's WebCrypto has no Ed25519, so it cannot keep a validator key that scripts cannot read; this tab only watches";
-
-const STORAGE_ERRORS = new Set(['QuotaExceededError', 'InvalidStateError', 'UnknownError', 'AbortError', 'DataError', 'VersionError', 'NotFoundError', 'ReadOnlyError', 'TransactionInactiveError', 'SecurityError']);
-
-/** The plain words of a failure: a storage error says so, with the browser's own message. */
-export function describeFailure(e: unknown, during: string): string {
-  // DOMExceptions (what IndexedDB rejects with) carry a name and the browser's message
-  const { name = '', message = String(e) } = (typeof e === 'object' && e !== null ? e : {}) as { name?: string; message?: string };
-  if (name === 'QuotaExceededError') return `storage is full: the browser refused to store more (${message}); the node stopped`;
-  if (name === 'ReferenceError' && /indexedDB/i.test(message)) return `this browser gives this page no IndexedDB (private browsing?): ${message}`;
-  if (STORAGE_ERRORS.has(name)) return `storage failed ${during}: ${name}: ${message}; the node stopped`;
-  return `${during}: ${message}`;
-}
-
-/** A signer with a fuse: once blown (the node failed), it refuses to sign anything more. */
-function fusedSigner(inner: KeySigner, blown: () => string | null): KeySigner {
-  return {
-    pubKey: inner.pubKey,
-    sign: (msg) => {
-      const why = blown();
-      return why ? Promise.reject(new Error(`not signing: ${why}`)) : inner.sign(msg);
-    },
-  };
 }
 
 export class LiveNode {
@@ -365,31 +133,16 @@ export class LiveNode {
     }
   }
 
-  /** The lock decides: validator (stored keys, made on first visit) or observer (a throwaway node key). */
+  /** The lock decides (live-keys.ts): this tab is the validator, or only watches and says why. */
   private async takeKeys(vault: KeyVault): Promise<Uint8Array> {
-    const lock = this.env.locks ? await takeValidatorLock(this.env.locks, this.chainId) : null;
-    if (lock?.granted) {
-      this.releaseLock = lock.release;
-      try {
-        this.validator = await loadOrCreateValidatorKey(vault, this.chainId, this.env.subtle);
-        this.address = addressFromPubKey(this.validator.pubKey);
-        return await loadOrCreateNodeKey(vault, this.chainId, this.env.random);
-      } catch (e) {
-        if ((e as Error).name !== 'NotSupportedError') throw e;
-        lock.release();
-        this.becomeObserver(WHY_NO_ED25519);
-      }
-    } else this.becomeObserver(lock ? WHY_OTHER_TAB : WHY_NO_LOCKS);
-    const pub = await loadValidatorPubKey(vault, this.chainId).catch(() => null);
-    if (pub) this.address = addressFromPubKey(pub);
-    // a throwaway node key: the validator's tab has the stored one, and two tabs with one peer id
-    // would knock each other off the network
-    return this.env.random(new Uint8Array(32));
-  }
-
-  private becomeObserver(why: string): void {
-    this.observer = true;
-    this.why = why;
+    const keys = await takeKeys(this.env, vault, this.chainId, (release) => (this.releaseLock = release));
+    this.validator = keys.validator;
+    this.address = keys.address;
+    if (keys.observerWhy !== null) {
+      this.observer = true;
+      this.why = keys.observerWhy;
+    }
+    return keys.nodeKey;
   }
 
   private async assemble(genesis: GenesisDoc, bridge: MessagePort): Promise<void> {
@@ -523,38 +276,13 @@ export class LiveNode {
     if (this.phase === 'consensus' && (this.frameDirty || this.log.hasPending)) this.sendFrame();
   }
 
-  /** The consensus view of the current height: its number and validator set (null before consensus runs). */
-  private consensusView(): { height: number; validators: { address: Bytes; votingPower: bigint }[] } | null {
-    if (this.phase !== 'consensus' || !this.assembled) return null;
-    try {
-      return this.assembled.node.getValidators();
-    } catch {
-      return null; // the engine is between SwitchToConsensus and its first step
-    }
+  /** What live-report.ts reads the status and frames from. */
+  private get reported(): Reported {
+    return { phase: this.phase, observer: this.observer, why: this.why, chainId: this.chainId, peerId: this.peerId, address: this.address, stores: this.stores, assembled: this.assembled, privValidator: this.privValidator, missed: this.missed };
   }
 
   status(): LiveStatus {
-    const a = this.assembled;
-    const committed = this.stores?.blockStore.height() ?? 0;
-    const view = this.consensusView();
-    const vals = view?.validators ?? (this.phase === 'syncing' || this.phase === 'starting' ? (this.stores?.stateStore.load()?.validators.validators ?? []) : []);
-    const ours = this.address && vals.find((v) => bytesEqual(v.address, this.address!));
-    const power = ours ? ours.votingPower : 0n;
-    const s = this.privValidator?.lastSignState();
-    const lastSigned: LastSigned | null = s && s.height > 0 ? { height: s.height, round: s.round, step: s.step } : null;
-    return {
-      stage: liveStage(this.phase, this.observer, power),
-      why: this.why,
-      chainId: this.chainId,
-      peerId: this.peerId,
-      address: this.address ? toHex(this.address).toUpperCase() : '',
-      power: power.toString(),
-      height: view?.height ?? committed + 1,
-      committed,
-      lastSigned,
-      missedBlocks: this.missed?.count ?? 0,
-      peers: a?.sw?.peers() ?? [],
-    };
+    return statusOf(this.reported);
   }
 
   /** Posts the status when it changed (or always, `force`). */
@@ -563,7 +291,7 @@ export class LiveNode {
     try {
       status = this.status();
     } catch (e) {
-      status = { ...this.fallbackStatus(), why: `status: ${(e as Error).message}` };
+      status = { ...fallbackStatus(this.reported), why: `status: ${(e as Error).message}` };
     }
     const json = JSON.stringify(status);
     if (!force && json === this.lastStatus) return;
@@ -571,47 +299,9 @@ export class LiveNode {
     this.post({ type: 'status', status });
   }
 
-  private fallbackStatus(): LiveStatus {
-    return { stage: liveStage(this.phase, this.observer, 0n), why: this.why, chainId: this.chainId, peerId: this.peerId, address: '', power: '0', height: 0, committed: 0, lastSigned: null, missedBlocks: 0, peers: [] };
-  }
-
   /** The frame the views draw: us (with our RoundState) and each peer as our reactor knows it. */
   frame(): Frame | null {
-    const a = this.assembled;
-    if (!a || this.phase !== 'consensus') return null;
-    const committed = this.stores!.blockStore.height();
-    const address = this.observer ? undefined : (this.address ?? undefined);
-    let us: NodeSummary;
-    let roundState: Frame['roundState'];
-    try {
-      us = projectNode(a.node, {
-        id: this.peerId,
-        index: 0,
-        name: 'this tab',
-        committed,
-        address,
-        idOfAddress: (x) => (address && bytesEqual(x, address) ? this.peerId : null),
-      });
-      roundState = projectRoundState(a.node);
-    } catch {
-      return null; // no RoundState yet
-    }
-    const peers = projectPeers(a.reactor);
-    const now = this.env.clock.now();
-    return {
-      origin: this.origin,
-      t: now - this.origin,
-      steps: this.log.count,
-      nodes: [us, ...peers.map(peerSummary)],
-      selected: this.peerId,
-      roundState,
-      peers,
-      partition: null,
-      inFlight: [],
-      faults: [],
-      checks: [],
-      logHash: '',
-    };
+    return frameOf(this.reported, this.origin, this.env.clock.now(), this.log.count);
   }
 
   private sendFrame(): void {
@@ -622,3 +312,4 @@ export class LiveNode {
     this.post({ type: 'frame', reset, events, frame, playing: true });
   }
 }
+

@@ -1,14 +1,15 @@
 // The page's half of a browser node (issue 13): fetch the chain from the hub that served the page,
 // start the node's worker, give it the bridge port, and once it says who we are (its node key),
 // start libp2p here and bridge it to the worker's Switch. The views get a Source like any other:
-// commands go to the worker, its observation frames and statuses come back; the page adds what only
-// it knows, each peer's connection (peerStats).
+// commands go to the worker, its observation frames and statuses come back (paced to the page's
+// animation frames, live-pacer.ts); the page adds what only it knows, each peer's connection (peerStats).
 import type { LiveCommand, LiveMessage } from '../../observe/live.js';
 import type { Source } from '../../observe/protocol.js';
 import type { PageToWorker, PeerStat, WorkerToPage } from './live-protocol.js';
 import { errorText } from './bridge-protocol.js';
 import { NODE_CHANNELS } from '../../node/channel-descriptors.js';
 import { bridge } from './page-bridge.js';
+import { ViewPacer } from './live-pacer.js';
 import type { PageTransport } from './page-transport.js';
 import { createPageTransport } from './page-transport.js';
 
@@ -76,10 +77,12 @@ export async function startLivePage(o: LivePageOptions): Promise<LivePage> {
   // the worker's messages: held until the views register, then passed on as they come
   let receiver: ((m: LiveMessage) => void) | null = null;
   const held: LiveMessage[] = [];
-  const pass = (m: LiveMessage) => {
+  // statuses and frames reach the views in animation frames that came on time (live-pacer.ts)
+  const pacer = new ViewPacer((m) => {
     if (receiver) receiver(m);
     else held.push(m);
-  };
+  });
+  const pass = (m: LiveMessage) => pacer.push(m);
   let settled = false;
   let identity: (id: Extract<WorkerToPage, { type: 'identity' }> | null) => void = () => undefined;
   let failed: (e: Error) => void = () => undefined;

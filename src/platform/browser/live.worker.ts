@@ -4,7 +4,8 @@
 // file only gives the live node the browser's pieces; the logic is live-node.ts.
 /// <reference lib="webworker" />
 import type { PageToWorker, WorkerToPage } from './live-protocol.js';
-import { LiveNode, openIdbStores } from './live-node.js';
+import { LiveNode } from './live-node.js';
+import { openIdbStores } from './live-stores.js';
 import { idbKeyVault } from './browser-keys.js';
 import { PortTransport } from './port-transport.js';
 import { realTimeScheduler } from '../../node/real-time-scheduler.js';
