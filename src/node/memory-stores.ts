@@ -16,11 +16,12 @@ export class MemoryWAL implements WAL {
   /** Simulated power cut at the n-th write: before it lands, or right after it is durable. */
   crashAt: { write: number; after: boolean; crash: () => void } | null = null;
 
-  async write(rec: WalRecord): Promise<void> {
+  // synchronous, so that the node's loop runs an input through without a promise
+  write(rec: WalRecord): void {
     this.append(rec, false);
   }
 
-  async writeSync(rec: WalRecord): Promise<void> {
+  writeSync(rec: WalRecord): void {
     this.append(rec, true);
   }
 

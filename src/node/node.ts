@@ -13,7 +13,7 @@ import type { Application, FinalizeBlockResponse } from '../core/app/application
 import { finalizeRequest } from '../core/state/execution.js';
 import type { ChainState } from '../core/state/chain-state.js';
 import type { ConsensusConfig } from '../core/consensus/config.js';
-import type { Announcement, ConsensusEvent, ConsensusInput, StateMessage, StepOutput } from '../core/consensus/io.js';
+import type { Announcement, ConsensusEvent, ConsensusInput, Effect, StateMessage, StepOutput } from '../core/consensus/io.js';
 import { ConsensusState } from '../core/consensus/state.js';
 import type { RoundState } from '../core/consensus/round-state.js';
 import { roundStateEvent } from '../core/consensus/round-state.js';
@@ -41,6 +41,24 @@ export interface NodeOptions {
   scheduler: Scheduler;
   network: ConsensusNetwork;
   signatures: SignatureCache;
+}
+
+/**
+ * A part of the loop that may finish at once (in-memory stores, known verdicts) or later (files,
+ * IndexedDB, batch verification, signing): the loop awaits only what is a promise.
+ */
+type Pending = void | Promise<void>;
+
+/** Runs `next` once `first` is done: at once when it finished synchronously. */
+function then(first: Pending, next: () => Pending): Pending {
+  return first ? first.then(next) : next();
+}
+
+/** What carrying out one step's effects gathers for the end (see announce). */
+interface Performing {
+  now: number;
+  announcements: Announcement[];
+  finalized: FinalizeBlockResponse | null;
 }
 
 /** An input waiting in a queue; its `now` is read when it is processed. */
@@ -292,24 +310,48 @@ export class ConsensusNode {
   /** Called when the loop starts working on queued inputs (the simulator waits only on busy nodes). */
   onBusy: (() => void) | null = null;
 
-  private async pump(): Promise<void> {
+  private pump(): void {
     if (this.pumping || !this.started) return;
     this.pumping = true;
     this.onBusy?.();
+    this.drain();
+  }
+
+  /**
+   * The loop proper: handles the queued inputs one by one, synchronously for as long as each step
+   * finishes at once (in-memory stores, verdicts already known: the simulator makes no promise per
+   * input), and resumes from a promise when one has to wait (a file or IndexedDB write, a batch
+   * verification, signing).
+   */
+  private drain(): void {
     try {
       while (!this.stopped) {
-        if (this.internalQueue.length === 0 && this.peerQueue.length > 0) await this.preverify();
+        const verifying = this.internalQueue.length === 0 && this.peerQueue.length > 0 ? this.preverify() : undefined;
+        if (verifying) return this.resumeAfter(verifying);
         const next = this.internalQueue.shift() ?? this.peerQueue.shift();
         if (!next) break;
-        await this.process(next);
+        const pending = this.process(next);
+        if (pending) return this.resumeAfter(pending);
       }
     } catch (e) {
-      this.failure = e as Error;
-      this.stop();
-    } finally {
-      this.pumping = false;
-      this.wake();
+      return this.fail(e as Error);
     }
+    this.pumping = false;
+    this.wake();
+  }
+
+  private resumeAfter(pending: Promise<void>): void {
+    pending.then(
+      () => this.drain(),
+      (e: Error) => this.fail(e),
+    );
+  }
+
+  private fail(e: Error): void {
+    this.failure = e;
+    this.stop();
+    this.pumping = false;
+    this.wake();
   }
 
   /**
@@ -335,13 +377,13 @@ export class ConsensusNode {
   }
 
   /** Batch-verify the signatures of every queued peer message the engine can use now. */
-  private async preverify(): Promise<void> {
+  private preverify(): Pending {
     const items: PendingSignature[] = [];
     for (const q of this.peerQueue) {
       const sig = q.type === 'message' ? this.signatureToCheck(q.msg) : null;
       if (sig) items.push(sig);
     }
-    if (items.length) await this.opts.signatures.preverify(items);
+    if (items.length) return this.opts.signatures.preverify(items);
   }
 
   /**
@@ -349,68 +391,90 @@ export class ConsensusNode {
    * verifier) before the engine sees it, so the engine only looks verdicts up; the queue batch
    * above covers most, this catches a message whose key changed with the height meanwhile.
    */
-  private async verifyAtIngress(m: StateMessage): Promise<void> {
+  private verifyAtIngress(m: StateMessage): Pending {
     const sig = this.signatureToCheck(m);
-    if (sig) await this.opts.signatures.preverify([sig]);
+    if (sig) return this.opts.signatures.preverify([sig]);
   }
 
-  private async process(item: Queued): Promise<void> {
+  /** Peer votes dropped before the WAL: already counted, or of a height the step ignores (ignoresVote). */
+  votesIgnored = 0;
+
+  private process(item: Queued): Pending {
+    if (item.type === 'message' && item.peerId !== '' && item.msg.kind === 'Vote' && this.cs.ignoresVote(item.msg.vote)) {
+      this.votesIgnored++;
+      return;
+    }
     const now = this.opts.clock.now();
+    let written: Pending = undefined;
     if (item.type === 'message') {
       const rec = { type: 'msgInfo' as const, time: now, msg: item.msg, peerId: item.peerId };
-      if (item.peerId === '') await this.opts.wal.writeSync(rec);
-      else await this.opts.wal.write(rec);
+      written = item.peerId === '' ? this.opts.wal.writeSync(rec) : this.opts.wal.write(rec);
     } else if (item.type === 'timeout') {
-      await this.opts.wal.write({ type: 'timeout', time: now, timeout: item.timeout });
+      written = this.opts.wal.write({ type: 'timeout', time: now, timeout: item.timeout });
     }
-    if (item.type === 'message') await this.verifyAtIngress(item.msg);
-    const out = this.cs.handle({ ...item, now } as ConsensusInput);
-    await this.perform(out);
-    if (item.type === 'message' && item.peerId === '' && !this.stopped) this.opts.network.broadcast(item.msg);
+    return then(written, () =>
+      then(item.type === 'message' ? this.verifyAtIngress(item.msg) : undefined, () =>
+        then(this.perform(this.cs.handle({ ...item, now } as ConsensusInput)), () => {
+          if (item.type === 'message' && item.peerId === '' && !this.stopped) this.opts.network.broadcast(item.msg);
+        }),
+      ),
+    );
   }
 
-  private async perform(out: StepOutput): Promise<void> {
-    const now = this.opts.clock.now();
-    const announcements: Announcement[] = [];
-    let finalized: FinalizeBlockResponse | null = null;
-    for (const eff of out.effects) {
+  /** Carries out a step's effects in order, then its announcements and events (see the top). */
+  private perform(out: StepOutput): Pending {
+    return this.carryOut(out, 0, { now: this.opts.clock.now(), announcements: [], finalized: null });
+  }
+
+  /** The effects from `i` on; one that has to wait carries out the rest once it is done. */
+  private carryOut(out: StepOutput, i: number, acc: Performing): Pending {
+    for (; i < out.effects.length; i++) {
       if (this.stopped) return;
-      switch (eff.type) {
-        case 'scheduleTimeout':
-          this.ticker.schedule(eff.timeout);
-          break;
-        case 'signVote':
-          await this.signVote(eff.vote);
-          break;
-        case 'signProposal':
-          await this.signProposal(eff.proposal, eff.parts);
-          break;
-        case 'saveBlock':
-          if (this.opts.blockStore.height() < eff.block.header.height) await this.opts.blockStore.saveBlock(eff.block, eff.parts, eff.seenCommit);
-          break;
-        case 'walEndHeight':
-          await this.opts.wal.writeSync({ type: 'endHeight', time: now, height: eff.height });
-          break;
-        case 'finalizeBlock':
-          // the app runs after the block and EndHeight are durable (CometBFT's crash-safe order)
-          finalized = await this.opts.app.finalizeBlock(finalizeRequest(eff.blockId, eff.block));
-          break;
-        case 'commitApp':
-          await this.opts.app.commit();
-          break;
-        case 'saveState':
-          await this.opts.stateStore.save(eff.state, eff.response);
-          break;
-        case 'stopPeer':
-          this.opts.network.stopPeer(eff.peerId, eff.reason);
-          break;
-        case 'publish':
-          if (eff.msg.kind === 'NewRoundStep') await this.opts.wal.write({ type: 'roundState', time: now, event: roundStateEvent(eff.msg) });
-          announcements.push(eff.msg);
-          break;
+      const pending = this.effect(out.effects[i], acc);
+      if (pending) {
+        const rest = i + 1;
+        return pending.then(() => this.carryOut(out, rest, acc));
       }
     }
-    if (!this.stopped) for (const msg of announcements) this.opts.network.publish(msg);
+    return this.announce(out, acc);
+  }
+
+  private effect(eff: Effect, acc: Performing): Pending {
+    switch (eff.type) {
+      case 'scheduleTimeout':
+        this.ticker.schedule(eff.timeout);
+        return;
+      case 'signVote':
+        return this.signVote(eff.vote);
+      case 'signProposal':
+        return this.signProposal(eff.proposal, eff.parts);
+      case 'saveBlock':
+        if (this.opts.blockStore.height() < eff.block.header.height) return this.opts.blockStore.saveBlock(eff.block, eff.parts, eff.seenCommit);
+        return;
+      case 'walEndHeight':
+        return this.opts.wal.writeSync({ type: 'endHeight', time: acc.now, height: eff.height });
+      case 'finalizeBlock':
+        // the app runs after the block and EndHeight are durable (CometBFT's crash-safe order)
+        acc.finalized = this.opts.app.finalizeBlock(finalizeRequest(eff.blockId, eff.block));
+        return;
+      case 'commitApp':
+        this.opts.app.commit();
+        return;
+      case 'saveState':
+        return this.opts.stateStore.save(eff.state, eff.response);
+      case 'stopPeer':
+        this.opts.network.stopPeer(eff.peerId, eff.reason);
+        return;
+      case 'publish':
+        acc.announcements.push(eff.msg);
+        if (eff.msg.kind === 'NewRoundStep') return this.opts.wal.write({ type: 'roundState', time: acc.now, event: roundStateEvent(eff.msg) });
+        return;
+    }
+  }
+
+  /** Once the effects are done: announcements to the network, events to listeners, the app's answer. */
+  private announce(out: StepOutput, acc: Performing): Pending {
+    if (!this.stopped) for (const msg of acc.announcements) this.opts.network.publish(msg);
     for (const ev of out.events) {
       if (ev.type === 'NewBlock') {
         this.mempool.update(ev.block.data.txs);
@@ -419,7 +483,7 @@ export class ConsensusNode {
       for (const fn of this.listeners) fn(ev, this);
     }
     // the engine waits for the app's answer: nothing else is handled before it
-    if (finalized && !this.stopped) await this.perform(this.cs.handle({ type: 'blockFinalized', response: finalized, now: this.opts.clock.now() }));
+    if (acc.finalized && !this.stopped) return this.perform(this.cs.handle({ type: 'blockFinalized', response: acc.finalized, now: this.opts.clock.now() }));
   }
 
   private async signVote(vote: Vote): Promise<void> {

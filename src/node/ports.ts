@@ -24,10 +24,10 @@ export type { WalRecord } from '../core/wal/record.js';
 import type { WalRecord } from '../core/wal/record.js';
 
 export interface WAL {
-  /** Buffered append (peer messages, timeouts, step records). */
-  write(rec: WalRecord): Promise<void>;
+  /** Buffered append (peer messages, timeouts, step records); in-memory WALs finish at once. */
+  write(rec: WalRecord): void | Promise<void>;
   /** Append and make everything so far durable before resolving (own messages, EndHeight). */
-  writeSync(rec: WalRecord): Promise<void>;
+  writeSync(rec: WalRecord): void | Promise<void>;
   /** Whether the WAL holds no record at all (a new node writes the EndHeight 0 marker). */
   isEmpty(): Promise<boolean>;
   /**

@@ -57,18 +57,20 @@ export class SignatureCache implements SignatureChecker {
     private readonly limit = 200_000,
   ) {}
 
-  async preverify(items: PendingSignature[]): Promise<void> {
+  /** Verifies what is not known yet; finishes at once (no promise) when nothing is left to verify. */
+  preverify(items: PendingSignature[]): void | Promise<void> {
     const todo = items.filter((it) => {
       const known = this.lookup(it);
       if (known) this.rememberOf(it, known.ok);
       return !known;
     });
     if (todo.length === 0) return;
-    const results = this.verifier
-      ? await this.verifier.verifyBatch(todo.map((it) => ({ pubKey: it.pubKey, message: it.signBytes, signature: it.signature })))
-      : todo.map((it) => verifySync(it.pubKey, it.signBytes, it.signature));
-    this.verified += todo.length;
-    todo.forEach((it, i) => this.remember(it, results[i]));
+    const done = (results: boolean[]) => {
+      this.verified += todo.length;
+      todo.forEach((it, i) => this.remember(it, results[i]));
+    };
+    if (!this.verifier) return done(todo.map((it) => verifySync(it.pubKey, it.signBytes, it.signature)));
+    return this.verifier.verifyBatch(todo.map((it) => ({ pubKey: it.pubKey, message: it.signBytes, signature: it.signature }))).then(done);
   }
 
   verifyVote(chainId: string, vote: Vote, pubKey: Bytes): boolean {

@@ -19,7 +19,7 @@ import type { VoteSet } from '../votes/vote-set.js';
 import { commitToVoteSet } from '../votes/vote-set.js';
 import { duplicateVoteEvidence } from '../votes/evidence.js';
 import { PartSet } from '../blocks/part-set.js';
-import { hashesTo, isNilBlockId, nilBlockId } from '../blockid.js';
+import { blockIdEqual, hashesTo, isNilBlockId, nilBlockId } from '../blockid.js';
 import { bytesEqual } from '../bytes.js';
 import { ConflictingVoteError, PrevoteError } from '../errors.js';
 import { decodeBlock } from '../encoding/codec.js';
@@ -592,6 +592,28 @@ export class ConsensusState {
 
   // ---- §4.13 addVote -------------------------------------------------------------------------------
 
+  /**
+   * Whether the step would do nothing with this vote (tryAddVote's own cases): a vote of another
+   * height than ours, a late precommit once we left NewHeight, or this very vote (same block,
+   * time and signature) already counted. The node drops such votes before its WAL and the step:
+   * with gossip most deliveries are votes a node already has, and CometBFT's WAL records only the
+   * messages that reached the engine.
+   */
+  ignoresVote(vote: Vote): boolean {
+    const rs = this.rs;
+    let set: VoteSet | null;
+    if (vote.height + 1 === rs.height && vote.type === SignedMsgType.Precommit) {
+      if (rs.step !== RoundStepType.NewHeight) return true;
+      set = rs.lastCommit;
+    } else if (vote.height === rs.height) {
+      set = vote.type === SignedMsgType.Prevote ? rs.votes.prevotes(vote.round) : rs.votes.precommits(vote.round);
+    } else {
+      return true;
+    }
+    const have = set?.getByIndex(vote.validatorIndex);
+    return !!have && sameSignedVote(have, vote);
+  }
+
   private tryAddVote(vote: Vote, peerId: string): void {
     const rs = this.rs;
     // §4.13.1 late precommits for the previous height, only while waiting in NewHeight
@@ -760,3 +782,19 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
 
+/** The same signed vote: equal signatures over equal contents (never a conflicting one). */
+function sameSignedVote(a: Vote, b: Vote): boolean {
+  return (
+    a.type === b.type &&
+    a.height === b.height &&
+    a.round === b.round &&
+    a.validatorIndex === b.validatorIndex &&
+    a.timestamp.seconds === b.timestamp.seconds &&
+    a.timestamp.nanos === b.timestamp.nanos &&
+    bytesEqual(a.signature, b.signature) &&
+    bytesEqual(a.validatorAddress, b.validatorAddress) &&
+    blockIdEqual(a.blockId, b.blockId) &&
+    bytesEqual(a.extension, b.extension) &&
+    bytesEqual(a.extensionSignature, b.extensionSignature)
+  );
+}
