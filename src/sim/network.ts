@@ -255,7 +255,9 @@ export class SimNetwork {
   }
 
   private transmit(from: string, to: string, channel: number, bytes: Uint8Array, knownKind: string | null): void {
-    const link = { ...this.defaultLink, ...this.overrides.get(`${from}>${to}`) };
+    const key = `${from}>${to}`;
+    const override = this.overrides.get(key);
+    const link = override ? { ...this.defaultLink, ...override } : this.defaultLink;
     const kind = knownKind ?? (channel === MEMPOOL_CHANNEL_ID ? 'Txs' : kindOf(bytes));
     if (!this.canTalk(from, to)) return this.countDrop(from, to, kind);
     if (this.prng.chance(link.dropRate)) {
@@ -272,7 +274,6 @@ export class SimNetwork {
     this.stats.sent++;
     this.stats.bytes += bytes.length;
     this.stats.byKind[kind] = (this.stats.byKind[kind] ?? 0) + 1;
-    const key = `${from}>${to}`;
     const deliverAt = Math.max(this.clock.now() + this.prng.range(link.delayMin, link.delayMax), this.lastDelivery.get(key) ?? 0);
     this.lastDelivery.set(key, deliverAt);
     this.onSend?.(from, to, kind, deliverAt);
