@@ -69,6 +69,45 @@ test('presenter keys work after choosing a lesson and after clicking the seek ba
   await expect(page.getByRole('combobox', { name: 'lesson' })).toHaveValue('proposer-crash');
 });
 
+test('1–4 jump to the next polka, lock, timeout and commit as the buttons do, wherever focus is except in a text field', async ({ page, context }) => {
+  // the buttons, in another page of the same lesson, are the reference for where each key goes
+  const ref = await context.newPage();
+  for (const p of [page, ref]) {
+    await open(p);
+    await p.getByRole('combobox', { name: 'lesson' }).selectOption('proposer-crash'); // n2 is down at height 2: n0 times out
+    await expect(p.getByTestId('time')).toHaveText('0.00 s');
+  }
+  // each node's running timeout comes in its summary (observe/timers.ts): timeout_commit before height 1
+  await expect(page.locator('[data-testid=timer][data-timer=timeout_commit]')).toHaveCount(4);
+  await expect(page.getByTestId('next-timeout')).toHaveAttribute('title', /\(key 3\)$/);
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help')).toContainText('next polka / lock / timeout / commit');
+  await page.keyboard.press('Escape');
+  // focus on the seek bar (clicked where it already is) and then on the lesson picker: the keys still jump
+  await page.getByRole('slider', { name: 'seek' }).click({ position: { x: 2, y: 5 } });
+  const kinds = ['polka', 'lock', 'timeout', 'commit'] as const;
+  for (const [i, kind] of kinds.entries()) {
+    if (i === 2) await page.getByRole('combobox', { name: 'lesson' }).focus();
+    const before = await page.getByTestId('log-hash').textContent();
+    await page.keyboard.press(String(i + 1));
+    await expect(page.getByTestId('log-hash')).not.toHaveText(before!);
+    await ref.getByTestId(`next-${kind}`).click();
+    await expect(ref.getByTestId('log-hash')).not.toHaveText(before!);
+    await expect(page.getByTestId('time'), kind).toHaveText((await ref.getByTestId('time').textContent())!);
+    await expect(page.getByTestId('log-hash'), kind).toHaveText((await ref.getByTestId('log-hash').textContent())!);
+    await expect(page.getByTestId('play')).toHaveText('Play'); // paused there
+  }
+  await expect(page.getByRole('combobox', { name: 'lesson' })).toHaveValue('proposer-crash');
+  // typing a 4 into the settings' seed field types it
+  const at = await page.getByTestId('time').textContent();
+  await page.getByTestId('settings').click();
+  await page.getByTestId('set-seed').fill('1');
+  await page.getByTestId('set-seed').press('4');
+  await expect(page.getByTestId('set-seed')).toHaveValue('14');
+  await page.waitForTimeout(300);
+  await expect(page.getByTestId('time')).toHaveText(at!);
+});
+
 for (const [w, h] of [[1280, 800], [1920, 1080]] as const) {
   test(`presenter mode at ${w}×${h}: everything in view, labels readable from the back of the room`, async ({ page }, info) => {
     await page.setViewportSize({ width: w, height: h });
@@ -186,4 +225,43 @@ test('100 validators: a ring with names on hover, a grid in one pixel column eac
   // 100 real nodes cannot keep up with the wall clock here: the page says how far behind it runs
   await expect(page.getByTestId('pace')).toContainText(/simulating at 0\.\d+× real time/, { timeout: 30_000 });
   expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1)).toBe(true);
+});
+
+test('100 validators: clusters by height/round/step, and the message under the pointer is dropped by a click', async ({ page }) => {
+  const s = Buffer.from(JSON.stringify({ validators: 100, seed: 1, topology: 'regular:8', faults: [] })).toString('base64url');
+  await open(page, `${APP}#s=${s}`);
+  await page.getByTestId('clusters').click();
+  const counts = async () => (await page.getByTestId('cluster').allTextContents()).map((x) => Number(x.split(' · ')[1]));
+  await expect.poll(async () => (await counts()).reduce((a, b) => a + b, 0)).toBe(100);
+  await page.getByTestId('clusters').click(); // back to the ring
+  await expect(page.getByTestId('cluster')).toHaveCount(0);
+  // on, 10 ms at a time, until messages are on the way between nodes; then aim at one drawn clear of them
+  let head: { x: number; y: number } | null = null;
+  for (let t = 1010; t <= 1400 && !head; t += 10) {
+    await page.getByRole('slider', { name: 'seek' }).fill(String(t));
+    await expect(page.getByTestId('time')).toHaveText(`${(t / 1000).toFixed(2)} s`);
+    head = await page.evaluate(() => {
+      const svg = document.querySelector<SVGSVGElement>('[data-testid=network]')!;
+      const m = svg.getScreenCTM()!;
+      for (const path of svg.querySelectorAll('.messages.many path')) {
+        // each message is a short segment "M tail L head": the head is where it is drawn now
+        for (const [, x, y] of (path.getAttribute('d') ?? '').matchAll(/L(-?[\d.]+) (-?[\d.]+)/g)) {
+          const p = new DOMPoint(Number(x), Number(y)).matrixTransform(m);
+          const under = document.elementFromPoint(p.x, p.y);
+          if (under && !under.closest('.node')) return { x: p.x, y: p.y };
+        }
+      }
+      return null;
+    });
+  }
+  expect(head).not.toBeNull();
+  await page.mouse.move(head!.x, head!.y);
+  const aimed = page.getByTestId('message-aimed');
+  await expect(aimed).toHaveCount(1);
+  const label = (await aimed.getAttribute('aria-label'))!;
+  const [, from, to] = /from n(\d+) to n(\d+)$/.exec(label)!.map(Number);
+  await page.mouse.click(head!.x, head!.y);
+  await expect.poll(() => scenarioIn(page.url()).faults.at(-1)).toMatchObject({ kind: 'dropMessage', from, to });
+  // lost with everything else on that connection: what the pointer is on now (if anything) is another message
+  await expect(page.locator(`[data-testid=message-aimed][aria-label$="from n${from} to n${to}"], [data-testid=message-aimed][aria-label$="from n${to} to n${from}"]`)).toHaveCount(0);
 });

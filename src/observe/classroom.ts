@@ -1,8 +1,8 @@
 // The classroom simulator's own part of the protocol: load a scenario, act on it (a fault, which
 // forks the history), export a node's WAL, jump to the next event of a kind, pace the run for a
-// person. Its frames are the common ones (./protocol.ts) with each node's running timeout added.
+// person. Its frames are the common ones (./protocol.ts).
 import type { FaultSpec, Scenario } from '../core/scenario.js';
-import type { Frame, NodeId, StepName } from './model.js';
+import type { Frame, NodeId } from './model.js';
 import type { PlaybackCommand, SourceMessage } from './protocol.js';
 
 /** What "next …" jumps to: the selected node's next polka, lock (or relock), timeout or commit. */
@@ -22,18 +22,8 @@ export type ClassroomCommand =
    */
   | { type: 'autoPace' };
 
-/** A node's running timeout, in ms since the frame's origin: the step's, armed at `from`, firing at `to`. */
-export interface TimerView {
-  node: NodeId;
-  step: StepName;
-  from: number;
-  to: number;
-}
-
-/** The classroom's frame: the common one, plus the timeout each node is waiting on. */
-export interface ClassroomFrame extends Frame {
-  timers: TimerView[];
-}
+/** The classroom's frame: the common one (each node's running timeout is in its NodeSummary). */
+export type ClassroomFrame = Frame;
 
 /** How fast the run goes: what was asked, and what the simulator achieved over the last second. */
 export interface PaceView {

@@ -67,6 +67,13 @@ export type ObsEvent = EventBase &
 
 export type ObsEventType = ObsEvent['type'];
 
+/** A running timeout (ms since the frame's origin): the step's, armed at `from`, firing at `to`. */
+export interface RunningTimeout {
+  step: StepName;
+  from: number;
+  to: number;
+}
+
 /** One node at a glance (from getRoundStateSimple: cheap, every node every frame). */
 export interface NodeSummary {
   id: NodeId;
@@ -89,6 +96,8 @@ export interface NodeSummary {
   /** faults in force on it (classroom) */
   faults: string[];
   votingPower: string;
+  /** the timeout it waits on, when the source knows (observe/timers.ts): drawn as a countdown */
+  timer?: RunningTimeout | null;
 }
 
 /** What a node knows of one peer (PeerState.prs), copied. */

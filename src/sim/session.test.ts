@@ -174,6 +174,27 @@ describe('ClassroomRun: going anywhere in a run', () => {
     }
   }, 60_000);
 
+  it('a small run makes restart points from the moment it opens, before its speed is measured: coarse ones reach far sooner', async () => {
+    const run = new ClassroomRun(); // its wall clock stands still: the speed is never measured
+    await run.load(happy);
+    for (let k = 0; k < 4; k++) expect(await run.work(Infinity)).toBe(true);
+    // at the 4-validator lessons' speed: gaps of 8 s (a seek replays at most ~160 ms) and of 2 s
+    // (~40 ms), the nearest first, a fine gap counting three times its distance: the point at 2 s
+    // already closes the first 8-s gap, the fourth reaches 16 s
+    expect(run.pointTimes).toEqual([2000, 4000, 6000, 16_000]);
+    const { reset, events } = await run.seek(17_000);
+    expect(reset).toBe(true);
+    expect(run.live.frame().logHash).toBe((await fresh(happy, 17_000)).hash);
+    expect(JSON.stringify(events)).toBe((await fresh(happy, 17_000)).events);
+  }, 60_000);
+
+  it('a large run keeps no restart points until it is measured fast enough', async () => {
+    const run = new ClassroomRun();
+    await run.load({ ...happy, validators: 40 });
+    expect(await run.work(Infinity)).toBe(false);
+    expect(run.pointTimes).toEqual([]);
+  }, 60_000);
+
   it('an action drops the copies of the old future; seeking afterwards follows the new history', async () => {
     const run = new ClassroomRun({ spacing: 1000 });
     await run.load(happy);
@@ -238,10 +259,11 @@ describe('timers', () => {
     const session = new ClassroomSession();
     await session.load({ ...happy, faults: [{ kind: 'crash', node: 0 }] }); // n0 would propose height 1
     await session.advanceTo(300); // timeout_commit is 500 ms
-    const waiting = session.frame().timers.filter((x) => x.step === 'RoundStepNewHeight');
+    const timers = () => session.frame().nodes.flatMap((n) => (n.timer ? [{ node: n.id, ...n.timer }] : []));
+    const waiting = timers().filter((x) => x.step === 'RoundStepNewHeight');
     expect(waiting.map((x) => x.node).sort()).toEqual(['n1', 'n2', 'n3']);
     await session.advanceTo(1500);
-    const propose = session.frame().timers;
+    const propose = timers();
     expect(propose.map((x) => x.step)).toEqual(['RoundStepPropose', 'RoundStepPropose', 'RoundStepPropose']);
     for (const x of propose) expect(x.to - x.from).toBe(3000);
     session.drain();

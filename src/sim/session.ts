@@ -1,15 +1,14 @@
 // A classroom session: one Scenario run step by step for the views, with actions that fork the
 // history. It turns the simulator's state into the observation model (src/observe) through its
-// projector, and adds what only the simulator knows: each node's running timeout. Going back in
+// projector, with each node's running timeout (observe/timers.ts) from its steps. Going back in
 // time is ClassroomRun's job (below): the engine's state cannot be copied, so a run is re-created
 // from its scenario, which gives the same history, and kept at restart points along the way.
 import type { FaultSpec, Scenario } from '../core/scenario.js';
-import type { MessageView, NodeId, ObsEvent, StepName } from '../observe/model.js';
-import type { ClassroomFrame, NextKind, TimerView } from '../observe/classroom.js';
+import type { MessageView, NodeId, ObsEvent } from '../observe/model.js';
+import type { ClassroomFrame, NextKind } from '../observe/classroom.js';
 import { projectEvent, projectNode, projectPeers, projectRoundState, stepName } from '../observe/project.js';
+import { StepClock } from '../observe/timers.js';
 import { bytesEqual } from '../core/bytes.js';
-import { RoundStepType } from '../core/types.js';
-import { skipsTimeoutCommit, timeoutPrecommit, timeoutPrevote, timeoutPropose } from '../core/consensus/config.js';
 import type { SimOptions } from './simulation.js';
 import { Simulation } from './simulation.js';
 import { checkAgreement, checkNoDoubleSign } from './checkers.js';
@@ -43,13 +42,6 @@ const NEXT: Record<NextKind, ReadonlySet<string>> = {
   commit: new Set(['NewBlock']),
 };
 
-/** Where each node is: its height/round/step, since when, and when it last entered Commit. */
-interface StepMark {
-  key: string;
-  since: number;
-  commitAt: number | null;
-}
-
 export class ClassroomSession {
   sim!: Simulation;
   scenario!: Scenario;
@@ -64,7 +56,8 @@ export class ClassroomSession {
   private seq = 0;
   private pending: ObsEvent[] = [];
   private inFlight: MessageView[] = [];
-  private marks: StepMark[] = [];
+  /** where each node is and since when: its running timeout */
+  private marks: StepClock[] = [];
   /** consensus messages sent so far (a paced player slows down as soon as one goes out) */
   consensusSent = 0;
 
@@ -77,18 +70,12 @@ export class ClassroomSession {
     this.pending = [];
     this.inFlight = [];
     this.consensusSent = 0;
-    this.marks = this.sim.nodes.map(() => ({ key: '', since: 0, commitAt: null }));
+    this.marks = this.sim.nodes.map(() => new StepClock());
     this.selected = Math.min(this.selected, scenario.validators - 1);
     const indexOf = new Map(this.sim.nodes.map((n) => [n.name, n.index]));
     this.sim.onEvent((rec) => {
       const e = rec.event;
-      const mark = this.marks[indexOf.get(rec.node) ?? 0];
-      const key = `${e.height}/${e.round}/${stepName(e.step)}`;
-      if (key !== mark.key) {
-        mark.key = key;
-        mark.since = e.at;
-        if (e.step === RoundStepType.Commit) mark.commitAt = e.at;
-      }
+      this.marks[indexOf.get(rec.node) ?? 0].see(e.height, e.round, stepName(e.step), e.at);
       if (this.seq++ >= this.projectFrom) this.pending.push(projectEvent(rec.node, e));
     });
     this.sim.network.onSend = (from, to, kind, deliverAt) => {
@@ -205,35 +192,14 @@ export class ClassroomSession {
     return this.inFlight.some((m) => m.arrive > now && CONSENSUS_KINDS.has(m.kind));
   }
 
-  /**
-   * The timeout each running node waits on, as the engine armed it on entering its step
-   * (core/consensus/state.ts): timeout_propose in Propose, the waits in PrevoteWait and
-   * PrecommitWait, timeout_commit after a commit. A timeout armed earlier but no longer able to
-   * change anything (timeout_propose once a node prevoted) is not shown.
-   */
-  private timers(nodes: { id: NodeId; up: boolean; height: number; round: number; step: StepName | 'down' }[]): TimerView[] {
-    const c = this.sim.config;
-    const out: TimerView[] = [];
-    nodes.forEach((n, i) => {
-      const mark = this.marks[i];
-      if (!n.up || mark.key !== `${n.height}/${n.round}/${n.step}`) return;
-      const since = mark.since;
-      let to: number | null = null;
-      if (n.step === 'RoundStepPropose') to = since + timeoutPropose(c, n.round);
-      else if (n.step === 'RoundStepPrevoteWait') to = since + timeoutPrevote(c, n.round);
-      else if (n.step === 'RoundStepPrecommitWait') to = since + timeoutPrecommit(c, n.round);
-      else if (n.step === 'RoundStepNewHeight' && !skipsTimeoutCommit(c)) to = (mark.commitAt ?? since) + c.timeoutCommit;
-      if (to !== null && to - this.start > this.now) out.push({ node: n.id, step: n.step as StepName, from: since - this.start, to: to - this.start });
-    });
-    return out;
-  }
-
   frame(): ClassroomFrame {
     const sim = this.sim;
     const idOfAddress = (address: Uint8Array) => sim.nodes.find((n) => bytesEqual(n.address, address))?.name ?? null;
-    const nodes = sim.nodes.map((sn) =>
-      projectNode(sn.node, { id: sn.name, index: sn.index, name: sn.name, address: sn.address, committed: sim.committedHeight(sn.index), faults: sim.faults.activeOn(sn.index), idOfAddress }),
-    );
+    const at = this.start + this.now;
+    const nodes = sim.nodes.map((sn) => {
+      const n = projectNode(sn.node, { id: sn.name, index: sn.index, name: sn.name, address: sn.address, committed: sim.committedHeight(sn.index), faults: sim.faults.activeOn(sn.index), idOfAddress });
+      return { ...n, timer: this.marks[sn.index].timer(n, sim.config, this.start, at) };
+    });
     const sel = sim.nodes[this.selected];
     const indexOf = new Map(sim.nodes.map((n) => [n.name, n.index]));
     const now = this.now;
@@ -254,7 +220,6 @@ export class ClassroomSession {
       faults,
       checks: Object.entries(checks).map(([name, c]) => ({ name, ok: c.ok, details: [...c.details] })),
       logHash: sim.eventLogHash(),
-      timers: this.timers(nodes),
     };
   }
 }
@@ -270,9 +235,24 @@ function lostWith(m: MessageView, faults: { kind: string; nodes: NodeId[]; from:
 }
 
 /** Restart point spacings to choose from (virtual ms): the largest one a seek replays quickly. */
-const SPACINGS = [500, 1000, 2000, 5000, 10_000, 20_000];
-/** Wall ms a seek may spend replaying from its restart point. */
+const SPACINGS = [500, 1000, 2000, 4000, 8000, 10_000, 20_000];
+/**
+ * Wall ms a seek may spend replaying from its restart point: under the coarse target, then the
+ * fine one, the nearest gaps first (nextPoint). A point costs a replay from the start (copies
+ * cannot be made), so covering the next minute at the fine spacing takes seconds; at the coarse
+ * one, a quarter of that, and a seek far ahead soon after opening is already quick.
+ */
+const COARSE_TARGET_MS = 160;
 const SEEK_TARGET_MS = 50;
+/** A fine gap is filled before a coarse one this many times farther off. */
+const FINE_WEIGHT = 3;
+/**
+ * Before its speed is measured (nothing was played or sought yet), a run of this few validators
+ * is assumed to cost what the 4-validator lessons do in Chromium (40 s in ~0.75 s), so points are
+ * made from the moment it opens; a larger run waits to be measured (it may be too slow to keep any).
+ */
+const GUESS_VALIDATORS = 16;
+const GUESS_COST = 0.02;
 /** A long replay looks up this often (wall ms) to see whether a newer seek replaces it. */
 const SEEK_SLICE_MS = 15;
 /** Restart points are kept ready this far past the position (the next minute of a lesson)… */
@@ -302,6 +282,8 @@ export class ClassroomRun {
   private log: ObsEvent[] = [];
   private points: ClassroomSession[] = [];
   private builder: { session: ClassroomSession; target: number } | null = null;
+  /** where the run was when a point just made did not fit the memory budget (none is made until it moves on) */
+  private fullAt: number | null = null;
   /** wall ms per virtual ms, measured while advancing (NaN until measured) */
   private cost = NaN;
   private readonly spacing: number | null;
@@ -408,6 +390,7 @@ export class ClassroomRun {
   private dropCopies(): void {
     this.points = [];
     this.builder = null;
+    this.fullAt = null;
   }
 
   /** Restart points kept, by virtual time (for tests and the views). */
@@ -421,10 +404,13 @@ export class ClassroomRun {
    * keep any).
    */
   async work(budgetMs: number): Promise<boolean> {
-    const spacing = this.pointSpacing();
-    if (spacing === null) return false;
+    const spacings = this.pointSpacings();
+    if (spacings === null) {
+      this.builder = null; // measured too slow since it began
+      return false;
+    }
     if (!this.builder) {
-      const target = this.nextPoint(spacing);
+      const target = this.nextPoint(spacings);
       if (target === null) return false;
       const session = new ClassroomSession();
       session.projectFrom = this.log.length;
@@ -438,6 +424,8 @@ export class ClassroomRun {
       this.builder = null;
       this.points.push(session);
       this.keepWithinBudget(null);
+      // made bigger than estimated, and the least useful: the memory is full until the run moves
+      if (!this.points.includes(session)) this.fullAt = this.live.now;
     }
     return true;
   }
@@ -446,10 +434,13 @@ export class ClassroomRun {
    * From the speed measured so far (it improves as the JIT warms up); points made at another
    * spacing stay useful: a gap is judged by the copies there are, not by a grid.
    */
-  private pointSpacing(): number | null {
-    if (this.spacing !== null) return this.spacing;
-    if (!(this.cost <= MAX_COST)) return null;
-    return SPACINGS.filter((s) => s * this.cost <= SEEK_TARGET_MS).pop() ?? SPACINGS[0];
+  private pointSpacings(): number[] | null {
+    if (this.spacing !== null) return [this.spacing];
+    const small = this.live.scenario.validators <= GUESS_VALIDATORS;
+    const cost = Number.isNaN(this.cost) && small ? GUESS_COST : this.cost;
+    if (!(cost <= MAX_COST)) return null;
+    const within = (ms: number) => SPACINGS.filter((s) => s * cost <= ms).pop() ?? SPACINGS[0];
+    return [within(COARSE_TARGET_MS), within(SEEK_TARGET_MS)];
   }
 
   /** A copy's memory (bytes, estimated from its WAL records). */
@@ -465,23 +456,33 @@ export class ClassroomRun {
   /**
    * How much a point at `t` is worth keeping (lower: more): the run's own past first, nearest
    * first (going back needs a point; going ahead can always start from the live session), then
-   * the future, nearest first.
+   * the future, nearest first. A fine gap's distance counts `weight` times: it saves less than a
+   * coarse one does.
    */
-  private rank(t: number): number {
+  private rank(t: number, weight = 1): number {
     const now = this.live.now;
-    return t <= now ? now - t : AHEAD_MS + (t - now);
+    return t <= now ? (now - t) * weight : AHEAD_MS + (t - now) * weight;
   }
 
-  /** The next restart point to make: the most useful gap, within the memory budget. */
-  private nextPoint(spacing: number): number | null {
+  /**
+   * The next restart point to make: the most useful gap, coarse gaps before fine ones at the same
+   * distance (a seek far off soon after opening is quick, a short one back soon after too), within
+   * the memory budget.
+   */
+  private nextPoint(spacings: number[]): number | null {
     const now = this.live.now;
+    if (this.fullAt !== null && Math.abs(now - this.fullAt) < Math.min(...spacings)) return null;
     const bases = [0, now, ...this.points.map((p) => p.now)];
-    const gaps: number[] = [];
-    for (let g = spacing; g <= now + AHEAD_MS; g += spacing) if (!bases.some((b) => b <= g && b > g - spacing)) gaps.push(g);
-    gaps.sort((a, b) => this.rank(a) - this.rank(b));
-    const g = gaps[0];
-    if (g === undefined) return null;
-    return this.keepWithinBudget(g) ? g : null;
+    let best: { g: number; rank: number } | null = null;
+    for (const [level, spacing] of spacings.entries()) {
+      for (let g = spacing; g <= now + AHEAD_MS; g += spacing) {
+        if (bases.some((b) => b <= g && b > g - spacing)) continue;
+        const rank = this.rank(g, level === 0 ? 1 : FINE_WEIGHT);
+        if (!best || rank < best.rank) best = { g, rank };
+      }
+    }
+    if (!best) return null;
+    return this.keepWithinBudget(best.g) ? best.g : null;
   }
 
   /** Drops the least useful points until `extra` (a point to make) fits; false if it does not. */

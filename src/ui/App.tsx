@@ -1,12 +1,12 @@
 // The classroom: controls and caption on top; network, HeightVoteSet and inspector; the timeline
 // below. Keyboard: space play/pause, → step, shift+←/→ seek ±1 s, +/- speed, r restart,
-// PageDown/PageUp next/previous caption (presenter clickers send these), p presenter mode,
-// ? the list of keys. Or, when the page was opened with `?join`, the live view (live/LiveApp.tsx):
+// PageDown/PageUp next/previous caption (presenter clickers send these), 1–4 the next polka,
+// lock, timeout, commit, p presenter mode, ? the list of keys. Or, when the page was opened with `?join`, the live view (live/LiveApp.tsx):
 // space freezes the views and goes back live, ←/→ scroll through the history kept. Or, with `?wal`,
 // the WAL debugger (wal/WalApp.tsx): ←/→ one record back/on (shift: 100), space play/pause,
 // Home/End the first/last record.
 import { useEffect, useState } from 'react';
-import { Controls, SPEEDS } from './Controls.js';
+import { Controls, NEXT, SPEEDS } from './Controls.js';
 import { Settings } from './Settings.js';
 import { LessonPanel } from './Lesson.js';
 import { Network } from './Network.js';
@@ -21,6 +21,7 @@ import { WalApp } from './wal/WalApp.js';
 import { walSend } from './wal/debugger.js';
 import { walModeHref } from './wal/link.js';
 import { useWal } from './wal/state.js';
+import type { NextKind } from '../observe/classroom.js';
 
 /** Input types a person types into: keys there are theirs, not the presenter's. */
 const TEXT_INPUTS = new Set(['text', 'number', 'search', 'email', 'url', 'password', 'tel', 'date', 'time', 'datetime-local', 'month', 'week']);
@@ -33,6 +34,15 @@ export function isTyping(t: EventTarget | null): boolean {
 }
 
 /**
+ * Which "next …" jump a key asks for: 1–4, in the order of the buttons. By the physical key too
+ * (`code`), so that layouts whose top row types other characters (AZERTY) still reach it.
+ */
+export function nextKindOfKey(e: Pick<KeyboardEvent, 'key' | 'code'>): NextKind | null {
+  const digit = /^[1-9]$/.test(e.key) ? Number(e.key) : Number(/^(?:Digit|Numpad)([1-9])$/.exec(e.code)?.[1] ?? 0);
+  return NEXT[digit - 1]?.[0] ?? null;
+}
+
+/**
  * Listens in the capture phase, before the focused control: after a click on the seek bar, the
  * lesson picker or a button, PageDown/PageUp/space/arrows still drive the run (and the control
  * does not also seek, change the lesson or click). Text fields keep their keys.
@@ -41,7 +51,11 @@ function onKey(e: KeyboardEvent): void {
   if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
   const s = useUi.getState();
   const t = s.frame?.t ?? 0;
-  switch (e.key) {
+  const next = nextKindOfKey(e);
+  switch (next ? 'next' : e.key) {
+    case 'next':
+      send({ type: 'seekNext', kind: next! });
+      break;
     case ' ':
       send({ type: s.playing ? 'pause' : 'play' });
       break;
@@ -121,6 +135,7 @@ const KEYS: [string, string][] = [
   ['shift + ← / →', 'seek back / forward 1 s'],
   ['+ / −', 'faster / slower'],
   ['PageDown / PageUp', 'next / previous caption (a clicker sends these)'],
+  ['1 / 2 / 3 / 4', 'run on to the selected node’s next polka / lock / timeout / commit'],
   ['p', 'presenter mode (large captions)'],
   ['r', 'restart the run'],
   ['?', 'this list'],

@@ -10,7 +10,8 @@ import type { NextKind } from '../observe/classroom.js';
 /** Fixed paces, down to one hundredth of real time (a 20 ms message then takes 2 s to cross). */
 export const SPEEDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
 
-const NEXT: [NextKind, string][] = [
+/** The jumps, in the order of their buttons; their keys are 1–4 (App.tsx), the same order. */
+export const NEXT: [NextKind, string][] = [
   ['polka', 'polka'],
   ['lock', 'lock'],
   ['timeout', 'timeout'],
@@ -100,8 +101,8 @@ export function Controls() {
       {slow && <span className="pace-warning" data-testid="pace" title="the simulation cannot keep up with the pace asked: every node's work is real">simulating at {formatRate(pace.achieved!)} real time</span>}
       <span className="next" role="group" aria-label="next event">
         next
-        {NEXT.map(([kind, label]) => (
-          <button key={kind} onClick={() => send({ type: 'seekNext', kind })} data-testid={`next-${kind}`} title={`run on to ${nameOf(frame, selected)}'s next ${label} and pause there`}>{label}</button>
+        {NEXT.map(([kind, label], i) => (
+          <button key={kind} onClick={() => send({ type: 'seekNext', kind })} data-testid={`next-${kind}`} title={`run on to ${nameOf(frame, selected)}'s next ${label} and pause there (key ${i + 1})`}>{label}</button>
         ))}
       </span>
       <button onClick={share} data-testid="share">share link</button>

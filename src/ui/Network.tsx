@@ -4,26 +4,32 @@
 // the wire as short arrows moving from sender to receiver; click one to drop it (recorded like any
 // action). Click a node to watch it; the buttons below break it. In partition mode, drag nodes
 // across the dashed line and cut the network between the two sides. Past 24 nodes the ring is
-// drawn small, and a node's name shows on hover.
+// drawn small, a node's name shows on hover, the message nearest the pointer is outlined and
+// dropped by a click (classroom/aim.ts), and the nodes may be grouped in clusters by
+// height/round/step instead (classroom/clusters.ts).
 import { useRef, useState } from 'react';
-import type { PointerEvent as ReactPointerEvent, ReactElement } from 'react';
+import type { MouseEvent as ReactMouseEvent, PointerEvent as ReactPointerEvent, ReactElement } from 'react';
 import { act, send, useUi } from './store.js';
 import { STEP_COLORS } from './colors.js';
 import { NodeFaults } from './NodeFaults.js';
-import type { Frame, MessageView, NodeSummary } from '../observe/model.js';
-import type { TimerView } from '../observe/classroom.js';
+import type { Frame, MessageView, NodeSummary, RunningTimeout } from '../observe/model.js';
 import { blockIdShort } from '../observe/format.js';
 import { indexMap, nameOfAddress, validatorNames } from './names.js';
 import { accused } from './evidence.js';
 import { blockMark, chainsOf, forkHeights, lastBlocks } from './classroom/chains.js';
 import type { Chains } from './classroom/chains.js';
-import { remaining, TIMER_COLORS, TIMER_NAMES, timersOf } from './classroom/timers.js';
+import { remaining, TIMER_COLORS, TIMER_NAMES } from './classroom/timers.js';
+import { messageAt, messageNear } from './classroom/aim.js';
+import type { Point } from './classroom/aim.js';
+import { clusterLayout } from './classroom/clusters.js';
 
 const W = 360;
 const H = 340;
 const R = 118;
 /** Nodes drawn in full (name, height/round, lock, timer, chain); more are dots on the ring. */
 const FULL = 24;
+/** How near (drawing units) the pointer must be to a crowd's message to aim at it. */
+const AIM = 7;
 /** Blocks shown in each node's chain strip. */
 const CHAIN = 4;
 
@@ -35,8 +41,6 @@ const MESSAGE_COLORS: Record<string, string> = {
   VoteSetBits: '#ef6c00',
 };
 const OTHER_MESSAGE = '#9aa0a6';
-
-type Point = { x: number; y: number };
 
 /**
  * Slot i of n on the circle, turned so that no node sits on the vertical line through the centre
@@ -76,14 +80,6 @@ function LockIcon({ x, y }: { x: number; y: number }) {
   );
 }
 
-/** Where a message is now, on the straight line from sender to receiver. */
-function messageAt(m: MessageView, t: number, pos: (id: string) => Point): Point {
-  const f = m.arrive > m.sent ? Math.min(1, Math.max(0, (t - m.sent) / (m.arrive - m.sent))) : 1;
-  const a = pos(m.from);
-  const b = pos(m.to);
-  return { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f };
-}
-
 /** An arc of radius r from the top, clockwise, over `share` of the circle. */
 function arc(r: number, share: number): string {
   if (share >= 0.999) return `M0 ${-r} A${r} ${r} 0 1 1 0 ${r} A${r} ${r} 0 1 1 0 ${-r}`;
@@ -92,7 +88,7 @@ function arc(r: number, share: number): string {
 }
 
 /** The countdown of the timeout a node waits on: a ring that empties as it runs out. */
-function TimerArc({ timer, t, r }: { timer: TimerView; t: number; r: number }) {
+function TimerArc({ timer, t, r }: { timer: RunningTimeout; t: number; r: number }) {
   const left = remaining(timer, t);
   const name = TIMER_NAMES[timer.step] ?? 'timeout';
   return (
@@ -138,15 +134,19 @@ export function Network() {
   const [moved, setMoved] = useState<Record<number, Point>>({});
   const [dragging, setDragging] = useState<number | null>(null);
   const [hovered, setHovered] = useState<number | null>(null);
+  /** the pointer over a crowd's drawing (its messages are found by distance) */
+  const [pointer, setPointer] = useState<Point | null>(null);
+  /** a crowd drawn in clusters by height/round/step instead of on a ring */
+  const [clustered, setClustered] = useState(false);
   if (!frame) return <section className="panel network" />;
   const n = frame.nodes.length;
   const small = n > FULL;
   const index = indexMap(frame);
-  const pos = (i: number) => moved[i] ?? circle(i, n);
+  const layout = small && clustered ? clusterLayout(frame.nodes, { x: W / 2, y: H / 2 }, R) : null;
+  const pos = (i: number) => moved[i] ?? layout?.pos[i] ?? circle(i, n);
   const posOf = (id: string) => pos(index.get(id) ?? 0);
   const side = (i: number) => (pos(i).x < W / 2 ? 0 : 1);
   const group = (i: number) => frame.partition?.findIndex((g) => g.includes(frame.nodes[i].id)) ?? 0;
-  const timers = timersOf(frame);
   const chains = chainsOf(events);
   const forks = forkHeights(chains);
 
@@ -163,14 +163,19 @@ export function Network() {
   };
   const onMove = (e: ReactPointerEvent) => {
     if (dragging !== null) setMoved({ ...moved, [dragging]: toSvg(e) });
+    else if (small && drop) setPointer(new DOMPoint(e.clientX, e.clientY).matrixTransform(svg.current!.getScreenCTM()!.inverse()));
   };
   const sides = (): number[][] => [0, 1].map((s) => frame.nodes.map((x) => x.index).filter((i) => side(i) === s));
   const cut = (duration?: number) => {
     const groups = sides().filter((g) => g.length > 0);
     if (groups.length === 2) act({ kind: 'partition', groups, duration });
   };
-  // one message at a time is clicked on a classroom's few nodes; a crowd's messages are drawn as paths
-  const drop = classroom && gossip && !small ? (m: MessageView) => act({ kind: 'dropMessage', from: index.get(m.from) ?? 0, to: index.get(m.to) ?? 0 }) : null;
+  // a message is clicked on a classroom's few nodes; in a crowd (drawn as paths), the one nearest the pointer
+  const drop = classroom && gossip ? (m: MessageView) => act({ kind: 'dropMessage', from: index.get(m.from) ?? 0, to: index.get(m.to) ?? 0 }) : null;
+  const aimed = small && drop && !cutting && showMessages && pointer && hovered === null ? messageNear(frame.inFlight, frame.t, posOf, pointer, AIM) : null;
+  const onClick = (e: ReactMouseEvent) => {
+    if (aimed && !(e.target as Element).closest('.node')) drop!(aimed.m);
+  };
 
   const links: ReactElement[] = [];
   if (!small) {
@@ -181,6 +186,14 @@ export function Network() {
         const b = pos(j);
         links.push(<line key={`${i}-${j}`} x1={a.x} y1={a.y} x2={b.x} y2={b.y} className={isCut ? 'link cut' : 'link'} />);
       }
+  } else if (layout) {
+    for (const c of layout.clusters)
+      links.push(
+        <g key={c.label} className="cluster" data-testid="cluster">
+          <circle cx={c.x} cy={c.y} r={c.r + 2} className="link ring" />
+          <text x={c.x} y={c.y < H / 2 ? c.y - c.r - 5 : c.y + c.r + 11} className="cluster-label">{`${c.label} · ${c.count}`}</text>
+        </g>,
+      );
   } else {
     links.push(<circle key="ring" cx={W / 2} cy={H / 2} r={R} className="link ring" />);
   }
@@ -202,6 +215,11 @@ export function Network() {
         <label className="toggle" title="messages on the wire (turn off at high speed)">
           <input type="checkbox" checked={showMessages} onChange={(e) => useUi.setState({ showMessages: e.target.checked })} data-testid="show-messages" /> messages
         </label>
+        {small && (
+          <button className={clustered ? 'on' : ''} onClick={() => setClustered(!clustered)} data-testid="clusters" title="group the nodes by height/round/step (or show them on a ring)">
+            clusters
+          </button>
+        )}
         <button className={cutting ? 'on' : ''} onClick={() => setCutting(!cutting)} data-testid="partition-mode" title="drag nodes across the line, then cut">
           partition…
         </button>
@@ -209,17 +227,18 @@ export function Network() {
       {forks.length > 0 && (
         <p className="fork" data-testid="fork">Fork: nodes committed different blocks at height {forks.join(', ')} (the chains under the nodes differ).</p>
       )}
-      <svg ref={svg} viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`} data-testid="network" onPointerMove={onMove} onPointerUp={() => setDragging(null)} className={small ? 'many' : ''}>
+      <svg ref={svg} viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`} data-testid="network" onPointerMove={onMove} onPointerUp={() => setDragging(null)} onPointerLeave={() => setPointer(null)} onClick={onClick} className={small ? `many${aimed ? ' aiming' : ''}` : ''}>
         {links}
         {cutting && <line x1={W / 2} y1={box.y} x2={W / 2} y2={box.y + box.h} className="divider" />}
         {showMessages && (small ? <MessagePaths frame={frame} pos={posOf} /> : <Messages frame={frame} pos={posOf} drop={drop} />)}
         {frame.nodes.map((node) => (
-          <NodeMark key={node.id} node={node} frame={frame} p={pos(node.index)} small={small} timer={timers.get(node.id) ?? null}
+          <NodeMark key={node.id} node={node} frame={frame} p={pos(node.index)} small={small} timer={node.timer ?? null}
             className={`node${node.id === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}${byzantine.has(node.name) ? ' byzantine' : ''}`}
             byzantine={byzantine.has(node.name)} onDown={onDown(node.index)} onHover={(on) => setHovered(on ? node.index : null)}
             chain={small ? null : <ChainStrip chains={chains} node={node.id} at={outward(pos(node.index), 34)} />} />
         ))}
         {small && hover && <HoverLabel node={hover} p={pos(hover.index)} box={box} />}
+        {aimed && <AimedMessage m={aimed.m} at={aimed.at} box={box} />}
       </svg>
       {showMessages && (
         <div className="legend">
@@ -249,7 +268,7 @@ function NodeMark({ node, frame, p, small, timer, className, byzantine, onDown, 
   frame: Frame;
   p: Point;
   small: boolean;
-  timer: TimerView | null;
+  timer: RunningTimeout | null;
   className: string;
   byzantine: boolean;
   onDown: (e: ReactPointerEvent) => void;
@@ -289,6 +308,22 @@ function HoverLabel({ node, p, box }: { node: NodeSummary; p: Point; box: { x: n
     <g className="hover-label" data-testid="hover-label" pointerEvents="none">
       <rect x={x - 3} y={y} width={text.length * 6.2 + 6} height={16} rx={3} />
       <text x={x} y={y + 12}>{text}</text>
+    </g>
+  );
+}
+
+/** The crowd's message under the pointer: outlined, named, and dropped by a click. */
+function AimedMessage({ m, at, box }: { m: MessageView; at: Point; box: { x: number; w: number } }) {
+  const text = `${m.kind} ${m.from} → ${m.to}: click to drop`;
+  const x = Math.min(box.x + box.w - 4 - text.length * 6.2, Math.max(box.x + 4, at.x - (text.length * 6.2) / 2));
+  const y = at.y < H / 2 ? at.y + 10 : at.y - 24;
+  return (
+    <g className="aimed" data-testid="message-aimed" aria-label={`${m.kind} from ${m.from} to ${m.to}`} pointerEvents="none">
+      <circle cx={at.x} cy={at.y} r={4.5} className="aim-ring" />
+      <g className="hover-label">
+        <rect x={x - 3} y={y} width={text.length * 6.2 + 6} height={16} rx={3} />
+        <text x={x} y={y + 12}>{text}</text>
+      </g>
     </g>
   );
 }

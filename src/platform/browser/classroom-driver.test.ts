@@ -32,6 +32,25 @@ describe('ClassroomDriver', () => {
     expect(last.map((f) => [f.frame.t, f.frame.selected])).toEqual([[2000, 'n0'], [2000, 'n2'], [3000, 'n2']]);
   });
 
+  it('makes restart points from the moment a run opens: nobody is clicking yet, so no quiet wait', async () => {
+    const timers: { fn: () => void; ms: number }[] = [];
+    let now = 1000;
+    const d = new ClassroomDriver(() => undefined, { now: () => now, setTimeout: (fn, ms) => timers.push({ fn, ms }) });
+    d.command({ type: 'load', scenario });
+    await d.idle();
+    expect(timers.map((t) => t.ms)).toEqual([0]);
+    for (let k = 0; k < 2; k++) {
+      now += 20;
+      timers.shift()!.fn();
+      await d.idle();
+    }
+    expect(d.run.pointTimes).toEqual([2000, 4000]);
+    // a seek straight after starts from the latest point before it, not from the start
+    d.command({ type: 'seek', t: 17_000 });
+    await d.idle();
+    expect(d.run.pointTimes).toContain(0); // the run left at 0 is kept: going back there is free
+  });
+
   it('"next commit" runs to the selected node’s next NewBlock and pauses there', async () => {
     const { d, messages } = driver();
     d.command({ type: 'load', scenario });

@@ -188,6 +188,10 @@ export class ClassroomDriver {
       this.behind = false;
       this.target = 0;
       this.scenario();
+      // nobody is clicking yet: restart points are made from now on, so that a seek far ahead
+      // soon after opening starts from one (the page's first commands still come first)
+      this.lastCommand = -Infinity;
+      this.soon(0);
       return this.frame(true, events);
     }
     if (!this.loaded) return;

@@ -2,7 +2,12 @@
 // clock) posting frames of the observation model to the page.
 /// <reference lib="webworker" />
 import type { ClassroomCommand } from '../../observe/classroom.js';
+import { installSyncEd25519 } from '../../core/crypto/ed25519.js';
 import { ClassroomDriver } from './classroom-driver.js';
+import { signingMemo } from './signing-memo.js';
+
+// every copy of the run signs the same messages: each signature is made once (signing-memo.ts)
+installSyncEd25519(signingMemo());
 
 // A message to ourselves is the quickest way to let the page's messages in (no 4 ms timer clamp).
 const channel = new MessageChannel();
