@@ -7,7 +7,7 @@
 // local events, so a new vote or part goes out at once instead of after the next sleep.
 import type { Announcement, StateMessage } from '../core/consensus/io.js';
 import type { ConsensusMessage } from '../core/encoding/messages.js';
-import { decodeMessage, encodeMessage } from '../core/encoding/messages.js';
+import { decodeMessageShared, encodeMessageShared } from '../core/encoding/messages.js';
 import { PeerState } from '../core/reactor/peer-state.js';
 import type { Outgoing } from '../core/reactor/gossip.js';
 import { maj23Queries, missingPartsAnnouncement, pickDataToSend, pickVoteToSend } from '../core/reactor/gossip.js';
@@ -103,7 +103,7 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
     if (!peer || this.node.isStopped) return;
     let msg: ConsensusMessage;
     try {
-      msg = decodeMessage(bytes);
+      msg = decodeMessageShared(bytes);
     } catch (e) {
       const why = e instanceof PrevoteError ? `${e.code}: ${e.message}` : String(e);
       return this.drop(peerId, `malformed message on channel 0x${channel.toString(16)}: ${why}`);
@@ -207,7 +207,7 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
   }
 
   private sendTo(peerId: string, msg: ConsensusMessage): boolean {
-    const bytes = encodeMessage(msg);
+    const bytes = encodeMessageShared(msg);
     const ok = this.peerSender.send(peerId, channelOfKind(msg.kind), bytes);
     if (ok) {
       const s = (this.sent[msg.kind] ??= { count: 0, bytes: 0 });

@@ -7,7 +7,7 @@
 //     model of the consensus algorithm, without the reactor).
 import type { StateMessage } from '../core/consensus/io.js';
 import type { ConsensusMessage } from '../core/encoding/messages.js';
-import { decodeMessage, encodeMessage } from '../core/encoding/messages.js';
+import { decodeMessage, decodeMessageShared, encodeMessage } from '../core/encoding/messages.js';
 import { MEMPOOL_CHANNEL_ID } from '../node/mempool-reactor.js';
 import type { PeerTransport, TransportHandler } from '../node/switch.js';
 import type { VirtualClock } from './clock.js';
@@ -291,25 +291,11 @@ export class SimNetwork {
       const receive = this.direct.get(to);
       if (channel === 0 && receive) {
         this.countDelivery(kind);
-        return receive(decodeShared(bytes), from);
+        return receive(decodeMessageShared(bytes) as StateMessage, from); // one broadcast's bytes: decoded once for all
       }
       this.stats.dropped++;
     });
   }
-}
-
-/**
- * Direct delivery sends one broadcast's bytes to every node: they are decoded once and the nodes
- * share the (never mutated) message, as they share signature verdicts. Decoding is a pure
- * function of the bytes, so nothing a node could observe changes; a hundred decodes of one vote
- * and a hundred sign-bytes encodings of it (the signature cache's key) were a third of a
- * 100-validator run.
- */
-const decoded = new WeakMap<Uint8Array, StateMessage>();
-function decodeShared(bytes: Uint8Array): StateMessage {
-  let msg = decoded.get(bytes);
-  if (!msg) decoded.set(bytes, (msg = decodeMessage(bytes) as StateMessage));
-  return msg;
 }
 
 function heightOf(msg: StateMessage): number {

@@ -114,6 +114,13 @@ export class BitArray {
     return c;
   }
 
+  /** `this = this AND NOT o`, in place (no copy, for an array the caller owns). */
+  clearWhere(o: BitArray): this {
+    const n = Math.min(this.words.length, o.words.length);
+    for (let w = 0; w < n; w++) this.words[w] &= ~o.words[w];
+    return this;
+  }
+
   /** `this AND NOT o`; the result has the size of `this` (spec §16.2). */
   sub(o: BitArray): BitArray {
     const c = this.copy();
@@ -153,8 +160,16 @@ export class BitArray {
     return this.bits === o.bits && this.words.every((w, i) => w === o.words[i]);
   }
 
+  /** The set indices in ascending order (a word at a time: gossip asks this on every pass). */
   *indices(): Generator<number> {
-    for (let i = 0; i < this.bits; i++) if (this.get(i)) yield i;
+    for (let w = 0; w < this.words.length; w++) {
+      let x = this.words[w];
+      while (x !== 0) {
+        const low = x & -x;
+        yield w * 32 + (31 - Math.clz32(low));
+        x ^= low;
+      }
+    }
   }
 
   /** A uniformly random set index, or null when none is set (tendermint #2534: uniform). */

@@ -348,3 +348,26 @@ export function decodeMessage(bytes: Uint8Array): ConsensusMessage {
   const { field, body } = found as { field: number; body: Uint8Array };
   return decodeBody(field, body);
 }
+
+// Messages are values: never changed once made or decoded. So a vote a node relays to each of
+// its peers is encoded once (by the vote object), and one bytes object handed to several
+// receivers (the simulator does that; a real transport never does) is decoded once, the
+// receivers sharing the message. Decoding stays a pure function of the bytes: nothing a node
+// can observe changes, only the work.
+const voteBytes = new WeakMap<Vote, Uint8Array>();
+const decodedBytes = new WeakMap<Uint8Array, ConsensusMessage>();
+
+/** encodeMessage, once per vote object; the bytes are shared and must not be changed. */
+export function encodeMessageShared(m: ConsensusMessage): Uint8Array {
+  if (m.kind !== 'Vote') return encodeMessage(m);
+  let bytes = voteBytes.get(m.vote);
+  if (!bytes) voteBytes.set(m.vote, (bytes = encodeMessage(m)));
+  return bytes;
+}
+
+/** decodeMessage, once per bytes object; a malformed message throws every time. */
+export function decodeMessageShared(bytes: Uint8Array): ConsensusMessage {
+  let msg = decodedBytes.get(bytes);
+  if (!msg) decodedBytes.set(bytes, (msg = decodeMessage(bytes)));
+  return msg;
+}

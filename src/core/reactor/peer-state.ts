@@ -226,7 +226,7 @@ export class PeerState {
     this.ensureVoteBitArrays(height, size);
     const peerBits = this.getVoteBitArray(height, round, type);
     if (!peerBits) return null;
-    const i = votes.bitArray().sub(peerBits).pickRandom(randInt);
+    const i = votes.bitArray().clearWhere(peerBits).pickRandom(randInt); // bitArray() is our own copy
     return i === null ? null : votes.getByIndex(i);
   }
 }

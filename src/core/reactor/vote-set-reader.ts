@@ -10,6 +10,7 @@ export interface VoteSetReader {
   readonly round: number;
   readonly type: VoteType;
   readonly size: number;
+  /** A copy the caller owns. */
   bitArray(): BitArray;
   getByIndex(i: number): Vote | null;
   isCommit(): boolean;
