@@ -147,7 +147,7 @@ export class ConsensusNode {
     } finally {
       this.pumping = false;
     }
-    void this.pump();
+    this.pump();
   }
 
   /**
@@ -298,7 +298,7 @@ export class ConsensusNode {
   private enqueue(queue: Queued[], item: Queued): void {
     if (this.stopped) return;
     queue.push(item);
-    void this.pump();
+    this.pump();
   }
 
   private wake(): void {
