@@ -43,6 +43,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { CHROMIUM } from '../e2e/chromium.js';
+import { FRAME_PROBE, frameStats } from './frames.js';
 import type { StandInReport } from '../e2e/live-page-worker.entry.js';
 import { genesisJson, homePaths, newSeed, nodeKeyJson } from '../src/cli/home.js';
 import { STOP_ON_STDIN_EOF } from '../src/cli/node.js';
@@ -76,14 +77,13 @@ declare global {
   interface Window {
     /** what the tab's worker reported on the bench's BroadcastChannel (INIT below) */
     __bench: { heights: HeightRecord[]; status: LiveStatus | null };
-    benchFrameTimes(ms: number): Promise<{ deltas: number[]; longTasksMs: number }>;
   }
 }
 
 /**
- * Installed in every tab before its scripts run: collects the worker's records (same origin and
- * profile, so the BroadcastChannel reaches the page), and the frame probe of bench/ui.ts (rAF
- * intervals, long tasks). A string: tsx's transform would add helpers the page does not have.
+ * Installed in every tab before its scripts run (beside bench/frames.ts's frame probe): collects
+ * the worker's records (same origin and profile, so the BroadcastChannel reaches the page). A
+ * string: tsx's transform would add helpers the page does not have.
  */
 const INIT = `
 window.__bench = { heights: [], status: null };
@@ -91,22 +91,7 @@ window.__benchChannel = new BroadcastChannel('prevote-bench');
 window.__benchChannel.onmessage = (e) => {
   if (e.data.kind === 'height') window.__bench.heights.push(e.data);
   else if (e.data.kind === 'status') window.__bench.status = e.data.status;
-};
-window.benchFrameTimes = (ms) => new Promise((resolve) => {
-  const deltas = [];
-  let longTasksMs = 0;
-  const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => (longTasksMs += e.duration)));
-  obs.observe({ type: 'longtask' });
-  let last = performance.now();
-  const end = last + ms;
-  const tick = (t) => {
-    deltas.push(t - last);
-    last = t;
-    if (t < end) requestAnimationFrame(tick);
-    else { obs.disconnect(); resolve({ deltas, longTasksMs }); }
-  };
-  requestAnimationFrame(tick);
-});`;
+};`;
 
 /**
  * Profiling only: every status and frame the node's worker sends the page, kept in order (JSON-safe
@@ -123,22 +108,6 @@ window.Worker = class extends BenchWorker {
     });
   }
 };`;
-
-function frameStats({ deltas, longTasksMs }: { deltas: number[]; longTasksMs: number }) {
-  const d = [...deltas].sort((a, b) => a - b);
-  const total = deltas.reduce((s, x) => s + x, 0);
-  const r1 = (x: number) => Math.round(x * 10) / 10;
-  return {
-    frames: d.length,
-    fps: r1((1000 * d.length) / total),
-    p50Ms: r1(quantile(d, 0.5)),
-    p95Ms: r1(quantile(d, 0.95)),
-    p99Ms: r1(quantile(d, 0.99)),
-    maxMs: r1(d[d.length - 1]),
-    over50Ms: r1(d.filter((x) => x > 50).length / d.length),
-    longTasksMs: r1(longTasksMs),
-  };
-}
 
 // ---- processes, ports, bundles, the server ------------------------------------------------------
 
@@ -419,6 +388,7 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
       const page = await context.newPage();
       page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
       await page.addInitScript(INIT);
+      await page.addInitScript(FRAME_PROBE);
       if (PROFILE_DIR) await page.addInitScript(RECORD);
       await page.goto(`${origin}/v/`);
       await page.waitForFunction(() => typeof window.benchPutKey === 'function');
@@ -444,7 +414,7 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
     const validating = (t: Tab) => (s: LiveStatus | null) => s?.stage === 'validator' && s.address === t.address;
     await waitFor('the app tab validating with its genesis key', isValidator(app), validating(app), 60_000);
     // the app's frames while its node waits at height 1 for the other three: the page at rest
-    const beforeChainRuns = frameStats(await app.page.evaluate((ms) => window.benchFrameTimes(ms), FRAME_MS));
+    const beforeChainRuns = frameStats(await app.page.evaluate((ms) => window.frameTimes(ms), FRAME_MS));
     await Promise.all(tabs.slice(1).map((t) => t.page.evaluate(() => window.benchStart())));
     const statuses = await Promise.all(tabs.map((t) => waitFor(`tab ${tabs.indexOf(t)} validating with its genesis key`, isValidator(t), validating(t), 60_000)));
     const peerIds = statuses.map((s) => s!.peerId);
@@ -479,7 +449,7 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
     const framesAt = performance.now();
     // tab 1 at the same time: a page with no views, whose main thread only carries libp2p and the bridge
     const profiling = PROFILE_DIR ? await startProfile(browser, app.page) : null;
-    const [whileValidating, bareWhileValidating] = (await Promise.all([app, tabs[1]].map((t) => t.page.evaluate((ms) => window.benchFrameTimes(ms), FRAME_MS)))).map(frameStats);
+    const [whileValidating, bareWhileValidating] = (await Promise.all([app, tabs[1]].map((t) => t.page.evaluate((ms) => window.frameTimes(ms), FRAME_MS)))).map(frameStats);
     await profiling?.();
     if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'app-messages.json'), JSON.stringify(await app.page.evaluate(() => (window as unknown as { __recorded: unknown[] }).__recorded)));
     const heightsPerSecondDuringFrames = ((await committed()) - framesFrom) / ((performance.now() - framesAt) / 1000);

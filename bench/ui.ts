@@ -11,49 +11,19 @@ import type { Browser, Page } from '@playwright/test';
 import { CHROMIUM } from '../e2e/chromium.js';
 import { encodeShare } from '../src/ui/url.js';
 import type { Scenario } from '../src/core/scenario.js';
+import type { FrameStats } from './frames.js';
+import { FRAME_PROBE, frameStats } from './frames.js';
 
-interface FrameStats {
-  frames: number;
-  fps: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  /** share of frames longer than 50 ms (visible stutter) */
-  over50Ms: number;
-  /** main-thread long tasks (> 50 ms) during the window, summed */
-  longTasksMs: number;
-}
 
 declare global {
   interface Window {
-    frameTimes(ms: number): Promise<{ deltas: number[]; longTasksMs: number }>;
     seekTo(ms: number, drag?: number): Promise<number>;
     watchFirstCommit(): void;
     firstCommitAt?: number;
   }
 }
 
-/**
- * Installed in the page: rAF intervals and long tasks over a window of `ms`. A string, because
- * tsx's transform would add helpers to a function that the page does not have.
- */
-const FRAME_PROBE = `
-window.frameTimes = (ms) => new Promise((resolve) => {
-  const deltas = [];
-  let longTasksMs = 0;
-  const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => (longTasksMs += e.duration)));
-  obs.observe({ type: 'longtask' });
-  let last = performance.now();
-  const end = last + ms;
-  const tick = (t) => {
-    deltas.push(t - last);
-    last = t;
-    if (t < end) requestAnimationFrame(tick);
-    else { obs.disconnect(); resolve({ deltas, longTasksMs }); }
-  };
-  requestAnimationFrame(tick);
-});
+const FIRST_COMMIT_PROBE = `
 /** performance.now() when the inspector first shows height 2 (the first commit), polled every 10 ms. */
 window.watchFirstCommit = () => {
   const id = setInterval(() => {
@@ -84,37 +54,21 @@ window.seekTo = (ms, drag = 0) => new Promise((resolve) => {
   setTimeout(() => move(ms), 10 * drag);
 });`;
 
-function stats({ deltas, longTasksMs }: { deltas: number[]; longTasksMs: number }): FrameStats {
-  const d = [...deltas].sort((a, b) => a - b);
-  const q = (p: number) => d[Math.min(d.length - 1, Math.floor(p * d.length))];
-  const total = deltas.reduce((s, x) => s + x, 0);
-  const r = (x: number) => Math.round(x * 10) / 10;
-  return {
-    frames: d.length,
-    fps: r((1000 * d.length) / total),
-    p50Ms: r(q(0.5)),
-    p95Ms: r(q(0.95)),
-    p99Ms: r(q(0.99)),
-    maxMs: r(d[d.length - 1]),
-    over50Ms: r(d.filter((x) => x > 50).length / d.length),
-    longTasksMs: r(longTasksMs),
-  };
-}
-
 /** Reads the selected node's height from the inspector. */
 const heightShown = (page: Page) => page.evaluate(() => Number(document.querySelector('[data-testid=round-state] dd')?.textContent?.split('/')[0] ?? 0));
 
 async function measure(browser: Browser, url: string, speed: string, untilCommit = true) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
   await page.addInitScript(FRAME_PROBE);
+  await page.addInitScript(FIRST_COMMIT_PROBE);
   await page.goto(url);
   await page.waitForFunction(() => (document.querySelector('[data-testid=log-hash]')?.textContent ?? '') !== '');
   const firstFrameMs = await page.evaluate(() => performance.now());
-  const paused = stats(await page.evaluate(() => window.frameTimes(3000)));
+  const paused = frameStats(await page.evaluate(() => window.frameTimes(3000)));
   await page.getByTestId('speed').selectOption(speed);
   const played = await page.evaluate(() => (window.watchFirstCommit(), performance.now()));
   await page.getByTestId('play').click();
-  const running = stats(await page.evaluate(() => window.frameTimes(6000)));
+  const running = frameStats(await page.evaluate(() => window.frameTimes(6000)));
   let firstCommitAfterPlayMs: number | null = null;
   if (untilCommit) {
     await page.waitForFunction(() => window.firstCommitAt !== undefined, null, { timeout: 300_000 });
