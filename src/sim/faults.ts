@@ -116,13 +116,14 @@ export class FaultController {
   /** Called by the simulator after every timer: start and heal faults, run pending restarts. */
   async poll(): Promise<void> {
     const now = this.sim.clock.now();
-    for (const st of this.states) {
-      if (st.phase === 'pending' && this.triggered(st.spec.at, now)) {
-        st.phase = 'active';
-        st.activatedAt = now;
-        this.version++;
-        this.activate(st);
-      }
+    // every fault due now is found before any acts: "crash all four at height 2" must not stop
+    // seeing height 2 because the node that reached it crashed first
+    const due = this.states.filter((st) => st.phase === 'pending' && this.triggered(st.spec.at, now));
+    for (const st of due) {
+      st.phase = 'active';
+      st.activatedAt = now;
+      this.version++;
+      this.activate(st);
     }
     while (this.actions.length) await this.actions.shift()!();
   }

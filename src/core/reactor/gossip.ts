@@ -1,6 +1,6 @@
 // The gossip choices of the consensus reactor (spec §9.5–§9.7), as pure functions of our
-// RoundState, the peer's PeerState and the block store. The node's routines call them on a
-// schedule and send what they return; marking the peer only after a successful send.
+// RoundState, the peer's PeerState and the block store. The node's routines call them when
+// something changed and send what they return; marking the peer only after a successful send.
 import type { BlockID, Part } from '../types.js';
 import { RoundStepType, SignedMsgType } from '../types.js';
 import type { RandInt } from '../bits/bit-array.js';
@@ -68,11 +68,18 @@ export function pickDataToSend(rs: RoundState, ps: PeerState, store: BlockStoreR
   return [];
 }
 
-/** §9.6 gossipVotesRoutine, one iteration ([CMT] order). */
-export function pickVoteToSend(rs: RoundState, ps: PeerState, store: BlockStoreReader, randInt: RandInt): Outgoing | null {
+/** Which votes must wait before they go to this peer (relay timing, vote-relay.ts). */
+export type VoteHold = (height: number, round: number, type: number, index: number) => boolean;
+
+/**
+ * §9.6 gossipVotesRoutine, one iteration ([CMT] order). Votes `held` are passed over, so the
+ * next set in the order may be offered meanwhile.
+ */
+export function pickVoteToSend(rs: RoundState, ps: PeerState, store: BlockStoreReader, randInt: RandInt, held?: VoteHold): Outgoing | null {
   const prs = ps.prs;
   const send = (votes: VoteSetReader | null): Outgoing | null => {
-    const vote = ps.pickVoteToSend(votes, randInt);
+    const filter = held && votes ? (i: number) => held(votes.height, votes.round, votes.type, i) : undefined;
+    const vote = ps.pickVoteToSend(votes, randInt, filter);
     return vote ? { msg: { kind: 'Vote', vote }, onSent: () => ps.setHasVote(vote) } : null;
   };
   if (rs.height === prs.height) {

@@ -217,16 +217,19 @@ export class PeerState {
 
   /**
    * A random vote of `votes` the peer lacks, or null. The caller marks it (setHasVote) only once
-   * the send succeeded ([CMT]; §15 lesson 15).
+   * the send succeeded ([CMT]; §15 lesson 15). `held` says which of the votes the peer lacks
+   * must wait (relay timing, vote-relay.ts); they are left out of this pick.
    */
-  pickVoteToSend(votes: VoteSetReader | null, randInt: RandInt): Vote | null {
+  pickVoteToSend(votes: VoteSetReader | null, randInt: RandInt, held?: (index: number) => boolean): Vote | null {
     if (!votes || votes.size === 0) return null;
     const { height, round, type, size } = votes;
     if (votes.isCommit()) this.ensureCatchupCommitRound(height, round, size);
     this.ensureVoteBitArrays(height, size);
     const peerBits = this.getVoteBitArray(height, round, type);
     if (!peerBits) return null;
-    const i = votes.bitArray().clearWhere(peerBits).pickRandom(randInt); // bitArray() is our own copy
+    const lacking = votes.bitArray().clearWhere(peerBits); // bitArray() is our own copy
+    if (held) for (const i of lacking.indices()) if (held(i)) lacking.set(i, false);
+    const i = lacking.pickRandom(randInt);
     return i === null ? null : votes.getByIndex(i);
   }
 }
