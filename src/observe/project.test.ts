@@ -37,7 +37,7 @@ describe('projector', () => {
     // `lines` hashes the printed event lines (as `--events` prints them), `log` is the simulator's
     // binary event-log hash (src/sim/event-log.ts) of the same events
     for (const [transport, lines, log] of [
-      [{ kind: 'full' }, '36ec849cbb7c574b13caf749f3d58b92caa80baf83a4192cfd660fca59b8fd41', '20c3a2a67d03aff9cd0e03e8c1ec90ad083be222be27cf5c95a806d2ea3f7307'],
+      [{ kind: 'full' }, 'a2abc97a7c84618b04e095d4226dfd4ca77afb5598f8e7785e8edf8de699058c', 'ba1a1b3f71db53d671072066116cc8bbe57c64b2a355a6e875de270d5d499ffb'],
       ['direct', '6f46f823c14f1db9a76608cce243f5776c6155e4a418f35d870243824cffb7ba', '4e60b3211a736f55b05da113d39aea8b32bcdf20aa63f8faeb17469eefbeb01c'],
     ] as const) {
       const sim = new Simulation({ validators: 4, heights: 5, seed: 1, transport, link: { delayMin: 10, delayMax: 50 }, keepEvents: false });

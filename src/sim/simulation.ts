@@ -34,6 +34,8 @@ import type { CheckedRun, FaultHost, SignedRecord, SimNode } from './sim-node.js
 export type { SimNode } from './sim-node.js';
 import { MAX_LAG, runCheckers } from './checkers.js';
 import { EventLogHasher } from './event-log.js';
+import type { RelayTiming } from '../core/reactor/vote-relay.js';
+import { FLOODING } from '../core/reactor/vote-relay.js';
 
 export interface SimOptions {
   validators: number;
@@ -62,6 +64,8 @@ export interface SimOptions {
   transport?: Topology | 'direct';
   /** The reactor's peer_gossip_sleep_duration in ms (default 100). */
   gossipSleep?: number;
+  /** How long relayed votes wait for HasVote (default: flooding in a full mesh, else the reactor's default). */
+  relay?: Partial<RelayTiming>;
 }
 
 
@@ -150,6 +154,16 @@ export class Simulation implements FaultHost, CheckedRun {
     if (transport !== 'direct') this.network.setTopology(this.nodes.map((n) => n.name), transport);
   }
 
+  /**
+   * A full mesh floods: each vote reaches every peer from its signer, so there are few relays to
+   * save, and flooding keeps the lessons' timing (e.g. n1's two votes meet at a node by a relay
+   * racing HasVote, as in CometBFT). Where votes travel several hops the hold saves most copies.
+   */
+  private relayTiming(): Partial<RelayTiming> | undefined {
+    const t = this.opts.transport;
+    return this.opts.relay ?? (!t || t === 'direct' || t.kind === 'full' ? FLOODING : undefined);
+  }
+
   get gossiping(): boolean {
     return this.opts.transport !== 'direct';
   }
@@ -179,7 +193,7 @@ export class Simulation implements FaultHost, CheckedRun {
       scheduler: this.clock,
       verifier: (sn.signatures = this.signatures ?? new SignatureCache(this.opts.verifier ?? null)),
       network: this.gossiping
-        ? { transport: this.network.transportFor(sn.name), randInt: (n) => prng.int(n), reactor: { gossipSleep: this.opts.gossipSleep } }
+        ? { transport: this.network.transportFor(sn.name), randInt: (n) => prng.int(n), reactor: { gossipSleep: this.opts.gossipSleep, relay: this.relayTiming() } }
         : { direct: { broadcast: (msg) => this.network.broadcastDirect(sn.name, msg), publish: () => undefined, stopPeer: () => undefined } },
     });
     node.onEvent((event) => this.record(sn, event));

@@ -53,10 +53,11 @@ describe('captions by event order', () => {
   });
 
   it('PageUp from 3/4 goes to 2/4: at the same moment without replaying, at an earlier one by seeking there', async () => {
-    const lesson = lessonById('pol-reproposal')!;
+    const lesson = lessonById('lock-on-polka')!;
     const { events, origin } = await eventsOf(lesson, 2200);
     const fired = captionEvents(lesson, events);
     expect(fired.length).toBe(3);
+    expect(fired[1].time).toBe(fired[2].time);
     const now = fired[2].time - origin; // paused at caption 3's moment
     expect(captionMove(lesson, events, origin, now, null, -1)).toEqual({ kind: 'pin', index: 1 });
     expect(captionMove(lesson, events, origin, now, 1, -1)).toEqual({ kind: 'seek', index: 0, t: fired[0].time - origin + 1 });

@@ -36,6 +36,8 @@ export interface RelayTiming {
  * flooding. A shorter hold trades duplicates for first-height latency (30 + 60: 37%).
  */
 export const DEFAULT_RELAY_TIMING: RelayTiming = { hold: 30, jitter: 120 };
+/** Every relayed vote goes at once. */
+export const FLOODING: RelayTiming = { hold: 0, jitter: 0 };
 
 interface Slot {
   /** the peer whose copy reached us first ('' = none recorded) */
