@@ -94,10 +94,12 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
     this.queryMaj23Sleep = opts.queryMaj23Sleep ?? 2000;
     this.waitSync = opts.waitSync ?? false;
     this.relay = new VoteRelay({ ...DEFAULT_RELAY_TIMING, ...opts.relay });
-    // every engine step may give a peer something to send (a proposal, a part, a vote, a step)
+    // every engine step may give a peer something to send (a proposal, a part, a vote, a step);
+    // an added vote gives each peer at most that vote, so only the peers lacking it are woken
     this.unsubscribe = node.onEvent((ev) => {
       if (ev.type === 'Evidence') this.spreadEvidence(ev.evidence.voteA, ev.evidence.voteB);
-      this.kickAll();
+      if (ev.type === 'Vote') this.kickForVote(ev.vote);
+      else this.kickAll();
     });
   }
 
@@ -216,10 +218,10 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
       for (const [id, p] of this.peers) {
         if (from !== null ? id !== from : !p.ps.getVoteBitArray(msg.height, msg.round, msg.type)?.get(msg.index)) this.sendTo(id, msg);
       }
-    } else {
-      if (msg.kind === 'NewRoundStep') this.relay.prune(msg.height);
-      this.broadcast0(msg);
+      return; // the vote's own event woke the peers that lack it
     }
+    if (msg.kind === 'NewRoundStep') this.relay.prune(msg.height);
+    this.broadcast0(msg);
     this.kickAll();
   }
 
@@ -247,6 +249,17 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
 
   private kickAll(): void {
     for (const p of this.peers.values()) this.kick(p);
+  }
+
+  /** A vote was added: a pass for each peer that lacks it, now or when its hold ends. */
+  private kickForVote(v: Vote): void {
+    const now = this.clock.now();
+    for (const [id, p] of this.peers) {
+      if (p.ps.getVoteBitArray(v.height, v.round, v.type)?.get(v.validatorIndex)) continue;
+      const at = this.relay.readyAt(id, v.height, v.round, v.type, v.validatorIndex);
+      if (at <= now) this.kick(p);
+      else this.wakeAt(p, at);
+    }
   }
 
   private flush(): void {

@@ -349,19 +349,19 @@ export function decodeMessage(bytes: Uint8Array): ConsensusMessage {
   return decodeBody(field, body);
 }
 
-// Messages are values: never changed once made or decoded. So a vote a node relays to each of
-// its peers is encoded once (by the vote object), and one bytes object handed to several
-// receivers (the simulator does that; a real transport never does) is decoded once, the
-// receivers sharing the message. Decoding stays a pure function of the bytes: nothing a node
-// can observe changes, only the work.
-const voteBytes = new WeakMap<Vote, Uint8Array>();
+// Messages are values: never changed once made or decoded. So a message broadcast to every peer
+// is encoded once (by the message object, and a vote by the vote object, which each relay wraps
+// anew), and one bytes object handed to several receivers (the simulator does that; a real
+// transport never does) is decoded once, the receivers sharing the message. Decoding stays a
+// pure function of the bytes: nothing a node can observe changes, only the work.
+const encodedBytes = new WeakMap<object, Uint8Array>();
 const decodedBytes = new WeakMap<Uint8Array, ConsensusMessage>();
 
-/** encodeMessage, once per vote object; the bytes are shared and must not be changed. */
+/** encodeMessage, once per message (or vote) object; the bytes are shared and must not be changed. */
 export function encodeMessageShared(m: ConsensusMessage): Uint8Array {
-  if (m.kind !== 'Vote') return encodeMessage(m);
-  let bytes = voteBytes.get(m.vote);
-  if (!bytes) voteBytes.set(m.vote, (bytes = encodeMessage(m)));
+  const key = m.kind === 'Vote' ? m.vote : m;
+  let bytes = encodedBytes.get(key);
+  if (!bytes) encodedBytes.set(key, (bytes = encodeMessage(m)));
   return bytes;
 }
 
