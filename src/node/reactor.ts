@@ -20,7 +20,7 @@ import { maj23Queries, missingPartsAnnouncement, pickDataToSend, pickVoteToSend 
 import type { RelayTiming } from '../core/reactor/vote-relay.js';
 import { DEFAULT_RELAY_TIMING, VoteRelay } from '../core/reactor/vote-relay.js';
 import { CHANNELS, channelOfKind, receive } from '../core/reactor/receive.js';
-import type { RandInt } from '../core/bits/bit-array.js';
+import type { BitArray, RandInt } from '../core/bits/bit-array.js';
 import { PrevoteError } from '../core/errors.js';
 import type { ConsensusNode } from './node.js';
 import type { BlockStore, Clock, ConsensusNetwork, Scheduler, TimerHandle } from './ports.js';
@@ -293,11 +293,9 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
     }
     let releaseAt = Infinity;
     const peerId = peer.ps.peerId;
-    const held = (height: number, round: number, type: number, index: number): boolean => {
-      const at = this.relay.readyAt(peerId, height, round, type, index);
-      if (at <= now) return false;
+    const held = (height: number, round: number, type: number, lacking: BitArray): void => {
+      const at = this.relay.holdBack(peerId, height, round, type, lacking, now);
       if (at < releaseAt) releaseAt = at;
-      return true;
     };
     while (!refused && sent < MAX_SENDS_PER_PASS) {
       const out = pickVoteToSend(rs, peer.ps, this.blockStore, this.randInt, held);

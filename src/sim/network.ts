@@ -58,8 +58,8 @@ export class SimNetwork {
   /** The partition in force, as given (for views). */
   partitionGroups: string[][] | null = null;
   private readonly isolated = new Set<string>();
-  /** Per-link delivery time of the last message: links are ordered streams, like libp2p's. */
-  private readonly lastDelivery = new Map<string, number>();
+  /** Per link ("a>b", made once): the delivery time of its last message, since links are ordered streams like libp2p's. */
+  private readonly links = new Map<string, Map<string, { key: string; lastDelivery: number }>>();
   /** Direct transport: each sender's messages of its latest two heights, re-sent on healing. */
   private readonly recent = new Map<string, StateMessage[]>();
   /** Gossip transport: topology edges and the live connections among them ("a>b"). */
@@ -254,8 +254,17 @@ export class SimNetwork {
     this.onSend?.(from, to, kind, null);
   }
 
+  private link(from: string, to: string): { key: string; lastDelivery: number } {
+    let byTo = this.links.get(from);
+    if (!byTo) this.links.set(from, (byTo = new Map()));
+    let l = byTo.get(to);
+    if (!l) byTo.set(to, (l = { key: `${from}>${to}`, lastDelivery: 0 }));
+    return l;
+  }
+
   private transmit(from: string, to: string, channel: number, bytes: Uint8Array, knownKind: string | null): void {
-    const key = `${from}>${to}`;
+    const state = this.link(from, to);
+    const key = state.key;
     const override = this.overrides.get(key);
     const link = override ? { ...this.defaultLink, ...override } : this.defaultLink;
     const kind = knownKind ?? (channel === MEMPOOL_CHANNEL_ID ? 'Txs' : kindOf(bytes));
@@ -274,8 +283,8 @@ export class SimNetwork {
     this.stats.sent++;
     this.stats.bytes += bytes.length;
     this.stats.byKind[kind] = (this.stats.byKind[kind] ?? 0) + 1;
-    const deliverAt = Math.max(this.clock.now() + this.prng.range(link.delayMin, link.delayMax), this.lastDelivery.get(key) ?? 0);
-    this.lastDelivery.set(key, deliverAt);
+    const deliverAt = Math.max(this.clock.now() + this.prng.range(link.delayMin, link.delayMax), state.lastDelivery);
+    state.lastDelivery = deliverAt;
     this.onSend?.(from, to, kind, deliverAt);
     this.clock.after(deliverAt - this.clock.now(), () => {
       // a partition or crash that happened while the message was in flight also cuts it

@@ -121,6 +121,19 @@ export class BitArray {
     return this;
   }
 
+  /** Clears each set bit for which `when(i)` holds (in ascending order). */
+  clearWhen(when: (i: number) => boolean): this {
+    for (let w = 0; w < this.words.length; w++) {
+      let x = this.words[w];
+      while (x !== 0) {
+        const low = x & -x;
+        if (when(w * 32 + (31 - Math.clz32(low)))) this.words[w] &= ~low;
+        x ^= low;
+      }
+    }
+    return this;
+  }
+
   /** `this AND NOT o`; the result has the size of `this` (spec §16.2). */
   sub(o: BitArray): BitArray {
     const c = this.copy();

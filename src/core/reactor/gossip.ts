@@ -3,7 +3,7 @@
 // something changed and send what they return; marking the peer only after a successful send.
 import type { BlockID, Part } from '../types.js';
 import { RoundStepType, SignedMsgType } from '../types.js';
-import type { RandInt } from '../bits/bit-array.js';
+import type { BitArray, RandInt } from '../bits/bit-array.js';
 import type { ConsensusMessage } from '../encoding/messages.js';
 import type { RoundState } from '../consensus/round-state.js';
 import type { PeerState } from './peer-state.js';
@@ -68,8 +68,8 @@ export function pickDataToSend(rs: RoundState, ps: PeerState, store: BlockStoreR
   return [];
 }
 
-/** Which votes must wait before they go to this peer (relay timing, vote-relay.ts). */
-export type VoteHold = (height: number, round: number, type: number, index: number) => boolean;
+/** Clears from `lacking` (votes of one set the peer lacks) those that must wait (relay timing, vote-relay.ts). */
+export type VoteHold = (height: number, round: number, type: number, lacking: BitArray) => void;
 
 /**
  * §9.6 gossipVotesRoutine, one iteration ([CMT] order). Votes `held` are passed over, so the
@@ -78,8 +78,8 @@ export type VoteHold = (height: number, round: number, type: number, index: numb
 export function pickVoteToSend(rs: RoundState, ps: PeerState, store: BlockStoreReader, randInt: RandInt, held?: VoteHold): Outgoing | null {
   const prs = ps.prs;
   const send = (votes: VoteSetReader | null): Outgoing | null => {
-    const filter = held && votes ? (i: number) => held(votes.height, votes.round, votes.type, i) : undefined;
-    const vote = ps.pickVoteToSend(votes, randInt, filter);
+    const holdBack = held && votes ? (lacking: BitArray) => held(votes.height, votes.round, votes.type, lacking) : undefined;
+    const vote = ps.pickVoteToSend(votes, randInt, holdBack);
     return vote ? { msg: { kind: 'Vote', vote }, onSent: () => ps.setHasVote(vote) } : null;
   };
   if (rs.height === prs.height) {

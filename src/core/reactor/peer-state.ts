@@ -217,10 +217,10 @@ export class PeerState {
 
   /**
    * A random vote of `votes` the peer lacks, or null. The caller marks it (setHasVote) only once
-   * the send succeeded ([CMT]; §15 lesson 15). `held` says which of the votes the peer lacks
-   * must wait (relay timing, vote-relay.ts); they are left out of this pick.
+   * the send succeeded ([CMT]; §15 lesson 15). `holdBack` clears from the votes the peer lacks
+   * those that must wait (relay timing, vote-relay.ts); they are left out of this pick.
    */
-  pickVoteToSend(votes: VoteSetReader | null, randInt: RandInt, held?: (index: number) => boolean): Vote | null {
+  pickVoteToSend(votes: VoteSetReader | null, randInt: RandInt, holdBack?: (lacking: BitArray) => void): Vote | null {
     if (!votes || votes.size === 0) return null;
     const { height, round, type, size } = votes;
     if (votes.isCommit()) this.ensureCatchupCommitRound(height, round, size);
@@ -228,7 +228,7 @@ export class PeerState {
     const peerBits = this.getVoteBitArray(height, round, type);
     if (!peerBits) return null;
     const lacking = votes.bitArray().clearWhere(peerBits); // bitArray() is our own copy
-    if (held) for (const i of lacking.indices()) if (held(i)) lacking.set(i, false);
+    holdBack?.(lacking);
     const i = lacking.pickRandom(randInt);
     return i === null ? null : votes.getByIndex(i);
   }

@@ -49,8 +49,27 @@ describe('VoteRelay', () => {
     const ps = new PeerState('p');
     ps.applyNewRoundStepMessage({ height: 5, round: 0, step: RoundStepType.Prevote, secondsSinceStartTime: 0, lastCommitRound: 0 }, 0);
     const picked = new Set<number>();
-    for (let k = 0; k < 4; k++) picked.add(ps.pickVoteToSend(reader([0, 1, 2, 3]), (n) => k % n, (i) => i !== 2)!.validatorIndex);
+    const holdAllBut2 = (lacking: BitArray) => void lacking.clearWhen((i) => i !== 2);
+    for (let k = 0; k < 4; k++) picked.add(ps.pickVoteToSend(reader([0, 1, 2, 3]), (n) => k % n, holdAllBut2)!.validatorIndex);
     expect([...picked]).toEqual([2]);
-    expect(ps.pickVoteToSend(reader([0, 1, 3]), () => 0, () => true)).toBeNull();
+    expect(ps.pickVoteToSend(reader([0, 1, 3]), () => 0, (lacking) => void lacking.clearWhen(() => true))).toBeNull();
+  });
+
+  it('holds back, a set at a time, the relayed votes not yet due for a lazy peer, and says when the first is', () => {
+    const r = new VoteRelay({ hold: 30, jitter: 0 });
+    r.noteArrival('a', 5, 0, PV, 1, 4, 1000, max);
+    r.noteArrival('a', 5, 0, PV, 3, 4, 1010, max);
+    r.noteSent('b', 5, 0, SignedMsgType.Precommit, 3, 4); // b is eager for validator 3
+    const lacking = () => BitArray.fromIndices(4, [0, 1, 2, 3]); // 0 and 2: our own, no arrival
+    const forC = lacking();
+    expect(r.holdBack('c', 5, 0, PV, forC, 1020)).toBe(1030);
+    expect([...forC.indices()]).toEqual([0, 2]);
+    const forB = lacking();
+    expect(r.holdBack('b', 5, 0, PV, forB, 1020)).toBe(1030);
+    expect([...forB.indices()]).toEqual([0, 2, 3]);
+    const later = lacking();
+    expect(r.holdBack('c', 5, 0, PV, later, 1035)).toBe(1040);
+    expect([...later.indices()]).toEqual([0, 1, 2]);
+    expect(r.holdBack('c', 6, 0, PV, lacking(), 1035)).toBe(Infinity); // no slot: nothing waits
   });
 });

@@ -49,14 +49,15 @@ interface Slot {
 interface PeerRelay {
   /** by validator index: send its votes at once */
   eager: Uint8Array;
-  /** votes we sent this peer, by `height/round/type` */
-  sent: Map<string, BitArray>;
+  /** votes we sent this peer, by height, then slot key */
+  sent: Map<number, Map<number, BitArray>>;
 }
 
-const slotKey = (height: number, round: number, type: number) => `${height}/${round}/${type}`;
+/** A (round, type) slot as one number: types are 1 and 2 (and 32 for proposals), below 64. */
+const slotKey = (round: number, type: number) => round * 64 + type;
 
 export class VoteRelay {
-  private readonly slots = new Map<number, Map<string, Slot>>();
+  private readonly slots = new Map<number, Map<number, Slot>>();
   private readonly peers = new Map<string, PeerRelay>();
 
   constructor(private readonly timing: RelayTiming = DEFAULT_RELAY_TIMING) {}
@@ -84,20 +85,41 @@ export class VoteRelay {
     return p && p.eager[index] ? 0 : slot.releaseAt[index];
   }
 
+  /**
+   * Clears from `lacking` (the votes of one set the peer lacks) those that must still wait at
+   * `now`, and returns when the first of them may go (Infinity: none wait). One call per set, as
+   * a gossip pass asks this of every set it offers.
+   */
+  holdBack(peerId: string, height: number, round: number, type: number, lacking: BitArray, now: number): number {
+    const slot = this.slot(height, round, type, 0, false);
+    if (!slot) return Infinity;
+    const release = slot.releaseAt;
+    const eager = this.peers.get(peerId)?.eager;
+    let first = Infinity;
+    lacking.clearWhen((i) => {
+      if (i >= release.length || (eager && eager[i]) || release[i] <= now) return false;
+      if (release[i] < first) first = release[i];
+      return true;
+    });
+    return first;
+  }
+
   /** We sent the vote to the peer: graft (eager for its validator) until a HasVote says otherwise. */
   noteSent(peerId: string, height: number, round: number, type: number, index: number, size: number): void {
     const p = this.peer(peerId, size);
     p.eager[index] = 1;
-    const key = slotKey(height, round, type);
-    let bits = p.sent.get(key);
-    if (!bits) p.sent.set(key, (bits = new BitArray(size)));
+    let byHeight = p.sent.get(height);
+    if (!byHeight) p.sent.set(height, (byHeight = new Map()));
+    const key = slotKey(round, type);
+    let bits = byHeight.get(key);
+    if (!bits) byHeight.set(key, (bits = new BitArray(size)));
     bits.set(index, true);
   }
 
   /** The peer says it has the vote: if we had sent it, our copy was not its first (prune). */
   noteHasVote(peerId: string, height: number, round: number, type: number, index: number): void {
     const p = this.peers.get(peerId);
-    if (p && p.sent.get(slotKey(height, round, type))?.get(index) && index < p.eager.length) p.eager[index] = 0;
+    if (p && p.sent.get(height)?.get(slotKey(round, type))?.get(index) && index < p.eager.length) p.eager[index] = 0;
   }
 
   removePeer(peerId: string): void {
@@ -107,14 +129,12 @@ export class VoteRelay {
   /** Forgets heights below `height - 1` (the current height and its LastCommit stay). */
   prune(height: number): void {
     for (const h of this.slots.keys()) if (h < height - 1) this.slots.delete(h);
-    for (const p of this.peers.values()) {
-      for (const key of p.sent.keys()) if (Number(key.slice(0, key.indexOf('/'))) < height - 1) p.sent.delete(key);
-    }
+    for (const p of this.peers.values()) for (const h of p.sent.keys()) if (h < height - 1) p.sent.delete(h);
   }
 
   private slot(height: number, round: number, type: number, size: number, create: boolean): Slot | null {
     let byHeight = this.slots.get(height);
-    const key = `${round}/${type}`;
+    const key = slotKey(round, type);
     let slot = byHeight?.get(key) ?? null;
     if (slot || !create || size <= 0) return slot;
     if (!byHeight) this.slots.set(height, (byHeight = new Map()));
