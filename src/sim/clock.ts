@@ -35,6 +35,18 @@ export class VirtualClock implements Clock, Scheduler {
     return timer;
   }
 
+  /** A place in the firing order, taken now for a timer made later with `atTicket`. */
+  ticket(): number {
+    return this.seq++;
+  }
+
+  /** A timer at `at` (not before now) that fires in the place `seq` taken earlier by `ticket`. */
+  atTicket(at: number, seq: number, fn: () => void): TimerHandle {
+    const timer = new Timer(Math.max(at, this.t), seq, fn);
+    this.push(timer);
+    return timer;
+  }
+
   /** Time of the next pending timer, or null. */
   peek(): number | null {
     while (this.heap.length && this.heap[0].cancelled) this.pop();
