@@ -170,7 +170,7 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
       this.relay.noteArrival(peerId, v.height, v.round, v.type, v.validatorIndex, size, now, this.randInt);
     }
     if (res.forward) this.node.receive(res.forward, peerId);
-    this.emit({ type: 'peerUpdate', peerId });
+    if (this.listeners.size) this.emit({ type: 'peerUpdate', peerId }); // per message: no garbage unless watched
     // what the peer told us may give it something to receive; messages that only say what it
     // has (votes, parts, HasVote) never do, and what we take from them kicks every peer once
     // the engine has handled it

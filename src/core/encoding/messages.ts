@@ -336,17 +336,26 @@ export function decodeMessage(bytes: Uint8Array): ConsensusMessage {
   if (bytes.length > MAX_MSG_SIZE) {
     throw new DecodeError('ErrMsgTooBig', `message of ${bytes.length} bytes exceeds ${MAX_MSG_SIZE}`, { size: bytes.length });
   }
-  let found: { field: number; body: Uint8Array } | null = null;
-  const take = (field: number) => (r: BinaryReader) => {
-    if (found) throw new DecodeError('ErrTwoKinds', `message carries kind ${found.field} and kind ${field}`, { field });
-    found = { field, body: r.bytes() };
-  };
-  const fields: Record<number, [typeof L, (r: BinaryReader) => void]> = {};
-  for (let f = 1; f <= 10; f++) fields[f] = [L, take(f)];
-  readMessage(bytes, 'Message', fields);
+  kindFound = null;
+  readMessage(bytes, 'Message', KIND_FIELDS);
+  const found = kindFound as { field: number; body: Uint8Array } | null;
+  kindFound = null;
   if (!found) throw new DecodeError('ErrUnknownMessage', 'message of no known kind', { size: bytes.length });
-  const { field, body } = found as { field: number; body: Uint8Array };
-  return decodeBody(field, body);
+  return decodeBody(found.field, found.body);
+}
+
+// The oneof's readers are made once, not per message: they only note the one kind found, and
+// nothing decodes in between (decodeBody runs after the outer read is done).
+let kindFound: { field: number; body: Uint8Array } | null = null;
+const KIND_FIELDS: Record<number, [typeof L, (r: BinaryReader) => void]> = {};
+for (let field = 1; field <= 10; field++) {
+  KIND_FIELDS[field] = [
+    L,
+    (r) => {
+      if (kindFound) throw new DecodeError('ErrTwoKinds', `message carries kind ${kindFound.field} and kind ${field}`, { field });
+      kindFound = { field, body: r.bytes() };
+    },
+  ];
 }
 
 // Messages are values: never changed once made or decoded. So a message broadcast to every peer

@@ -53,6 +53,9 @@ export function channelOfKind(kind: ConsensusMessage['kind']): number {
   return KIND_CHANNEL[kind];
 }
 
+/** The result of most messages: nothing to do beyond updating the PeerState (shared: results are read only). */
+const NOTHING: ReceiveResult = Object.freeze({});
+
 export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg: ConsensusMessage, now: number): ReceiveResult {
   if (KIND_CHANNEL[msg.kind] !== channel) return { ignored: `${msg.kind} on channel 0x${channel.toString(16)}` };
   // while block-syncing there is no RoundState yet: only what updates the PeerState is taken
@@ -65,19 +68,19 @@ export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg
       if (msg.height === ctx.initialHeight && msg.lastCommitRound !== -1) return { disconnect: 'NewRoundStep at the initial height with a LastCommitRound' };
       if (msg.height > ctx.initialHeight && msg.lastCommitRound < 0) return { disconnect: 'NewRoundStep above the initial height without a LastCommitRound' };
       ps.applyNewRoundStepMessage(msg, now);
-      return {};
+      return NOTHING;
     }
     case 'NewValidBlock':
       ps.applyNewValidBlockMessage(msg);
-      return {};
+      return NOTHING;
     case 'HasVote':
       ps.applyHasVoteMessage(msg);
-      return {};
+      return NOTHING;
     case 'HasProposalBlockPart':
       ps.applyHasProposalBlockPartMessage(msg);
-      return {};
+      return NOTHING;
     case 'VoteSetMaj23': {
-      if (msg.height !== rs.height) return {};
+      if (msg.height !== rs.height) return NOTHING;
       // the claim itself is the engine's to record (an input on its queue); the reply is ours
       const set = msg.type === SignedMsgType.Prevote ? rs.votes.prevotes(msg.round) : rs.votes.precommits(msg.round);
       const votes = set?.bitArrayByBlockId(msg.blockId) ?? new BitArray(rs.validators.size);
@@ -89,7 +92,7 @@ export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg
       return { forward: msg };
     case 'ProposalPOL':
       ps.applyProposalPOLMessage(msg);
-      return {};
+      return NOTHING;
     case 'BlockPart':
       ps.setHasProposalBlockPart(msg.height, msg.round, msg.part.index);
       ps.stats.blockParts++;
@@ -103,7 +106,7 @@ export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg
       // are such duplicates); CometBFT's WAL too holds only messages that reached consensus
       if (holdsVote(rs, msg.vote)) {
         ps.stats.duplicateVotes++;
-        return {};
+        return NOTHING;
       }
       return { forward: msg };
     case 'VoteSetBits': {
@@ -113,7 +116,7 @@ export function receive(ctx: ReceiveContext, channel: number, ps: PeerState, msg
         ours = set?.bitArrayByBlockId(msg.blockId) ?? null;
       }
       ps.applyVoteSetBitsMessage(msg, ours);
-      return {};
+      return NOTHING;
     }
   }
 }
