@@ -113,7 +113,15 @@ export class FaultController {
     return this.states.every((s) => s.phase === 'healed' || (s.phase === 'active' && s.spec.duration === undefined && s.spec.kind !== 'crash') || (s.spec.kind === 'crash' && s.spec.restartAfter === undefined && s.phase !== 'pending'));
   }
 
-  /** Called by the simulator after every timer: start and heal faults, run pending restarts. */
+  /** Whether `poll` has something to do now (asked after every timer, so without garbage). */
+  due(): boolean {
+    if (this.actions.length > 0) return true;
+    const now = this.sim.clock.now();
+    for (const st of this.states) if (st.phase === 'pending' && this.triggered(st.spec.at, now)) return true;
+    return false;
+  }
+
+  /** Called by the simulator when `due`: start and heal faults, run pending restarts. */
   async poll(): Promise<void> {
     const now = this.sim.clock.now();
     // every fault due now is found before any acts: "crash all four at height 2" must not stop

@@ -91,4 +91,13 @@ describe('BitArray', () => {
     for (const c of counts.values()) expect(c).toBeGreaterThan(800);
     expect(new BitArray(10).pickRandom(rand)).toBeNull();
   });
+
+  it('assignSub writes a AND NOT b into the array, whatever it held, and clearWhen clears by index', () => {
+    const a = BitArray.fromIndices(70, [0, 5, 33, 64, 69]);
+    const scratch = BitArray.fromIndices(70, [1, 2, 3, 68]); // stale bits from an earlier pick
+    expect([...scratch.assignSub(a, BitArray.fromIndices(40, [5, 33])).indices()]).toEqual([0, 64, 69]); // b shorter: the rest of a stays
+    expect([...scratch.assignSub(a, BitArray.fromIndices(70, [0, 69])).indices()]).toEqual([5, 33, 64]);
+    expect(() => new BitArray(10).assignSub(a, a)).toThrow(RangeError);
+    expect([...scratch.clearWhen((i) => i > 10).indices()]).toEqual([5]);
+  });
 });

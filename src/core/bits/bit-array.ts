@@ -121,6 +121,15 @@ export class BitArray {
     return this;
   }
 
+  /** `this = a AND NOT b`, in place; `a` has this array's size (gossip's scratch array: no garbage). */
+  assignSub(a: BitArray, b: BitArray): this {
+    if (a.bits !== this.bits) throw new RangeError(`assignSub of ${a.bits} bits into ${this.bits}`);
+    const n = Math.min(this.words.length, b.words.length);
+    for (let w = 0; w < n; w++) this.words[w] = a.words[w] & ~b.words[w];
+    for (let w = n; w < this.words.length; w++) this.words[w] = a.words[w];
+    return this;
+  }
+
   /** Clears each set bit for which `when(i)` holds (in ascending order). */
   clearWhen(when: (i: number) => boolean): this {
     for (let w = 0; w < this.words.length; w++) {

@@ -15,7 +15,7 @@ function vote(height: number, round: number, type: SignedMsgType.Prevote | Signe
 }
 
 function reader(height: number, round: number, type: SignedMsgType.Prevote | SignedMsgType.Precommit, have: number[], size = 4, commit = false): VoteSetReader {
-  return { height, round, type, size, bitArray: () => BitArray.fromIndices(size, have), getByIndex: (i) => (have.includes(i) ? vote(height, round, type, i) : null), isCommit: () => commit };
+  return { height, round, type, size, bitArrayView: () => BitArray.fromIndices(size, have), getByIndex: (i) => (have.includes(i) ? vote(height, round, type, i) : null), isCommit: () => commit };
 }
 
 const first = () => 0;

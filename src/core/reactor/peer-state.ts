@@ -43,6 +43,8 @@ export interface PeerStats {
 }
 
 export class PeerState {
+  /** pickVoteToSend's working array (one pick at a time, made anew only when the set size changes) */
+  private scratch: BitArray | null = null;
   prs: PeerRoundState = {
     height: 0,
     round: -1,
@@ -227,7 +229,8 @@ export class PeerState {
     this.ensureVoteBitArrays(height, size);
     const peerBits = this.getVoteBitArray(height, round, type);
     if (!peerBits) return null;
-    const lacking = votes.bitArray().clearWhere(peerBits); // bitArray() is our own copy
+    if (this.scratch?.bits !== size) this.scratch = new BitArray(size);
+    const lacking = this.scratch.assignSub(votes.bitArrayView(), peerBits);
     holdBack?.(lacking);
     const i = lacking.pickRandom(randInt);
     return i === null ? null : votes.getByIndex(i);

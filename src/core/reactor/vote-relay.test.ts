@@ -14,7 +14,7 @@ const max = (n: number) => n - 1;
 function reader(have: number[], size = 4): VoteSetReader {
   return {
     height: 5, round: 0, type: PV, size,
-    bitArray: () => BitArray.fromIndices(size, have),
+    bitArrayView: () => BitArray.fromIndices(size, have),
     getByIndex: (i) => (have.includes(i) ? { type: PV, height: 5, round: 0, blockId: nilBlockId(), timestamp: { seconds: 0, nanos: 0 }, validatorAddress: new Uint8Array(20), validatorIndex: i, signature: new Uint8Array(64), extension: new Uint8Array(0), extensionSignature: new Uint8Array(0) } : null),
     isCommit: () => false,
   };

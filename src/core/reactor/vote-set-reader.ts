@@ -10,8 +10,8 @@ export interface VoteSetReader {
   readonly round: number;
   readonly type: VoteType;
   readonly size: number;
-  /** A copy the caller owns. */
-  bitArray(): BitArray;
+  /** The set's own array of which votes it holds: read it, never change it. */
+  bitArrayView(): BitArray;
   getByIndex(i: number): Vote | null;
   isCommit(): boolean;
 }
@@ -27,7 +27,7 @@ export function commitReader(commit: Commit): VoteSetReader {
     round: commit.round,
     type: SignedMsgType.Precommit,
     size: commit.signatures.length,
-    bitArray: () => bits.copy(),
+    bitArrayView: () => bits,
     isCommit: () => commit.signatures.length > 0,
     getByIndex(i: number): Vote | null {
       const s = commit.signatures[i];

@@ -165,6 +165,10 @@ export class VoteSet {
     return this.votesBitArray.copy();
   }
 
+  bitArrayView(): BitArray {
+    return this.votesBitArray;
+  }
+
   bitArrayByBlockId(blockId: BlockID): BitArray | null {
     return this.votesByBlock.get(blockIdKey(blockId))?.bitArray.copy() ?? null;
   }
