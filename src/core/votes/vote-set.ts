@@ -65,9 +65,12 @@ export class VoteSet {
     return this._sum;
   }
 
+  /** +2/3 of the set's power (asked on every add; the validator set of a VoteSet never changes). */
   private quorum(): bigint {
-    return (this.valSet.totalVotingPower() * 2n) / 3n + 1n;
+    return (this.quorumPower ??= (this.valSet.totalVotingPower() * 2n) / 3n + 1n);
   }
+
+  private quorumPower: bigint | null = null;
 
   /** Adds a vote after the checks of §7.1, cheap ones first; duplicates are not errors. */
   addVote(vote: Vote): AddVoteResult {
