@@ -57,7 +57,12 @@ test('presenter keys work after choosing a lesson and after clicking the seek ba
   await page.getByRole('combobox', { name: 'lesson' }).selectOption('proposer-crash');
   await page.keyboard.press('PageDown');
   await expect(page.getByTestId('caption-index')).toHaveText('1/4', { timeout: 60_000 });
+  // the bar's left end: back to the start (a key pressed before that frame is shown would move on
+  // from the caption being left, after it from the start: the test waits, not to race the seek)
   await page.getByRole('slider', { name: 'seek' }).click({ position: { x: 4, y: 5 } });
+  await expect(page.getByTestId('time')).toHaveText('0.00 s');
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('caption-index')).toHaveText('1/4', { timeout: 60_000 });
   await page.keyboard.press('PageDown');
   await expect(page.getByTestId('caption-index')).toHaveText('2/4', { timeout: 60_000 });
   await page.keyboard.press('PageUp');
@@ -128,6 +133,8 @@ for (const [w, h] of [[1280, 800], [1920, 1080]] as const) {
       return out;
     });
     expect(overflow).toEqual([]);
+    await expect(page.getByTestId('round-state')).toContainText('POL'); // a proposal with its block hash, the longest value
+    expect(await clippedInInspector(page)).toEqual([]);
     // node labels and message dots as drawn on the screen (CSS size × the SVG's scale)
     const sizes = await page.evaluate(() => {
       const svg = document.querySelector<SVGSVGElement>('[data-testid=network]')!;
@@ -147,6 +154,28 @@ for (const [w, h] of [[1280, 800], [1920, 1080]] as const) {
     await expect(page.getByTestId('vote-bits')).toHaveCount(0);
     await page.getByTestId('show-tables').click();
     await expect(page.getByTestId('vote-bits')).toBeVisible();
+    expect(await clippedInInspector(page)).toEqual([]);
+  });
+}
+
+/**
+ * Text in the Inspector that does not fit its box and cannot be read whole: wider than its element
+ * (scrollWidth > clientWidth), unless the element is a table's own scroll area (or inside one), or
+ * an ellipsis whose title gives the whole value. The panel itself must not scroll sideways.
+ */
+function clippedInInspector(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const panel = document.querySelector('.inspector')!;
+    const out: string[] = [];
+    for (const el of [panel, ...panel.querySelectorAll<HTMLElement>('*')]) {
+      if (!(el instanceof HTMLElement) || el.scrollWidth <= el.clientWidth + 1) continue;
+      const css = getComputedStyle(el);
+      const scrolls = el !== panel && (css.overflowX === 'auto' || css.overflowX === 'scroll');
+      const insideScroll = el.parentElement?.closest('.virtual') !== null;
+      const ellipsis = css.textOverflow === 'ellipsis' && css.overflowX === 'hidden' && el.title === el.textContent;
+      if (!scrolls && !insideScroll && !ellipsis) out.push(`${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}: ${el.textContent!.slice(0, 50)}`);
+    }
+    return out;
   });
 }
 

@@ -45,7 +45,10 @@ function usePositionInAddress(): void {
     if (playing || mode !== 'classroom') return;
     // a link the page could not read stays as it was opened, to be reported (store.ts, load)
     if (decodeShare(location.hash).error) return;
-    history.replaceState(null, '', encodeShare(useUi.getState().lesson?.id ?? null, scenario, { t, node }));
+    // in a task of its own: replaceState took ~20 ms in profiles on a busy machine, and in the
+    // frame's own task (effects run there) it held up the frame that a seek was waiting for
+    const id = setTimeout(() => history.replaceState(null, '', encodeShare(useUi.getState().lesson?.id ?? null, scenario, { t, node })));
+    return () => clearTimeout(id);
   }, [playing, t, node, mode, scenario]);
 }
 

@@ -13,6 +13,11 @@ import { VirtualTable } from './classroom/VirtualRows.js';
 
 const ba = (b: Bits | null) => (b ? bitArrayString(b) : '');
 
+/** A value with a block hash in it, wider than a narrow panel: cut with an ellipsis, whole on hover. */
+function Value({ text }: { text: string }) {
+  return <dd className="value" title={text}>{text}</dd>;
+}
+
 /** A peers row's height in px (styles.css: .peers tr). */
 const PEER_ROW = 21;
 
@@ -68,10 +73,10 @@ export function Inspector() {
         <dl className="rs" data-testid="round-state">
           <dt>height/round/step</dt><dd>{rs.height}/{rs.round}/{shortStep(rs.step)}</dd>
           <dt>proposer</dt><dd title={`address ${rs.proposer.toUpperCase()}`} data-testid="proposer">{proposerName}</dd>
-          <dt>proposal</dt><dd>{rs.proposal ? `round ${rs.proposal.round}, POL ${rs.proposal.polRound}, ${blockIdShort(rs.proposal.blockId)}` : '—'}</dd>
+          <dt>proposal</dt><Value text={rs.proposal ? `round ${rs.proposal.round}, POL ${rs.proposal.polRound}, ${blockIdShort(rs.proposal.blockId)}` : '—'} />
           <dt>block parts</dt><dd><code>{rs.proposalBlockParts ? bitArrayString(rs.proposalBlockParts) : '—'}</code></dd>
-          <dt>locked</dt><dd>{rs.lockedRound >= 0 ? `round ${rs.lockedRound}: ${rs.lockedBlock && shortHash(rs.lockedBlock)}` : '—'}</dd>
-          <dt>valid</dt><dd>{rs.validRound >= 0 ? `round ${rs.validRound}: ${rs.validBlock && shortHash(rs.validBlock)}` : '—'}</dd>
+          <dt>locked</dt><Value text={rs.lockedRound >= 0 ? `round ${rs.lockedRound}: ${rs.lockedBlock && shortHash(rs.lockedBlock)}` : '—'} />
+          <dt>valid</dt><Value text={rs.validRound >= 0 ? `round ${rs.validRound}: ${rs.validBlock && shortHash(rs.validBlock)}` : '—'} />
           <dt>LastCommit</dt><dd><code>{rs.lastCommit ? bitArrayString(rs.lastCommit.bitArray) : '—'}</code></dd>
         </dl>
       ) : (

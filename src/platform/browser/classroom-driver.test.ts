@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassroomMessage } from '../../observe/classroom.js';
 import type { FrameMessage } from '../../observe/protocol.js';
+import { ClassroomRun } from '../../sim/session.js';
 import { ClassroomDriver } from './classroom-driver.js';
 
 const scenario = { validators: 4, seed: 3, timeouts: { timeoutCommit: 500 }, faults: [] };
@@ -30,6 +31,28 @@ describe('ClassroomDriver', () => {
     await d.idle();
     const last = frames(messages).slice(-3);
     expect(last.map((f) => [f.frame.t, f.frame.selected])).toEqual([[2000, 'n0'], [2000, 'n2'], [3000, 'n2']]);
+  });
+
+  it('a seek whose successor already waits (a dragged slider) sends no frame: the next one brings its events, a reset included', async () => {
+    const { d, messages } = driver();
+    d.command({ type: 'load', scenario });
+    await d.idle();
+    const until = async (done: () => boolean) => {
+      while (!done()) await Promise.resolve();
+    };
+    const opened = d.run.live;
+    d.command({ type: 'seek', t: 8000 });
+    await until(() => opened.now > 0); // replaying ahead to 8 s
+    d.command({ type: 'seek', t: 3000 }); // waits: 8 s is not shown
+    await until(() => d.run.live !== opened); // gone back to replay to 3 s (the whole history: a reset)
+    d.command({ type: 'seek', t: 5000 }); // waits: 3 s is not shown either
+    await d.idle();
+    const [, only, ...more] = frames(messages);
+    expect(more).toEqual([]);
+    expect([only.frame.t, only.reset]).toEqual([5000, true]);
+    const ref = new ClassroomRun();
+    const history = await ref.load(scenario);
+    expect(only.events).toEqual(history.concat((await ref.seek(5000)).events));
   });
 
   it('makes restart points from the moment a run opens: nobody is clicking yet, so no quiet wait', async () => {

@@ -33,6 +33,8 @@ const FOLLOW_WAITING = 1;
 /** "Next …" searches this far ahead (virtual ms), for at most this long (wall ms). */
 const NEXT_LIMIT_MS = 120_000;
 const NEXT_BUDGET_MS = 5_000;
+/** While the slider is dragged, the run's position is shown at most this often (wall ms). */
+const DRAG_FRAME_MS = 100;
 /** How often the achieved pace is reported while playing (wall ms). */
 const PACE_EVERY_MS = 1_000;
 
@@ -50,7 +52,12 @@ export class ClassroomDriver {
   private behind = false;
   private queue: Promise<void> = Promise.resolve();
   /** a seek queued and not started yet: a later seek changes its time instead of queueing another */
-  private waitingSeek: { t: number } | null = null;
+  private waitingSeek: { t: number; n: number } | null = null;
+  /** commands taken so far (a seek's number tells whether the next one is a seek) */
+  private commands = 0;
+  /** the events of seeks whose frames were left out (owe), for the next frame */
+  private owed: { reset: boolean; events: ObsEvent[] } | null = null;
+  private lastFrame = -Infinity;
   private working = false;
   private lastCommand = 0;
   /** the pace measured since `paceWall`: virtual ms simulated while playing */
@@ -71,11 +78,12 @@ export class ClassroomDriver {
       this.waitingSeek.t = cmd.t;
       return;
     }
+    const n = ++this.commands;
     if (cmd.type === 'seek') {
-      const waiting = (this.waitingSeek = { t: cmd.t });
+      const waiting = (this.waitingSeek = { t: cmd.t, n });
       return this.enqueue(() => {
         if (this.waitingSeek === waiting) this.waitingSeek = null;
-        return this.seek(waiting.t);
+        return this.seek(waiting.t, n);
       });
     }
     this.waitingSeek = null;
@@ -92,8 +100,16 @@ export class ClassroomDriver {
   }
 
   private frame(reset: boolean, events: ObsEvent[]): void {
+    if (this.owed && !reset) [reset, events] = [this.owed.reset, this.owed.events.concat(events)];
+    this.owed = null;
+    this.lastFrame = this.wall.now();
     this.post({ type: 'frame', reset, events, frame: this.run.live.frame(), playing: this.playing });
     this.soon();
+  }
+
+  /** Keeps a seek's frame for the next one: its events, a reset (the whole history) included. */
+  private owe(reset: boolean, events: ObsEvent[]): void {
+    this.owed = reset || !this.owed ? { reset, events } : { reset: this.owed.reset, events: this.owed.events.concat(events) };
   }
 
   private scenario(): void {
@@ -138,17 +154,30 @@ export class ClassroomDriver {
       this.paceVirtual = 0;
     }
     this.frame(false, run.drain());
-    if (this.playing) this.timer = this.wall.setTimeout(() => this.enqueue(() => this.tick()), this.behind || stopped ? 0 : FRAME_MS);
+    if (this.playing) this.timer = this.later(() => this.enqueue(() => this.tick()), this.behind || stopped ? 0 : FRAME_MS);
   }
 
-  private async seek(t: number): Promise<void> {
+  /**
+   * Runs `fn` after `ms`; at 0 through yieldNow: a chain of setTimeout(0) is clamped to 4 ms from
+   * its fifth link, a fifth of every 15 ms slice of background work lost.
+   */
+  private later(fn: () => void, ms: number): unknown {
+    if (ms > 0 || !this.wall.yieldNow) return this.wall.setTimeout(fn, ms);
+    return this.wall.yieldNow().then(fn);
+  }
+
+  /** Seek number `n` (its command's): the next command may be another seek, already waiting. */
+  private async seek(t: number, n: number): Promise<void> {
     if (!this.loaded) return;
+    const dragged = () => this.waitingSeek?.n === n + 1;
     // a long replay lets messages in now and then: a newer seek (the slider still moving) stops it
-    const yieldNow = () => this.wall.yieldNow?.() ?? new Promise<void>((resolve) => this.wall.setTimeout(resolve, 0));
-    const interrupt = () => yieldNow().then(() => this.waitingSeek !== null);
+    const interrupt = () => new Promise<void>((resolve) => this.later(resolve, 0)).then(dragged);
     const { reset, events } = await this.run.seek(Math.max(0, t), interrupt);
     this.target = this.run.live.now;
     this.lastWall = this.wall.now();
+    // the position after this one is already asked for, and a frame (the whole history, after
+    // going back) costs the worker and the page tens of ms: a few a second while the slider moves
+    if (dragged() && this.wall.now() - this.lastFrame < DRAG_FRAME_MS) return this.owe(reset, events);
     this.frame(reset, events);
   }
 
@@ -168,7 +197,7 @@ export class ClassroomDriver {
   private soon(delay = QUIET_MS): void {
     if (this.working || !this.loaded) return;
     this.working = true;
-    this.wall.setTimeout(() => this.enqueue(() => this.work()), delay);
+    this.later(() => this.enqueue(() => this.work()), delay);
   }
 
   private async work(): Promise<void> {
@@ -219,8 +248,6 @@ export class ClassroomDriver {
       case 'autoPace':
         this.auto = true;
         return this.pace(null);
-      case 'seek':
-        return this.seek(cmd.t);
       case 'seekNext':
         return this.next(cmd.kind);
       case 'select':

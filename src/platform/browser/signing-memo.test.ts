@@ -16,6 +16,17 @@ describe('signingMemo', () => {
     expect(memo.made).toBe(12);
   });
 
+  it('signs messages of every length and any seed exactly as noble does (keys expanded once)', () => {
+    const memo = signingMemo();
+    let x = 12345;
+    const bytes = (n: number) => new Uint8Array(n).map(() => ((x = (x * 1103515245 + 12345) >>> 0), x >>> 24));
+    for (let i = 0; i < 40; i++) {
+      const s = bytes(32);
+      const m = bytes(i * 7);
+      expect(memo.sign(s, m)).toEqual(ed.sign(m, s));
+    }
+  });
+
   it('vouches for its own signatures only; the rest go on to the ZIP-215 check', () => {
     const memo = signingMemo();
     const sig = memo.sign(seed(0), msg(0));
