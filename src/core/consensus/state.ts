@@ -4,7 +4,7 @@
 // driver must carry out (timeouts, signing, storage) and the events it produced. Every `enterX`
 // keeps the seed's name and its guard (§4.1); a guard that does not hold makes it a no-op, which
 // is what lets callers chain several `enterX` calls (§16.2 "Step guards").
-import type { BlockID, Bytes, Commit, DuplicateVoteEvidence, Vote } from '../types.js';
+import type { Block, BlockID, Bytes, Commit, DuplicateVoteEvidence, Vote } from '../types.js';
 import { RoundStepType, SignedMsgType } from '../types.js';
 import type { Application, FinalizeBlockResponse } from '../app/application.js';
 import type { SignatureChecker } from '../crypto/checker.js';
@@ -392,7 +392,7 @@ export class ConsensusState {
     if (!parts.isComplete()) return;
     let block;
     try {
-      block = decodeBlock(parts.toBytes());
+      block = assembledBlock(parts);
     } catch (e) {
       return this.reject('block', `complete block does not decode: ${(e as Error).message}`, peerId);
     }
@@ -797,4 +797,23 @@ function sameSignedVote(a: Vote, b: Vote): boolean {
     bytesEqual(a.extension, b.extension) &&
     bytesEqual(a.extensionSignature, b.extensionSignature)
   );
+}
+
+// Blocks are values, and a part set's hash fixes its bytes (each part was checked against it on
+// the way in), so the nodes that assembled one part set can share its decoded block and with it
+// the memoized header hash: in the simulator every node would otherwise decode and hash it again.
+const assembled = new Map<string, Block>();
+const ASSEMBLED_KEPT = 16;
+
+function assembledBlock(parts: PartSet): Block {
+  const { hash, total } = parts.header();
+  let key = String(total) + ':';
+  for (let i = 0; i < hash.length; i++) key += String.fromCharCode(hash[i]);
+  let block = assembled.get(key);
+  if (!block) {
+    block = decodeBlock(parts.toBytes());
+    if (assembled.size >= ASSEMBLED_KEPT) assembled.delete(assembled.keys().next().value!);
+    assembled.set(key, block);
+  }
+  return block;
 }
