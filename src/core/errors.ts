@@ -47,8 +47,11 @@ export class SignRefusedError extends PrevoteError {}
 export class ValidatorSetError extends PrevoteError {}
 
 /** Checked conversion of a wire int64 to a JS number (spec §1.1): never lose precision silently. */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 export function int64ToNumber(v: bigint, field: string): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (v > MAX_SAFE || v < MIN_SAFE) {
     throw new DecodeError('ErrInt64Range', `${field} = ${v} does not fit in a safe integer`, { field });
   }
   return Number(v);

@@ -54,7 +54,10 @@ export function writeMessage(w: BinaryWriter, field: number, body: (w: BinaryWri
 }
 
 export function writeInt64(w: BinaryWriter, field: number, v: number | bigint): void {
-  if (v !== 0 && v !== 0n) w.tag(field, V).int64(v);
+  if (v === 0 || v === 0n) return;
+  // heights, rounds and seconds: a positive int64 below 2^32 has uint32's varint, without BigInt
+  if (typeof v === 'number' && v > 0 && v <= 0xffffffff && Number.isInteger(v)) w.tag(field, V).uint32(v);
+  else w.tag(field, V).int64(v);
 }
 
 export function writeInt32(w: BinaryWriter, field: number, v: number): void {
