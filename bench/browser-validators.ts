@@ -130,12 +130,13 @@ async function bundle(entry: string): Promise<{ js: string; css: string }> {
   return { js: of('.js'), css: of('.css') };
 }
 
-/** Pages at /<dir>/ (bundle.js, and live.worker.ts where live-page.ts's `new URL('./live.worker.ts', import.meta.url)` points). */
+/** Pages at /<dir>/ (bundle.js, and the workers where the bundle's `new URL('./….worker.ts', import.meta.url)` point). */
 async function pages(): Promise<Record<string, [string, string]>> {
-  const [validator, worker, app, standIn, standInWorker] = await Promise.all([
+  const [validator, worker, app, timeline, standIn, standInWorker] = await Promise.all([
     bundle('bench/browser-validator.entry.ts'),
     bundle('bench/browser-validator.worker.entry.ts'),
     bundle('src/ui/main.tsx'),
+    bundle('src/ui/timeline.worker.ts'), // where Timeline.tsx's `new URL('./timeline.worker.ts', import.meta.url)` points
     // the round trip's stand-ins: page-transport.spec.ts's own (a Switch with peer exchange and an echo)
     bundle('e2e/live-page.entry.ts'),
     bundle('e2e/live-page-worker.entry.ts'),
@@ -151,6 +152,7 @@ async function pages(): Promise<Record<string, [string, string]>> {
     '/app/bundle.js': [JS, app.js],
     '/app/bundle.css': ['text/css', app.css],
     '/app/live.worker.ts': [JS, worker.js],
+    '/app/timeline.worker.ts': [JS, timeline.js],
     '/r/': ['text/html', html('r')],
     '/r/bundle.js': [JS, standIn.js],
     '/r/live.worker.ts': [JS, standInWorker.js],

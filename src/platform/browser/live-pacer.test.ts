@@ -35,7 +35,7 @@ function setup() {
 }
 
 describe('ViewPacer', () => {
-  it('hands frames over in a frame that came on time, all of them in order, and only the newest status', () => {
+  it('hands frames over in a frame that came on time, all of them in order, and only the newest status, in the next frame', () => {
     const { clock, got, pacer } = setup();
     pacer.push(status(1));
     pacer.push(frame(1));
@@ -44,7 +44,25 @@ describe('ViewPacer', () => {
     clock.tick(16); // the first frame after a pause only tells the time
     expect(got).toEqual([]);
     clock.tick(17);
+    expect(got).toEqual([frame(1), frame(2)]);
+    clock.tick(16); // the store applies the frames in this one: the status comes with them
     expect(got).toEqual([frame(1), frame(2), status(2)]);
+  });
+
+  it('passes a status without frames in the update itself, and a held one before anything else', () => {
+    const { clock, got, pacer } = setup();
+    pacer.push(status(1));
+    clock.tick(16);
+    clock.tick(16);
+    expect(got).toEqual([status(1)]);
+    for (let i = 0; i < 40; i++) clock.tick(16); // past the watch and any gap
+    pacer.push(frame(1));
+    pacer.push(status(2));
+    clock.tick(16);
+    clock.tick(16);
+    expect(got).toEqual([status(1), frame(1)]);
+    pacer.push({ type: 'error', message: 'boom' });
+    expect(got).toEqual([status(1), frame(1), status(2), { type: 'error', message: 'boom' }]);
   });
 
   it('waits for a frame on time, but never longer than MAX_HOLD_MS', () => {

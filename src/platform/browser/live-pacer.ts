@@ -8,7 +8,10 @@
 //     (the store applies a batch in one go); of several statuses only the newest is passed;
 //   - the gap between updates doubles (up to MAX_GAP_MS) while an update is followed by a late
 //     frame, and halves back to nothing while updates fit;
-//   - anything else (an error, a WAL file) passes at once, after what was held.
+//   - anything else (an error, a WAL file) passes at once, after what was held;
+//   - the status of an update passes one animation frame after its frames, in the frame where the
+//     store applies them (it applies frames in the next animation frame): a status handed over
+//     with the frames was a React render, layout and paint of its own, a frame before theirs.
 
 import type { LiveMessage } from '../../observe/live.js';
 
@@ -45,6 +48,8 @@ export class ViewPacer {
   private watching = 0;
   private lateAfterUpdate = false;
   private looping = false;
+  /** the status of the last update, passed in the next frame (release) */
+  private status: LiveMessage | null = null;
 
   constructor(
     private readonly deliver: (m: LiveMessage) => void,
@@ -88,23 +93,36 @@ export class ViewPacer {
         this.lastUpdate = t;
         this.watching = WATCH_FRAMES;
         this.lateAfterUpdate = false;
-        this.release();
+        this.release(true);
       }
     }
     if (this.held.length > 0 || this.watching > 0) this.loop();
     else this.lastFrame = null;
   }
 
-  /** Passes what is held: every frame in order, and the newest status. */
-  private release(): void {
-    if (this.held.length === 0) return;
+  /**
+   * Passes what is held: every frame in order, and the newest status; in an update (`paced`) that
+   * has frames, the status in the next animation frame, with the store's application of them.
+   */
+  private release(paced = false): void {
+    if (this.held.length === 0) return this.passStatus();
     const held = this.held;
     this.held = [];
-    let status: LiveMessage | null = null;
+    let frames = false;
     for (const m of held) {
-      if (m.type === 'status') status = m;
-      else this.deliver(m);
+      if (m.type === 'status') this.status = m;
+      else {
+        frames = true;
+        this.deliver(m);
+      }
     }
+    if (paced && frames) this.clock.frame(() => this.passStatus());
+    else this.passStatus();
+  }
+
+  private passStatus(): void {
+    const status = this.status;
+    this.status = null;
     if (status) this.deliver(status);
   }
 }

@@ -2,6 +2,7 @@
 // connections (transport, round trip, bytes), which only the page's libp2p knows. Polled about
 // once a second: the counters change all the time, and nothing else re-renders for them.
 import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { peerStats, useUi } from '../store.js';
 import { TRANSPORT_TEXT, bytes, peerRows, rtt, shortId } from './format.js';
 import type { PeerStat } from '../../observe/live.js';
@@ -9,7 +10,8 @@ import type { PeerStat } from '../../observe/live.js';
 const POLL_MS = 1000;
 
 export function LivePeers() {
-  const switchPeers = useUi((s) => s.status?.peers ?? null);
+  // every status is a new list: only a different one re-renders the table
+  const switchPeers = useUi(useShallow((s) => s.status?.peers ?? null));
   const [links, setLinks] = useState<PeerStat[]>(() => peerStats());
   useEffect(() => {
     const t = setInterval(() => setLinks(peerStats()), POLL_MS);
