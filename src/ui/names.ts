@@ -24,13 +24,15 @@ interface Learned {
   done: number;
   /** vote key → the first node to see it, and when */
   seen: Map<string, { node: NodeId; time: number; address: string; tie: boolean }>;
-  counted: Map<string, Map<NodeId, number>>;
+  /** the answer for the first `done` events (asked several times per update) */
+  signers: Map<string, NodeId> | null;
 }
 let cache: Learned | null = null;
 
 export function learnSigners(events: readonly ObsEvent[]): Map<string, NodeId> {
-  if (!cache || cache.first !== events[0] || cache.done > events.length) cache = { first: events[0], done: 0, seen: new Map(), counted: new Map() };
+  if (!cache || cache.first !== events[0] || cache.done > events.length) cache = { first: events[0], done: 0, seen: new Map(), signers: null };
   const c = cache;
+  if (c.signers && c.done === events.length) return c.signers;
   for (let k = c.done; k < events.length; k++) {
     const e = events[k];
     if (e.type !== 'Vote') continue;
@@ -54,7 +56,7 @@ export function learnSigners(events: readonly ObsEvent[]): Map<string, NodeId> {
     for (const [node, n] of m) if (best === null || n > m.get(best)!) best = node;
     if (best !== null) out.set(address, best);
   }
-  return out;
+  return (c.signers = out);
 }
 
 /** One validator of the set as the views label it. */
