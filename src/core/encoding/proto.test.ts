@@ -1,7 +1,8 @@
-// The int64 writer's number fast path gives the bytes of the BigInt path, at and around 2^32.
+// The int64 writer's and reader's number fast paths agree with the BigInt path, around 2^28 and 2^32.
 import { describe, expect, it } from 'vitest';
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
-import { writeInt64 } from './proto.js';
+import { BinaryReader } from '@bufbuild/protobuf/wire';
+import { readInt64, writeInt64 } from './proto.js';
 
 const viaFastPath = (v: number) => {
   const w = new BinaryWriter();
@@ -16,5 +17,18 @@ describe('writeInt64', () => {
     for (let i = 0; i < 200; i++) values.push(Math.floor(Math.random() * 2 ** (1 + (i % 52))));
     for (const v of values.filter((x) => x !== 0)) expect(viaFastPath(v), String(v)).toEqual(viaBigInt(v));
     expect(viaFastPath(0)).toEqual(new Uint8Array(0)); // proto3: a zero is not written
+  });
+
+  it('reads every int64 varint as the BigInt path does, and leaves the reader after it', () => {
+    const values = [0, 1, 127, 128, 2 ** 28 - 1, 2 ** 28, 2 ** 32, 2 ** 53 - 1, -1, -(2 ** 40)];
+    for (let i = 0; i < 200; i++) values.push(Math.floor(Math.random() * 2 ** (1 + (i % 52))) * (i % 7 === 0 ? -1 : 1) + 0); // + 0: no -0
+    for (const v of values) {
+      const bytes = new BinaryWriter().int64(BigInt(v)).uint32(7).finish();
+      const r = new BinaryReader(bytes);
+      expect(readInt64(r, 'x'), String(v)).toBe(v);
+      expect(r.uint32()).toBe(7);
+    }
+    const unsafe = new BinaryReader(new BinaryWriter().int64(2n ** 60n).finish());
+    expect(() => readInt64(unsafe, 'Vote.height')).toThrow(/Vote.height/);
   });
 });

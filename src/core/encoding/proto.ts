@@ -43,6 +43,12 @@ export const F64 = WireType.Bit64;
 
 /** int64 varint as a safe JS integer (spec §1.1). */
 export function readInt64(r: BinaryReader, field: string): number {
+  // heights, rounds, indices: a varint of at most 4 bytes is a number below 2^28 (a negative
+  // int64 takes 10), so uint32's reading is exact and needs no BigInt
+  const at = r.pos;
+  const small = r.uint32();
+  if (r.pos - at <= 4) return small;
+  r.pos = at;
   return int64ToNumber(BigInt(r.int64()), field);
 }
 
