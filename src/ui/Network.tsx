@@ -258,7 +258,7 @@ export function Network() {
         </div>
       )}
       {frame.partition && <div className="buttons"><button onClick={() => act({ kind: 'partition', groups: [] })} data-testid="heal">heal the partition</button></div>}
-      <NodeFaults frame={frame} />
+      {classroom && <NodeFaults frame={frame} /> /* a live network or a WAL is not ours to break */}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 // The live view (`/?join`): this tab's node on top, then the same views as the classroom's
 // (network, HeightVoteSet, inspector, timeline), drawn from the node's frames. The classroom's
-// fault buttons inside those views are hidden here (styles.css, .app.live): a live network is
-// not ours to break.
+// fault controls are not drawn here (Network.tsx) and its partition button is hidden (styles.css,
+// .app.live): a live network is not ours to break.
 import { liveStage, useUi } from '../store.js';
 import { Network } from '../Network.js';
 import { VoteGrid } from '../VoteGrid.js';
