@@ -114,13 +114,6 @@ export class BitArray {
     return c;
   }
 
-  /** `this = this AND NOT o`, in place (no copy, for an array the caller owns). */
-  clearWhere(o: BitArray): this {
-    const n = Math.min(this.words.length, o.words.length);
-    for (let w = 0; w < n; w++) this.words[w] &= ~o.words[w];
-    return this;
-  }
-
   /** `this = a AND NOT b`, in place; `a` has this array's size (gossip's scratch array: no garbage). */
   assignSub(a: BitArray, b: BitArray): this {
     if (a.bits !== this.bits) throw new RangeError(`assignSub of ${a.bits} bits into ${this.bits}`);
