@@ -30,6 +30,9 @@ describe('VoteRelay', () => {
     r.noteArrival('c', 5, 0, PV, 1, 4, 1010, max); // a later copy changes nothing
     expect(r.firstSender(5, 0, PV, 1)).toBe('a');
     expect(r.readyAt('b', 5, 0, PV, 1)).toBe(1050);
+    r.noteArrival('a', 9, 0, PV, 1, 0, 1000, max); // a set of unknown size (soak: threw, stopping the node)
+    expect(r.firstSender(9, 0, PV, 1)).toBeNull();
+    expect(r.readyAt('b', 9, 0, PV, 1)).toBe(0);
   });
 
   it('a peer we sent a validator\'s vote becomes eager for it until it answers with HasVote', () => {

@@ -64,8 +64,9 @@ export class VoteRelay {
 
   /** A vote new to us arrived from `peerId` at `now`: note the first sender and draw its hold. */
   noteArrival(peerId: string, height: number, round: number, type: number, index: number, size: number, now: number, randInt: RandInt): void {
-    const slot = this.slot(height, round, type, size, true)!;
-    if (index >= slot.sender.length || slot.sender[index] !== '') return;
+    // no slot for a set of unknown size (a vote of a height we hold no validator set for)
+    const slot = this.slot(height, round, type, size, true);
+    if (!slot || index >= slot.sender.length || slot.sender[index] !== '') return;
     slot.sender[index] = peerId;
     const jitter = this.timing.jitter > 0 ? randInt(Math.floor(this.timing.jitter) + 1) : 0;
     slot.releaseAt[index] = now + this.timing.hold + jitter;
