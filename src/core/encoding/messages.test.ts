@@ -11,7 +11,7 @@ import { PrevoteError } from '../errors.js';
 import { sha256 } from '../crypto/sha256.js';
 import { PartSet } from '../blocks/part-set.js';
 import type { ConsensusMessage } from './messages.js';
-import { decodeMessage, encodeMessage } from './messages.js';
+import { decodeMessage, decodeMessageShared, encodeMessage, encodeMessageShared } from './messages.js';
 import { BinaryWriter, writeInt64, writeMessage } from './proto.js';
 
 const r = vectors.reactor_messages_derived;
@@ -67,6 +67,23 @@ describe('consensus messages', () => {
       { kind: 'HasProposalBlockPart', height: 9, round: 2, index: 1 },
     ];
     for (const m of msgs) expect(decodeMessage(encodeMessage(m))).toEqual(m);
+  });
+
+  it('a vote is relayed with the bytes it came in only when they are our own encoding', () => {
+    const bytes = encodeMessage({ kind: 'Vote', vote });
+    const received = decodeMessageShared(bytes);
+    expect(decodeMessageShared(bytes)).toBe(received); // one decode per bytes object
+    if (received.kind !== 'Vote') throw new Error('not a vote');
+    // a relay wraps the vote anew: it still goes out as the very bytes received
+    expect(encodeMessageShared({ kind: 'Vote', vote: received.vote })).toBe(bytes);
+    // an unknown field a peer added (field 15, varint 1) decodes to the same vote but does not travel on
+    const padded = concat(bytes, new Uint8Array([0x78, 0x01]));
+    const other = decodeMessageShared(padded);
+    expect(other).toEqual(received);
+    if (other.kind !== 'Vote') throw new Error('not a vote');
+    const relayed = encodeMessageShared({ kind: 'Vote', vote: other.vote });
+    expect(relayed).not.toBe(padded);
+    expect(relayed).toEqual(bytes);
   });
 
   it('E: oversize, unknown kind, two kinds, truncation and trailing garbage are typed errors', () => {

@@ -7,6 +7,7 @@ import type { RoundStepType } from '../types.js';
 import { BitArray } from '../bits/bit-array.js';
 import { nilBlockId, ZERO_PART_SET_HEADER } from '../blockid.js';
 import { DecodeError, ValidationError } from '../errors.js';
+import { bytesEqual } from '../bytes.js';
 import {
   decodeBlockId,
   decodePart,
@@ -374,9 +375,22 @@ export function encodeMessageShared(m: ConsensusMessage): Uint8Array {
   return bytes;
 }
 
-/** decodeMessage, once per bytes object; a malformed message throws every time. */
+/**
+ * decodeMessage, once per bytes object; a malformed message throws every time.
+ *
+ * A vote is relayed with the very bytes it came in, when they are what we would write (checked
+ * here, once per bytes object): in the simulator every node then hands its neighbours the same
+ * bytes object, so the network decodes each vote, and makes its sign bytes, once instead of once
+ * per relaying node. Nothing a peer added (unknown fields, padding) travels on: other bytes are
+ * replaced by our own encoding.
+ */
 export function decodeMessageShared(bytes: Uint8Array): ConsensusMessage {
   let msg = decodedBytes.get(bytes);
-  if (!msg) decodedBytes.set(bytes, (msg = decodeMessage(bytes)));
+  if (msg) return msg;
+  decodedBytes.set(bytes, (msg = decodeMessage(bytes)));
+  if (msg.kind === 'Vote') {
+    const ours = encodeMessage(msg);
+    encodedBytes.set(msg.vote, bytesEqual(ours, bytes) ? bytes : ours);
+  }
   return msg;
 }
