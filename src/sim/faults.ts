@@ -62,6 +62,8 @@ export class FaultController {
   version = 0;
   /** Each node's latest complete proposal, from its events (what amnesia prevotes for). */
   private readonly complete = new Map<string, { height: number; round: number; blockId: BlockID }>();
+  /** Node index by name (outbound filters ask for every message). */
+  private indexByName = new Map<string, number>();
 
   constructor(
     private readonly sim: FaultHost,
@@ -82,10 +84,8 @@ export class FaultController {
       if (e.type === 'CompleteProposal') this.complete.set(node, { height: e.height, round: e.round, blockId: e.blockId });
     });
     sim.network.filters.push({
-      appliesTo: (from) => {
-        const i = this.indexOf(from);
-        return OUTBOUND_KINDS.some((k) => this.isActive(k, i));
-      },
+      // asked for every message sent: with no fault active, answered without a lookup
+      appliesTo: (from) => this.states.some((s) => s.phase === 'active') && OUTBOUND_KINDS.some((k) => this.isActive(k, this.indexOf(from))),
       apply: (from, to, msg) => this.filter(from, to, msg),
     });
   }
@@ -284,7 +284,8 @@ export class FaultController {
   }
 
   private indexOf(name: string): number {
-    return this.sim.nodes.findIndex((n) => n.name === name);
+    if (this.indexByName.size !== this.sim.nodes.length) this.indexByName = new Map(this.sim.nodes.map((n, i) => [n.name, i]));
+    return this.indexByName.get(name) ?? -1;
   }
 
   private filter(from: string, to: string, msg: StateMessage): StateMessage[] {
