@@ -24,6 +24,7 @@ import { DecodeError } from '../errors.js';
 import type { BinaryReader } from './proto.js';
 import {
   BinaryWriter,
+  encode,
   L,
   V,
   readInt64,
@@ -41,9 +42,7 @@ type Enc<T> = (w: BinaryWriter, v: T) => void;
 const empty = (): Uint8Array => new Uint8Array(0);
 
 export function encodeWith<T>(enc: Enc<T>, v: T): Uint8Array {
-  const w = new BinaryWriter();
-  enc(w, v);
-  return w.finish();
+  return encode((w) => enc(w, v));
 }
 
 /** Reads a sub-message field with `dec` from the length-delimited bytes. */

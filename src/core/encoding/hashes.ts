@@ -10,7 +10,7 @@ import {
   writeCommitSig,
   writeConsensusVersion,
 } from './codec.js';
-import { BinaryWriter, writeBytes, writeInt64, writeMessage, writeString } from './proto.js';
+import { encode, writeBytes, writeInt64, writeMessage, writeString } from './proto.js';
 
 // Header fields are hashed as gogo wrapper messages (StringValue, Int64Value, BytesValue: field 1).
 const wrapString = (s: string) => encodeWith((w, v: string) => writeString(w, 1, v), s);
@@ -70,10 +70,10 @@ export function evidenceHash(evidence: DuplicateVoteEvidence[]): Bytes {
 
 /** SimpleValidator { pub_key: PublicKey{ed25519 = 1}, voting_power } as hashed into ValidatorsHash. */
 export function simpleValidatorBytes(v: Pick<Validator, 'pubKey' | 'votingPower'>): Bytes {
-  const w = new BinaryWriter();
-  writeMessage(w, 1, (w) => writeBytes(w, 1, v.pubKey));
-  writeInt64(w, 2, v.votingPower);
-  return w.finish();
+  return encode((w) => {
+    writeMessage(w, 1, (w) => writeBytes(w, 1, v.pubKey));
+    writeInt64(w, 2, v.votingPower);
+  });
 }
 
 export function validatorSetHash(validators: readonly Validator[]): Bytes {

@@ -21,7 +21,7 @@ import {
   writeVote,
 } from './codec.js';
 import type { FieldReader, WireType } from './proto.js';
-import { BinaryReader, BinaryWriter, L, V, readInt64, readMessage, writeBool, writeInt32, writeInt64, writeMessage, writeUint32 } from './proto.js';
+import { BinaryReader, BinaryWriter, encode, L, V, readInt64, readMessage, writeBool, writeInt32, writeInt64, writeMessage, writeUint32 } from './proto.js';
 import { validateBlockId, validatePart, validatePartSetHeader, validateProposal, validateVote } from './validate.js';
 
 export interface NewRoundStepMessage {
@@ -148,8 +148,7 @@ function readPacked(b: Uint8Array, out: bigint[]): void {
 }
 
 export function encodeMessage(m: ConsensusMessage): Uint8Array {
-  const w = new BinaryWriter();
-  writeMessage(w, MESSAGE_FIELD[m.kind], (w) => {
+  return encode((w) => writeMessage(w, MESSAGE_FIELD[m.kind], (w) => {
     switch (m.kind) {
       case 'NewRoundStep':
         writeInt64(w, 1, m.height);
@@ -206,8 +205,7 @@ export function encodeMessage(m: ConsensusMessage): Uint8Array {
         writeInt32(w, 3, m.index);
         break;
     }
-  });
-  return w.finish();
+  }));
 }
 
 function invalid(kind: string, message: string, field: string): never {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
-import { readInt64, writeInt64 } from './proto.js';
+import { encode, readInt64, writeInt64, writeMessage } from './proto.js';
 
 const viaFastPath = (v: number) => {
   const w = new BinaryWriter();
@@ -30,5 +30,39 @@ describe('writeInt64', () => {
     }
     const unsafe = new BinaryReader(new BinaryWriter().int64(2n ** 60n).finish());
     expect(() => readInt64(unsafe, 'Vote.height')).toThrow(/Vote.height/);
+  });
+});
+
+describe('encode (one reused writer)', () => {
+  const bytesOf = (write: (w: BinaryWriter) => void) => {
+    const w = new BinaryWriter();
+    write(w);
+    return w.finish();
+  };
+
+  it('gives each call its own bytes, also when encoders nest', () => {
+    const inner = () => encode((w) => w.tag(1, 0).uint32(7));
+    const a = encode((w) => writeMessage(w, 2, (w) => w.tag(1, 2).bytes(inner())));
+    expect(a).toEqual(bytesOf((w) => writeMessage(w, 2, (w) => w.tag(1, 2).bytes(new Uint8Array([8, 7])))));
+    const b = encode((w) => w.tag(3, 0).uint32(1));
+    expect(b).toEqual(new Uint8Array([24, 1]));
+    expect(a).toEqual(bytesOf((w) => writeMessage(w, 2, (w) => w.tag(1, 2).bytes(new Uint8Array([8, 7]))))); // not overwritten
+  });
+
+  it('starts clean after an encoder threw halfway', () => {
+    expect(() =>
+      encode((w) => {
+        w.tag(1, 2).fork().uint32(5);
+        throw new Error('bad value');
+      }),
+    ).toThrow('bad value');
+    expect(encode((w) => w.tag(1, 0).uint32(3))).toEqual(new Uint8Array([8, 3]));
+  });
+
+  it('encodes large messages whole', () => {
+    const big = new Uint8Array(3 << 20).fill(5);
+    const out = encode((w) => w.tag(1, 2).bytes(big));
+    expect(out.length).toBe(big.length + 5);
+    expect(encode((w) => w.tag(1, 0).uint32(1))).toEqual(new Uint8Array([8, 1]));
   });
 });

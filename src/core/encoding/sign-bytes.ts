@@ -10,8 +10,8 @@ import { decodeTimestamp, writeTimestamp } from './codec.js';
 import {
   BinaryReader,
   BinaryWriter,
+  encode,
   L,
-  lengthPrefixed,
   writeBytes,
   writeInt32,
   writeInt64,
@@ -32,39 +32,47 @@ function writeCanonicalBlockId(w: BinaryWriter, field: number, id: BlockID): voi
   });
 }
 
+/** The uvarint length prefix, then the body: a fork's own layout, so one writer makes both. */
+const prefixed = (write: (w: BinaryWriter) => void) =>
+  encode((w) => {
+    w.fork();
+    write(w);
+    w.join();
+  });
+
 type VoteFields = Pick<Vote, 'type' | 'height' | 'round' | 'blockId' | 'timestamp'>;
 type ProposalFields = Pick<Proposal, 'type' | 'height' | 'round' | 'polRound' | 'blockId' | 'timestamp'>;
 
 export function voteSignBytes(chainId: string, vote: VoteFields): Uint8Array {
-  const w = new BinaryWriter();
-  writeInt32(w, 1, vote.type);
-  writeSfixed64(w, 2, vote.height);
-  writeSfixed64(w, 3, vote.round);
-  writeCanonicalBlockId(w, 4, vote.blockId);
-  writeMessage(w, 5, (w) => writeTimestamp(w, vote.timestamp));
-  writeString(w, 6, chainId);
-  return lengthPrefixed(w.finish());
+  return prefixed((w) => {
+    writeInt32(w, 1, vote.type);
+    writeSfixed64(w, 2, vote.height);
+    writeSfixed64(w, 3, vote.round);
+    writeCanonicalBlockId(w, 4, vote.blockId);
+    writeMessage(w, 5, (w) => writeTimestamp(w, vote.timestamp));
+    writeString(w, 6, chainId);
+  });
 }
 
 export function proposalSignBytes(chainId: string, p: ProposalFields): Uint8Array {
-  const w = new BinaryWriter();
-  writeInt32(w, 1, p.type);
-  writeSfixed64(w, 2, p.height);
-  writeSfixed64(w, 3, p.round);
-  writeInt64(w, 4, p.polRound);
-  writeCanonicalBlockId(w, 5, p.blockId);
-  writeMessage(w, 6, (w) => writeTimestamp(w, p.timestamp));
-  writeString(w, 7, chainId);
-  return lengthPrefixed(w.finish());
+  return prefixed((w) => {
+    writeInt32(w, 1, p.type);
+    writeSfixed64(w, 2, p.height);
+    writeSfixed64(w, 3, p.round);
+    writeInt64(w, 4, p.polRound);
+    writeCanonicalBlockId(w, 5, p.blockId);
+    writeMessage(w, 6, (w) => writeTimestamp(w, p.timestamp));
+    writeString(w, 7, chainId);
+  });
 }
 
 export function voteExtensionSignBytes(chainId: string, vote: Pick<Vote, 'height' | 'round' | 'extension'>): Uint8Array {
-  const w = new BinaryWriter();
-  writeBytes(w, 1, vote.extension);
-  writeSfixed64(w, 2, vote.height);
-  writeSfixed64(w, 3, vote.round);
-  writeString(w, 4, chainId);
-  return lengthPrefixed(w.finish());
+  return prefixed((w) => {
+    writeBytes(w, 1, vote.extension);
+    writeSfixed64(w, 2, vote.height);
+    writeSfixed64(w, 3, vote.round);
+    writeString(w, 4, chainId);
+  });
 }
 
 /** Field number of the timestamp in CanonicalVote (5) and CanonicalProposal (6). */

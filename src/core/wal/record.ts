@@ -5,9 +5,9 @@ import type { RoundStateEvent } from '../consensus/round-state.js';
 import type { Timestamp } from '../types.js';
 import { DecodeError } from '../errors.js';
 import { decodeTimestamp, writeTimestamp } from '../encoding/codec.js';
-import { decodeMessage, encodeMessage } from '../encoding/messages.js';
+import { decodeMessage, encodeMessageShared } from '../encoding/messages.js';
 import type { BinaryReader } from '../encoding/proto.js';
-import { BinaryWriter, L, V, readInt64, readMessage, writeInt32, writeInt64, writeMessage, writeString, writeUint32 } from '../encoding/proto.js';
+import { encode, L, V, readInt64, readMessage, writeInt32, writeInt64, writeMessage, writeString, writeUint32 } from '../encoding/proto.js';
 import { timestampFromMillis, timestampToMillis } from '../time.js';
 import { frame } from './framing.js';
 
@@ -35,37 +35,37 @@ const millisToTimestamp = (ms: number): Timestamp => {
 const timestampToMs = (t: Timestamp) => timestampToMillis({ seconds: t.seconds, nanos: 0 }) + t.nanos / 1e6;
 
 export function encodeWalData(rec: WalRecord): Uint8Array {
-  const w = new BinaryWriter();
-  writeMessage(w, 1, (w) => writeTimestamp(w, millisToTimestamp(rec.time)));
-  writeMessage(w, 2, (w) => {
-    switch (rec.type) {
-      case 'roundState':
-        return writeMessage(w, 1, (w) => {
-          writeInt64(w, 1, rec.event.height);
-          writeInt32(w, 2, rec.event.round);
-          writeString(w, 3, rec.event.step);
-        });
-      case 'msgInfo':
-        return writeMessage(w, 2, (w) => {
-          w.tag(1, L).bytes(encodeMessage(rec.msg));
-          writeString(w, 2, rec.peerId);
-        });
-      case 'timeout':
-        return writeMessage(w, 3, (w) => {
-          const ms = rec.timeout.duration;
-          writeMessage(w, 1, (w) => {
-            writeInt64(w, 1, Math.floor(ms / 1000));
-            writeInt32(w, 2, Math.round((ms % 1000) * 1e6));
+  return encode((w) => {
+    writeMessage(w, 1, (w) => writeTimestamp(w, millisToTimestamp(rec.time)));
+    writeMessage(w, 2, (w) => {
+      switch (rec.type) {
+        case 'roundState':
+          return writeMessage(w, 1, (w) => {
+            writeInt64(w, 1, rec.event.height);
+            writeInt32(w, 2, rec.event.round);
+            writeString(w, 3, rec.event.step);
           });
-          writeInt64(w, 2, rec.timeout.height);
-          writeInt32(w, 3, rec.timeout.round);
-          writeUint32(w, 4, rec.timeout.step);
-        });
-      case 'endHeight':
-        return writeMessage(w, 4, (w) => writeInt64(w, 1, rec.height));
-    }
+        case 'msgInfo':
+          return writeMessage(w, 2, (w) => {
+            w.tag(1, L).bytes(encodeMessageShared(rec.msg)); // a relayed vote: the bytes it came in
+            writeString(w, 2, rec.peerId);
+          });
+        case 'timeout':
+          return writeMessage(w, 3, (w) => {
+            const ms = rec.timeout.duration;
+            writeMessage(w, 1, (w) => {
+              writeInt64(w, 1, Math.floor(ms / 1000));
+              writeInt32(w, 2, Math.round((ms % 1000) * 1e6));
+            });
+            writeInt64(w, 2, rec.timeout.height);
+            writeInt32(w, 3, rec.timeout.round);
+            writeUint32(w, 4, rec.timeout.step);
+          });
+        case 'endHeight':
+          return writeMessage(w, 4, (w) => writeInt64(w, 1, rec.height));
+      }
+    });
   });
-  return w.finish();
 }
 
 /** A framed record, ready to append. */
