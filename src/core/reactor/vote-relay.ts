@@ -120,7 +120,8 @@ export class VoteRelay {
   /** The peer says it has the vote: if we had sent it, our copy was not its first (prune). */
   noteHasVote(peerId: string, height: number, round: number, type: number, index: number): void {
     const p = this.peers.get(peerId);
-    if (p && p.sent.get(height)?.get(slotKey(round, type))?.get(index) && index < p.eager.length) p.eager[index] = 0;
+    // most HasVotes come from peers already lazy for the validator: nothing to look up then
+    if (p && p.eager[index] && p.sent.get(height)?.get(slotKey(round, type))?.get(index)) p.eager[index] = 0;
   }
 
   removePeer(peerId: string): void {
