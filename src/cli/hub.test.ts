@@ -19,12 +19,6 @@ import { testnetPorts } from './testnet.js';
 const N = 4;
 const names = Array.from({ length: N }, (_, i) => `node${i}`);
 
-
-
-
-
-
-
 function get(port: number, path: string) {
   return new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
     request({ host: '127.0.0.1', port, path }, (res) => {
