@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
-import { encode, readInt64, writeInt64, writeMessage } from './proto.js';
+import { encode, readInt64, writeInt64, writeMessage, writeSfixed64 } from './proto.js';
 
 const viaFastPath = (v: number) => {
   const w = new BinaryWriter();
@@ -64,5 +64,17 @@ describe('encode (one reused writer)', () => {
     const out = encode((w) => w.tag(1, 2).bytes(big));
     expect(out.length).toBe(big.length + 5);
     expect(encode((w) => w.tag(1, 0).uint32(1))).toEqual(new Uint8Array([8, 1]));
+  });
+});
+
+describe('writeSfixed64', () => {
+  it('writes numbers as the BigInt path does', () => {
+    const values = [1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 53 - 1, -1, -(2 ** 40)];
+    for (let i = 0; i < 200; i++) values.push(Math.floor(Math.random() * 2 ** (1 + (i % 52))));
+    for (const v of values.filter((x) => x !== 0)) {
+      const w = new BinaryWriter();
+      writeSfixed64(w, 2, v);
+      expect(w.finish(), String(v)).toEqual(new BinaryWriter().tag(2, 1).sfixed64(BigInt(v)).finish());
+    }
   });
 });

@@ -75,7 +75,11 @@ export function writeUint32(w: BinaryWriter, field: number, v: number): void {
 }
 
 export function writeSfixed64(w: BinaryWriter, field: number, v: number): void {
-  if (v !== 0) w.tag(field, F64).sfixed64(v);
+  if (v === 0) return;
+  // heights and rounds of sign bytes: a non-negative safe integer is its two little-endian 32-bit
+  // words, without the writer's BigInt conversion
+  if (v > 0 && Number.isSafeInteger(v)) w.tag(field, F64).fixed32(v % 0x100000000).fixed32(Math.floor(v / 0x100000000));
+  else w.tag(field, F64).sfixed64(v);
 }
 
 export function writeBytes(w: BinaryWriter, field: number, b: Uint8Array): void {
