@@ -335,3 +335,29 @@ test('equivocation: the Byzantine node is marked on the network', async ({ page 
   await expect(page.getByTestId('byzantine')).toHaveCount(1);
   await expect(page.getByTestId('node-1').getByTestId('byzantine')).toHaveCount(1);
 });
+
+test('at 1280×800 the Inspector’s peers table fits its panel: no column cut off, a value too long for its cell ends in an ellipsis with a title', async ({ page }, info) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page);
+  await page.getByTestId('next-polka').click(); // proposals, votes and catch-up commits in the table
+  await expect(page.getByTestId('caption-index')).not.toHaveText(/^0\//);
+  await expect(page.getByTestId('peers').locator('tbody tr')).toHaveCount(3);
+  await page.locator('.inspector').screenshot({ path: info.outputPath('inspector-1280x800.png') });
+  // anything wider than its box, the peers table's scroll area included, unless it is cut with an
+  // ellipsis and its title gives the value (the lists of what is lacking give theirs in full)
+  const cut = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.inspector, .inspector *')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .filter((el) => {
+        const css = getComputedStyle(el);
+        return !(css.textOverflow === 'ellipsis' && css.overflowX === 'hidden' && el.title !== '');
+      })
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}: ${el.textContent!.slice(0, 50)}`),
+  );
+  expect(cut).toEqual([]);
+  // the vote bit arrays of a 4-validator lesson show whole
+  for (const col of [4, 5]) {
+    const cells = page.getByTestId('peers').locator(`tbody td:nth-child(${col})`);
+    for (const el of await cells.all()) expect(await el.evaluate((td) => td.scrollWidth <= td.clientWidth)).toBe(true);
+  }
+});

@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { propConfig } from '../../test/props.js';
 import type { FaultSpec } from '../core/scenario.js';
 import { ClassroomRun, ClassroomSession } from './session.js';
+import { signingMemo } from '../platform/browser/signing-memo.js';
+import { LESSONS } from '../ui/lessons.js';
 import type { ObsEvent } from '../observe/model.js';
 
 const happy: Scenario = { validators: 4, seed: 1, timeouts: { timeoutCommit: 500 }, faults: [] };
@@ -18,6 +20,22 @@ async function hashAt(s: Scenario, t: number): Promise<{ hash: string; events: n
 }
 
 describe('ClassroomSession', () => {
+  it('signing that answers later (WebCrypto, as in the classroom worker) gives the same run event for event', async () => {
+    // the lessons with a crash, a partition and Byzantine validators, whose signatures are made meanwhile
+    for (const id of ['proposer-crash', 'partition-heal', 'equivocation']) {
+      const scenario = LESSONS.find((l) => l.id === id)!.scenario;
+      const memo = signingMemo();
+      const later = new ClassroomSession();
+      later.sign = (seed, message) => memo.signAsync(seed, message);
+      await later.load(scenario);
+      await later.advanceTo(12_000);
+      expect(memo.made).toBeGreaterThan(0);
+      const want = await hashAt(scenario, 12_000);
+      expect(later.frame().logHash, id).toBe(want.hash);
+      expect(later.drain().length).toBe(want.events);
+    }
+  });
+
   it('seek back and forward restores the identical run', async () => {
     const session = new ClassroomSession();
     await session.load(happy);

@@ -60,10 +60,12 @@ export class ClassroomSession {
   private marks: StepClock[] = [];
   /** consensus messages sent so far (a paced player slows down as soon as one goes out) */
   consensusSent = 0;
+  /** How the validators sign (SimOptions.sign; default: signSync). */
+  sign: SimOptions['sign'] = undefined;
 
   async load(scenario: Scenario): Promise<void> {
     this.scenario = { ...scenario, faults: [...scenario.faults] };
-    this.sim = new Simulation(simOptionsOf(this.scenario));
+    this.sim = new Simulation({ ...simOptionsOf(this.scenario), sign: this.sign });
     this.start = this.sim.clock.now();
     this.seq = 0;
     this.reached = 0;
@@ -269,6 +271,8 @@ export interface RunOptions {
   wallNow?: () => number;
   /** restart point spacing in virtual ms (default: chosen from the measured speed) */
   spacing?: number;
+  /** how every copy of the run signs (SimOptions.sign) */
+  sign?: SimOptions['sign'];
 }
 
 /**
@@ -289,16 +293,26 @@ export class ClassroomRun {
   private cost = NaN;
   private readonly spacing: number | null;
   private readonly wallNow: () => number;
+  private readonly sign: SimOptions['sign'];
 
   constructor(opts: RunOptions = {}) {
     this.wallNow = opts.wallNow ?? (() => 0);
     this.spacing = opts.spacing ?? null;
+    this.sign = opts.sign;
+    this.live.sign = this.sign;
+  }
+
+  /** A new copy of the run, signing as the run does. */
+  private session(): ClassroomSession {
+    const s = new ClassroomSession();
+    s.sign = this.sign;
+    return s;
   }
 
   /** New history: the scenario from its start. Returns its first events. */
   async load(scenario: Scenario): Promise<ObsEvent[]> {
     const selected = this.live.selected;
-    this.live = new ClassroomSession();
+    this.live = this.session();
     this.live.selected = selected;
     this.log = [];
     this.dropCopies();
@@ -351,7 +365,7 @@ export class ClassroomRun {
       if (this.builder?.session === next) this.builder = null;
       this.absorb(next);
     } else {
-      next = new ClassroomSession();
+      next = this.session();
       next.projectFrom = this.log.length;
       await next.load(this.live.scenario);
     }
@@ -413,7 +427,7 @@ export class ClassroomRun {
     if (!this.builder) {
       const target = this.nextPoint(spacings);
       if (target === null) return false;
-      const session = new ClassroomSession();
+      const session = this.session();
       session.projectFrom = this.log.length;
       await session.load(this.live.scenario);
       this.builder = { session, target };

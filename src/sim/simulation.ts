@@ -66,6 +66,11 @@ export interface SimOptions {
   gossipSleep?: number;
   /** How long relayed votes wait for HasVote (default: flooding in a full mesh, else the reactor's default). */
   relay?: Partial<RelayTiming>;
+  /**
+   * Signs for the validators (default: signSync). It may answer later (WebCrypto): the run
+   * waits for every node to finish before its next timer, and Ed25519 gives the same bytes.
+   */
+  sign?: (seed: Bytes, message: Bytes) => Bytes | Promise<Bytes>;
 }
 
 
@@ -179,7 +184,8 @@ export class Simulation implements FaultHost, CheckedRun {
     if (sn.node) return;
     const app = new ByzantineProposerApp(() => sn.proposeTxs);
     sn.app = app;
-    const inner = new LocalPrivValidator({ pubKey: sn.pubKey, sign: async (msg: Bytes) => signSync(sn.seed, msg) }, sn.privvalStore);
+    const sign = this.opts.sign ?? signSync;
+    const inner = new LocalPrivValidator({ pubKey: sn.pubKey, sign: async (msg: Bytes) => sign(sn.seed, msg) }, sn.privvalStore);
     await inner.load();
     const prng = this.prng.fork();
     const { node, sw, reactor } = await createNode({

@@ -89,14 +89,18 @@ export function Inspector() {
             head={<thead><tr><th>peer</th><th>h/r/step</th><th>proposal · parts</th><th>prevotes</th><th>precommits</th><th>LastCommit · catch-up</th><th title="what n has that the peer lacks: what gossip sends next">peer lacks</th><th>{name(frame.selected)} lacks</th></tr></thead>}
             row={(p) => {
               const m = rs ? missing(rs, p) : null;
+              // the table fits the panel (styles.css): a value cut short is whole in its cell's title
+              const hrs = `${p.height}/${p.round}/${shortStep(p.step ?? '-')}`;
+              const proposal = `${p.proposal ? '✓' : '·'} ${ba(p.proposalBlockParts)}`;
+              const last = ba(p.lastCommit) + (p.catchupCommit ? ` · ${ba(p.catchupCommit)}` : '');
               return (
                 <tr key={p.peer}>
-                  <td>{name(p.peer)}</td>
-                  <td>{p.height}/{p.round}/{shortStep(p.step ?? '-')}</td>
-                  <td>{p.proposal ? '✓' : '·'} <code>{ba(p.proposalBlockParts)}</code></td>
-                  <td><code>{ba(p.prevotes)}</code></td>
-                  <td><code>{ba(p.precommits)}</code></td>
-                  <td><code>{ba(p.lastCommit)}</code>{p.catchupCommit && <> · <code>{ba(p.catchupCommit)}</code></>}</td>
+                  <td title={name(p.peer)}>{name(p.peer)}</td>
+                  <td title={hrs}>{hrs}</td>
+                  <td title={proposal}>{p.proposal ? '✓' : '·'} <code>{ba(p.proposalBlockParts)}</code></td>
+                  <td title={ba(p.prevotes)}><code>{ba(p.prevotes)}</code></td>
+                  <td title={ba(p.precommits)}><code>{ba(p.precommits)}</code></td>
+                  <td title={last}><code>{ba(p.lastCommit)}</code>{p.catchupCommit && <> · <code>{ba(p.catchupCommit)}</code></>}</td>
                   <td title={m?.peerLacks.join('\n')}>{m && list(m.peerLacks)}</td>
                   <td title={m?.nodeLacks.join('\n')}>{m && list(m.nodeLacks)}</td>
                 </tr>

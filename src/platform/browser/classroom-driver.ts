@@ -8,6 +8,7 @@ import type { ClassroomCommand, ClassroomMessage, NextKind, PaceView } from '../
 import type { ObsEvent } from '../../observe/model.js';
 import { concat } from '../../core/bytes.js';
 import { encodeWalRecord } from '../../core/wal/record.js';
+import type { RunOptions } from '../../sim/session.js';
 import { ClassroomRun } from '../../sim/session.js';
 
 export interface WallClock {
@@ -67,8 +68,10 @@ export class ClassroomDriver {
   constructor(
     private readonly post: (m: ClassroomMessage, transfer?: Transferable[]) => void,
     private readonly wall: WallClock,
+    /** how the run's validators sign (default: signSync) */
+    sign?: RunOptions['sign'],
   ) {
-    this.run = new ClassroomRun({ wallNow: () => wall.now() });
+    this.run = new ClassroomRun({ wallNow: () => wall.now(), sign });
   }
 
   /** Queues a command behind the ones before it (a seek behind a waiting seek replaces it). */

@@ -59,4 +59,37 @@ describe('signingMemo', () => {
     expect(memo.sign(seed(0), msg(0))).toEqual(ed.sign(msg(0), seed(0)));
     expect(memo.made).toBe(6);
   });
+
+  // Node has WebCrypto Ed25519 as Chromium does: signAsync must give noble's bytes either way
+  it('signs asynchronously with WebCrypto exactly as noble does, once per seed and message', async () => {
+    const memo = signingMemo();
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) expect(await memo.signAsync(seed(i), msg(j))).toEqual(ed.sign(msg(j), seed(i)));
+    expect(memo.made).toBe(12);
+    // remembered: answered at once (no promise), and by the synchronous path too
+    const again = memo.signAsync(seed(1), msg(2));
+    expect(again).toBeInstanceOf(Uint8Array);
+    expect(memo.sign(seed(1), msg(2))).toEqual(again);
+    expect(memo.verify(ed.getPublicKey(seed(1)), msg(2), again as Uint8Array)).toBe(true);
+    expect(memo.made).toBe(12);
+  });
+
+  it('the same message asked for twice at once is signed once', async () => {
+    const memo = signingMemo();
+    const [a, b] = await Promise.all([memo.signAsync(seed(0), msg(0)), memo.signAsync(seed(0), msg(0))]);
+    expect(a).toEqual(ed.sign(msg(0), seed(0)));
+    expect(b).toEqual(a);
+    expect(memo.made).toBe(1);
+  });
+
+  it('falls back to noble where WebCrypto has no Ed25519, or gives other bytes than noble', async () => {
+    const missing = { importKey: () => Promise.reject(new Error('NotSupportedError')), sign: () => Promise.reject(new Error('no')) };
+    const wrong = {
+      importKey: () => Promise.resolve({} as CryptoKey),
+      sign: () => Promise.resolve(new Uint8Array(64).buffer),
+    };
+    for (const subtle of [missing, wrong, null]) {
+      const memo = signingMemo(undefined, subtle);
+      for (let j = 0; j < 3; j++) expect(await memo.signAsync(seed(2), msg(j))).toEqual(ed.sign(msg(j), seed(2)));
+    }
+  });
 });
