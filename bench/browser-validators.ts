@@ -44,6 +44,7 @@ import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { CHROMIUM } from '../e2e/chromium.js';
 import { FRAME_PROBE, frameStats } from './frames.js';
+import type { FrameStats } from './frames.js';
 import type { StandInReport } from '../e2e/live-page-worker.entry.js';
 import { genesisJson, homePaths, newSeed, nodeKeyJson } from '../src/cli/home.js';
 import { STOP_ON_STDIN_EOF } from '../src/cli/node.js';
@@ -344,6 +345,25 @@ async function startProfile(browser: Browser, page: Page): Promise<() => Promise
   };
 }
 
+/**
+ * A page's frames over FRAME_MS, and what its main thread spent meanwhile (CDP Performance
+ * metrics): ThreadTime is the main thread's CPU time, TaskDuration its tasks' wall time. On a
+ * loaded machine frame rates follow the load more than the page; the CPU a page's main thread
+ * needs per second does not, so app minus bare tab is what the views cost.
+ */
+async function framesWithCpu(page: Page): Promise<FrameStats & { mainThreadCpuMsPerS: number; mainThreadTaskMsPerS: number; layoutsPerS: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const a = await metrics();
+  const frames = frameStats(await page.evaluate((ms) => window.frameTimes(ms), FRAME_MS));
+  const b = await metrics();
+  await cdp.detach();
+  const secs = (b.get('Timestamp')! - a.get('Timestamp')!) || FRAME_MS / 1000;
+  const perS = (k: string, scale = 1000) => Math.round((((b.get(k) ?? NaN) - (a.get(k) ?? NaN)) * scale) / secs * 10) / 10;
+  return { ...frames, mainThreadCpuMsPerS: perS('ThreadTime'), mainThreadTaskMsPerS: perS('TaskDuration'), layoutsPerS: perS('LayoutCount', 1) };
+}
+
 // ---- the run ------------------------------------------------------------------------------------
 
 interface Tab {
@@ -451,7 +471,7 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
     const framesAt = performance.now();
     // tab 1 at the same time: a page with no views, whose main thread only carries libp2p and the bridge
     const profiling = PROFILE_DIR ? await startProfile(browser, app.page) : null;
-    const [whileValidating, bareWhileValidating] = (await Promise.all([app, tabs[1]].map((t) => t.page.evaluate((ms) => window.frameTimes(ms), FRAME_MS)))).map(frameStats);
+    const [whileValidating, bareWhileValidating] = await Promise.all([app, tabs[1]].map((t) => framesWithCpu(t.page)));
     await profiling?.();
     if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'app-messages.json'), JSON.stringify(await app.page.evaluate(() => (window as unknown as { __recorded: unknown[] }).__recorded)));
     const heightsPerSecondDuringFrames = ((await committed()) - framesFrom) / ((performance.now() - framesAt) / 1000);
@@ -499,8 +519,8 @@ interface Measured {
   peerIds: string[];
   meshMs: number;
   beforeChainRuns: ReturnType<typeof frameStats>;
-  whileValidating: ReturnType<typeof frameStats>;
-  bareWhileValidating: ReturnType<typeof frameStats>;
+  whileValidating: Awaited<ReturnType<typeof framesWithCpu>>;
+  bareWhileValidating: Awaited<ReturnType<typeof framesWithCpu>>;
   heightsPerSecondDuringFrames: number;
   machineLoad1mAtStart: number;
 }
@@ -636,6 +656,8 @@ function report(m: Measured): Record<string, unknown> {
       whileValidating: { heightsPerSecond: m.heightsPerSecondDuringFrames, ...m.whileValidating },
       p95RatioToBeforeChainRuns: r2(m.whileValidating.p95Ms / m.beforeChainRuns.p95Ms),
       barePageWhileValidating: { note: 'tab 1 over the same 3 s: no views, its main thread carries only libp2p and the bridge', ...m.bareWhileValidating },
+      // what the views cost the main thread, whatever the machine's load did to the frame rates
+      viewsMainThreadCpuMsPerS: r2(m.whileValidating.mainThreadCpuMsPerS - m.bareWhileValidating.mainThreadCpuMsPerS),
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Bits } from '../observe/model.js';
 import { nameOf, nameOfAddress, validatorNames } from './names.js';
 import { conflictingVotes } from './evidence.js';
 import { VirtualTable } from './classroom/VirtualRows.js';
+import { useLaggedUi } from './live/lagged.js';
 
 const ba = (b: Bits | null) => (b ? bitArrayString(b) : '');
 
@@ -20,11 +21,13 @@ function Value({ text }: { text: string }) {
 
 /** A peers row's height in px (styles.css: .peers tr). */
 const PEER_ROW = 21;
+/** Following a live network, the inspector is read, not watched: twice a second is enough (live/lagged.ts). */
+const LIVE_GAP_MS = 500;
 
 export function Inspector() {
-  const frame = useUi((s) => s.frame);
+  const following = useUi((s) => s.mode === 'live' && s.frozen === null);
+  const { frame, events } = useLaggedUi((s) => ({ frame: s.frame, events: s.events }), LIVE_GAP_MS, following);
   const ev = useUi((s) => s.selectedEvent);
-  const events = useUi((s) => s.events);
   const presenter = useUi((s) => s.presenter);
   const tables = useUi((s) => !s.presenter || s.presenterTables);
   if (!frame) return <section className="panel inspector" />;

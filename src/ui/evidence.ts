@@ -2,6 +2,8 @@
 // event names the validator and the height/round/type; the two BlockIDs are found among the votes
 // the nodes saw (an equivocator sends different votes to different peers, or both to one).
 import type { ObsEvent } from '../observe/model.js';
+import { readTo, resumeAt, startOf } from './log-cursor.js';
+import type { LogCursor } from './log-cursor.js';
 
 export type VoteEvent = Extract<ObsEvent, { type: 'Vote' }>;
 export type EvidenceEvent = Extract<ObsEvent, { type: 'Evidence' }>;
@@ -24,9 +26,24 @@ export function conflictingVotes(ev: EvidenceEvent, events: readonly ObsEvent[])
   return out;
 }
 
+/** Incremental (log-cursor.ts): the network asks at every update, and a live log holds tens of thousands of events. */
+let seen: { at: LogCursor; out: Set<string> } | null = null;
+
 /** Addresses of the validators that evidence accuses so far (the network marks their nodes). */
 export function accused(events: readonly ObsEvent[]): Set<string> {
-  const out = new Set<string>();
-  for (const e of events) if (e.type === 'Evidence') out.add(e.validatorAddress.toLowerCase());
-  return out;
+  let from = seen ? resumeAt(seen.at, events) : -1;
+  if (from < 0) {
+    seen = { at: startOf(events), out: new Set() };
+    from = 0;
+  }
+  const s = seen!;
+  if (from === events.length) return s.out;
+  // a new set when it changes: callers may keep the last one
+  let out = s.out;
+  for (let k = from; k < events.length; k++) {
+    const e = events[k];
+    if (e.type === 'Evidence' && !out.has(e.validatorAddress.toLowerCase())) out = new Set(out).add(e.validatorAddress.toLowerCase());
+  }
+  readTo(s.at, events);
+  return (s.out = out);
 }

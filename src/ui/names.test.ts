@@ -28,6 +28,17 @@ describe('validator names', () => {
     expect(names.map((v) => v.name)).not.toEqual(['n0', 'n1', 'n2', 'n3']);
   });
 
+  it('a log trimmed at the front (the live history) is read on, not again: what was learned stands', async () => {
+    const { events, truth } = await run('happy-path', 4000);
+    const whole = new Map(learnSigners(events));
+    const half = Math.floor(events.length / 2);
+    // the live history drops the oldest events and later ones arrive: same answer as the whole log
+    learnSigners(events.slice(0, half + 10));
+    expect(learnSigners(events.slice(half))).toEqual(whole);
+    expect(learnSigners(events.slice(events.length - 5))).toEqual(whole);
+    for (const [address, name] of truth) expect(whole.get(address)).toBe(name);
+  });
+
   it('lock-on-polka: the nil precommits of round 0 are n2’s and n3’s', async () => {
     const { events, frame } = await run('lock-on-polka', 2000);
     const names = validatorNames(frame, frame.roundState, events);

@@ -3,6 +3,8 @@
 // its index in the validator set (sorted by power and address, not in node order) and its address:
 // `validatorNames` turns those into the node's name, so that column "n2" is n2's vote.
 import type { Frame, NodeId, ObsEvent, RoundStateView } from '../observe/model.js';
+import { readTo, resumeAt, startOf } from './log-cursor.js';
+import type { LogCursor } from './log-cursor.js';
 
 export function nameOf(frame: Frame | null, id: NodeId): string {
   return frame?.nodes.find((n) => n.id === id)?.name ?? id;
@@ -17,43 +19,69 @@ export function indexMap(frame: Frame | null): Map<NodeId, number> {
  * Who signs with which address, learned from the event log when the source does not say it (a
  * node's `address`): a vote is seen first by its signer (it adds its own vote when it signs; its
  * peers only after a network delay). Each address goes to the node that saw its votes first most
- * often. Incremental: the event log only grows between resets, so the work is done once per event.
+ * often. Incremental: the event log only grows between resets, so the work is done once per event;
+ * a live view's log also loses its oldest events (live/history.ts trims it), which is no reset:
+ * what was learned from them stands, and reading goes on after the last event read.
  */
 interface Learned {
-  first: ObsEvent | undefined;
-  done: number;
+  /** how far the log was read (log-cursor.ts) */
+  at: LogCursor;
   /** vote key → the first node to see it, and when */
   seen: Map<string, { node: NodeId; time: number; address: string; tie: boolean }>;
-  /** the answer for the first `done` events (asked several times per update) */
+  /** address → node → votes it saw first (ties left out), kept as `seen` changes */
+  votes: Map<string, Map<NodeId, number>>;
+  /** the answer for what was read (asked several times per update) */
   signers: Map<string, NodeId> | null;
 }
 let cache: Learned | null = null;
+/**
+ * A vote's first sighting decides, and a tie is two at the same moment: an entry of `seen` older
+ * than this (ms of event time) cannot change any more and is let go, so that a live tab's memory
+ * does not grow with every vote of a long session now that trims no longer start it afresh.
+ */
+const SEEN_MS = 300_000;
+
+function count(c: Learned, address: string, node: NodeId, by: number): void {
+  const m = c.votes.get(address) ?? c.votes.set(address, new Map()).get(address)!;
+  m.set(node, (m.get(node) ?? 0) + by);
+}
 
 export function learnSigners(events: readonly ObsEvent[]): Map<string, NodeId> {
-  if (!cache || cache.first !== events[0] || cache.done > events.length) cache = { first: events[0], done: 0, seen: new Map(), signers: null };
-  const c = cache;
-  if (c.signers && c.done === events.length) return c.signers;
-  for (let k = c.done; k < events.length; k++) {
+  let from = cache ? resumeAt(cache.at, events) : -1;
+  if (from < 0) {
+    cache = { at: startOf(events), seen: new Map(), votes: new Map(), signers: null };
+    from = 0;
+  }
+  const c = cache!;
+  if (c.signers && from === events.length) {
+    readTo(c.at, events);
+    return c.signers;
+  }
+  for (let k = from; k < events.length; k++) {
     const e = events[k];
     if (e.type !== 'Vote') continue;
     const v = e.vote;
     const key = `${v.validatorAddress} ${v.type} ${v.height} ${v.round} ${v.blockId.hash}`;
     const s = c.seen.get(key);
-    if (!s) c.seen.set(key, { node: e.node, time: e.time, address: v.validatorAddress, tie: false });
-    else if (s.time === e.time && s.node !== e.node) s.tie = true;
+    if (!s) {
+      c.seen.set(key, { node: e.node, time: e.time, address: v.validatorAddress, tie: false });
+      count(c, v.validatorAddress, e.node, 1);
+    } else if (!s.tie && s.time === e.time && s.node !== e.node) {
+      s.tie = true;
+      count(c, s.address, s.node, -1);
+    }
   }
-  c.done = events.length;
-  const votes = new Map<string, Map<NodeId, number>>();
-  for (const s of c.seen.values()) {
-    if (s.tie) continue;
-    const m = votes.get(s.address) ?? new Map<NodeId, number>();
-    m.set(s.node, (m.get(s.node) ?? 0) + 1);
-    votes.set(s.address, m);
+  readTo(c.at, events);
+  // `seen` is in order of first sighting, which is the order of event time
+  const cutoff = (events.at(-1)?.time ?? 0) - SEEN_MS;
+  for (const [key, s] of c.seen) {
+    if (s.time >= cutoff) break;
+    c.seen.delete(key);
   }
   const out = new Map<string, NodeId>();
-  for (const [address, m] of votes) {
+  for (const [address, m] of c.votes) {
     let best: NodeId | null = null;
-    for (const [node, n] of m) if (best === null || n > m.get(best)!) best = node;
+    for (const [node, n] of m) if (n > 0 && (best === null || n > m.get(best)!)) best = node;
     if (best !== null) out.set(address, best);
   }
   return (c.signers = out);

@@ -3,12 +3,17 @@
 // back through them; "Live" returns to the head.
 import { send, useUi } from '../store.js';
 import { span, WINDOW_MS } from './history.js';
+import { useLaggedUi } from './lagged.js';
+
+/** While live, the slider's end moves a little with every update: once a second is enough (lagged.ts). */
+const LIVE_GAP_MS = 1000;
 
 const clock = (ms: number) => new Date(ms).toLocaleTimeString();
 
 export function LiveControls() {
   const frozen = useUi((s) => s.frozen);
-  const history = useUi((s) => s.history);
+  // frozen, the slider shows exactly where the views are; live, its range may trail the head a little
+  const history = useLaggedUi((s) => s.history, LIVE_GAP_MS, frozen === null);
   const range = span({ history, frozen });
   const behind = range ? range.to - range.at : 0;
   // a seek is in ms since the head frame's origin, as the classroom's; it freezes at the nearest kept frame
