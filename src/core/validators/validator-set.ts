@@ -193,13 +193,16 @@ export class ValidatorSet {
     }
     const newPriority = -(tvp + (tvp >> 3n));
     const next = this.vals.map((v) => ({ ...v }));
+    // by address: a genesis set of N validators is N updates to an empty set (N² compares otherwise)
+    const byAddress = new Map(next.map((v) => [toHex(v.address), v]));
     for (const u of updates) {
-      const existing = next.find((v) => bytesEqual(v.address, u.address));
+      const existing = byAddress.get(toHex(u.address));
       if (existing) existing.votingPower = u.votingPower;
       else next.push({ address: u.address, pubKey: u.pubKey, votingPower: u.votingPower, proposerPriority: newPriority });
     }
     const before = this.vals;
-    this.vals = next.filter((v) => !deletes.some((d) => bytesEqual(d.address, v.address)));
+    const deleted = new Set(deletes.map((d) => toHex(d.address)));
+    this.vals = deleted.size ? next.filter((v) => !deleted.has(toHex(v.address))) : next;
     this.total = after;
     this.rescalePriorities(PRIORITY_WINDOW_SIZE_FACTOR * this.total);
     this.shiftByAvgProposerPriority();
