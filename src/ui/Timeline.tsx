@@ -13,7 +13,7 @@ import { send, useUi } from './store.js';
 import { STEP_COLORS, shortStep } from './colors.js';
 import { readLog } from './timeline-log.js';
 import type { Placed } from './timeline-log.js';
-import { LEFT, MARKS, deltaOf, isMark } from './timeline-draw.js';
+import { LEFT, MARKS, deltaOf, isMark, nothingSent } from './timeline-draw.js';
 import type { Sent, TimelineView } from './timeline-draw.js';
 import type { TimelineMessage } from './timeline.worker.js';
 import type { FaultSpan } from '../observe/model.js';
@@ -65,7 +65,7 @@ export function Timeline() {
 
   const worker = useRef<Worker | null>(null);
   /** what the worker has of the log, and the inputs of its last draw */
-  const sent = useRef<Sent>({ log: null, marks: 0, closed: [] });
+  const sent = useRef<Sent>(nothingSent());
   const drawn = useRef<readonly unknown[]>([]);
 
   useEffect(() => {

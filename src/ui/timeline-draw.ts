@@ -34,9 +34,11 @@ export interface SceneMark {
   kind: number;
 }
 
-/** What the log gained since the last draw (all of it after a `reset`). */
+/** What the log gained since the last draw (all of it after a `reset`), and what it dropped. */
 export interface TimelineDelta {
   reset: boolean;
+  /** how many marks, and each lane's segments, to drop from the front first (TimelineLog.dropped) */
+  drop: { marks: number; closed: number[] };
   marks: SceneMark[];
   /** finished segments, by lane */
   closed: [number, Segment][];
@@ -65,26 +67,39 @@ export interface TimelineView {
   bands: { color: string; from: number; to: number; lanes: number[] }[];
 }
 
-/** How far the worker has the page's log: which log (readLog's, one per reset), and how much of it. */
+/**
+ * How far the worker has the page's log: which log (readLog's, one per reset), and, counted from
+ * the log's start (dropped ones included), the marks and each lane's segments it was sent and
+ * how many of those it dropped.
+ */
 export interface Sent {
   log: TimelineLog | null;
   marks: number;
   /** finished segments, by lane */
   closed: number[];
+  dropped: { marks: number; closed: number[] };
 }
 
-/** What `log` gained since `sent` (all of it when it is another log); `sent` then has it all. */
+export const nothingSent = (): Sent => ({ log: null, marks: 0, closed: [], dropped: { marks: 0, closed: [] } });
+
+/** What `log` gained and dropped since `sent` (all of it when it is another log); `sent` then has it all. */
 export function deltaOf(log: TimelineLog, sent: Sent): TimelineDelta {
   const reset = sent.log !== log;
-  if (reset) Object.assign(sent, { log, marks: 0, closed: [] });
-  const marks = log.marks.slice(sent.marks).map((p) => ({ lane: p.lane, t: p.t, kind: MARK_KINDS.indexOf(p.e.type) }));
-  sent.marks = log.marks.length;
+  if (reset) Object.assign(sent, nothingSent(), { log });
+  // the worker drops what it holds of what the log dropped (some may have come and gone unsent)
+  const dropOf = (logDropped: number, sentTo: number, sentDropped: number) => Math.max(0, Math.min(logDropped, sentTo) - sentDropped);
+  const drop = { marks: dropOf(log.dropped.marks, sent.marks, sent.dropped.marks), closed: log.closed.map((_, lane) => dropOf(log.dropped.closed[lane] ?? 0, sent.closed[lane] ?? 0, sent.dropped.closed[lane] ?? 0)) };
+  sent.dropped.marks = Math.max(sent.dropped.marks, log.dropped.marks);
+  const marks = log.marks.slice(Math.max(0, sent.marks - log.dropped.marks)).map((p) => ({ lane: p.lane, t: p.t, kind: MARK_KINDS.indexOf(p.e.type) }));
+  sent.marks = log.dropped.marks + log.marks.length;
   const closed: [number, Segment][] = [];
   log.closed.forEach((segs, lane) => {
-    for (let i = sent.closed[lane] ?? 0; i < segs.length; i++) closed.push([lane, segs[i]]);
-    sent.closed[lane] = segs.length;
+    const gone = log.dropped.closed[lane] ?? 0;
+    for (let i = Math.max(0, (sent.closed[lane] ?? 0) - gone); i < segs.length; i++) closed.push([lane, segs[i]]);
+    sent.closed[lane] = gone + segs.length;
+    sent.dropped.closed[lane] = Math.max(sent.dropped.closed[lane] ?? 0, gone);
   });
-  return { reset, marks, closed, open: [...log.open] };
+  return { reset, drop, marks, closed, open: [...log.open] };
 }
 
 /** The worker's copy of the lanes, kept up to date by deltas. */
@@ -100,6 +115,8 @@ export class TimelineScene {
       this.marksSorted = true;
       this.closed = [];
     }
+    if (d.drop.marks) this.marks.splice(0, d.drop.marks);
+    d.drop.closed.forEach((n, lane) => n && this.closed[lane]?.splice(0, n));
     for (const m of d.marks) {
       const last = this.marks.at(-1);
       if (last && m.t < last.t) this.marksSorted = false;

@@ -15,11 +15,25 @@ describe('readLog', () => {
     expect(log.marks.map((p) => [p.lane, p.t])).toEqual([[0, 12]]); // node x has no lane
     const grown = readLog([...events, ev('b', 1020, 'NewRoundStep', 'RoundStepPrevote')], lanes, 1000, isMark);
     expect(grown).toBe(log);
-    expect(grown.done).toBe(6);
+    expect(grown.at.done).toBe(6);
     expect(grown.closed[1]).toEqual([{ from: 5, to: 20, step: 'RoundStepPropose' }]);
     expect(grown.marks.length).toBe(1);
     // another log (its first event differs): read afresh
     expect(readLog([ev('b', 1030, 'NewBlock')], lanes, 1000, isMark).marks.map((p) => p.t)).toEqual([30]);
+  });
+
+  it('goes on reading after the log drops its oldest events, and drops what came from them', () => {
+    const events = [ev('a', 1000, 'NewRoundStep'), ev('a', 1002, 'Polka'), ev('a', 1010, 'NewRoundStep', 'RoundStepPrevote'), ev('b', 1011, 'NewRoundStep'), ev('b', 1012, 'NewBlock'), ev('a', 1020, 'NewRoundStep', 'RoundStepPrecommit')];
+    const log = readLog(events, lanes, 1000, isMark);
+    expect(log.closed[0].length).toBe(2);
+    // the history drops its first three events and grows by one
+    const trimmed = [...events.slice(3), ev('a', 1030, 'Polka')];
+    expect(readLog(trimmed, lanes, 1000, isMark)).toBe(log); // not read afresh
+    expect(log.marks.map((p) => p.t)).toEqual([12, 30]);
+    expect(log.dropped.marks).toBe(1);
+    expect(log.closed[0]).toEqual([{ from: 10, to: 20, step: 'RoundStepPrevote' }]); // the one that ended at 10 is gone
+    expect(log.dropped.closed).toEqual([1, 0]);
+    expect(log.at.done).toBe(4);
   });
 
   it('notes when the marks’ times go back, so that the window is not bisected', () => {

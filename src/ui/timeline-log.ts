@@ -6,6 +6,8 @@
 // drawn again later at the same pixel of its lane (a long session's history, squeezed into a few
 // pixels, then costs a few hundred calls).
 import type { ObsEvent } from '../observe/model.js';
+import { readTo, resumeAt, startOf } from './log-cursor.js';
+import type { LogCursor } from './log-cursor.js';
 
 /** A finished step of one lane: from one NewRoundStep to the next (ms since the origin). */
 export interface Segment {
@@ -24,14 +26,14 @@ export interface Placed {
 /**
  * The marks and the finished step segments, read from the event log once per event: between
  * resets the log only grows (at 100 validators it grows by thousands of events a second, and
- * re-reading all of it every frame was most of a frame's work).
+ * re-reading all of it every frame was most of a frame's work), but for a live view's history
+ * dropping its oldest events (log-cursor.ts). Then what came from them is dropped here too,
+ * from the front, and counted, so that the timeline worker can drop the same (deltaOf).
  */
 export interface TimelineLog {
-  first: ObsEvent | undefined;
+  at: LogCursor;
   lanes: Map<string, number>;
   origin: number;
-  /** events read so far */
-  done: number;
   /** in log order: the order they are drawn in (later marks over earlier ones) */
   marks: Placed[];
   /** the marks' times never go down (the usual case): the window is found by bisection */
@@ -40,17 +42,23 @@ export interface TimelineLog {
   closed: Segment[][];
   /** each lane's current step, up to now */
   open: Map<number, { from: number; step: string }>;
+  /** how many marks, and each lane's finished segments, were dropped from the front so far */
+  dropped: { marks: number; closed: number[] };
 }
 
 let cache: TimelineLog | null = null;
 
 /** The log read up to its end; `isMark` picks the event types drawn as marks. */
 export function readLog(events: readonly ObsEvent[], lanes: Map<string, number>, origin: number, isMark: (type: string) => boolean): TimelineLog {
-  if (!cache || cache.first !== events[0] || cache.lanes !== lanes || cache.origin !== origin || cache.done > events.length) {
-    cache = { first: events[0], lanes, origin, done: 0, marks: [], marksSorted: true, closed: Array.from({ length: lanes.size }, () => []), open: new Map() };
+  let from = cache && cache.lanes === lanes && cache.origin === origin ? resumeAt(cache.at, events) : -1;
+  if (from < 0) {
+    cache = { at: startOf(events), lanes, origin, marks: [], marksSorted: true, closed: Array.from({ length: lanes.size }, () => []), open: new Map(), dropped: { marks: 0, closed: [] } };
+    from = 0;
+  } else if (cache!.at.first !== events[0]) {
+    forgetBefore(cache!, events[0]);
   }
-  const d = cache;
-  for (let k = d.done; k < events.length; k++) {
+  const d = cache!;
+  for (let k = from; k < events.length; k++) {
     const e = events[k];
     const lane = lanes.get(e.node);
     if (lane === undefined) continue;
@@ -65,8 +73,26 @@ export function readLog(events: readonly ObsEvent[], lanes: Map<string, number>,
     if (cur) d.closed[lane].push({ from: cur.from, to: t, step: cur.step });
     d.open.set(lane, { from: t, step: e.step });
   }
-  d.done = events.length;
+  readTo(d.at, events);
   return d;
+}
+
+/**
+ * The log lost its events before `first`: drops the marks read from them (those before the mark
+ * of `first` or of the first later event, in log order) and the segments that ended before it.
+ */
+function forgetBefore(d: TimelineLog, first: ObsEvent): void {
+  const cutoff = first.time - d.origin;
+  // marks are in log order, and the events dropped are the log's front: their marks lead
+  let k = 0;
+  while (k < d.marks.length && d.marks[k].e !== first && d.marks[k].t < cutoff) k++;
+  d.marks.splice(0, k);
+  d.dropped.marks += k;
+  d.closed.forEach((segs, lane) => {
+    const n = firstIndex(segs, (s) => s.to > cutoff);
+    segs.splice(0, n);
+    d.dropped.closed[lane] = (d.dropped.closed[lane] ?? 0) + n;
+  });
 }
 
 /** The first index of `xs` at which `after` holds, `after` being false and then true along `xs`. */
