@@ -29,4 +29,25 @@ describe('chains', () => {
     const at = (node: string) => blockMark(chains, h, chains.byNode.get(node)!.get(h)!).letter;
     expect(at('n2')).not.toBe(at('n3'));
   });
+
+  it('a live history that drops its oldest events is read on, not again: the chains are those of the whole log', async () => {
+    const events = await eventsOf('happy-path', 8000);
+    const whole = chainsOf(events);
+    const wholeN0 = lastBlocks(whole, 'n0', 3);
+    chainsOf([...events]); // another log: read afresh
+    const half = Math.floor(events.length / 2);
+    chainsOf(events.slice(0, half));
+    const trimmed = chainsOf(events.slice(half - 10)); // the front dropped, the rest grown
+    expect(lastBlocks(trimmed, 'n0', 3)).toEqual(wholeN0);
+    expect([...trimmed.byHeight.keys()].sort((a, b) => a - b)).toEqual([...whole.byHeight.keys()].sort((a, b) => a - b));
+  });
+
+  it('a node’s last blocks are its highest, in height order, whatever order they were learnt in', () => {
+    const mine = new Map<number, string>();
+    for (const h of [3, 1, 7, 2, 9, 5, 8, 4, 6]) mine.set(h, `b${h}`);
+    const chains = { byNode: new Map([['n0', mine]]), byHeight: new Map<number, string[]>() };
+    expect(lastBlocks(chains, 'n0', 4).map((b) => b.height)).toEqual([6, 7, 8, 9]);
+    expect(lastBlocks(chains, 'n0', 20).map((b) => b.height)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(lastBlocks(chains, 'n1', 4)).toEqual([]);
+  });
 });

@@ -3,6 +3,8 @@
 // told two stories) shows as two chains: A A A on some nodes, A B B on others.
 import type { NodeId, ObsEvent } from '../../observe/model.js';
 import { BLOCK_COLORS } from '../colors.js';
+import { readTo, resumeAt, startOf } from '../log-cursor.js';
+import type { LogCursor } from '../log-cursor.js';
 
 export interface Chains {
   /** per node: height → block hash */
@@ -11,13 +13,20 @@ export interface Chains {
   byHeight: Map<number, string[]>;
 }
 
-/** Incremental: between resets the log only grows, so each event is read once. */
-let cache: { first: ObsEvent | undefined; done: number; chains: Chains } | null = null;
+/**
+ * Incremental: each event is read once, also when a live view's history drops its oldest events
+ * (log-cursor.ts); what was committed before stays known, as a node's chain strip shows it.
+ */
+let cache: { at: LogCursor; chains: Chains } | null = null;
 
 export function chainsOf(events: readonly ObsEvent[]): Chains {
-  if (!cache || cache.first !== events[0] || cache.done > events.length) cache = { first: events[0], done: 0, chains: { byNode: new Map(), byHeight: new Map() } };
-  const { chains } = cache;
-  for (let k = cache.done; k < events.length; k++) {
+  let from = cache ? resumeAt(cache.at, events) : -1;
+  if (from < 0) {
+    cache = { at: startOf(events), chains: { byNode: new Map(), byHeight: new Map() } };
+    from = 0;
+  }
+  const { chains } = cache!;
+  for (let k = from; k < events.length; k++) {
     const e = events[k];
     if (e.type !== 'NewBlock') continue;
     const mine = chains.byNode.get(e.node) ?? chains.byNode.set(e.node, new Map()).get(e.node)!;
@@ -25,7 +34,7 @@ export function chainsOf(events: readonly ObsEvent[]): Chains {
     const seen = chains.byHeight.get(e.blockHeight) ?? chains.byHeight.set(e.blockHeight, []).get(e.blockHeight)!;
     if (!seen.includes(e.blockId.hash)) seen.push(e.blockId.hash);
   }
-  cache.done = events.length;
+  readTo(cache!.at, events);
   return chains;
 }
 
@@ -44,5 +53,13 @@ export function forkHeights(chains: Chains): number[] {
 export function lastBlocks(chains: Chains, node: NodeId, n: number): { height: number; hash: string }[] {
   const mine = chains.byNode.get(node);
   if (!mine) return [];
-  return [...mine].sort((a, b) => a[0] - b[0]).slice(-n).map(([height, hash]) => ({ height, hash }));
+  // asked at every render of a live network hours long: one pass keeping the n highest, no sort of all
+  const top: [number, string][] = [];
+  for (const entry of mine) {
+    if (top.length === n && entry[0] <= top[0][0]) continue;
+    let i = top.length === n ? (top.shift(), top.length) : top.length;
+    while (i > 0 && top[i - 1][0] > entry[0]) i--;
+    top.splice(i, 0, entry);
+  }
+  return top.map(([height, hash]) => ({ height, hash }));
 }
