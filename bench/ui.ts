@@ -12,7 +12,6 @@ import type { Browser, Page } from '@playwright/test';
 import { CHROMIUM } from '../e2e/chromium.js';
 import { encodeShare } from '../src/ui/url.js';
 import type { Scenario } from '../src/core/scenario.js';
-import type { FrameStats } from './frames.js';
 import { FRAME_PROBE, frameStats } from './frames.js';
 
 

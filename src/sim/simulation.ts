@@ -10,7 +10,7 @@ import { KVStoreApp } from '../core/app/kvstore.js';
 import { sha256 } from '../core/crypto/sha256.js';
 import { publicKeyFromSeed, signSync } from '../core/crypto/ed25519.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
-import { concat, toHex, utf8 } from '../core/bytes.js';
+import { concat, utf8 } from '../core/bytes.js';
 import { SignedMsgType } from '../core/types.js';
 import { commitReader } from '../core/reactor/vote-set-reader.js';
 import type { ConsensusNode } from '../node/node.js';
