@@ -38,11 +38,20 @@ export function maxBlockBytes(p: ConsensusParams): number {
 
 /** CometBFT hashes only HashedParams{block_max_bytes = 1, block_max_gas = 2}. */
 export function consensusParamsHash(p: ConsensusParams): Bytes {
-  const w = new BinaryWriter();
-  if (p.blockMaxBytes !== 0) w.tag(1, WireType.Varint).int64(p.blockMaxBytes);
-  if (p.blockMaxGas !== 0) w.tag(2, WireType.Varint).int64(p.blockMaxGas);
-  return sha256(w.finish());
+  // asked for every block validated, of params that hardly ever change: kept by value
+  const key = `${p.blockMaxBytes}/${p.blockMaxGas}`;
+  let hash = paramsHashes.get(key);
+  if (!hash) {
+    if (paramsHashes.size >= 16) paramsHashes.clear();
+    const w = new BinaryWriter();
+    if (p.blockMaxBytes !== 0) w.tag(1, WireType.Varint).int64(p.blockMaxBytes);
+    if (p.blockMaxGas !== 0) w.tag(2, WireType.Varint).int64(p.blockMaxGas);
+    paramsHashes.set(key, (hash = sha256(w.finish())));
+  }
+  return hash.slice();
 }
+
+const paramsHashes = new Map<string, Bytes>();
 
 export function copyChainState(s: ChainState): ChainState {
   return {

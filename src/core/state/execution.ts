@@ -96,14 +96,17 @@ export function validateBlock(state: ChainState, block: Block, checker: Signatur
   // The engine validates the same block against the same state when it prevotes, locks and
   // commits; like CometBFT's lastValidatedBlock, remember the verdict. Blocks and chain states
   // are never mutated (the next height gets a new state), so the key is their identity.
-  const last = lastValidated.get(block);
-  if (last && last.state === state && last.checker === checker) return last.result;
+  // The simulator's nodes share one decoded block, each with its own state: a verdict per state.
+  let byState = lastValidated.get(block);
+  if (!byState) lastValidated.set(block, (byState = new WeakMap()));
+  const last = byState.get(state);
+  if (last && last.checker === checker) return last.result;
   const result = checkBlock(state, block, checker);
-  lastValidated.set(block, { state, checker, result });
+  byState.set(state, { checker, result });
   return result;
 }
 
-const lastValidated = new WeakMap<Block, { state: ChainState; checker: SignatureChecker; result: string | null }>();
+const lastValidated = new WeakMap<Block, WeakMap<ChainState, { checker: SignatureChecker; result: string | null }>>();
 
 function checkBlock(state: ChainState, block: Block, checker: SignatureChecker): string | null {
   const h = block.header;
