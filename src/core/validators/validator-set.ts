@@ -34,6 +34,9 @@ function sameHashedList(a: readonly Validator[], b: readonly Validator[]): boole
   return a.length === b.length && a.every((v, i) => v.votingPower === b[i].votingPower && bytesEqual(v.pubKey, b[i].pubKey));
 }
 
+/** An address as a map key: its bytes as a (latin1) string, cheaper to make than hex. */
+const addressKey = (address: Bytes): string => String.fromCharCode.apply(null, address as unknown as number[]);
+
 export class ValidatorSet {
   private vals: Validator[];
   private proposer: Validator | null = null;
@@ -44,6 +47,8 @@ export class ValidatorSet {
    * state's validators, next validators and last validators hash once between them.
    */
   private hashBox: { hash: Bytes | null } = { hash: null };
+  /** Index by address, made on first use and shared with copies like hashBox (their order is ours). */
+  private indexBox: { index: Map<string, number> | null } = { index: null };
 
   private constructor(vals: Validator[]) {
     this.vals = vals;
@@ -71,6 +76,7 @@ export class ValidatorSet {
   copy(): ValidatorSet {
     const c = new ValidatorSet(this.vals.map((v) => ({ ...v })));
     c.hashBox = this.hashBox;
+    c.indexBox = this.indexBox;
     if (this.proposer) c.proposer = c.vals.find((v) => bytesEqual(v.address, this.proposer!.address)) ?? null;
     return c;
   }
@@ -92,8 +98,8 @@ export class ValidatorSet {
   }
 
   getByAddress(address: Bytes): { index: number; validator: Validator } | null {
-    const index = this.vals.findIndex((v) => bytesEqual(v.address, address));
-    return index < 0 ? null : { index, validator: this.vals[index] };
+    const index = (this.indexBox.index ??= new Map(this.vals.map((v, i) => [addressKey(v.address), i]))).get(addressKey(address));
+    return index === undefined ? null : { index, validator: this.vals[index] };
   }
 
   hasAddress(address: Bytes): boolean {
@@ -207,6 +213,7 @@ export class ValidatorSet {
     this.rescalePriorities(PRIORITY_WINDOW_SIZE_FACTOR * this.total);
     this.shiftByAvgProposerPriority();
     this.vals.sort(byVotingPower);
+    this.indexBox = { index: null };
     this.proposer = null;
     if (!sameHashedList(before, this.vals)) this.hashBox = { hash: null };
   }
