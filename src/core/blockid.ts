@@ -1,7 +1,7 @@
 // BlockID helpers (spec §1.3). Two BlockIDs are equal only if hash AND part-set header are equal.
 import type { BlockID, Bytes, PartSetHeader } from './types.js';
 import { HASH_SIZE } from './types.js';
-import { bytesEqual, toHex } from './bytes.js';
+import { bytesEqual, bytesKey, toHex } from './bytes.js';
 
 export const ZERO_PART_SET_HEADER: PartSetHeader = Object.freeze({ total: 0, hash: new Uint8Array(0) }) as PartSetHeader;
 
@@ -29,12 +29,11 @@ export function blockIdEqual(a: BlockID, b: BlockID): boolean {
 // Keys per BlockID object: every vote added looks its block's key up a few times, and BlockIDs
 // are values (never changed once made or decoded), so the string is made once per object.
 const keys = new WeakMap<BlockID, string>();
-const latin1 = (b: Bytes) => String.fromCharCode.apply(null, b as unknown as number[]);
 
 /** An opaque map key: equal keys iff equal BlockIDs (the hash's length first, so no split is ambiguous). */
 export function blockIdKey(id: BlockID): string {
   let key = keys.get(id);
-  if (key === undefined) keys.set(id, (key = `${id.hash.length}:${latin1(id.hash)}${id.partSetHeader.total}|${latin1(id.partSetHeader.hash)}`));
+  if (key === undefined) keys.set(id, (key = `${id.hash.length}:${bytesKey(id.hash)}${id.partSetHeader.total}|${bytesKey(id.partSetHeader.hash)}`));
   return key;
 }
 

@@ -9,6 +9,11 @@ export function fromHex(hex: string): Uint8Array {
   return hexToBytes(hex.length % 2 === 0 ? hex.toLowerCase() : `0${hex.toLowerCase()}`);
 }
 
+/** Short bytes (a hash, an address, a signature) as a map key: one char per byte, cheaper than hex. */
+export function bytesKey(b: Uint8Array): string {
+  return String.fromCharCode.apply(null, b as unknown as number[]);
+}
+
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -10,7 +10,7 @@ import type { SignatureChecker } from '../core/crypto/checker.js';
 import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
 import { verifySync } from '../core/crypto/ed25519.js';
 import { proposalSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
-import { bytesEqual } from '../core/bytes.js';
+import { bytesEqual, bytesKey } from '../core/bytes.js';
 
 export interface PendingSignature {
   pubKey: Bytes;
@@ -111,7 +111,7 @@ export class SignatureCache implements SignatureChecker {
 
   /** Keyed by the signature's bytes as a 64-char string (cheap to make; no hex). */
   private key(it: PendingSignature): string {
-    return String.fromCharCode.apply(null, it.signature as unknown as number[]);
+    return bytesKey(it.signature);
   }
 
   private lookup(it: PendingSignature): { ok: boolean } | null {

@@ -20,7 +20,7 @@ import { commitToVoteSet } from '../votes/vote-set.js';
 import { duplicateVoteEvidence } from '../votes/evidence.js';
 import { PartSet } from '../blocks/part-set.js';
 import { blockIdEqual, hashesTo, isNilBlockId, nilBlockId } from '../blockid.js';
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual, bytesKey } from '../bytes.js';
 import { ConflictingVoteError, PrevoteError } from '../errors.js';
 import { decodeBlock } from '../encoding/codec.js';
 import { blockHash, makeBlock, makeBlockParts, nextState, validateBlock } from '../state/execution.js';
@@ -807,8 +807,7 @@ const ASSEMBLED_KEPT = 16;
 
 function assembledBlock(parts: PartSet): Block {
   const { hash, total } = parts.header();
-  let key = String(total) + ':';
-  for (let i = 0; i < hash.length; i++) key += String.fromCharCode(hash[i]);
+  const key = `${total}:${bytesKey(hash)}`;
   let block = assembled.get(key);
   if (!block) {
     block = decodeBlock(parts.toBytes());

@@ -4,7 +4,7 @@
 // rescaling and floor division for the average, so every node computes the same proposer.
 import type { Bytes, Validator } from '../types.js';
 import { MAX_TOTAL_VOTING_POWER } from '../types.js';
-import { bytesEqual, compareBytes, toHex } from '../bytes.js';
+import { bytesEqual, bytesKey, compareBytes, toHex } from '../bytes.js';
 import { ValidatorSetError } from '../errors.js';
 import { validatorSetHash } from '../encoding/hashes.js';
 
@@ -33,9 +33,6 @@ function byVotingPower(a: Validator, b: Validator): number {
 function sameHashedList(a: readonly Validator[], b: readonly Validator[]): boolean {
   return a.length === b.length && a.every((v, i) => v.votingPower === b[i].votingPower && bytesEqual(v.pubKey, b[i].pubKey));
 }
-
-/** An address as a map key: its bytes as a (latin1) string, cheaper to make than hex. */
-const addressKey = (address: Bytes): string => String.fromCharCode.apply(null, address as unknown as number[]);
 
 export class ValidatorSet {
   private vals: Validator[];
@@ -98,7 +95,7 @@ export class ValidatorSet {
   }
 
   getByAddress(address: Bytes): { index: number; validator: Validator } | null {
-    const index = (this.indexBox.index ??= new Map(this.vals.map((v, i) => [addressKey(v.address), i]))).get(addressKey(address));
+    const index = (this.indexBox.index ??= new Map(this.vals.map((v, i) => [bytesKey(v.address), i]))).get(bytesKey(address));
     return index === undefined ? null : { index, validator: this.vals[index] };
   }
 

@@ -18,6 +18,7 @@ import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import type { SyncEd25519 } from '../../core/crypto/ed25519.js';
 import '../../core/crypto/ed25519.js'; // gives noble its SHA-512
+import { bytesKey } from '../../core/bytes.js';
 
 /** Signatures kept (a 4-validator lesson makes about 8 a second; 100 validators, a few hundred). */
 const LIMIT = 50_000;
@@ -26,14 +27,8 @@ const L = ed.Point.CURVE().n;
 
 type ExpandedKey = ReturnType<typeof ed.utils.getExtendedPublicKey>;
 
-/** A byte string as a one-byte-per-char JS string: a compact Map key. */
-function key(a: Uint8Array, b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);
-  s += '|';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
-}
+/** Bytes (a key and a message) as a compact Map key. */
+const key = (a: Uint8Array, b?: Uint8Array): string => (b ? `${bytesKey(a)}|${bytesKey(b)}` : bytesKey(a));
 
 /** SHA-512 of the parts, read little-endian, mod L. */
 function hashModL(...parts: Uint8Array[]): bigint {
@@ -89,7 +84,7 @@ export function signingMemo(limit = LIMIT, subtle: SubtleLike | null = globalThi
   const webKeys = new Map<string, Promise<CryptoKey | null>>(); // seed → its WebCrypto key (null: none)
   let count = 0;
   const expandedOf = (seed: Uint8Array): ExpandedKey => {
-    const sk = key(seed, new Uint8Array(0));
+    const sk = key(seed);
     let expanded = keys.get(sk);
     if (!expanded) keys.set(sk, (expanded = ed.utils.getExtendedPublicKey(seed)));
     return expanded;
@@ -99,7 +94,7 @@ export function signingMemo(limit = LIMIT, subtle: SubtleLike | null = globalThi
     if (signatures.size >= limit) (signatures.clear(), made.clear());
     count++;
     signatures.set(k, sig);
-    made.set(key(expanded.pointBytes, message), key(sig, new Uint8Array(0)));
+    made.set(key(expanded.pointBytes, message), key(sig));
     return sig.slice();
   };
   const sign = (seed: Uint8Array, message: Uint8Array): Uint8Array => {
@@ -110,7 +105,7 @@ export function signingMemo(limit = LIMIT, subtle: SubtleLike | null = globalThi
     return remember(k, expanded, message, signExpanded(expanded, message));
   };
   const signWeb = async (seed: Uint8Array, message: Uint8Array, k: string): Promise<Uint8Array> => {
-    const sk = key(seed, new Uint8Array(0));
+    const sk = key(seed);
     let web = webKeys.get(sk);
     if (!web) webKeys.set(sk, (web = webCryptoKey(subtle!, seed, (m) => signExpanded(expandedOf(seed), m))));
     const cryptoKey = await web;
@@ -133,7 +128,7 @@ export function signingMemo(limit = LIMIT, subtle: SubtleLike | null = globalThi
       return known ? known.slice() : signWeb(seed, message, k);
     },
     verify(pubKey, message, signature) {
-      return made.get(key(pubKey, message)) === key(signature, new Uint8Array(0));
+      return made.get(key(pubKey, message)) === key(signature);
     },
   };
 }
