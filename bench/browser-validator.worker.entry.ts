@@ -2,7 +2,8 @@
 // LiveNode, IndexedDB stores (signing journal, blocks, state), the profile's key vault in
 // IndexedDB, Web Locks, WebCrypto signing and verification, the bridge to the page's libp2p —
 // with two differences:
-//   - timeout_commit 0 (LiveEnv.config), which the app's worker leaves at CometBFT's default;
+//   - timeout_commit 0 (LiveEnv.config), which the app's worker leaves at CometBFT's default
+//     (the bundle for the bench's paced phase defines BENCH_TIMEOUT_COMMIT as that default);
 //   - instruments that only watch: each readwrite IndexedDB transaction with durability 'strict'
 //     (a disk flush) is counted and timed from its creation to 'complete', the others counted;
 //     each message the Switch sends or receives through the bridge is counted; each WebCrypto
@@ -56,6 +57,9 @@ export interface StatusRecord {
 }
 
 export type BenchRecord = HeightRecord | StatusRecord;
+
+/** Set by the bundler for the paced phase's worker (bench/browser-validators.ts); absent, 0. */
+declare const BENCH_TIMEOUT_COMMIT: number | undefined;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const bench = new BroadcastChannel(BENCH_CHANNEL);
@@ -138,7 +142,7 @@ const live = new LiveNode({
   clock: realTimeScheduler,
   verifier: timedVerifier,
   randInt: (n) => Math.floor(Math.random() * n),
-  config: { timeoutCommit: 0 },
+  config: { timeoutCommit: typeof BENCH_TIMEOUT_COMMIT === 'number' ? BENCH_TIMEOUT_COMMIT : 0 },
 });
 
 /** Once the node is assembled: step times of each height, and a record per commit. */

@@ -12,7 +12,9 @@
 // all), tabs 1–3 a bare page that starts the node the same way (startLivePage); every tab's
 // worker is bench/browser-validator.worker.entry.ts: the app's live.worker.ts with
 // timeout_commit 0 and instruments that only watch. The tabs meet through the hub and then talk
-// over direct WebRTC (the hub stays a fifth peer of each, over WebSockets).
+// over direct WebRTC (the hub stays a fifth peer of each, over WebSockets). Last, the four tabs
+// reload into workers at CometBFT's default timeout_commit (the pace of a testnet a person
+// joins), resume from their IndexedDB, and the app's frames are taken again at that pace.
 //
 // The app page is bundled here with esbuild rather than served from `vite build`'s dist/: the
 // built app's worker is live.worker.ts, whose timeout_commit is CometBFT's default (1 s), and one
@@ -55,6 +57,7 @@ import { voteSignBytes } from '../src/core/encoding/sign-bytes.js';
 import { SignedMsgType } from '../src/core/types.js';
 import type { LiveStatus } from '../src/observe/live.js';
 import type { HeightRecord } from './browser-validator.worker.entry.js';
+import { DEFAULT_CONSENSUS_CONFIG } from '../src/core/consensus/config.js';
 
 const N = 4;
 const CHAIN = 'prevote-bench-browser';
@@ -70,7 +73,8 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
  * PREVOTE_BENCH_PROFILE=<dir>: the app page is bundled unminified, and its 3 s of frames while
  * validating are recorded as a CPU profile (CDP Profiler, app.cpuprofile) and a Chromium trace
  * (app-trace.json), to open in DevTools, beside what its worker sent the page (app-messages.json,
- * to replay the views without a testnet); the figures then carry the profiler's cost.
+ * to replay the views without a testnet); the paced phase's the same way (app-paced.*). The
+ * figures then carry the profiler's cost.
  */
 const PROFILE_DIR = process.env.PREVOTE_BENCH_PROFILE;
 
@@ -122,20 +126,24 @@ async function freePorts(n: number): Promise<number[]> {
 }
 
 /** esbuild bundles, as the app ships (minified, production React): its .js and, for the app, .css. */
-async function bundle(entry: string): Promise<{ js: string; css: string }> {
+async function bundle(entry: string, define: Record<string, string> = {}): Promise<{ js: string; css: string }> {
   const out = await build({
     entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022',
-    minify: !PROFILE_DIR, outdir: 'out', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
+    minify: !PROFILE_DIR, outdir: 'out', define: { 'process.env.NODE_ENV': '"production"', ...define }, logLevel: 'silent',
   });
   const of = (ext: string) => out.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
   return { js: of('.js'), css: of('.css') };
 }
 
-/** Pages at /<dir>/ (bundle.js, and the workers where the bundle's `new URL('./….worker.ts', import.meta.url)` point). */
+/**
+ * Pages at /<dir>/ (bundle.js, and the workers where the bundle's `new URL('./….worker.ts', import.meta.url)` point);
+ * /v-paced/ and /app-paced/ are the same pages whose workers wait CometBFT's default timeout_commit.
+ */
 async function pages(): Promise<Record<string, [string, string]>> {
-  const [validator, worker, app, timeline, standIn, standInWorker] = await Promise.all([
+  const [validator, worker, pacedWorker, app, timeline, standIn, standInWorker] = await Promise.all([
     bundle('bench/browser-validator.entry.ts'),
     bundle('bench/browser-validator.worker.entry.ts'),
+    bundle('bench/browser-validator.worker.entry.ts', { BENCH_TIMEOUT_COMMIT: String(DEFAULT_CONSENSUS_CONFIG.timeoutCommit) }),
     bundle('src/ui/main.tsx'),
     bundle('src/ui/timeline.worker.ts'), // where Timeline.tsx's `new URL('./timeline.worker.ts', import.meta.url)` points
     // the round trip's stand-ins: page-transport.spec.ts's own (a Switch with peer exchange and an echo)
@@ -154,6 +162,14 @@ async function pages(): Promise<Record<string, [string, string]>> {
     '/app/bundle.css': ['text/css', app.css],
     '/app/live.worker.ts': [JS, worker.js],
     '/app/timeline.worker.ts': [JS, timeline.js],
+    '/v-paced/': ['text/html', html('v-paced')],
+    '/v-paced/bundle.js': [JS, validator.js],
+    '/v-paced/live.worker.ts': [JS, pacedWorker.js],
+    '/app-paced/': ['text/html', html('app-paced', true)],
+    '/app-paced/bundle.js': [JS, app.js],
+    '/app-paced/bundle.css': ['text/css', app.css],
+    '/app-paced/live.worker.ts': [JS, pacedWorker.js],
+    '/app-paced/timeline.worker.ts': [JS, timeline.js],
     '/r/': ['text/html', html('r')],
     '/r/bundle.js': [JS, standIn.js],
     '/r/live.worker.ts': [JS, standInWorker.js],
@@ -330,16 +346,16 @@ async function workerRoundTrip(browser: Browser, origin: string): Promise<Record
 }
 
 /** Starts the app page's CPU profile and trace; the returned function stops both and writes them to PROFILE_DIR. */
-async function startProfile(browser: Browser, page: Page): Promise<() => Promise<void>> {
+async function startProfile(browser: Browser, page: Page, name: string): Promise<() => Promise<void>> {
   mkdirSync(PROFILE_DIR!, { recursive: true });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
-  await browser.startTracing(page, { path: join(PROFILE_DIR!, 'app-trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+  await browser.startTracing(page, { path: join(PROFILE_DIR!, `${name}-trace.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
   return async () => {
     const { profile } = await cdp.send('Profiler.stop');
-    writeFileSync(join(PROFILE_DIR!, 'app.cpuprofile'), JSON.stringify(profile));
+    writeFileSync(join(PROFILE_DIR!, `${name}.cpuprofile`), JSON.stringify(profile));
     await browser.stopTracing();
     await cdp.detach();
   };
@@ -470,7 +486,7 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
     const framesFrom = await committed();
     const framesAt = performance.now();
     // tab 1 at the same time: a page with no views, whose main thread only carries libp2p and the bridge
-    const profiling = PROFILE_DIR ? await startProfile(browser, app.page) : null;
+    const profiling = PROFILE_DIR ? await startProfile(browser, app.page, 'app') : null;
     const [whileValidating, bareWhileValidating] = await Promise.all([app, tabs[1]].map((t) => framesWithCpu(t.page)));
     await profiling?.();
     if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'app-messages.json'), JSON.stringify(await app.page.evaluate(() => (window as unknown as { __recorded: unknown[] }).__recorded)));
@@ -484,12 +500,31 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
     );
     const peerStats = await Promise.all(tabs.slice(1).map((t) => t.page.evaluate(() => window.benchPeers())));
     const hubBehind = (await committed()) - Math.max(0, ...h.commits.keys());
+
+    // The pace of a testnet a person joins: the same four tabs reloaded into workers that wait
+    // CometBFT's default timeout_commit. Each resumes from its IndexedDB (keys, WAL), as a reload
+    // does, and the app's frames are taken again while it validates at that pace.
+    await app.page.goto(`${origin}/app-paced/?join`);
+    for (const t of tabs.slice(1)) {
+      await t.page.goto(`${origin}/v-paced/`);
+      await t.page.waitForFunction(() => typeof window.benchStart === 'function');
+      await t.page.evaluate(() => window.benchStart());
+    }
+    await Promise.all(tabs.map((t, i) => waitFor(`tab ${i} validating again after its reload`, isValidator(t), validating(t), 60_000)));
+    const resumed = await committed();
+    await waitFor('three heights at the default pace', committed, (c) => c >= resumed + 3, 60_000, 250);
+    const pacedFrom = await committed();
+    const pacedAt = performance.now();
+    const pacedProfiling = PROFILE_DIR ? await startProfile(browser, app.page, 'app-paced') : null;
+    const [pacedApp, pacedBare] = await Promise.all([app, tabs[1]].map((t) => framesWithCpu(t.page)));
+    await pacedProfiling?.();
+    const paced = { heightsPerSecond: ((await committed()) - pacedFrom) / ((performance.now() - pacedAt) / 1000), app: pacedApp, bare: pacedBare };
     await Promise.all(tabs.map((t) => t.context.close()));
 
     // the last floor figure, with the validators gone: the worker↔worker round trip
     const rtt = await workerRoundTrip(browser, origin);
 
-    return report({ records, start, end, hub: h, hubBehind, cpuSamples, verify, idb, rtt, peerStats, peerIds, meshMs, beforeChainRuns, whileValidating, bareWhileValidating, heightsPerSecondDuringFrames, machineLoad1mAtStart });
+    return report({ records, start, end, hub: h, hubBehind, cpuSamples, verify, idb, rtt, peerStats, peerIds, meshMs, beforeChainRuns, whileValidating, bareWhileValidating, heightsPerSecondDuringFrames, paced, machineLoad1mAtStart });
   } catch (e) {
     return { failed: (e as Error).message, pageErrors: errors.slice(-5), hubOutput: hub?.lines.slice(-5) ?? [] };
   } finally {
@@ -522,6 +557,7 @@ interface Measured {
   whileValidating: Awaited<ReturnType<typeof framesWithCpu>>;
   bareWhileValidating: Awaited<ReturnType<typeof framesWithCpu>>;
   heightsPerSecondDuringFrames: number;
+  paced: { heightsPerSecond: number; app: Awaited<ReturnType<typeof framesWithCpu>>; bare: Awaited<ReturnType<typeof framesWithCpu>> };
   machineLoad1mAtStart: number;
 }
 
@@ -658,6 +694,13 @@ function report(m: Measured): Record<string, unknown> {
       barePageWhileValidating: { note: 'tab 1 over the same 3 s: no views, its main thread carries only libp2p and the bridge', ...m.bareWhileValidating },
       // what the views cost the main thread, whatever the machine's load did to the frame rates
       viewsMainThreadCpuMsPerS: r2(m.whileValidating.mainThreadCpuMsPerS - m.bareWhileValidating.mainThreadCpuMsPerS),
+      // the pace a person joining a testnet sees, after every tab reloaded (and resumed)
+      whileValidatingAtDefaultPace: {
+        note: `the four tabs reloaded into workers with timeout_commit ${DEFAULT_CONSENSUS_CONFIG.timeoutCommit} ms (CometBFT's default), each resuming from its IndexedDB; the app's frames over 3 s, tab 1's beside them`,
+        heightsPerSecond: m.paced.heightsPerSecond,
+        app: m.paced.app,
+        barePage: m.paced.bare,
+      },
     },
   };
 }
