@@ -62,9 +62,8 @@ export class SimNetwork {
   private readonly links = new Map<string, Map<string, Link>>();
   /** Direct transport: each sender's messages of its latest two heights, re-sent on healing. */
   private readonly recent = new Map<string, StateMessage[]>();
-  /** Gossip transport: topology edges and the live connections among them ("a>b"). */
+  /** Gossip transport: topology edges (the live connections among them: their links' `connected`). */
   private edges: [string, string][] = [];
-  private readonly connected = new Set<string>();
   readonly filters: OutboundFilter[] = [];
   readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0, bytes: 0, byKind: {}, deliveredByKind: {}, disconnects: [] };
   /** Called for every send, for views that draw messages in flight. */
@@ -108,8 +107,9 @@ export class SimNetwork {
   transportFor(name: string): PeerTransport {
     return {
       send: (peer, channel, bytes) => {
-        if (!this.connected.has(`${name}>${peer}`)) return false;
-        this.sendBytes(name, peer, channel, bytes);
+        const l = this.link(name, peer);
+        if (!l.connected) return false;
+        this.sendBytes(l, channel, bytes);
         return true;
       },
       disconnect: (peer, reason) => {
@@ -148,7 +148,7 @@ export class SimNetwork {
       if (from === to) continue;
       for (const msg of msgs) {
         if (to === undefined) this.broadcastDirect(from, msg, false);
-        else for (const m of this.filtered(from, to, msg)) this.sendBytes(from, to, 0, encodeMessage(m));
+        else for (const m of this.filtered(from, to, msg)) this.sendBytes(this.link(from, to), 0, encodeMessage(m));
       }
     }
   }
@@ -173,21 +173,23 @@ export class SimNetwork {
     for (const [a, b] of this.edges) {
       const sa = this.switches.get(a);
       const sb = this.switches.get(b);
-      if (!sa || !sb || this.connected.has(`${a}>${b}`) || !this.canTalk(a, b)) continue;
-      this.connected.add(`${a}>${b}`).add(`${b}>${a}`);
+      const [ab, ba] = [this.link(a, b), this.link(b, a)];
+      if (!sa || !sb || ab.connected || !this.canTalk(a, b)) continue;
+      ab.connected = ba.connected = true;
       sa.peerConnected(b);
       // What a says on hearing of b (its NewRoundStep) may be lost, and a lost message breaks the
       // connection at once (transmit): then b must not hear of a connection that is already gone.
       // Its switch would count a as a peer the network has closed, ignore the next peerConnected
       // as a duplicate, and never announce itself again: a keeps a fresh PeerState of b, at no
       // height, and gossips b nothing (found by the soak: seed 882996227, n3 stuck at height 2).
-      if (this.connected.has(`${b}>${a}`)) sb.peerConnected(a);
+      if (ba.connected) sb.peerConnected(a);
     }
   }
 
   private hangUp(a: string, b: string, reason: string): void {
-    if (!this.connected.delete(`${a}>${b}`)) return;
-    this.connected.delete(`${b}>${a}`);
+    const ab = this.link(a, b);
+    if (!ab.connected) return;
+    ab.connected = this.link(b, a).connected = false;
     this.switches.get(a)?.peerDisconnected(b, reason);
     this.switches.get(b)?.peerDisconnected(a, reason);
   }
@@ -202,14 +204,15 @@ export class SimNetwork {
     const bytes = filteredSender ? null : encodeMessage(msg);
     for (const to of this.direct.keys()) {
       if (to === from) continue;
-      if (bytes) this.sendBytes(from, to, 0, bytes);
-      else for (const m of this.filtered(from, to, msg)) this.sendBytes(from, to, 0, encodeMessage(m));
+      const l = this.link(from, to);
+      if (bytes) this.sendBytes(l, 0, bytes);
+      else for (const m of this.filtered(from, to, msg)) this.sendBytes(l, 0, encodeMessage(m));
     }
   }
 
   /** Direct delivery of one message to one node, past any filter (a correct node relaying). */
   sendDirect(from: string, to: string, msg: StateMessage): void {
-    this.transmit(from, to, 0, encodeMessage(msg), msg.kind);
+    this.transmit(this.link(from, to), 0, encodeMessage(msg), msg.kind);
   }
 
   /** Keeps a sender's messages of its latest two heights (the current one and its LastCommit). */
@@ -228,19 +231,19 @@ export class SimNetwork {
 
   // ---- links --------------------------------------------------------------------------------
 
-  private sendBytes(from: string, to: string, channel: number, bytes: Uint8Array): void {
+  private sendBytes(l: Link, channel: number, bytes: Uint8Array): void {
     // Byzantine senders get their votes, proposals and parts rewritten on the way out; the mempool's
     // channel carries no consensus message and passes untouched.
-    if (channel !== 0 && channel !== MEMPOOL_CHANNEL_ID && this.filters.some((f) => f.appliesTo(from))) {
+    if (channel !== 0 && channel !== MEMPOOL_CHANNEL_ID && this.filters.some((f) => f.appliesTo(l.from))) {
       const msg = decodeMessage(bytes);
       if (isStateMessage(msg)) {
-        const out = this.filtered(from, to, msg);
-        if (out.length === 0) this.countDrop(from, to, msg.kind);
-        for (const m of out) this.transmit(from, to, channel, encodeMessage(m), m.kind);
+        const out = this.filtered(l.from, l.to, msg);
+        if (out.length === 0) this.countDrop(l.from, l.to, msg.kind);
+        for (const m of out) this.transmit(l, channel, encodeMessage(m), m.kind);
         return;
       }
     }
-    this.transmit(from, to, channel, bytes, null);
+    this.transmit(l, channel, bytes, null);
   }
 
   private countDelivery(kind: string): void {
@@ -259,14 +262,14 @@ export class SimNetwork {
     if (!byTo) this.links.set(from, (byTo = new Map()));
     let l = byTo.get(to);
     if (!l) {
-      const made: Link = { from, to, key: `${from}>${to}`, lastDelivery: 0, queue: [], head: 0, deliverHead: () => this.deliverHead(made) };
+      const made: Link = { from, to, key: `${from}>${to}`, connected: false, lastDelivery: 0, queue: [], head: 0, deliverHead: () => this.deliverHead(made) };
       byTo.set(to, (l = made));
     }
     return l;
   }
 
-  private transmit(from: string, to: string, channel: number, bytes: Uint8Array, knownKind: string | null): void {
-    const l = this.link(from, to);
+  private transmit(l: Link, channel: number, bytes: Uint8Array, knownKind: string | null): void {
+    const { from, to } = l;
     const override = this.overrides.get(l.key);
     const link = override ? { ...this.defaultLink, ...override } : this.defaultLink;
     const kind = knownKind ?? (channel === MEMPOOL_CHANNEL_ID ? 'Txs' : kindOf(bytes));
@@ -276,7 +279,7 @@ export class SimNetwork {
       // A stream never loses a message silently: the connection breaks, both sides drop the peer
       // and redial, and gossip starts over from fresh PeerStates (a peer that believed a lost
       // vote or part delivered would otherwise never send it again).
-      if (channel !== 0 && this.connected.has(l.key)) {
+      if (channel !== 0 && l.connected) {
         this.hangUp(from, to, 'connection lost');
         this.clock.after(RECONNECT_MS, () => this.reconnect());
       }
@@ -317,7 +320,7 @@ export class SimNetwork {
       return;
     }
     const sw = this.switches.get(l.to);
-    if (m.channel !== 0 && sw && this.connected.has(l.key)) {
+    if (m.channel !== 0 && sw && l.connected) {
       this.countDelivery(m.kind);
       return sw.receive(l.from, m.channel, m.bytes);
     }
@@ -342,6 +345,8 @@ interface Link {
   from: string;
   to: string;
   key: string;
+  /** gossip: the connection from `from` to `to` is up */
+  connected: boolean;
   /** the delivery time of its last message */
   lastDelivery: number;
   /** messages in flight from `head` on (delivered ones are cleared when it empties) */

@@ -324,7 +324,8 @@ export class Simulation implements FaultHost, CheckedRun {
     const maxTime = this.clock.now() + (this.opts.maxTime ?? defaultMaxTime(this.config, this.opts.heights));
     await this.init();
     while (!this.done() && this.clock.now() <= maxTime) {
-      if (!(await this.advance())) break;
+      const stepped = this.advance(); // awaited only when a step must wait (a microtask per step adds up)
+      if (!(typeof stepped === 'boolean' ? stepped : await stepped)) break;
     }
   }
 
@@ -365,6 +366,7 @@ export class Simulation implements FaultHost, CheckedRun {
 
   /** Takes the nodes that finished off the busy list; true if one is still working. */
   private takeIdle(): boolean {
+    if (this.busy.size === 0) return false;
     for (const node of this.busy) {
       if (!node.idle) return true;
       this.busy.delete(node);
