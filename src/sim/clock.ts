@@ -69,14 +69,15 @@ export class VirtualClock implements Clock, Scheduler {
     return a.at < b.at || (a.at === b.at && a.seq < b.seq);
   }
 
-  // Sifts move a hole instead of swapping pairs: a run schedules about a million timers a height
-  // at 100 validators, and each swap was an array allocation.
+  // A 4-ary heap whose sifts move a hole instead of swapping pairs: a run fires about half a
+  // million timers a height at 100 validators from a heap of some 2,600, and four children a
+  // level halve the levels a pop walks down (the order fired is the same: (at, seq) is unique).
   private push(t: Timer): void {
     const h = this.heap;
     let i = h.length;
     h.push(t);
     while (i > 0) {
-      const p = (i - 1) >> 1;
+      const p = (i - 1) >> 2;
       if (!this.less(t, h[p])) break;
       h[i] = h[p];
       i = p;
@@ -92,10 +93,11 @@ export class VirtualClock implements Clock, Scheduler {
     if (n === 0) return top;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const m = r < n && this.less(h[r], h[l]) ? r : l;
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      let m = first;
+      const end = Math.min(first + 4, n);
+      for (let c = first + 1; c < end; c++) if (this.less(h[c], h[m])) m = c;
       if (!this.less(h[m], last)) break;
       h[i] = h[m];
       i = m;
