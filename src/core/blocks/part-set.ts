@@ -93,6 +93,11 @@ export class PartSet {
     return this.bits.copy();
   }
 
+  /** The parts held, not copied: for reading at once (gossip's picks), never to keep or change. */
+  bitArrayView(): BitArray {
+    return this.bits;
+  }
+
   /** The reassembled data; only for a complete set. */
   toBytes(): Uint8Array {
     if (!this.isComplete()) throw new PartSetError('ErrPartSetIncomplete', `part set has ${this._count} of ${this.total} parts`);

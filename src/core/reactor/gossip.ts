@@ -34,7 +34,7 @@ export function pickDataToSend(rs: RoundState, ps: PeerState, store: BlockStoreR
   // (a) parts of the block the peer is assembling, if we hold that same part set
   const parts = rs.proposalBlockParts;
   if (parts && prs.proposalBlockParts && ps.hasProposalBlockPartSetHeader(parts.header())) {
-    const i = parts.bitArray().sub(prs.proposalBlockParts).pickRandom(randInt);
+    const i = ps.pickLackingPart(parts.bitArrayView(), randInt);
     if (i !== null) {
       const part = parts.getPart(i)!;
       const { height, round } = prs;

@@ -100,4 +100,18 @@ describe('PeerState', () => {
     expect(ps.prs.catchupCommitRound).toBe(1);
     expect(ps.prs.catchupCommit?.get(v.validatorIndex)).toBe(true);
   });
+
+  it('picks a part we hold and the peer lacks, every such part in turn, and none when it has them all', () => {
+    const ps = new PeerState('p');
+    expect(ps.pickLackingPart(BitArray.fromIndices(3, [0, 1, 2]), first)).toBe(null); // no part set header from the peer yet
+    ps.applyNewRoundStepMessage(step(5, 0, RoundStepType.Propose), 10_000);
+    ps.initProposalBlockParts(psh);
+    ps.setHasProposalBlockPart(5, 0, 1);
+    const ours = BitArray.fromIndices(3, [0, 1, 2]);
+    expect([0, 1].map((k) => ps.pickLackingPart(ours, () => k))).toEqual([0, 2]);
+    ps.setHasProposalBlockPart(5, 0, 0);
+    ps.setHasProposalBlockPart(5, 0, 2);
+    expect(ps.pickLackingPart(ours, first)).toBe(null);
+    expect(ours.count()).toBe(3); // ours is only read
+  });
 });

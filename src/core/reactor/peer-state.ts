@@ -43,8 +43,9 @@ export interface PeerStats {
 }
 
 export class PeerState {
-  /** pickVoteToSend's working array (one pick at a time, made anew only when the set size changes) */
+  /** pickVoteToSend's and pickLackingPart's working arrays (one pick at a time, made anew only when the size changes) */
   private scratch: BitArray | null = null;
+  private partScratch: BitArray | null = null;
   prs: PeerRoundState = {
     height: 0,
     round: -1,
@@ -234,5 +235,13 @@ export class PeerState {
     holdBack?.(lacking);
     const i = lacking.pickRandom(randInt);
     return i === null ? null : votes.getByIndex(i);
+  }
+
+  /** A random part of `ours` (a part set's bits, of the peer's part set header) the peer lacks, or null. */
+  pickLackingPart(ours: BitArray, randInt: RandInt): number | null {
+    const theirs = this.prs.proposalBlockParts;
+    if (!theirs) return null;
+    if (this.partScratch?.bits !== ours.bits) this.partScratch = new BitArray(ours.bits);
+    return this.partScratch.assignSub(ours, theirs).pickRandom(randInt);
   }
 }
