@@ -254,11 +254,11 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
   /** A vote was added: a pass for each peer that lacks it, now or when its hold ends. */
   private kickForVote(v: Vote): void {
     const now = this.clock.now();
+    const release = this.relay.releaseAt(v.height, v.round, v.type, v.validatorIndex);
     for (const [id, p] of this.peers) {
       if (p.ps.getVoteBitArray(v.height, v.round, v.type)?.get(v.validatorIndex)) continue;
-      const at = this.relay.readyAt(id, v.height, v.round, v.type, v.validatorIndex);
-      if (at <= now) this.kick(p);
-      else this.wakeAt(p, at);
+      if (release <= now || this.relay.isEager(id, v.validatorIndex)) this.kick(p);
+      else this.wakeAt(p, release);
     }
   }
 

@@ -80,10 +80,18 @@ export class VoteRelay {
 
   /** ms: when the vote may go to this peer (≤ now: at once). */
   readyAt(peerId: string, height: number, round: number, type: number, index: number): number {
+    return this.isEager(peerId, index) ? 0 : this.releaseAt(height, round, type, index);
+  }
+
+  /** ms: when the vote may go to a lazy peer (0: at once); readyAt for many peers looks it up once. */
+  releaseAt(height: number, round: number, type: number, index: number): number {
     const slot = this.slot(height, round, type, 0, false);
-    if (!slot || index >= slot.releaseAt.length) return 0;
-    const p = this.peers.get(peerId);
-    return p && p.eager[index] ? 0 : slot.releaseAt[index];
+    return slot && index < slot.releaseAt.length ? slot.releaseAt[index] : 0;
+  }
+
+  /** Whether votes of validator `index` go to this peer at once (it first brought us one). */
+  isEager(peerId: string, index: number): boolean {
+    return this.peers.get(peerId)?.eager[index] === 1;
   }
 
   /**
