@@ -14,7 +14,9 @@
 // timeout_commit 0 and instruments that only watch. The tabs meet through the hub and then talk
 // over direct WebRTC (the hub stays a fifth peer of each, over WebSockets). Last, the four tabs
 // reload into workers at CometBFT's default timeout_commit (the pace of a testnet a person
-// joins), resume from their IndexedDB, and the app's frames are taken again at that pace.
+// joins), resume from their IndexedDB, and the app's frames are taken again at that pace. And
+// once every tab has closed, the app page replays the messages its worker sent while validating,
+// with nothing else running: the views' own frame times.
 //
 // The app page is bundled here with esbuild rather than served from `vite build`'s dist/: the
 // built app's worker is live.worker.ts, whose timeout_commit is CometBFT's default (1 s), and one
@@ -99,8 +101,9 @@ window.__benchChannel.onmessage = (e) => {
 };`;
 
 /**
- * Profiling only: every status and frame the node's worker sends the page, kept in order (JSON-safe
- * by design), so that the views' cost can be replayed without a testnet.
+ * Every status and frame the node's worker sends the page, kept in order (JSON-safe by design):
+ * the app tab's are replayed into a page of their own afterwards (REPLAY), and written to
+ * app-messages.json when profiling.
  */
 const RECORD = `
 window.__recorded = [];
@@ -113,6 +116,34 @@ window.Worker = class extends BenchWorker {
     });
   }
 };`;
+
+/**
+ * The app page with no node: a stand-in runtime (main.tsx's test hook) that plays `window.__replay`
+ * (RECORD's messages) at their recorded times, its last `lastMs` from `replay(lastMs)` on, what
+ * came before at once. No worker, no libp2p, no other tab: what the views alone cost.
+ */
+const REPLAY = `
+(() => {
+  const fake = { receiver: null, queue: [] };
+  const emit = (m) => (fake.receiver ? fake.receiver(m) : fake.queue.push(m));
+  window.__prevoteLiveSource = {
+    source: { send() {}, onMessage(cb) { fake.receiver = cb; fake.queue.splice(0).forEach(cb); }, close() {} },
+    peerStats: () => [],
+    stop() {},
+  };
+  window.replay = (lastMs) => {
+    const rec = window.__replay;
+    const from = rec[rec.length - 1].at - lastMs;
+    let k = 0;
+    while (k < rec.length && rec[k].at < from) emit(rec[k++].m);
+    const t0 = performance.now() - from;
+    const next = () => {
+      while (k < rec.length && rec[k].at <= performance.now() - t0) emit(rec[k++].m);
+      if (k < rec.length) setTimeout(next, 5);
+    };
+    next();
+  };
+})();`;
 
 // ---- processes, ports, bundles, the server ------------------------------------------------------
 
@@ -361,6 +392,23 @@ async function startProfile(browser: Browser, page: Page, name: string): Promise
   };
 }
 
+/** The app page replaying `recorded` (REPLAY), after the validators closed: its frames once 4 s have played. */
+async function replayed(browser: Browser, origin: string, recorded: unknown[]): Promise<Awaited<ReturnType<typeof framesWithCpu>>> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(FRAME_PROBE);
+    await page.addInitScript(`window.__replay = ${JSON.stringify(recorded)};`);
+    await page.addInitScript(REPLAY);
+    await page.goto(`${origin}/app/?join`);
+    await page.evaluate(() => (window as unknown as { replay(ms: number): void }).replay(14_000));
+    await page.waitForTimeout(4000);
+    return await framesWithCpu(page);
+  } finally {
+    await context.close();
+  }
+}
+
 /**
  * A page's frames over FRAME_MS, and what its main thread spent meanwhile (CDP Performance
  * metrics): ThreadTime is the main thread's CPU time, TaskDuration its tasks' wall time. On a
@@ -427,7 +475,7 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
       page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
       await page.addInitScript(INIT);
       await page.addInitScript(FRAME_PROBE);
-      if (PROFILE_DIR) await page.addInitScript(RECORD);
+      await page.addInitScript(RECORD);
       await page.goto(`${origin}/v/`);
       await page.waitForFunction(() => typeof window.benchPutKey === 'function');
       return { context, page };
@@ -489,7 +537,8 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
     const profiling = PROFILE_DIR ? await startProfile(browser, app.page, 'app') : null;
     const [whileValidating, bareWhileValidating] = await Promise.all([app, tabs[1]].map((t) => framesWithCpu(t.page)));
     await profiling?.();
-    if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'app-messages.json'), JSON.stringify(await app.page.evaluate(() => (window as unknown as { __recorded: unknown[] }).__recorded)));
+    const recorded = await app.page.evaluate(() => (window as unknown as { __recorded: unknown[] }).__recorded);
+    if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'app-messages.json'), JSON.stringify(recorded));
     const heightsPerSecondDuringFrames = ((await committed()) - framesFrom) / ((performance.now() - framesAt) / 1000);
 
     const records = await waitFor(
@@ -523,8 +572,9 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
 
     // the last floor figure, with the validators gone: the worker↔worker round trip
     const rtt = await workerRoundTrip(browser, origin);
+    const viewsAlone = await replayed(browser, origin, recorded);
 
-    return report({ records, start, end, hub: h, hubBehind, cpuSamples, verify, idb, rtt, peerStats, peerIds, meshMs, beforeChainRuns, whileValidating, bareWhileValidating, heightsPerSecondDuringFrames, paced, machineLoad1mAtStart });
+    return report({ records, start, end, hub: h, hubBehind, cpuSamples, verify, idb, rtt, peerStats, peerIds, meshMs, beforeChainRuns, whileValidating, bareWhileValidating, heightsPerSecondDuringFrames, paced, viewsAlone, machineLoad1mAtStart });
   } catch (e) {
     return { failed: (e as Error).message, pageErrors: errors.slice(-5), hubOutput: hub?.lines.slice(-5) ?? [] };
   } finally {
@@ -558,6 +608,7 @@ interface Measured {
   bareWhileValidating: Awaited<ReturnType<typeof framesWithCpu>>;
   heightsPerSecondDuringFrames: number;
   paced: { heightsPerSecond: number; app: Awaited<ReturnType<typeof framesWithCpu>>; bare: Awaited<ReturnType<typeof framesWithCpu>> };
+  viewsAlone: Awaited<ReturnType<typeof framesWithCpu>>;
   machineLoad1mAtStart: number;
 }
 
@@ -700,6 +751,11 @@ function report(m: Measured): Record<string, unknown> {
         heightsPerSecond: m.paced.heightsPerSecond,
         app: m.paced.app,
         barePage: m.paced.bare,
+      },
+      // the views' own cost: frames are not the machine's to give while 4 tabs and a hub share its cores
+      viewsAloneOnRecordedMessages: {
+        note: "the app page fed the app tab's own worker messages, recorded while it validated at timeout_commit 0, at their recorded times (its last 14 s), with no node, libp2p or other tab running; frames over 3 s",
+        ...m.viewsAlone,
       },
     },
   };
