@@ -339,8 +339,16 @@ function verifyItems(seeds: Uint8Array[]) {
   });
 }
 
+/** The floor's network figures: the worker↔worker round trip and the pages' libp2p ping (null: none came back). */
+interface RoundTrip {
+  workerRoundTripP50Ms: number;
+  workerRoundTripP99Ms: number;
+  samples: number;
+  pageRoundTripLibp2pPingMs: number | null;
+}
+
 /** Worker → bridge → page libp2p → WebRTC → page libp2p → bridge → worker and back, 64 B, between two stand-in tabs. */
-async function workerRoundTrip(browser: Browser, origin: string): Promise<Record<string, number>> {
+async function workerRoundTrip(browser: Browser, origin: string): Promise<RoundTrip> {
   const contexts = await Promise.all([0, 1].map(() => browser.newContext()));
   try {
     const [pa, pb] = await Promise.all(contexts.map(async (c) => {
@@ -364,12 +372,14 @@ async function workerRoundTrip(browser: Browser, origin: string): Promise<Record
     await pa.evaluate(([p, n]) => window.liveRtt(p, n), [b, WARM + TRIPS] as const);
     const done = await waitFor('the round trips', () => state(pa), (x) => (x.worker as StandInReport).roundTrips.length >= WARM + TRIPS, 30_000, 250);
     const trips = done.worker!.roundTrips.slice(WARM);
-    const ping = await waitFor('a libp2p ping between the tabs', () => state(pa), (x) => x.stats.find((s) => s.id === b)?.rttMs != null, 10_000, 250);
+    // the page pings each peer every 5 s, each ping given 5 s: on a loaded machine one may time out,
+    // and a missing ping figure is no reason to lose the run's others (null then)
+    const ping = await waitFor('a libp2p ping between the tabs', () => state(pa), (x) => x.stats.find((s) => s.id === b)?.rttMs != null, 20_000, 250).catch(() => null);
     return {
       workerRoundTripP50Ms: quantile(trips, 0.5),
       workerRoundTripP99Ms: quantile(trips, 0.99),
       samples: trips.length,
-      pageRoundTripLibp2pPingMs: ping.stats.find((s) => s.id === b)!.rttMs!,
+      pageRoundTripLibp2pPingMs: ping?.stats.find((s) => s.id === b)?.rttMs ?? null,
     };
   } finally {
     await Promise.all(contexts.map((c) => c.close()));
@@ -599,7 +609,7 @@ interface Measured {
   cpuSamples: CpuAt[];
   verify: { batchVerifiesPerSecond: number; singleVerifyP50Ms: number };
   idb: { rawPutStrict: { p50Ms: number; p99Ms: number }; idbWalWriteSync: { p50Ms: number; p99Ms: number }; ownVote: { signingJournal: { p50Ms: number } } };
-  rtt: Record<string, number>;
+  rtt: RoundTrip;
   peerStats: { id: string; transport: string; rttMs: number | null }[][];
   peerIds: string[];
   meshMs: number;
