@@ -184,23 +184,23 @@ async function pages(): Promise<Record<string, [string, string]>> {
   const html = (dir: string, css = false) =>
     `<!doctype html><meta charset="utf-8">${css ? `<link rel="stylesheet" href="/${dir}/bundle.css">` : ''}<div id="root"></div><script type="module" src="/${dir}/bundle.js"></script>`;
   const JS = 'text/javascript';
+  const bare = (dir: string, nodeWorker: string) => ({
+    [`/${dir}/`]: ['text/html', html(dir)],
+    [`/${dir}/bundle.js`]: [JS, validator.js],
+    [`/${dir}/live.worker.ts`]: [JS, nodeWorker],
+  });
+  const theApp = (dir: string, nodeWorker: string) => ({
+    [`/${dir}/`]: ['text/html', html(dir, true)],
+    [`/${dir}/bundle.js`]: [JS, app.js],
+    [`/${dir}/bundle.css`]: ['text/css', app.css],
+    [`/${dir}/live.worker.ts`]: [JS, nodeWorker],
+    [`/${dir}/timeline.worker.ts`]: [JS, timeline.js],
+  });
   return {
-    '/v/': ['text/html', html('v')],
-    '/v/bundle.js': [JS, validator.js],
-    '/v/live.worker.ts': [JS, worker.js],
-    '/app/': ['text/html', html('app', true)],
-    '/app/bundle.js': [JS, app.js],
-    '/app/bundle.css': ['text/css', app.css],
-    '/app/live.worker.ts': [JS, worker.js],
-    '/app/timeline.worker.ts': [JS, timeline.js],
-    '/v-paced/': ['text/html', html('v-paced')],
-    '/v-paced/bundle.js': [JS, validator.js],
-    '/v-paced/live.worker.ts': [JS, pacedWorker.js],
-    '/app-paced/': ['text/html', html('app-paced', true)],
-    '/app-paced/bundle.js': [JS, app.js],
-    '/app-paced/bundle.css': ['text/css', app.css],
-    '/app-paced/live.worker.ts': [JS, pacedWorker.js],
-    '/app-paced/timeline.worker.ts': [JS, timeline.js],
+    ...bare('v', worker.js),
+    ...theApp('app', worker.js),
+    ...bare('v-paced', pacedWorker.js),
+    ...theApp('app-paced', pacedWorker.js),
     '/r/': ['text/html', html('r')],
     '/r/bundle.js': [JS, standIn.js],
     '/r/live.worker.ts': [JS, standInWorker.js],
