@@ -17,6 +17,11 @@ export const STEP_COLORS: Record<string, string> = {
 
 export const shortStep = (s: string) => s.replace('RoundStep', '');
 
+/** The letter and colour of the `i`-th block (in whatever order a view numbers them: A, B, …). */
+export function blockMarkAt(i: number): { letter: string; color: string } {
+  return { letter: String.fromCharCode(65 + (i % 26)), color: BLOCK_COLORS[i % BLOCK_COLORS.length] };
+}
+
 /** Letters for the blocks seen at a height, in order of first appearance. */
 export class BlockLetters {
   private readonly map = new Map<string, number>();
@@ -27,6 +32,6 @@ export class BlockLetters {
       i = this.map.size;
       this.map.set(block, i);
     }
-    return { letter: String.fromCharCode(65 + (i % 26)), color: BLOCK_COLORS[i % BLOCK_COLORS.length] };
+    return blockMarkAt(i);
   }
 }

@@ -2,7 +2,7 @@
 // Blocks get a letter per height in order of first commit, so that a fork (> 1/3 Byzantine power
 // told two stories) shows as two chains: A A A on some nodes, A B B on others.
 import type { NodeId, ObsEvent } from '../../observe/model.js';
-import { BLOCK_COLORS } from '../colors.js';
+import { blockMarkAt } from '../colors.js';
 import { readTo, resumeAt, startOf } from '../log-cursor.js';
 import type { LogCursor } from '../log-cursor.js';
 
@@ -41,7 +41,7 @@ export function chainsOf(events: readonly ObsEvent[]): Chains {
 /** A committed block's letter and colour: the first block committed at its height is A. */
 export function blockMark(chains: Chains, height: number, hash: string): { letter: string; color: string } {
   const i = Math.max(0, chains.byHeight.get(height)?.indexOf(hash) ?? 0);
-  return { letter: String.fromCharCode(65 + (i % 26)), color: BLOCK_COLORS[i % BLOCK_COLORS.length] };
+  return blockMarkAt(i);
 }
 
 /** The heights at which nodes committed different blocks. */
