@@ -47,8 +47,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { CHROMIUM } from '../e2e/chromium.js';
-import { FRAME_PROBE, frameStats } from './frames.js';
-import type { FrameStats } from './frames.js';
+import { FRAME_PROBE, frameStats, framesWithCpu } from './frames.js';
+import type { FramesWithCpu } from './frames.js';
 import type { StandInReport } from '../e2e/live-page-worker.entry.js';
 import { genesisJson, homePaths, newSeed, nodeKeyJson } from '../src/cli/home.js';
 import { STOP_ON_STDIN_EOF } from '../src/cli/node.js';
@@ -403,7 +403,7 @@ async function startProfile(browser: Browser, page: Page, name: string): Promise
 }
 
 /** The app page replaying `recorded` (REPLAY), after the validators closed: its frames once 4 s have played. */
-async function replayed(browser: Browser, origin: string, recorded: unknown[]): Promise<Awaited<ReturnType<typeof framesWithCpu>>> {
+async function replayed(browser: Browser, origin: string, recorded: unknown[]): Promise<FramesWithCpu> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
   try {
     const page = await context.newPage();
@@ -417,25 +417,6 @@ async function replayed(browser: Browser, origin: string, recorded: unknown[]): 
   } finally {
     await context.close();
   }
-}
-
-/**
- * A page's frames over FRAME_MS, and what its main thread spent meanwhile (CDP Performance
- * metrics): ThreadTime is the main thread's CPU time, TaskDuration its tasks' wall time. On a
- * loaded machine frame rates follow the load more than the page; the CPU a page's main thread
- * needs per second does not, so app minus bare tab is what the views cost.
- */
-async function framesWithCpu(page: Page): Promise<FrameStats & { mainThreadCpuMsPerS: number; mainThreadTaskMsPerS: number; layoutsPerS: number }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const metrics = async () => new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const a = await metrics();
-  const frames = frameStats(await page.evaluate((ms) => window.frameTimes(ms), FRAME_MS));
-  const b = await metrics();
-  await cdp.detach();
-  const secs = (b.get('Timestamp')! - a.get('Timestamp')!) || FRAME_MS / 1000;
-  const perS = (k: string, scale = 1000) => Math.round((((b.get(k) ?? NaN) - (a.get(k) ?? NaN)) * scale) / secs * 10) / 10;
-  return { ...frames, mainThreadCpuMsPerS: perS('ThreadTime'), mainThreadTaskMsPerS: perS('TaskDuration'), layoutsPerS: perS('LayoutCount', 1) };
 }
 
 // ---- the run ------------------------------------------------------------------------------------
@@ -614,11 +595,11 @@ interface Measured {
   peerIds: string[];
   meshMs: number;
   beforeChainRuns: ReturnType<typeof frameStats>;
-  whileValidating: Awaited<ReturnType<typeof framesWithCpu>>;
-  bareWhileValidating: Awaited<ReturnType<typeof framesWithCpu>>;
+  whileValidating: FramesWithCpu;
+  bareWhileValidating: FramesWithCpu;
   heightsPerSecondDuringFrames: number;
-  paced: { heightsPerSecond: number; app: Awaited<ReturnType<typeof framesWithCpu>>; bare: Awaited<ReturnType<typeof framesWithCpu>> };
-  viewsAlone: Awaited<ReturnType<typeof framesWithCpu>>;
+  paced: { heightsPerSecond: number; app: FramesWithCpu; bare: FramesWithCpu };
+  viewsAlone: FramesWithCpu;
   machineLoad1mAtStart: number;
 }
 

@@ -1,4 +1,5 @@
-// The frame probe both browser benches install in a page, and the statistics made from it.
+// The frame probe the browser benches install in a page, and the statistics made from it.
+import type { Page } from '@playwright/test';
 
 export interface FrameStats {
   frames: number;
@@ -50,6 +51,27 @@ export function frameStats({ deltas, longTasksMs }: { deltas: number[]; longTask
     over50Ms: r(d.filter((x) => x > 50).length / d.length),
     longTasksMs: r(longTasksMs),
   };
+}
+
+export type FramesWithCpu = FrameStats & { mainThreadCpuMsPerS: number; mainThreadTaskMsPerS: number; layoutsPerS: number };
+
+/**
+ * A page's frames over `ms`, and what its main thread spent meanwhile (CDP Performance
+ * metrics): ThreadTime is the main thread's CPU time, TaskDuration its tasks' wall time. On a
+ * loaded machine frame rates follow the load more than the page; the CPU a page's main thread
+ * needs per second does not, so app minus bare tab is what the views cost.
+ */
+export async function framesWithCpu(page: Page, ms = 3000): Promise<FramesWithCpu> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const a = await metrics();
+  const frames = frameStats(await page.evaluate((ms) => window.frameTimes(ms), ms));
+  const b = await metrics();
+  await cdp.detach();
+  const secs = (b.get('Timestamp')! - a.get('Timestamp')!) || ms / 1000;
+  const perS = (k: string, scale = 1000) => Math.round((((b.get(k) ?? NaN) - (a.get(k) ?? NaN)) * scale) / secs * 10) / 10;
+  return { ...frames, mainThreadCpuMsPerS: perS('ThreadTime'), mainThreadTaskMsPerS: perS('TaskDuration'), layoutsPerS: perS('LayoutCount', 1) };
 }
 
 declare global {

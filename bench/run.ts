@@ -35,6 +35,7 @@ import { compareReports } from './compare.js';
 import type { Page } from '@playwright/test';
 import { libp2pValidators } from './libp2p.js';
 import { browserValidators } from './browser-validators.js';
+import { joinInChromium } from './join.js';
 
 const CHAIN = 'bench-chain';
 const BATCH = 256;
@@ -355,6 +356,7 @@ async function main() {
   if (want('ui')) report.ui = await uiInChromium();
   if (want('libp2p')) report.libp2p = await libp2pValidators(sig.project, (report.wal as Awaited<ReturnType<typeof wal>> | undefined)?.durableAppend.rawAppendFsync);
   if (want('browser')) report.browser = await browserValidators();
+  if (want('join')) report.join = await joinInChromium();
   if (compareWith !== undefined) {
     // the comparison rides in the same document, after the sections; a drop fails the run
     const comparison = compareReports(saved, report, compareWith);

@@ -4,7 +4,7 @@
 // Ctrl-C stops everything with status 0, a second run resumes from disk, and no validator ever
 // signed two different votes for one height/round/type in any node's WAL.
 // node0 feeds `--load` txs, which the mempool reactor gossips into every node's blocks.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,7 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
     release = await exclusiveTestnet();
   }, 600_000);
   const home = mkdtempSync(join(tmpdir(), 'prevote-testnet-'));
+  const dist = mkdtempSync(join(tmpdir(), 'prevote-testnet-dist-'));
   const procs: Proc[] = [];
   let port = 0;
   let testnet: Proc;
@@ -63,13 +64,16 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
   afterAll(async () => {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     rmSync(home, { recursive: true, force: true });
+    rmSync(dist, { recursive: true, force: true });
     release(); // after the processes are gone
   });
 
   it('four validators reach height 5 on every node, with --load txs gossiped into the blocks', async () => {
     port = await freePorts(10 + N); // the hub's P..P+2, validator i on P+10+i
     const t0 = Date.now();
-    testnet = prevote(['testnet', '--validators', String(N), '--home', home, '--port', String(port), '--timeout-commit', '200', '--load', '50']);
+    // the hub serves the build it is given (--dist): here a stand-in page
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>prevote testnet --dist</title>');
+    testnet = prevote(['testnet', '--validators', String(N), '--home', home, '--port', String(port), '--timeout-commit', '200', '--load', '50', '--dist', dist]);
     procs.push(testnet);
     await until('height 1 on every node', () => minHeight(testnet.lines, names) >= 1, 45_000, testnet);
     const t1 = Date.now();
@@ -77,6 +81,8 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
     const t5 = Date.now();
     console.log(`testnet: first commit on every node ${((t1 - t0) / 1000).toFixed(1)} s after spawn; heights 1→5 at ${(4 / ((t5 - t1) / 1000)).toFixed(1)} heights/s (timeout_commit 200 ms)`);
     expect(testnet.lines[0]).toMatch(/^testnet prevote-testnet-[0-9a-f]{6}: 4 validators and a hub, home .*, new chain$/);
+    const url = testnet.lines.find((l) => l.startsWith('open http://'))!.slice('open '.length);
+    expect(await (await fetch(url)).text()).toContain('<title>prevote testnet --dist</title>');
     // the same block at each height on every node
     for (let h = 1; h <= 5; h++) {
       const blocks = new Set(testnet.lines.filter((l) => l.includes(`: height ${h} committed`)).map((l) => l.split(' block ')[1]));

@@ -33,7 +33,7 @@ export function testnetPorts(base: number, n: number) {
   return { http: base, hubTcp: base + 1, hubWs: base + 2, validator: (i: number) => base + VALIDATOR_PORT_OFFSET + i, last: base + VALIDATOR_PORT_OFFSET + n - 1 };
 }
 
-export const TESTNET_HELP = `Usage: prevote testnet [--validators N] [--home DIR] [--port P] [--listen HOST] [--reset] [--timeout-commit MS] [--load RATE]
+export const TESTNET_HELP = `Usage: prevote testnet [--validators N] [--home DIR] [--port P] [--listen HOST] [--reset] [--timeout-commit MS] [--load RATE] [--dist DIR]
 
 Runs a local chain: a hub ('prevote hub': serves the app over HTTP, a WebSockets listener and a
 relay for browsers, peer exchange) and N validators, each its own 'prevote node' process that
@@ -53,7 +53,8 @@ signing.
   --reset              delete DIR's testnet first and start a new chain
   --timeout-commit MS  timeout_commit for every node, 0..60000 (default 1000)
   --load RATE          feed RATE kvstore txs (k<n>=v<n>) per second, 0..${MAX_LOAD} (default 0), submitted
-                       at node0 and gossiped by the mempool`;
+                       at node0 and gossiped by the mempool
+  --dist DIR           the built app the hub serves (default: the dist/ that 'npm run build' makes)`;
 
 const TESTNET_OPTIONS = {
   validators: { type: 'string' },
@@ -63,6 +64,7 @@ const TESTNET_OPTIONS = {
   reset: { type: 'boolean', default: false },
   'timeout-commit': { type: 'string' },
   load: { type: 'string' },
+  dist: { type: 'string' },
 } as const;
 
 /** The `prevote` entry (it registers tsx, so children run the same TypeScript sources). */
@@ -181,7 +183,8 @@ export async function runTestnetCommand(args: string[]): Promise<number> {
 
   // the hub first; the validators need not wait for it (they redial it until it answers)
   let opened = false;
-  const hubArgs = ['hub', '--home', hubDir(home), '--port', String(ports.hubTcp), '--ws-port', String(ports.hubWs), '--http-port', String(ports.http), ...common];
+  const dist = values.dist !== undefined ? ['--dist', resolve(values.dist)] : [];
+  const hubArgs = ['hub', '--home', hubDir(home), '--port', String(ports.hubTcp), '--ws-port', String(ports.hubWs), '--http-port', String(ports.http), ...dist, ...common];
   start('hub', hubArgs, hubAddr, (line) => {
     const url = /^serving (http:\S+)/.exec(line)?.[1];
     if (url && !opened) {
