@@ -2,10 +2,11 @@
 import { blockIdKey, blockIdShort } from '../core/blockid.js';
 import { KVStoreApp } from '../core/app/kvstore.js';
 import { genesisState } from '../core/state/genesis.js';
-import { applyBlock, validateBlock } from '../core/state/execution.js';
+import { applyBlock, blockHash, validateBlock } from '../core/state/execution.js';
 import { SignatureCache } from '../node/signature-cache.js';
 import { bytesEqual, toHex } from '../core/bytes.js';
-import type { CheckedRun } from './sim-node.js';
+import type { CheckedRun, SimNode } from './sim-node.js';
+import type { ChainState } from '../core/state/chain-state.js';
 
 /**
  * How far (heights) a live correct node may trail the highest one when a gossiping run ends: the
@@ -55,32 +56,67 @@ export function checkAgreement(sim: CheckedRun): CheckResult {
 /**
  * VALID: each correct node's chain replays from genesis through an independent validator and app
  * (every block valid on top of the one before, same app hash), and no correct node halted.
+ *
+ * Each distinct chain is replayed once. A block's hash fixes every block before it (each header
+ * names the last block), so the state after a block can be kept by its BlockID. The longest
+ * chains go first; a node whose blocks are all known reuses their states, and one that leaves
+ * them (a fork) is replayed from genesis with an app of its own.
  */
 export function checkValidity(sim: CheckedRun): CheckResult {
-  const details: string[] = [];
   const checker = new SignatureCache(null);
-  for (const i of sim.correctIndices()) {
-    const sn = sim.nodes[i];
+  const known = new Map<string, { state: ChainState } | { err: string }>();
+  const found = new Map<SimNode, string[]>();
+  const correct = sim.correctIndices().map((i) => sim.nodes[i]);
+  for (const sn of [...correct].sort((a, b) => b.blockStore.height() - a.blockStore.height())) {
+    const details: string[] = [];
     if (sn.node?.failure) details.push(`${sn.name} halted: ${sn.node.failure.message}`);
-    const app = new KVStoreApp();
-    app.initChain({ validators: sim.genesis.validators.map((v) => ({ pubKey: v.pubKey, power: v.power })) });
-    let state = genesisState(sim.genesis);
-    for (let h = 1; h <= sn.blockStore.height(); h++) {
-      const block = sn.blockStore.loadBlock(h)!;
-      const meta = sn.blockStore.loadBlockMeta(h)!;
-      const err = validateBlock(state, block, checker);
-      if (err) {
-        details.push(`${sn.name} block ${h}: ${err}`);
-        break;
-      }
-      state = applyBlock(state, meta.blockId, block, app).state;
-    }
+    const state = replayChain(sim, sn, known, checker, details);
     const saved = sn.stateStore.load();
     if (saved && saved.lastBlockHeight === state.lastBlockHeight && !bytesEqual(saved.appHash, state.appHash)) {
       details.push(`${sn.name}: app hash ${toHex(saved.appHash)} differs from the replayed ${toHex(state.appHash)}`);
     }
+    found.set(sn, details);
   }
+  const details = correct.flatMap((sn) => found.get(sn)!);
   return { ok: details.length === 0, details };
+}
+
+/** The state after `sn`'s last valid block (an invalid one ends the replay, and `details` says why), keeping every state made in `known`. */
+function replayChain(sim: CheckedRun, sn: SimNode, known: Map<string, { state: ChainState } | { err: string }>, checker: SignatureCache, details: string[]): ChainState {
+  let state = genesisState(sim.genesis);
+  let app: KVStoreApp | null = null; // made when the chain leaves the blocks already known
+  for (let h = 1; h <= sn.blockStore.height(); h++) {
+    const meta = sn.blockStore.loadBlockMeta(h)!;
+    const key = blockIdKey(meta.blockId);
+    const seen = app ? undefined : known.get(key);
+    if (seen) {
+      // the block this node stores must be the one replayed: the same header, so the same hash
+      const err = 'err' in seen ? seen.err : bytesEqual(blockHash(sn.blockStore.loadBlock(h)!), meta.blockId.hash) ? null : 'the stored block does not hash to its BlockID';
+      if (err !== null) {
+        details.push(`${sn.name} block ${h}: ${err}`);
+        return state;
+      }
+      if ('state' in seen) state = seen.state;
+      continue;
+    }
+    if (!app) {
+      // the app's state is not kept per block: bring a fresh one to height h - 1
+      app = new KVStoreApp();
+      app.initChain({ validators: sim.genesis.validators.map((v) => ({ pubKey: v.pubKey, power: v.power })) });
+      state = genesisState(sim.genesis);
+      for (let k = 1; k < h; k++) state = applyBlock(state, sn.blockStore.loadBlockMeta(k)!.blockId, sn.blockStore.loadBlock(k)!, app).state;
+    }
+    const block = sn.blockStore.loadBlock(h)!;
+    const err = validateBlock(state, block, checker);
+    if (err) {
+      known.set(key, { err });
+      details.push(`${sn.name} block ${h}: ${err}`);
+      return state;
+    }
+    state = applyBlock(state, meta.blockId, block, app).state;
+    known.set(key, { state });
+  }
+  return state;
 }
 
 /** NO-DS: a correct validator never signs two different messages for one (height, round, type). */
