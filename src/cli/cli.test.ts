@@ -132,6 +132,8 @@ describe('prevote CLI: every problem is one line and exit 2', () => {
     [['sim', '--timeout-commit', '1e7'], /^prevote sim: --timeout-commit must be a time in ms from 0 to 60000, got "1e7"$/],
     [['testnet', '--load', '10001'], /^prevote testnet: --load must be a rate in txs per second from 0 to 10000, got "10001"$/],
     [['testnet', '--load', '1.5'], /^prevote testnet: --load must be a rate in txs per second from 0 to 10000, got "1.5"$/],
+    [['testnet', '--home', 'TMP/tn', '--dist', 'TMP/no-app'], /^prevote testnet: --dist .*no-app: no index.html there \(give the directory 'npm run build' writes, dist\/\)$/],
+    [['hub', '--home', 'TMP/none', '--dist', 'TMP/no-app'], /^prevote hub: --dist .*no-app: no index.html there/],
     [['node', '--home', 'TMP/none', '--load', '-5'], /^prevote node: --load must be a rate in txs per second from 0 to 10000, got "-5"$/],
     [['sim', '--bogus'], /^prevote sim: unknown option --bogus \(see prevote sim --help\)$/],
     [['sim', '--validators'], /^prevote sim: --validators needs a value/],

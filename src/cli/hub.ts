@@ -74,7 +74,26 @@ export function parseHubFlags(args: string[]): HubSettings {
   if (wsPort !== 0 && (wsPort === s.port || wsPort === httpPort)) throw new UsageError(`--ws-port ${wsPort} is already the TCP or HTTP port`);
   if (httpPort !== 0 && httpPort === s.port) throw new UsageError(`--http-port ${httpPort} is already the TCP port`);
   const downtime = values.downtime !== undefined ? intFlag('downtime', values.downtime, 0, 1_000_000, 'a number of heights') : DEFAULT_DOWNTIME;
-  return { ...s, wsPort, relay: true, httpPort, dist: resolve(values.dist ?? DEFAULT_DIST), downtime };
+  return { ...s, wsPort, relay: true, httpPort, dist: values.dist !== undefined ? distFlag(values.dist) : DEFAULT_DIST, downtime };
+}
+
+/**
+ * A --dist given on the command line, resolved: it must hold a build of the app (the default
+ * dist/ may be missing until 'npm run build', and the page says so; a directory named by hand
+ * that holds no app is a mistake to say at once).
+ */
+export function distFlag(dir: string): string {
+  const path = resolve(dir);
+  if (!hasApp(path)) throw new UsageError(`--dist ${dir}: no index.html there (give the directory 'npm run build' writes, dist/)`);
+  return path;
+}
+
+function hasApp(dist: string): boolean {
+  try {
+    return readFileSync(resolve(dist, 'index.html')).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The address a browser on this machine uses for a listen host (0.0.0.0 is not one to connect to). */
@@ -112,13 +131,8 @@ export async function runHubCommand(args: string[], out: (line: string) => void 
         throw new UsageError(err.code === 'EADDRINUSE' ? `port ${s.httpPort} on ${s.host} is in use` : `cannot serve HTTP on ${s.host}:${s.httpPort}: ${err.message}`);
       }
       const port = (server.address() as { port: number }).port;
-      let built = false;
-      try {
-        built = readFileSync(resolve(s.dist, 'index.html')).length > 0;
-      } catch {
-        // not built: the page itself says so, and so do we
-      }
-      if (!built) out(`no app in ${s.dist}: run 'npm run build' (the page says so until then)`);
+      // not built: the page itself says so, and so do we
+      if (!hasApp(s.dist)) out(`no app in ${s.dist}: run 'npm run build' (the page says so until then)`);
       out(`serving http://${urlHost(connectHost(s.host))}:${port}/ (the app, /genesis.json, /hub.json)`);
       return async () => {
         stopDowntime();

@@ -20,7 +20,7 @@ import { isIP } from 'node:net';
 import { publicKeyFromSeed } from '../core/crypto/ed25519.js';
 import { intFlag, parseFlags, UsageError } from './args.js';
 import { genesisJson, homePaths, newSeed, nodeKeyJson, parsePrivKeyFile, privValidatorKeyJson, readIfExists } from './home.js';
-import { connectHost, DEFAULT_HTTP_PORT } from './hub.js';
+import { connectHost, DEFAULT_HTTP_PORT, distFlag } from './hub.js';
 import { loadGenesis, MAX_LOAD, probePort, STOP_ON_STDIN_EOF } from './node.js';
 
 export const DEFAULT_TESTNET_HOME = '.prevote-testnet';
@@ -133,6 +133,7 @@ export async function runTestnetCommand(args: string[]): Promise<number> {
   const asked = values.validators !== undefined ? intFlag('validators', values.validators, 1, MAX_VALIDATORS) : null;
   const timeoutCommit = values['timeout-commit'] !== undefined ? String(intFlag('timeout-commit', values['timeout-commit'], 0, 60_000, 'a time in ms')) : null;
   const load = values.load !== undefined ? intFlag('load', values.load, 0, MAX_LOAD, 'a rate in txs per second') : 0;
+  const dist = values.dist !== undefined ? distFlag(values.dist) : null;
 
   let n = countNodes(home);
   const wipe = values.reset === true;
@@ -183,8 +184,7 @@ export async function runTestnetCommand(args: string[]): Promise<number> {
 
   // the hub first; the validators need not wait for it (they redial it until it answers)
   let opened = false;
-  const dist = values.dist !== undefined ? ['--dist', resolve(values.dist)] : [];
-  const hubArgs = ['hub', '--home', hubDir(home), '--port', String(ports.hubTcp), '--ws-port', String(ports.hubWs), '--http-port', String(ports.http), ...dist, ...common];
+  const hubArgs = ['hub', '--home', hubDir(home), '--port', String(ports.hubTcp), '--ws-port', String(ports.hubWs), '--http-port', String(ports.http), ...(dist !== null ? ['--dist', dist] : []), ...common];
   start('hub', hubArgs, hubAddr, (line) => {
     const url = /^serving (http:\S+)/.exec(line)?.[1];
     if (url && !opened) {
