@@ -60,6 +60,7 @@ import { SignedMsgType } from '../src/core/types.js';
 import type { LiveStatus } from '../src/observe/live.js';
 import type { HeightRecord } from './browser-validator.worker.entry.js';
 import { DEFAULT_CONSENSUS_CONFIG } from '../src/core/consensus/config.js';
+import { stopAll } from './libp2p.js';
 
 const N = 4;
 const CHAIN = 'prevote-bench-browser';
@@ -302,15 +303,6 @@ function startHub(home: string, ports: number[]): Hub {
   });
   createInterface({ input: child.stderr! }).on('line', (line) => hub.lines.push(`stderr: ${line}`));
   return hub;
-}
-
-async function stopHub(hub: Hub): Promise<void> {
-  const c = hub.child;
-  if (c.exitCode !== null || c.signalCode !== null) return;
-  const exited = new Promise((r) => c.once('exit', r));
-  c.kill('SIGTERM');
-  const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
-  await exited.finally(() => clearTimeout(timer));
 }
 
 /** Polls `read` until `ok`; the failure names what it waited for and the last reading. */
@@ -570,7 +562,7 @@ export async function browserValidators(): Promise<Record<string, unknown>> {
     return { failed: (e as Error).message, pageErrors: errors.slice(-5), hubOutput: hub?.lines.slice(-5) ?? [] };
   } finally {
     await browser.close().catch(() => undefined);
-    if (hub) await stopHub(hub);
+    if (hub) await stopAll([hub.child]);
     if (server) {
       server.closeAllConnections();
       await new Promise((r) => server!.close(r));

@@ -17,6 +17,7 @@ import { build } from 'vite';
 import type { Page } from '@playwright/test';
 import { CHROMIUM } from '../e2e/chromium.js';
 import { FRAME_PROBE, framesWithCpu } from './frames.js';
+import { stopAll } from './libp2p.js';
 import { freePorts } from '../src/cli/processes.test-util.js';
 import { STOP_ON_STDIN_EOF } from '../src/cli/node.js';
 
@@ -91,12 +92,7 @@ export async function joinInChromium(): Promise<Record<string, unknown>> {
     return { failed: (e as Error).message, testnetOutput: lines.slice(-5) };
   } finally {
     await browser?.close().catch(() => undefined);
-    if (testnet && testnet.exitCode === null) {
-      const exited = new Promise((r) => testnet!.once('exit', r));
-      testnet.kill('SIGTERM');
-      const timer = setTimeout(() => testnet!.kill('SIGKILL'), 10_000);
-      await exited.finally(() => clearTimeout(timer));
-    }
+    if (testnet) await stopAll([testnet]);
     rmSync(root, { recursive: true, force: true });
   }
 }

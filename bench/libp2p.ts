@@ -186,8 +186,8 @@ async function runTestnet(): Promise<{ commits: Map<number, Commit>[]; wals: Map
   }
 }
 
-/** SIGTERM (a clean stop), SIGKILL after 10 s; resolves when every child has exited. */
-async function stopAll(children: ChildProcess[]): Promise<void> {
+/** SIGTERM (a clean stop), SIGKILL after 10 s; resolves when every child has exited (the benches' processes). */
+export async function stopAll(children: ChildProcess[]): Promise<void> {
   await Promise.all(
     children.map((c) => {
       if (c.exitCode !== null || c.signalCode !== null) return;
