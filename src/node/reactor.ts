@@ -15,6 +15,7 @@ import type { Vote } from '../core/types.js';
 import type { ConsensusMessage } from '../core/encoding/messages.js';
 import { decodeMessageShared, encodeMessageShared } from '../core/encoding/messages.js';
 import { PeerState } from '../core/reactor/peer-state.js';
+import type { VoteHold } from '../core/reactor/peer-state.js';
 import type { Outgoing } from '../core/reactor/gossip.js';
 import { maj23Queries, missingPartsAnnouncement, pickDataToSend, pickVoteToSend } from '../core/reactor/gossip.js';
 import type { RelayTiming } from '../core/reactor/vote-relay.js';
@@ -67,6 +68,26 @@ export interface GossipCounters {
 /** Messages that only tell us what the peer has: they never give it something new to receive. */
 const TELLS_WHAT_PEER_HAS = new Set<ConsensusMessage['kind']>(['Vote', 'HasVote', 'BlockPart', 'HasProposalBlockPart']);
 
+/** A gossip pass's relay holds: for one peer at one time, and the earliest release among them. */
+class PassHolds implements VoteHold {
+  private peerId = '';
+  private now = 0;
+  releaseAt = Infinity;
+
+  constructor(private readonly relay: VoteRelay) {}
+
+  start(peerId: string, now: number): void {
+    this.peerId = peerId;
+    this.now = now;
+    this.releaseAt = Infinity;
+  }
+
+  holdBack(height: number, round: number, type: number, lacking: BitArray): void {
+    const at = this.relay.holdBack(this.peerId, height, round, type, lacking, this.now);
+    if (at < this.releaseAt) this.releaseAt = at;
+  }
+}
+
 export class ConsensusReactor implements ConsensusNetwork, Reactor {
   readonly channels = CHANNELS;
   private readonly peers = new Map<string, Peer>();
@@ -80,6 +101,8 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
   /** Bytes and messages sent, by kind (benchmarks and views). */
   readonly sent: Record<string, { count: number; bytes: number }> = {};
   readonly counters: GossipCounters = { passes: 0, idlePasses: 0, timersScheduled: 0, timersCancelled: 0 };
+  /** The relay holds of the gossip pass under way (one pass at a time; reused, as passes are many). */
+  private readonly holds: PassHolds;
 
   constructor(
     private readonly node: ConsensusNode,
@@ -94,6 +117,7 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
     this.queryMaj23Sleep = opts.queryMaj23Sleep ?? 2000;
     this.waitSync = opts.waitSync ?? false;
     this.relay = new VoteRelay({ ...DEFAULT_RELAY_TIMING, ...opts.relay });
+    this.holds = new PassHolds(this.relay);
     // every engine step may give a peer something to send (a proposal, a part, a vote, a step);
     // an added vote gives each peer at most that vote, so only the peers lacking it are woken
     this.unsubscribe = node.onEvent((ev) => {
@@ -291,26 +315,22 @@ export class ConsensusReactor implements ConsensusNetwork, Reactor {
         sent++;
       }
     }
-    let releaseAt = Infinity;
     const peerId = peer.ps.peerId;
-    const held = (height: number, round: number, type: number, lacking: BitArray): void => {
-      const at = this.relay.holdBack(peerId, height, round, type, lacking, now);
-      if (at < releaseAt) releaseAt = at;
-    };
+    const holds = this.holds;
+    holds.start(peerId, now);
     while (!refused && sent < MAX_SENDS_PER_PASS) {
-      const out = pickVoteToSend(rs, peer.ps, this.blockStore, this.randInt, held);
-      if (!out) break;
-      if (!this.sendOut(peer, out)) {
+      const vote = pickVoteToSend(rs, peer.ps, this.blockStore, this.randInt, holds);
+      if (!vote) break;
+      if (!this.sendTo(peerId, { kind: 'Vote', vote })) {
         refused = true;
         break;
       }
-      if (out.msg.kind === 'Vote') {
-        const v = out.msg.vote;
-        const size = v.height === rs.height ? rs.validators.size : Math.max(v.validatorIndex + 1, rs.lastCommit?.size ?? 0);
-        this.relay.noteSent(peerId, v.height, v.round, v.type, v.validatorIndex, size);
-      }
+      peer.ps.setHasVote(vote);
+      const size = vote.height === rs.height ? rs.validators.size : Math.max(vote.validatorIndex + 1, rs.lastCommit?.size ?? 0);
+      this.relay.noteSent(peerId, vote.height, vote.round, vote.type, vote.validatorIndex, size);
       sent++;
     }
+    let releaseAt = holds.releaseAt;
     if (sent === 0) this.counters.idlePasses++;
     if (sent >= MAX_SENDS_PER_PASS) this.kick(peer); // more to send: after other work
     if (refused) releaseAt = Math.min(releaseAt, now + this.gossipSleep);

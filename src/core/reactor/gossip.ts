@@ -1,12 +1,12 @@
 // The gossip choices of the consensus reactor (spec §9.5–§9.7), as pure functions of our
 // RoundState, the peer's PeerState and the block store. The node's routines call them when
 // something changed and send what they return; marking the peer only after a successful send.
-import type { BlockID, Part } from '../types.js';
+import type { BlockID, Part, Vote } from '../types.js';
 import { RoundStepType, SignedMsgType } from '../types.js';
 import type { BitArray, RandInt } from '../bits/bit-array.js';
 import type { ConsensusMessage } from '../encoding/messages.js';
 import type { RoundState } from '../consensus/round-state.js';
-import type { PeerState } from './peer-state.js';
+import type { PeerState, VoteHold } from './peer-state.js';
 import type { VoteSetReader } from './vote-set-reader.js';
 import { commitReader } from './vote-set-reader.js';
 import type { Commit } from '../types.js';
@@ -68,60 +68,54 @@ export function pickDataToSend(rs: RoundState, ps: PeerState, store: BlockStoreR
   return [];
 }
 
-/** Clears from `lacking` (votes of one set the peer lacks) those that must wait (relay timing, vote-relay.ts). */
-export type VoteHold = (height: number, round: number, type: number, lacking: BitArray) => void;
-
 /**
- * §9.6 gossipVotesRoutine, one iteration ([CMT] order). Votes `held` are passed over, so the
- * next set in the order may be offered meanwhile.
+ * §9.6 gossipVotesRoutine, one iteration ([CMT] order): a vote to send, which the caller marks
+ * (setHasVote) once the send succeeded. Votes `held` are passed over, so the next set in the
+ * order may be offered meanwhile.
  */
-export function pickVoteToSend(rs: RoundState, ps: PeerState, store: BlockStoreReader, randInt: RandInt, held?: VoteHold): Outgoing | null {
+export function pickVoteToSend(rs: RoundState, ps: PeerState, store: BlockStoreReader, randInt: RandInt, held?: VoteHold): Vote | null {
   const prs = ps.prs;
-  const send = (votes: VoteSetReader | null): Outgoing | null => {
-    const holdBack = held && votes ? (lacking: BitArray) => held(votes.height, votes.round, votes.type, lacking) : undefined;
-    const vote = ps.pickVoteToSend(votes, randInt, holdBack);
-    return vote ? { msg: { kind: 'Vote', vote }, onSent: () => ps.setHasVote(vote) } : null;
-  };
   if (rs.height === prs.height) {
-    const r = forHeight(rs, ps, send);
-    if (r) return r;
+    const v = forHeight(rs, ps, randInt, held);
+    if (v) return v;
   }
   if (prs.height !== 0 && rs.height === prs.height + 1) {
-    const r = send(rs.lastCommit);
-    if (r) return r;
+    const v = ps.pickVoteToSend(rs.lastCommit, randInt, held);
+    if (v) return v;
   }
   if (prs.height !== 0 && rs.height >= prs.height + 2 && prs.height >= store.base()) {
     const commit = store.loadBlockCommit(prs.height);
-    if (commit) return send(commitReader(commit));
+    if (commit) return ps.pickVoteToSend(commitReader(commit), randInt, held);
   }
   return null;
 }
 
-function forHeight(rs: RoundState, ps: PeerState, send: (v: VoteSetReader | null) => Outgoing | null): Outgoing | null {
+function forHeight(rs: RoundState, ps: PeerState, randInt: RandInt, held: VoteHold | undefined): Vote | null {
   const prs = ps.prs;
+  const offer = (votes: VoteSetReader | null) => ps.pickVoteToSend(votes, randInt, held);
   if (prs.step === RoundStepType.NewHeight) {
-    const r = send(rs.lastCommit);
-    if (r) return r;
+    const v = offer(rs.lastCommit);
+    if (v) return v;
   }
   const peerRoundKnown = prs.round !== -1 && prs.round <= rs.round;
   if (prs.step <= RoundStepType.Propose && peerRoundKnown && prs.proposalPOLRound !== -1) {
-    const r = send(rs.votes.prevotes(prs.proposalPOLRound));
-    if (r) return r;
+    const v = offer(rs.votes.prevotes(prs.proposalPOLRound));
+    if (v) return v;
   }
   if (prs.step <= RoundStepType.PrevoteWait && peerRoundKnown) {
-    const r = send(rs.votes.prevotes(prs.round));
-    if (r) return r;
+    const v = offer(rs.votes.prevotes(prs.round));
+    if (v) return v;
   }
   if (prs.step <= RoundStepType.PrecommitWait && peerRoundKnown) {
-    const r = send(rs.votes.precommits(prs.round));
-    if (r) return r;
+    const v = offer(rs.votes.precommits(prs.round));
+    if (v) return v;
   }
   if (peerRoundKnown) {
     // prevotes of the peer's round at any step, so a lagging peer learns polkas (ValidBlock)
-    const r = send(rs.votes.prevotes(prs.round));
-    if (r) return r;
+    const v = offer(rs.votes.prevotes(prs.round));
+    if (v) return v;
   }
-  if (prs.proposalPOLRound !== -1) return send(rs.votes.prevotes(prs.proposalPOLRound));
+  if (prs.proposalPOLRound !== -1) return offer(rs.votes.prevotes(prs.proposalPOLRound));
   return null;
 }
 

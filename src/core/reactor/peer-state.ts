@@ -8,6 +8,14 @@ import { partSetHeaderEqual, ZERO_PART_SET_HEADER } from '../blockid.js';
 import { compareHRS } from '../consensus/round-state.js';
 import type { VoteSetReader } from './vote-set-reader.js';
 
+/**
+ * Clears from `lacking` (votes of one set the peer lacks) those that must wait (relay timing,
+ * vote-relay.ts). An object, not a closure: a gossip pass offers it every set it looks at.
+ */
+export interface VoteHold {
+  holdBack(height: number, round: number, type: number, lacking: BitArray): void;
+}
+
 export interface PeerRoundState {
   height: number;
   round: number;
@@ -220,10 +228,10 @@ export class PeerState {
 
   /**
    * A random vote of `votes` the peer lacks, or null. The caller marks it (setHasVote) only once
-   * the send succeeded ([CMT]; §15 lesson 15). `holdBack` clears from the votes the peer lacks
+   * the send succeeded ([CMT]; §15 lesson 15). `held` clears from the votes the peer lacks
    * those that must wait (relay timing, vote-relay.ts); they are left out of this pick.
    */
-  pickVoteToSend(votes: VoteSetReader | null, randInt: RandInt, holdBack?: (lacking: BitArray) => void): Vote | null {
+  pickVoteToSend(votes: VoteSetReader | null, randInt: RandInt, held?: VoteHold): Vote | null {
     if (!votes || votes.size === 0) return null;
     const { height, round, type, size } = votes;
     if (votes.isCommit()) this.ensureCatchupCommitRound(height, round, size);
@@ -232,7 +240,7 @@ export class PeerState {
     if (!peerBits) return null;
     if (this.scratch?.bits !== size) this.scratch = new BitArray(size);
     const lacking = this.scratch.assignSub(votes.bitArrayView(), peerBits);
-    holdBack?.(lacking);
+    held?.holdBack(height, round, type, lacking);
     const i = lacking.pickRandom(randInt);
     return i === null ? null : votes.getByIndex(i);
   }

@@ -52,10 +52,11 @@ describe('VoteRelay', () => {
     const ps = new PeerState('p');
     ps.applyNewRoundStepMessage({ height: 5, round: 0, step: RoundStepType.Prevote, secondsSinceStartTime: 0, lastCommitRound: 0 }, 0);
     const picked = new Set<number>();
-    const holdAllBut2 = (lacking: BitArray) => void lacking.clearWhen((i) => i !== 2);
+    const holdAllBut2 = { holdBack: (_h: number, _r: number, _t: number, lacking: BitArray) => void lacking.clearWhen((i) => i !== 2) };
     for (let k = 0; k < 4; k++) picked.add(ps.pickVoteToSend(reader([0, 1, 2, 3]), (n) => k % n, holdAllBut2)!.validatorIndex);
     expect([...picked]).toEqual([2]);
-    expect(ps.pickVoteToSend(reader([0, 1, 3]), () => 0, (lacking) => void lacking.clearWhen(() => true))).toBeNull();
+    const holdAll = { holdBack: (_h: number, _r: number, _t: number, lacking: BitArray) => void lacking.clearWhen(() => true) };
+    expect(ps.pickVoteToSend(reader([0, 1, 3]), () => 0, holdAll)).toBeNull();
   });
 
   it('holds back, a set at a time, the relayed votes not yet due for a lazy peer, and says when the first is', () => {
