@@ -3,7 +3,7 @@
 // something changed and send what they return; marking the peer only after a successful send.
 import type { BlockID, Part, Vote } from '../types.js';
 import { RoundStepType, SignedMsgType } from '../types.js';
-import type { BitArray, RandInt } from '../bits/bit-array.js';
+import type { RandInt } from '../bits/bit-array.js';
 import type { ConsensusMessage } from '../encoding/messages.js';
 import type { RoundState } from '../consensus/round-state.js';
 import type { PeerState, VoteHold } from './peer-state.js';
