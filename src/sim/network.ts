@@ -53,7 +53,6 @@ const isStateMessage = (m: ConsensusMessage): m is StateMessage => m.kind === 'V
 export class SimNetwork {
   private readonly direct = new Map<string, DirectReceiver>();
   private readonly switches = new Map<string, TransportHandler>();
-  private readonly overrides = new Map<string, Partial<LinkConfig>>();
   private groups: Map<string, number> | null = null;
   /** The partition in force, as given (for views). */
   partitionGroups: string[][] | null = null;
@@ -120,7 +119,7 @@ export class SimNetwork {
   }
 
   setLink(from: string, to: string, link: Partial<LinkConfig>): void {
-    this.overrides.set(`${from}>${to}`, link);
+    this.link(from, to).override = link;
   }
 
   /**
@@ -162,6 +161,7 @@ export class SimNetwork {
   }
 
   canTalk(a: string, b: string): boolean {
+    if (this.isolated.size === 0 && !this.groups) return true; // no fault in force: every message asks
     if (this.isolated.has(a) || this.isolated.has(b)) return false;
     if (!this.groups) return true;
     const ga = this.groups.get(a);
@@ -262,7 +262,7 @@ export class SimNetwork {
     if (!byTo) this.links.set(from, (byTo = new Map()));
     let l = byTo.get(to);
     if (!l) {
-      const made: Link = { from, to, key: `${from}>${to}`, connected: false, lastDelivery: 0, queue: [], head: 0, deliverHead: () => this.deliverHead(made) };
+      const made: Link = { from, to, override: null, connected: false, lastDelivery: 0, queue: [], head: 0, deliverHead: () => this.deliverHead(made) };
       byTo.set(to, (l = made));
     }
     return l;
@@ -270,8 +270,7 @@ export class SimNetwork {
 
   private transmit(l: Link, channel: number, bytes: Uint8Array, knownKind: string | null): void {
     const { from, to } = l;
-    const override = this.overrides.get(l.key);
-    const link = override ? { ...this.defaultLink, ...override } : this.defaultLink;
+    const link = l.override ? { ...this.defaultLink, ...l.override } : this.defaultLink;
     const kind = knownKind ?? (channel === MEMPOOL_CHANNEL_ID ? 'Txs' : kindOf(bytes));
     if (!this.canTalk(from, to)) return this.countDrop(from, to, kind);
     if (this.prng.chance(link.dropRate)) {
@@ -344,7 +343,8 @@ interface InFlight {
 interface Link {
   from: string;
   to: string;
-  key: string;
+  /** setLink's settings for this link, over the default */
+  override: Partial<LinkConfig> | null;
   /** gossip: the connection from `from` to `to` is up */
   connected: boolean;
   /** the delivery time of its last message */
