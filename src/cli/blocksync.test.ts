@@ -57,6 +57,8 @@ describe('block sync: a node started 100 heights late', () => {
 
     // then consensus: it commits heights beyond the head it found, the same blocks as the validators
     await until('the late node commits by consensus', () => (heights(node.lines).get('self') ?? 0) >= head + 3, 30_000, node);
+    // node0's own lines may come a moment after the late node's: compare once it has said them
+    await until('node0 commits as far', () => (heights(testnet.lines).get('node0') ?? 0) >= head + 3, 30_000, testnet);
     for (let h = syncedTo + 1; h <= head + 3; h++) {
       const mine = node.lines.find((l) => l.startsWith(`height ${h} committed`));
       if (!mine) continue; // the last block before the switch comes by catch-up, not always as a line of its own
