@@ -5,11 +5,7 @@ import type { Clock, Scheduler, TimerHandle } from '../node/ports.js';
 /** A pending timer is its own handle: a run schedules about a million a height at 100 validators. */
 class Timer implements TimerHandle {
   cancelled = false;
-  constructor(
-    readonly at: number,
-    readonly seq: number,
-    readonly fn: () => void,
-  ) {}
+  constructor(readonly fn: () => void) {}
 
   cancel(): void {
     this.cancelled = true;
@@ -19,8 +15,8 @@ class Timer implements TimerHandle {
 export class VirtualClock implements Clock, Scheduler {
   private t: number;
   private seq = 0;
-  // The heap: each timer's (at, seq) key in typed arrays beside it, so that the sifts compare
-  // numbers in two flat arrays instead of chasing a pointer to a Timer per comparison.
+  // The heap: each timer's (at, seq) key lives only in typed arrays beside it, so that the sifts
+  // compare numbers in two flat arrays instead of chasing a pointer to a Timer per comparison.
   private timers: Timer[] = [];
   private keyAt = new Float64Array(1024);
   private keySeq = new Float64Array(1024);
@@ -35,8 +31,8 @@ export class VirtualClock implements Clock, Scheduler {
   }
 
   after(ms: number, fn: () => void): TimerHandle {
-    const timer = new Timer(this.t + Math.max(0, ms), this.seq++, fn);
-    this.push(timer);
+    const timer = new Timer(fn);
+    this.push(timer, this.t + Math.max(0, ms), this.seq++);
     return timer;
   }
 
@@ -47,8 +43,8 @@ export class VirtualClock implements Clock, Scheduler {
 
   /** A timer at `at` (not before now) that fires in the place `seq` taken earlier by `ticket`. */
   atTicket(at: number, seq: number, fn: () => void): TimerHandle {
-    const timer = new Timer(Math.max(at, this.t), seq, fn);
-    this.push(timer);
+    const timer = new Timer(fn);
+    this.push(timer, Math.max(at, this.t), seq);
     return timer;
   }
 
@@ -63,9 +59,10 @@ export class VirtualClock implements Clock, Scheduler {
    * before the next one. Returns false when nothing is pending.
    */
   fireNext(): boolean {
-    if (this.peek() === null) return false;
+    const at = this.peek();
+    if (at === null) return false;
     const timer = this.pop();
-    this.t = Math.max(this.t, timer.at);
+    this.t = Math.max(this.t, at);
     timer.fn();
     return true;
   }
@@ -73,11 +70,9 @@ export class VirtualClock implements Clock, Scheduler {
   // A 4-ary heap whose sifts move a hole instead of swapping pairs: a run fires about half a
   // million timers a height at 100 validators from a heap of some 2,600, and four children a
   // level halve the levels a pop walks down (the order fired is the same: (at, seq) is unique).
-  private push(timer: Timer): void {
+  private push(timer: Timer, at: number, seq: number): void {
     if (this.n === this.keyAt.length) this.grow();
     const { timers, keyAt, keySeq } = this;
-    const at = timer.at;
-    const seq = timer.seq;
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 2;
