@@ -355,12 +355,18 @@ async function classroomPace() {
   };
 }
 
+const SECTIONS = ['data', 'consensus', 'wal', 'gossip', 'ui', 'libp2p', 'browser', 'join'];
+
 /** `npm run bench [-- section...] [--compare FILE]`: all sections by default. */
 async function main() {
   const only = process.argv.slice(2);
   const at = only.indexOf('--compare');
   const compareWith = at >= 0 ? only.splice(at, 2)[1] : undefined;
   let saved: unknown = null;
+  if (at >= 0 && compareWith === undefined) {
+    console.error('bench: --compare needs a file (a saved `npm run bench` output)');
+    process.exit(2);
+  }
   if (compareWith !== undefined) {
     try {
       saved = JSON.parse(readFileSync(compareWith, 'utf8'));
@@ -368,6 +374,11 @@ async function main() {
       console.error(`bench: --compare needs a saved \`npm run bench\` output: ${(e as Error).message}`);
       process.exit(2);
     }
+  }
+  const unknown = only.filter((name) => !SECTIONS.includes(name));
+  if (unknown.length > 0) {
+    console.error(`bench: no section ${unknown.map((n) => `'${n}'`).join(', ')} (the sections: ${SECTIONS.join(' ')}; --compare FILE)`);
+    process.exit(2);
   }
   const want = (name: string) => only.length === 0 || only.includes(name);
   const sig = await signatures(fixture(100).items); // noble measured before node:crypto is installed
