@@ -25,6 +25,12 @@ export interface FrameMessage {
   events: ObsEvent[];
   frame: Frame;
   playing: boolean;
+  /**
+   * How many play and pause commands the source has handled. Frames already on their way when
+   * the page sends one still carry the old `playing`: the page shows the state it asked for until
+   * a frame counts its command. A source that does not play (a live node) leaves it out.
+   */
+  playPauses?: number;
 }
 
 export interface ErrorMessage {

@@ -57,6 +57,8 @@ export class WalSource implements Source<WalCommand> {
   readonly projection: WalProjection;
   private cb: (m: SourceMessage) => void = () => undefined;
   private playing = false;
+  /** play and pause commands handled since the receiver was registered (FrameMessage.playPauses) */
+  private playPauses = 0;
   private speed = 1;
   private timer = false;
   private lastWall = 0;
@@ -77,6 +79,7 @@ export class WalSource implements Source<WalCommand> {
 
   onMessage(cb: (m: SourceMessage) => void): void {
     this.cb = cb;
+    this.playPauses = 0; // the new receiver (the page watching the file again) counts from 0
     this.postReset();
   }
 
@@ -97,7 +100,7 @@ export class WalSource implements Source<WalCommand> {
   private post(reset: boolean, events: ObsEvent[]): void {
     if (!reset && this.held + events.length > 2 * this.window) return this.postReset();
     this.held = reset ? events.length : this.held + events.length;
-    this.cb({ type: 'frame', reset, events, frame: this.projection.frame(), playing: this.playing });
+    this.cb({ type: 'frame', reset, events, frame: this.projection.frame(), playing: this.playing, playPauses: this.playPauses });
   }
 
   /** A reset frame: the events up to the position (the last `window` of them). */
@@ -125,6 +128,7 @@ export class WalSource implements Source<WalCommand> {
 
   private handle(cmd: WalCommand): void {
     const p = this.projection;
+    if (cmd.type === 'play' || cmd.type === 'pause') this.playPauses++;
     switch (cmd.type) {
       case 'step':
         this.playing = false;

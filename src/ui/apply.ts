@@ -14,8 +14,12 @@ export interface Observed {
 
 export const EMPTY: Observed = { events: [], frame: null, playing: false, horizon: 0 };
 
-/** The state after a batch of frames (at most one batch per animation frame). */
-export function applyFrames(s: Observed, batch: readonly FrameMessage[]): Observed {
+/**
+ * The state after a batch of frames (at most one batch per animation frame). `playPausesSent`:
+ * the play and pause commands the page has sent this source; while its frames count fewer, the
+ * play state stays the one the page asked for.
+ */
+export function applyFrames(s: Observed, batch: readonly FrameMessage[], playPausesSent = 0): Observed {
   if (batch.length === 0) return s;
   let events = s.events;
   let horizon = s.horizon;
@@ -24,5 +28,6 @@ export function applyFrames(s: Observed, batch: readonly FrameMessage[]): Observ
     if (m.reset) horizon = m.frame.t;
   }
   const last = batch[batch.length - 1];
-  return { events, frame: last.frame, playing: last.playing, horizon: Math.max(horizon, last.frame.t) };
+  const playing = (last.playPauses ?? Infinity) >= playPausesSent ? last.playing : s.playing;
+  return { events, frame: last.frame, playing, horizon: Math.max(horizon, last.frame.t) };
 }

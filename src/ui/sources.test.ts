@@ -96,4 +96,32 @@ describe('sources', () => {
     expect(got.frame).toEqual(want.frame);
     expect(got.events).toEqual(want.events);
   }, 60_000);
+
+  it('a play state the page asked for holds against frames that left the source before the command', async () => {
+    const src = liveSource();
+    const frames: FrameMessage[] = [];
+    src.onMessage((m) => m.type === 'frame' && frames.push(m));
+    src.send({ type: 'load', scenario });
+    src.send({ type: 'play' });
+    await src.idle();
+    const playingFrame = frames.at(-1)!;
+    expect(playingFrame).toMatchObject({ playing: true, playPauses: 1 });
+    // the page pauses (its second play/pause) while that frame is still on its way
+    let s: Observed = { ...applyFrames(EMPTY, frames, 1), playing: false };
+    s = applyFrames(s, [playingFrame], 2);
+    expect(s.playing).toBe(false); // a space pressed now plays, as the button says
+    src.send({ type: 'pause' });
+    await src.idle();
+    expect(frames.at(-1)).toMatchObject({ playing: false, playPauses: 2 });
+    // the page plays again; the pause's answer, already on its way, does not undo it
+    s = applyFrames({ ...s, playing: true }, [frames.at(-1)!], 3);
+    expect(s.playing).toBe(true);
+    src.send({ type: 'play' });
+    await src.idle();
+    s = applyFrames(s, [frames.at(-1)!], 3);
+    expect(s.playing).toBe(true);
+    // once the source has counted every command, its frames say what the run does
+    s = applyFrames(s, [{ ...frames.at(-1)!, playing: false }], 3);
+    expect(s.playing).toBe(false);
+  }, 60_000);
 });

@@ -96,6 +96,8 @@ type AnyCommand = ClassroomCommand | LiveCommand | WalCommand;
 type AnyMessage = ClassroomMessage | LiveMessage;
 
 let source: Source<AnyCommand, AnyMessage> | null = null;
+/** play and pause commands sent to this source (applyFrames holds the asked-for play state until its frames count them) */
+let playPausesSent = 0;
 let pending: FrameMessage[] = [];
 let raf = 0;
 /** live: the page's connections (the runtime's peerStats) */
@@ -117,7 +119,17 @@ export function send(cmd: AnyCommand | { type: 'back' }): void {
   if (cmd.type === 'back') return;
   // the run moves: the caption shown is again the last one reached
   if ((cmd.type === 'play' || cmd.type === 'step' || cmd.type === 'seek') && useUi.getState().captionPin !== null) useUi.setState({ captionPin: null });
+  if (source && (cmd.type === 'play' || cmd.type === 'pause')) askedToPlay(cmd.type === 'play');
   source?.send(cmd);
+}
+
+/**
+ * Shows at once the play state a play or pause command asks for: a space pressed before the
+ * source's answer comes must toggle from it, not from a frame that left before the command.
+ */
+export function askedToPlay(playing: boolean): void {
+  playPausesSent++;
+  useUi.setState({ playing });
 }
 
 function apply(): void {
@@ -133,7 +145,7 @@ function apply(): void {
     });
     return;
   }
-  useUi.setState((s) => applyFrames(s, batch));
+  useUi.setState((s) => applyFrames(s, batch, playPausesSent));
   const { lesson, events, pauseAtCaption, playing } = useUi.getState();
   if (pauseAtCaption !== null && lesson && captionIndexAt(lesson, events) >= pauseAtCaption) {
     // several captions may have come up in this batch (one virtual moment): show the one asked for
@@ -185,6 +197,7 @@ export function connect(next: Source<ClassroomCommand, ClassroomMessage> | Sourc
   // each source is sent only its own commands: the classroom's by the classroom's views, the live node's by the live panel
   source = next as Source<AnyCommand, AnyMessage>;
   pending = [];
+  playPausesSent = 0;
   source.onMessage(receive);
 }
 

@@ -45,6 +45,8 @@ export class ClassroomDriver {
   readonly run: ClassroomRun;
   private loaded = false;
   private playing = false;
+  /** play and pause commands handled (FrameMessage.playPauses) */
+  private playPauses = 0;
   private speed = 1;
   private auto = true;
   private target = 0;
@@ -106,7 +108,7 @@ export class ClassroomDriver {
     if (this.owed && !reset) [reset, events] = [this.owed.reset, this.owed.events.concat(events)];
     this.owed = null;
     this.lastFrame = this.wall.now();
-    this.post({ type: 'frame', reset, events, frame: this.run.live.frame(), playing: this.playing });
+    this.post({ type: 'frame', reset, events, frame: this.run.live.frame(), playing: this.playing, playPauses: this.playPauses });
     this.soon();
   }
 
@@ -213,6 +215,7 @@ export class ClassroomDriver {
 
   private async handle(cmd: ClassroomCommand): Promise<void> {
     const run = this.run;
+    if (cmd.type === 'play' || cmd.type === 'pause') this.playPauses++;
     if (cmd.type === 'load') {
       const events = await run.load(cmd.scenario);
       this.loaded = true;

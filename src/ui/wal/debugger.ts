@@ -5,7 +5,7 @@
 import type { SourceMessage } from '../../observe/protocol.js';
 import type { WalCommand, WalDebuggerCommand, WalDebuggerMessage, WalInputFile } from '../../observe/wal-debugger.js';
 import type { Source } from '../source.js';
-import { connect, download, enterWal, useUi } from '../store.js';
+import { askedToPlay, connect, download, enterWal, useUi } from '../store.js';
 import type { WalLink } from './link.js';
 import { walHref } from './link.js';
 import { pastedFile } from './paste.js';
@@ -92,7 +92,9 @@ export function watch(id: number): void {
 /** A playback command for the watched file. */
 export function walSend(cmd: WalCommand): void {
   const id = useWal.getState().selected;
-  if (id !== null) post({ type: 'source', file: id, cmd });
+  if (id === null) return;
+  if (cmd.type === 'play' || cmd.type === 'pause') askedToPlay(cmd.type === 'play');
+  post({ type: 'source', file: id, cmd });
 }
 
 export function openFiles(files: WalInputFile[]): void {
