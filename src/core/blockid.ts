@@ -1,12 +1,12 @@
 // BlockID helpers (spec §1.3). Two BlockIDs are equal only if hash AND part-set header are equal.
 import type { BlockID, Bytes, PartSetHeader } from './types.js';
 import { HASH_SIZE } from './types.js';
-import { bytesEqual, bytesKey, toHex } from './bytes.js';
+import { bytesEqual, bytesKey, EMPTY_BYTES, toHex } from './bytes.js';
 
-export const ZERO_PART_SET_HEADER: PartSetHeader = Object.freeze({ total: 0, hash: new Uint8Array(0) }) as PartSetHeader;
+export const ZERO_PART_SET_HEADER: PartSetHeader = Object.freeze({ total: 0, hash: EMPTY_BYTES }) as PartSetHeader;
 
 export function nilBlockId(): BlockID {
-  return { hash: new Uint8Array(0), partSetHeader: { total: 0, hash: new Uint8Array(0) } };
+  return { hash: EMPTY_BYTES, partSetHeader: { total: 0, hash: EMPTY_BYTES } };
 }
 
 export function isNilBlockId(id: BlockID): boolean {

@@ -1,6 +1,12 @@
 // Small byte helpers shared by the whole core.
 import { bytesToHex, hexToBytes, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 
+/**
+ * The one empty byte string, shared: a zero-length array has nothing to write to, and making one
+ * is an allocation (a decoded vote had nine). Its buffer must never be transferred.
+ */
+export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
+
 export function toHex(b: Uint8Array): string {
   return bytesToHex(b);
 }

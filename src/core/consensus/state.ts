@@ -20,7 +20,7 @@ import { commitToVoteSet } from '../votes/vote-set.js';
 import { duplicateVoteEvidence } from '../votes/evidence.js';
 import { PartSet } from '../blocks/part-set.js';
 import { blockIdEqual, hashesTo, isNilBlockId, nilBlockId } from '../blockid.js';
-import { bytesEqual, bytesKey } from '../bytes.js';
+import { bytesEqual, bytesKey, EMPTY_BYTES } from '../bytes.js';
 import { ConflictingVoteError, PrevoteError } from '../errors.js';
 import { decodeBlock } from '../encoding/codec.js';
 import { blockHash, makeBlock, makeBlockParts, nextState, validateBlock } from '../state/execution.js';
@@ -293,7 +293,7 @@ export class ConsensusState {
         polRound: rs.validRound,
         blockId: { hash: block.hash, partSetHeader: parts.header() },
         timestamp: block.block.header.time,
-        signature: new Uint8Array(0),
+        signature: EMPTY_BYTES,
       },
       parts,
     });
@@ -761,9 +761,9 @@ export class ConsensusState {
         timestamp: this.voteTime(),
         validatorAddress: pv.address,
         validatorIndex: found.index,
-        signature: new Uint8Array(0),
-        extension: new Uint8Array(0),
-        extensionSignature: new Uint8Array(0),
+        signature: EMPTY_BYTES,
+        extension: EMPTY_BYTES,
+        extensionSignature: EMPTY_BYTES,
       },
     });
   }

@@ -20,6 +20,7 @@ import type {
 } from '../types.js';
 import { GO_ZERO_TIME } from '../types.js';
 import { nilBlockId } from '../blockid.js';
+import { EMPTY_BYTES } from '../bytes.js';
 import { DecodeError } from '../errors.js';
 import type { BinaryReader } from './proto.js';
 import {
@@ -39,7 +40,6 @@ import {
 
 type Enc<T> = (w: BinaryWriter, v: T) => void;
 
-const empty = (): Uint8Array => new Uint8Array(0);
 
 export function encodeWith<T>(enc: Enc<T>, v: T): Uint8Array {
   return encode((w) => enc(w, v));
@@ -73,7 +73,7 @@ export const writePartSetHeader: Enc<PartSetHeader> = (w, h) => {
 };
 
 export function decodePartSetHeader(b: Uint8Array): PartSetHeader {
-  const h: PartSetHeader = { total: 0, hash: new Uint8Array(0) };
+  const h: PartSetHeader = { total: 0, hash: EMPTY_BYTES };
   readMessage(b, 'PartSetHeader', {
     1: [V, (r) => (h.total = r.uint32())],
     2: [L, (r) => (h.hash = r.bytes())],
@@ -104,7 +104,7 @@ export const writeProof: Enc<MerkleProof> = (w, p) => {
 };
 
 export function decodeProof(b: Uint8Array): MerkleProof {
-  const p: MerkleProof = { total: 0, index: 0, leafHash: new Uint8Array(0), aunts: [] };
+  const p: MerkleProof = { total: 0, index: 0, leafHash: EMPTY_BYTES, aunts: [] };
   readMessage(b, 'Proof', {
     1: [V, (r) => (p.total = readInt64(r, 'Proof.total'))],
     2: [V, (r) => (p.index = readInt64(r, 'Proof.index'))],
@@ -121,7 +121,7 @@ export const writePart: Enc<Part> = (w, p) => {
 };
 
 export function decodePart(b: Uint8Array): Part {
-  const p: Part = { index: 0, bytes: new Uint8Array(0), proof: { total: 0, index: 0, leafHash: new Uint8Array(0), aunts: [] } };
+  const p: Part = { index: 0, bytes: EMPTY_BYTES, proof: { total: 0, index: 0, leafHash: EMPTY_BYTES, aunts: [] } };
   readMessage(b, 'Part', {
     1: [V, (r) => (p.index = r.uint32())],
     2: [L, (r) => (p.bytes = r.bytes())],
@@ -151,11 +151,11 @@ export function decodeVote(b: Uint8Array): Vote {
     round: 0,
     blockId: nilBlockId(),
     timestamp: { ...GO_ZERO_TIME },
-    validatorAddress: empty(),
+    validatorAddress: EMPTY_BYTES,
     validatorIndex: 0,
-    signature: empty(),
-    extension: empty(),
-    extensionSignature: empty(),
+    signature: EMPTY_BYTES,
+    extension: EMPTY_BYTES,
+    extensionSignature: EMPTY_BYTES,
   };
   readMessage(b, 'Vote', {
     1: [V, (r) => (v.type = r.int32())],
@@ -183,7 +183,7 @@ export const writeProposal: Enc<Proposal> = (w, p) => {
 };
 
 export function decodeProposal(b: Uint8Array): Proposal {
-  const p = { type: 0, height: 0, round: 0, polRound: 0, blockId: nilBlockId(), timestamp: { ...GO_ZERO_TIME }, signature: empty() };
+  const p = { type: 0, height: 0, round: 0, polRound: 0, blockId: nilBlockId(), timestamp: { ...GO_ZERO_TIME }, signature: EMPTY_BYTES };
   readMessage(b, 'Proposal', {
     1: [V, (r) => (p.type = r.int32())],
     2: [V, (r) => (p.height = readInt64(r, 'Proposal.height'))],
@@ -205,7 +205,7 @@ export const writeCommitSig: Enc<CommitSig> = (w, s) => {
 };
 
 export function decodeCommitSig(b: Uint8Array): CommitSig {
-  const s: CommitSig = { blockIdFlag: 0, validatorAddress: new Uint8Array(0), timestamp: { ...GO_ZERO_TIME }, signature: new Uint8Array(0) };
+  const s: CommitSig = { blockIdFlag: 0, validatorAddress: EMPTY_BYTES, timestamp: { ...GO_ZERO_TIME }, signature: EMPTY_BYTES };
   readMessage(b, 'CommitSig', {
     1: [V, (r) => (s.blockIdFlag = r.int32())],
     2: [L, (r) => (s.validatorAddress = r.bytes())],
@@ -302,7 +302,7 @@ export const writeHeader: Enc<Header> = (w, h) => {
 };
 
 export function decodeHeader(b: Uint8Array): Header {
-  const e: Uint8Array = new Uint8Array(0);
+  const e: Uint8Array = EMPTY_BYTES;
   const h: Header = {
     version: { block: 0, app: 0 },
     chainId: '',

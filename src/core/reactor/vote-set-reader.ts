@@ -4,6 +4,7 @@ import type { Commit, Vote, VoteType } from '../types.js';
 import { BlockIDFlag, SignedMsgType } from '../types.js';
 import { BitArray } from '../bits/bit-array.js';
 import { nilBlockId } from '../blockid.js';
+import { EMPTY_BYTES } from '../bytes.js';
 
 export interface VoteSetReader {
   readonly height: number;
@@ -41,8 +42,8 @@ export function commitReader(commit: Commit): VoteSetReader {
         validatorAddress: s.validatorAddress,
         validatorIndex: i,
         signature: s.signature,
-        extension: new Uint8Array(0),
-        extensionSignature: new Uint8Array(0),
+        extension: EMPTY_BYTES,
+        extensionSignature: EMPTY_BYTES,
       };
     },
   };

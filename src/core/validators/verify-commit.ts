@@ -3,7 +3,7 @@
 import type { BlockID, Commit, Vote } from '../types.js';
 import { BlockIDFlag, GO_ZERO_TIME, SignedMsgType } from '../types.js';
 import { blockIdEqual, blockIdShort, nilBlockId } from '../blockid.js';
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual, EMPTY_BYTES } from '../bytes.js';
 import { ValidationError } from '../errors.js';
 import type { SignatureChecker } from '../crypto/checker.js';
 import type { ValidatorSet } from './validator-set.js';
@@ -47,7 +47,7 @@ export function commitVote(commit: Commit, i: number): Vote {
     validatorAddress: sig.validatorAddress,
     validatorIndex: i,
     signature: sig.signature,
-    extension: new Uint8Array(0),
-    extensionSignature: new Uint8Array(0),
+    extension: EMPTY_BYTES,
+    extensionSignature: EMPTY_BYTES,
   });
 }

@@ -4,7 +4,7 @@ import type { BlockID, Commit, CommitSig, Vote, VoteType } from '../types.js';
 import { BlockIDFlag, GO_ZERO_TIME, SignedMsgType } from '../types.js';
 import { BitArray } from '../bits/bit-array.js';
 import { blockIdEqual, blockIdKey, blockIdShort, isNilBlockId, nilBlockId } from '../blockid.js';
-import { bytesEqual, toHex } from '../bytes.js';
+import { bytesEqual, EMPTY_BYTES, toHex } from '../bytes.js';
 import { ConflictingVoteError, VoteError } from '../errors.js';
 import type { SignatureChecker } from '../crypto/checker.js';
 import type { ValidatorSet } from '../validators/validator-set.js';
@@ -222,7 +222,7 @@ export class VoteSet {
     const maj = this.maj23;
     const signatures: CommitSig[] = this.votes.map((v) => {
       if (!v || (!isNilBlockId(v.blockId) && !blockIdEqual(v.blockId, maj))) {
-        return { blockIdFlag: BlockIDFlag.Absent, validatorAddress: new Uint8Array(0), timestamp: { ...GO_ZERO_TIME }, signature: new Uint8Array(0) };
+        return { blockIdFlag: BlockIDFlag.Absent, validatorAddress: EMPTY_BYTES, timestamp: { ...GO_ZERO_TIME }, signature: EMPTY_BYTES };
       }
       const flag = isNilBlockId(v.blockId) ? BlockIDFlag.Nil : BlockIDFlag.Commit;
       return { blockIdFlag: flag, validatorAddress: v.validatorAddress, timestamp: v.timestamp, signature: v.signature };
@@ -261,8 +261,8 @@ export function commitToVoteSet(chainId: string, commit: Commit, valSet: Validat
       validatorAddress: sig.validatorAddress,
       validatorIndex: i,
       signature: sig.signature,
-      extension: new Uint8Array(0),
-      extensionSignature: new Uint8Array(0),
+      extension: EMPTY_BYTES,
+      extensionSignature: EMPTY_BYTES,
     };
     const res = vote.validatorAddress.length ? vs.addVote(vote) : { added: false, error: new VoteError('ErrVoteInvalidValidatorAddress', 'empty address') };
     if (res.error) throw res.error;
