@@ -265,11 +265,14 @@ const RUNS = 3;
 async function consensus(baseline: number) {
   const out: Record<string, unknown> = {};
   for (const [validators, heights, target] of [
-    [4, 400, { ratioToVerificationBound: 0.5 }],
-    [100, 3, { heightsPerSecond: 20 }],
+    [4, 2000, { ratioToVerificationBound: 0.5 }],
+    [100, 10, { heightsPerSecond: 20 }],
   ] as const) {
     // the same run once more first, not counted: the JIT's warm-up is not the engine's speed (a
-    // first run of 4 validators is about 40% slower than the ones after it)
+    // first run of 4 validators is about 40% slower than the ones after it). And each run is long
+    // enough to measure the steady state: every new Simulation has V8 throw away and redo about a
+    // hundred optimized functions (closures of the old run, objects it no longer holds), which
+    // took a fifth of a 400-height run (0.7 s) and is a few percent of a 2000-height one.
     await engineRun(validators, heights);
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(await engineRun(validators, heights));
