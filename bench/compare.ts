@@ -2,7 +2,7 @@
 // ratio: every number whose name starts with `ratio` or ends in `PerSecond` (all higher-is-better),
 // matched by path; sections missing from either run are left out. A drop of more than `maxDrop`
 // (20%) is flagged and fails the run, except in the machine's own baselines (`raw…`, and the
-// verification bounds made from them): those measure the machine and whoever else is using it,
+// verification and signing bounds made from them): those measure the machine and whoever else is using it,
 // not this code, and are listed only to explain the ratios.
 
 export interface FieldComparison {
@@ -25,7 +25,7 @@ export interface Comparison {
 }
 
 const compared = (key: string) => key.startsWith('ratio') || key.endsWith('PerSecond');
-const isBaseline = (path: string) => /(^|\.)(raw\w*|verificationBound\w*)$/.test(path);
+const isBaseline = (path: string) => /(^|\.)(raw\w*|verificationBound\w*|signingBound\w*)$/.test(path);
 
 /** Path → value of every compared number (`consensus.validators_4.heightsPerSecond`, `gossip[2].x`). */
 function figures(doc: unknown, path = '', out = new Map<string, number>()): Map<string, number> {
