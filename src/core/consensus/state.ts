@@ -329,6 +329,7 @@ export class ConsensusState {
     }
     const block = makeBlock(this.state, { txs, lastCommit, evidence, proposerAddress });
     const { blockId, parts } = makeBlockParts(block);
+    rememberAssembled(parts, block);
     return { block: { block, hash: blockId.hash }, parts };
   }
 
@@ -801,18 +802,26 @@ function sameSignedVote(a: Vote, b: Vote): boolean {
 
 // Blocks are values, and a part set's hash fixes its bytes (each part was checked against it on
 // the way in), so the nodes that assembled one part set can share its decoded block and with it
-// the memoized header hash: in the simulator every node would otherwise decode and hash it again.
+// the memoized header and commit hashes: in the simulator every node would otherwise decode and
+// hash it again. The proposer's own block is what its parts decode to (the codec round-trips),
+// so it is the one shared: nobody decodes or hashes a block its proposer already has.
 const assembled = new Map<string, Block>();
 const ASSEMBLED_KEPT = 16;
 
-function assembledBlock(parts: PartSet): Block {
+function assembledKey(parts: PartSet): string {
   const { hash, total } = parts.header();
-  const key = `${total}:${bytesKey(hash)}`;
-  let block = assembled.get(key);
-  if (!block) {
-    block = decodeBlock(parts.toBytes());
-    if (assembled.size >= ASSEMBLED_KEPT) assembled.delete(assembled.keys().next().value!);
-    assembled.set(key, block);
-  }
-  return block;
+  return `${total}:${bytesKey(hash)}`;
+}
+
+function rememberAssembled(parts: PartSet, block: Block): void {
+  if (assembled.size >= ASSEMBLED_KEPT) assembled.delete(assembled.keys().next().value!);
+  assembled.set(assembledKey(parts), block);
+}
+
+function assembledBlock(parts: PartSet): Block {
+  const block = assembled.get(assembledKey(parts));
+  if (block) return block;
+  const decoded = decodeBlock(parts.toBytes());
+  rememberAssembled(parts, decoded);
+  return decoded;
 }
