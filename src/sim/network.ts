@@ -7,7 +7,7 @@
 //     model of the consensus algorithm, without the reactor).
 import type { StateMessage } from '../core/consensus/io.js';
 import type { ConsensusMessage } from '../core/encoding/messages.js';
-import { decodeMessage, decodeMessageShared, encodeMessage } from '../core/encoding/messages.js';
+import { decodeMessage, decodeMessageShared, encodeMessage, encodeMessageShared } from '../core/encoding/messages.js';
 import { MEMPOOL_CHANNEL_ID } from '../node/mempool-reactor.js';
 import type { PeerTransport, TransportHandler } from '../node/switch.js';
 import type { VirtualClock } from './clock.js';
@@ -201,7 +201,7 @@ export class SimNetwork {
     // Encoded once for every recipient (each still decodes its own copy); only a Byzantine
     // sender's filters may say something different to each peer.
     const filteredSender = this.filters.some((f) => f.appliesTo(from));
-    const bytes = filteredSender ? null : encodeMessage(msg);
+    const bytes = filteredSender ? null : encodeMessageShared(msg); // made here: receivers need not re-encode a vote to check it
     for (const to of this.direct.keys()) {
       if (to === from) continue;
       const l = this.link(from, to);

@@ -364,12 +364,17 @@ for (let field = 1; field <= 10; field++) {
 // pure function of the bytes: nothing a node can observe changes, only the work.
 const encodedBytes = new WeakMap<object, Uint8Array>();
 const decodedBytes = new WeakMap<Uint8Array, ConsensusMessage>();
+/** Bytes our own encoder made here: what decodeMessageShared would write again, by construction. */
+const ours = new WeakSet<Uint8Array>();
 
 /** encodeMessage, once per message (or vote) object; the bytes are shared and must not be changed. */
 export function encodeMessageShared(m: ConsensusMessage): Uint8Array {
   const key = m.kind === 'Vote' ? m.vote : m;
   let bytes = encodedBytes.get(key);
-  if (!bytes) encodedBytes.set(key, (bytes = encodeMessage(m)));
+  if (!bytes) {
+    encodedBytes.set(key, (bytes = encodeMessage(m)));
+    ours.add(bytes);
+  }
   return bytes;
 }
 
@@ -387,8 +392,8 @@ export function decodeMessageShared(bytes: Uint8Array): ConsensusMessage {
   if (msg) return msg;
   decodedBytes.set(bytes, (msg = decodeMessage(bytes)));
   if (msg.kind === 'Vote') {
-    const ours = encodeMessage(msg);
-    encodedBytes.set(msg.vote, bytesEqual(ours, bytes) ? bytes : ours);
+    const again = ours.has(bytes) ? null : encodeMessage(msg); // bytes made here are ours already
+    encodedBytes.set(msg.vote, again === null || bytesEqual(again, bytes) ? bytes : again);
   }
   return msg;
 }
