@@ -72,11 +72,16 @@ test('two tabs sync, become validators, reach each other over WebRTC, and sign b
     await expect(tab.page.getByLabel('Stage')).toHaveText(/full node/, { timeout: 90_000 });
     tab.address = ((await tab.page.getByLabel('Validator address').textContent()) ?? '').trim();
     expect(tab.address).toMatch(/^[0-9A-F]{40}$/);
+    // not in the validator set yet: no column of the vote grid is this tab's
+    const columns = tab.page.getByTestId('vote-column');
+    await expect(columns).toHaveCount(4);
+    await expect(columns.filter({ hasText: 'this tab' })).toHaveCount(0);
     await tab.page.getByRole('button', { name: 'Become a validator' }).click();
   }
   for (const { page } of tabs) {
     await expect(page.getByLabel('Stage')).toHaveText(/^validator/, { timeout: 60_000 });
     await expect(page.getByLabel('Power')).toHaveText('1');
+    await expect(page.getByTestId('vote-column').filter({ hasText: /^this tab$/ })).toHaveCount(1, { timeout: 30_000 });
   }
   // each sees the other directly: a WebRTC row besides the hub's WebSockets row
   for (const { page } of tabs) {

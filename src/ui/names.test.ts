@@ -53,4 +53,17 @@ describe('validator names', () => {
     const rs = { proposer: 'AA', validators: ['AA', 'BB', 'CC', 'DD'].map((address) => ({ address, votingPower: '10', proposerPriority: '0' })) };
     expect(validatorNames(frame, rs, [] as ObsEvent[]).map((v) => v.name)).toEqual(['n1', 'n3', 'n0', 'n2']);
   });
+
+  it('live: a tab outside the validator set, which sees every vote first, names no validator', () => {
+    const node = (id: string, index: number, address?: string) => ({ id, index, name: id, address, up: true, height: 5, round: 0, step: 'RoundStepNewHeight', committed: 4, lockedRound: -1, lockedBlock: null, proposer: null, faults: [], votingPower: '0' });
+    const frame = { nodes: [node('tab', 0, 'EE'), node('hub', 1)], selected: 'tab', t: 0, origin: 0 } as unknown as Frame;
+    const rs = { proposer: 'AA', validators: ['AA', 'BB', 'CC', 'DD'].map((address) => ({ address, votingPower: '10', proposerPriority: '0' })) };
+    // the tab's own log: every validator's votes, each seen by the tab (the only node observed)
+    const events = ['AA', 'BB', 'CC', 'DD'].map((address, i) => ({ node: 'tab', time: 100 + i, type: 'Vote', vote: { validatorAddress: address, type: 1, height: 4, round: 0, blockId: { hash: 'B1' } } })) as unknown as ObsEvent[];
+    expect(learnSigners(events).get('AA')).toBe('tab'); // what the votes alone suggest
+    expect(validatorNames(frame, rs, events).map((v) => v.name)).toEqual(['v0', 'v1', 'v2', 'v3']);
+    // the tab joins the set: its column is its own
+    const joined = { ...rs, validators: [...rs.validators, { address: 'EE', votingPower: '1', proposerPriority: '0' }] };
+    expect(validatorNames(frame, joined, events).map((v) => v.name)).toEqual(['v0', 'v1', 'v2', 'v3', 'tab']);
+  });
 });

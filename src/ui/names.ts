@@ -100,15 +100,23 @@ export interface ValidatorName {
  * The node behind each validator index of `rs.validators`: by the nodes' own addresses when the
  * source gives them, else by the selected node's proposer (the frame names it), else by who signed
  * which votes (`learnSigners`); a single validator left over goes to the single node left over.
+ * A node whose own address the source gives signs with that address only: a live tab that is not
+ * a validator sees every vote first (it observes no other node's log) and must not take the
+ * first validator's name, nor the one left over.
  */
 export function validatorNames(frame: Frame | null, rs: Pick<RoundStateView, 'validators' | 'proposer'> | null, events: readonly ObsEvent[]): ValidatorName[] {
   if (!rs) return [];
   const byAddress = new Map<string, NodeId>();
-  for (const n of frame?.nodes ?? []) if (n.address) byAddress.set(n.address.toLowerCase(), n.id);
+  const addressed = new Set<NodeId>();
+  for (const n of frame?.nodes ?? []) {
+    if (!n.address) continue;
+    byAddress.set(n.address.toLowerCase(), n.id);
+    addressed.add(n.id);
+  }
   if (byAddress.size < rs.validators.length) {
     const sel = frame?.nodes.find((n) => n.id === frame.selected);
     if (sel?.proposer && !byAddress.has(rs.proposer.toLowerCase())) byAddress.set(rs.proposer.toLowerCase(), sel.proposer);
-    for (const [a, id] of learnSigners(events)) if (!byAddress.has(a.toLowerCase())) byAddress.set(a.toLowerCase(), id);
+    for (const [a, id] of learnSigners(events)) if (!addressed.has(id) && !byAddress.has(a.toLowerCase())) byAddress.set(a.toLowerCase(), id);
   }
   const taken = new Set<NodeId>();
   const out: ValidatorName[] = rs.validators.map((v, index) => {
@@ -118,7 +126,7 @@ export function validatorNames(frame: Frame | null, rs: Pick<RoundStateView, 'va
     return { id, address: v.address, index, name: id === null ? `v${index}` : nameOf(frame, id) };
   });
   const unnamed = out.filter((v) => v.id === null);
-  const free = (frame?.nodes ?? []).filter((n) => !taken.has(n.id));
+  const free = (frame?.nodes ?? []).filter((n) => !taken.has(n.id) && !addressed.has(n.id));
   if (unnamed.length === 1 && free.length === 1 && frame && frame.nodes.length === rs.validators.length) {
     unnamed[0].id = free[0].id;
     unnamed[0].name = free[0].name;
