@@ -76,6 +76,10 @@ test('two tabs sync, become validators, reach each other over WebRTC, and sign b
     const columns = tab.page.getByTestId('vote-column');
     await expect(columns).toHaveCount(4);
     await expect(columns.filter({ hasText: 'this tab' })).toHaveCount(0);
+    // the network view draws the tab and its first peer (the hub) apart, not one on the other
+    const net = tab.page.getByTestId('network');
+    const [us, hub] = [await net.getByLabel('this tab').boundingBox(), await net.getByTestId('node-1').boundingBox()];
+    expect(us && hub && Math.hypot(us.x - hub.x, us.y - hub.y)).toBeGreaterThan(50);
     await tab.page.getByRole('button', { name: 'Become a validator' }).click();
   }
   for (const { page } of tabs) {

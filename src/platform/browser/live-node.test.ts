@@ -162,6 +162,7 @@ describe('live node', () => {
     const f = t.frames().at(-1)!.frame;
     expect(f.selected).toBe(id.peerId);
     expect(f.nodes.map((n) => n.id)).toEqual([id.peerId, 'hub']);
+    expect(f.nodes.map((n) => n.index)).toEqual([0, 1]); // each its own place on the network view
     expect(f.nodes[0].address?.toUpperCase()).toBe(s0.address);
     expect(f.roundState?.height).toBeGreaterThan(0);
     expect(f.peers.map((p) => p.peer)).toEqual(['hub']);

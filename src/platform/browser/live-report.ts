@@ -212,7 +212,7 @@ export function frameOf(r: Reported, origin: number, now: number, steps: number)
     origin,
     t: now - origin,
     steps,
-    nodes: [us, ...peers.map(peerSummary)],
+    nodes: [us, ...peers.map((p, i) => peerSummary(p, i + 1))], // index: the place the views draw it at
     selected: r.peerId,
     roundState,
     peers,
