@@ -76,6 +76,7 @@ test('two tabs sync, become validators, reach each other over WebRTC, and sign b
     const columns = tab.page.getByTestId('vote-column');
     await expect(columns).toHaveCount(4);
     await expect(columns.filter({ hasText: 'this tab' })).toHaveCount(0);
+    await expect(tab.page.getByTestId('proposer')).toHaveText(/^v[0-3]$/); // named as its column
     // the network view draws the tab and its first peer (the hub) apart, not one on the other
     const net = tab.page.getByTestId('network');
     const [us, hub] = [await net.getByLabel('this tab').boundingBox(), await net.getByTestId('node-1').boundingBox()];

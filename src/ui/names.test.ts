@@ -1,7 +1,7 @@
 // Validators are named after their nodes: the HeightVoteSet's columns follow the validator set's
 // order (by power and address), which is not the nodes' order.
 import { describe, expect, it } from 'vitest';
-import { learnSigners, validatorNames } from './names.js';
+import { learnSigners, nameOfAddress, validatorNames } from './names.js';
 import { LESSONS } from './lessons.js';
 import { ClassroomSession } from '../sim/session.js';
 import { toHex } from '../core/bytes.js';
@@ -61,7 +61,11 @@ describe('validator names', () => {
     // the tab's own log: every validator's votes, each seen by the tab (the only node observed)
     const events = ['AA', 'BB', 'CC', 'DD'].map((address, i) => ({ node: 'tab', time: 100 + i, type: 'Vote', vote: { validatorAddress: address, type: 1, height: 4, round: 0, blockId: { hash: 'B1' } } })) as unknown as ObsEvent[];
     expect(learnSigners(events).get('AA')).toBe('tab'); // what the votes alone suggest
-    expect(validatorNames(frame, rs, events).map((v) => v.name)).toEqual(['v0', 'v1', 'v2', 'v3']);
+    const names = validatorNames(frame, rs, events);
+    expect(names.map((v) => v.name)).toEqual(['v0', 'v1', 'v2', 'v3']);
+    expect(nameOfAddress(names, frame, events, 'AA')).toBe('v0'); // the proposer, as the Inspector names it
+    expect(nameOfAddress(names, frame, events, 'EE')).toBe('tab');
+    expect(nameOfAddress(names, frame, events, '0123456789ABCDEF')).toBe('0123456789AB');
     // the tab joins the set: its column is its own
     const joined = { ...rs, validators: [...rs.validators, { address: 'EE', votingPower: '1', proposerPriority: '0' }] };
     expect(validatorNames(frame, joined, events).map((v) => v.name)).toEqual(['v0', 'v1', 'v2', 'v3', 'tab']);

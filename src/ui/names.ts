@@ -87,6 +87,16 @@ export function learnSigners(events: readonly ObsEvent[]): Map<string, NodeId> {
   return (c.signers = out);
 }
 
+/**
+ * learnSigners, less what the source says itself: a node whose own address it gives signs with
+ * that address only (a live tab outside the validator set sees every vote first).
+ */
+function signersOf(frame: Frame | null, events: readonly ObsEvent[]): Map<string, NodeId> {
+  const learned = learnSigners(events);
+  const addressed = new Set((frame?.nodes ?? []).filter((n) => n.address).map((n) => n.id));
+  return addressed.size === 0 ? learned : new Map([...learned].filter(([, id]) => !addressed.has(id)));
+}
+
 /** One validator of the set as the views label it. */
 export interface ValidatorName {
   /** the node's name, or `v{index}` when no observed node has this address */
@@ -99,10 +109,8 @@ export interface ValidatorName {
 /**
  * The node behind each validator index of `rs.validators`: by the nodes' own addresses when the
  * source gives them, else by the selected node's proposer (the frame names it), else by who signed
- * which votes (`learnSigners`); a single validator left over goes to the single node left over.
- * A node whose own address the source gives signs with that address only: a live tab that is not
- * a validator sees every vote first (it observes no other node's log) and must not take the
- * first validator's name, nor the one left over.
+ * which votes (`signersOf`); a single validator left over goes to the single node left over,
+ * unless the source gave that node an address of its own.
  */
 export function validatorNames(frame: Frame | null, rs: Pick<RoundStateView, 'validators' | 'proposer'> | null, events: readonly ObsEvent[]): ValidatorName[] {
   if (!rs) return [];
@@ -116,7 +124,7 @@ export function validatorNames(frame: Frame | null, rs: Pick<RoundStateView, 'va
   if (byAddress.size < rs.validators.length) {
     const sel = frame?.nodes.find((n) => n.id === frame.selected);
     if (sel?.proposer && !byAddress.has(rs.proposer.toLowerCase())) byAddress.set(rs.proposer.toLowerCase(), sel.proposer);
-    for (const [a, id] of learnSigners(events)) if (!addressed.has(id) && !byAddress.has(a.toLowerCase())) byAddress.set(a.toLowerCase(), id);
+    for (const [a, id] of signersOf(frame, events)) if (!byAddress.has(a.toLowerCase())) byAddress.set(a.toLowerCase(), id);
   }
   const taken = new Set<NodeId>();
   const out: ValidatorName[] = rs.validators.map((v, index) => {
@@ -134,13 +142,18 @@ export function validatorNames(frame: Frame | null, rs: Pick<RoundStateView, 'va
   return out;
 }
 
-/** The node's name for a validator address (evidence, votes), else a short address. */
+/**
+ * The node's name for a validator address (evidence, votes, the proposer), else the validator's
+ * column name (`v2`), else a short address.
+ */
 export function nameOfAddress(names: readonly ValidatorName[], frame: Frame | null, events: readonly ObsEvent[], address: string): string {
   const a = address.toLowerCase();
   const v = names.find((x) => x.address.toLowerCase() === a);
   if (v && v.id !== null) return v.name;
   const node = frame?.nodes.find((n) => n.address?.toLowerCase() === a);
   if (node) return node.name;
-  const id = learnSigners(events).get(address) ?? learnSigners(events).get(a);
-  return id ? nameOf(frame, id) : address.slice(0, 12).toUpperCase();
+  const signers = signersOf(frame, events);
+  const id = signers.get(address) ?? signers.get(a);
+  if (id) return nameOf(frame, id);
+  return v ? v.name : address.slice(0, 12).toUpperCase();
 }
