@@ -22,16 +22,10 @@ import { remaining, TIMER_COLORS, TIMER_NAMES } from './classroom/timers.js';
 import { messageAt, messageNear } from './classroom/aim.js';
 import type { Point } from './classroom/aim.js';
 import { clusterLayout } from './classroom/clusters.js';
+import { bounds, CHAIN, circle, FULL, H, offTheLine, outward, R, STRIP_OUT, W } from './classroom/ring.js';
 
-const W = 360;
-const H = 340;
-const R = 118;
-/** Nodes drawn in full (name, height/round, lock, timer, chain); more are dots on the ring. */
-const FULL = 24;
 /** How near (drawing units) the pointer must be to a crowd's message to aim at it. */
 const AIM = 7;
-/** Blocks shown in each node's chain strip. */
-const CHAIN = 4;
 
 const MESSAGE_COLORS: Record<string, string> = {
   Proposal: '#1565c0',
@@ -41,34 +35,6 @@ const MESSAGE_COLORS: Record<string, string> = {
   VoteSetBits: '#ef6c00',
 };
 const OTHER_MESSAGE = '#9aa0a6';
-
-/**
- * Slot i of n on the circle, turned so that no node sits on the vertical line through the centre
- * (the partition mode's dividing line): half a slot for an even n, a quarter for an odd one.
- */
-export function circle(i: number, n: number): Point {
-  const a = (2 * Math.PI * (i + (n % 2 === 0 ? 0.5 : 0.25))) / n;
-  return { x: W / 2 + R * Math.sin(a), y: H / 2 - R * Math.cos(a) };
-}
-
-/**
- * The drawing's bounds: the ring's nodes and what is drawn around them (timer, lock, chain strip),
- * so that a few nodes fill the panel instead of a square sized for many.
- */
-export function bounds(n: number): { x: number; y: number; w: number; h: number } {
-  const margin = n > FULL ? 14 : 44;
-  const ps = Array.from({ length: n }, (_, i) => circle(i, n));
-  const x = Math.min(...ps.map((p) => p.x)) - margin;
-  const y = Math.min(...ps.map((p) => p.y)) - margin;
-  return { x, y, w: Math.max(...ps.map((p) => p.x)) + margin - x, h: Math.max(...ps.map((p) => p.y)) + margin - y };
-}
-
-/** Where a dragged node is dropped: never on the dividing line, but clearly on the side it is dropped on. */
-export function offTheLine(p: Point): Point {
-  const gap = 22;
-  if (Math.abs(p.x - W / 2) >= gap) return p;
-  return { ...p, x: p.x < W / 2 ? W / 2 - gap : W / 2 + gap };
-}
 
 /** A padlock, drawn (an emoji needs an emoji font the projector's machine may not have). */
 function LockIcon({ x, y }: { x: number; y: number }) {
@@ -202,11 +168,6 @@ export function Network() {
   const names = validatorNames(frame, frame.roundState, events);
   const byzantine = new Set([...accused(events)].map((a) => nameOfAddress(names, frame, events, a)));
   const label = (xs: number[]) => `{${xs.map((i) => frame.nodes[i].name).join(',')}}`;
-  const outward = (p: Point, d: number): Point => {
-    const [dx, dy] = [p.x - W / 2, p.y - H / 2];
-    const len = Math.hypot(dx, dy) || 1;
-    return { x: p.x + (dx / len) * d, y: p.y + (dy / len) * d };
-  };
   const hover = hovered !== null && hovered < n ? frame.nodes[hovered] : null;
   return (
     <section className="panel network">
@@ -235,7 +196,7 @@ export function Network() {
           <NodeMark key={node.id} node={node} frame={frame} p={pos(node.index)} small={small} timer={node.timer ?? null}
             className={`node${node.id === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}${byzantine.has(node.name) ? ' byzantine' : ''}`}
             byzantine={byzantine.has(node.name)} onDown={onDown(node.index)} onHover={(on) => setHovered(on ? node.index : null)}
-            chain={small ? null : <ChainStrip chains={chains} node={node.id} at={outward(pos(node.index), 34)} />} />
+            chain={small ? null : <ChainStrip chains={chains} node={node.id} at={outward(pos(node.index), STRIP_OUT)} />} />
         ))}
         {small && hover && <HoverLabel node={hover} p={pos(hover.index)} box={box} />}
         {aimed && <AimedMessage m={aimed.m} at={aimed.at} box={box} />}

@@ -118,7 +118,7 @@ export function VoteGrid() {
       if (i % every !== 0) continue;
       const label = names[i] ?? `v${i}`;
       g.font = `${Math.round(font * (label.length > 3 ? 0.75 : label.length > 2 ? 0.85 : 1))}px system-ui, sans-serif`;
-      g.fillText(label, LABEL + i * col + col / 2, HEAD / 2);
+      g.fillText(label, LABEL + i * col + col / 2, HEAD / 2, every * col - 2); // squeezed, never over the next
     }
     g.textAlign = 'left';
     g.font = `${font}px system-ui, sans-serif`;
@@ -126,7 +126,7 @@ export function VoteGrid() {
     rows.forEach((row, y) => {
       const top = HEAD + y * cell;
       g.fillStyle = '#333';
-      g.fillText(row.label, 4, top + cell / 2);
+      g.fillText(row.label, 4, top + cell / 2, LABEL - 8); // "LastCommit H12345 R0" fits its column
       row.cells.forEach((block, i) => {
         const x = LABEL + i * col;
         if (block === null) {
