@@ -37,7 +37,7 @@ export function DiagnosisPanel() {
     <section className="panel diagnosis" aria-label="Diagnosis">
       <h2>
         Diagnosis of height {height}{' '}
-        <span className="muted">{d.validatorsKnown ? `${d.validators} validators from the genesis` : `${d.validators} validator${d.validators === 1 ? '' : 's'} as the votes show, power 1 each (${why})`} · voted: {d.voters.length ? d.voters.join(', ') : 'nobody'}</span>
+        <span className="muted">{`${d.validators} validator${d.validators === 1 ? '' : 's'} `}{d.validatorsKnown ? 'from the genesis' : `as the votes show, power 1 each (${why})`} · voted: {d.voters.length ? d.voters.map((i) => `v${i}`).join(', ') : 'nobody'}</span>
       </h2>
       <p className="sentence" data-testid="diagnosis-sentence">{d.sentence}</p>
       {d.rounds.length > 0 && (
