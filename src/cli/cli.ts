@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = commands[name];
   if (!cmd) {
-    console.error(`prevote: unknown command '${name}'\n\n${HELP}`);
+    console.error(`prevote: unknown command '${oneLine(name)}' (the commands: ${Object.keys(commands).join(', ')}; 'prevote --help' says what each does)`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -6,6 +6,8 @@ export type Topology = { kind: 'full' } | { kind: 'ring' } | { kind: 'regular'; 
 export function parseTopology(s: string): Topology {
   if (s === 'full' || s === 'ring') return { kind: s };
   const m = /^regular:(\d+)$/.exec(s) ?? /^d=(\d+)$/.exec(s);
+  // a degree of 0 is a network of strangers (nothing could ever commit), as a scenario also says
+  if (m && Number(m[1]) === 0) throw new Error(`topology ${JSON.stringify(s)}: a node needs at least one peer (regular:<d>, d ≥ 1)`);
   if (m) return { kind: 'regular', degree: Number(m[1]) };
   throw new Error(`unknown topology ${JSON.stringify(s)} (full, ring, regular:<d>)`);
 }
