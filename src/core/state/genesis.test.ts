@@ -63,6 +63,8 @@ describe('parseGenesis', () => {
     [{ ...base, app_hash: 7 }, 'genesis app_hash'],
     [{ ...base, validators: [null] }, 'genesis validators[0]'],
     [{ ...base, validators: [{ ...base.validators[0], pub_key: { type: 'tendermint/PubKeyEd25519', value: '!' } }] }, 'genesis validators[0].pub_key.value: not base64 ('],
+    // a soak found this one: a key type that cannot be turned into a string by `${}`
+    [{ ...base, validators: [{ ...base.validators[0], pub_key: { type: { toString: [] }, value: KEY } }] }, 'genesis validators[0].pub_key.type: unsupported key type {"toString":[]}'],
   ])('%j is a ValidationError naming the field', (doc, message) => {
     expect(fails(() => parseGenesis(JSON.stringify(doc)))).toContain(message);
   });

@@ -69,7 +69,7 @@ export function parseGenesis(input: string | unknown): GenesisDoc {
     if (!v || typeof v !== 'object') throw bad(f, 'expected an object');
     const pk = v.pub_key;
     if (!pk || typeof pk.value !== 'string') throw bad(`${f}.pub_key`, 'missing');
-    if (pk.type !== 'tendermint/PubKeyEd25519' && pk.type !== 'cometbft/PubKeyEd25519') throw bad(`${f}.pub_key.type`, `unsupported key type ${pk.type}`);
+    if (pk.type !== 'tendermint/PubKeyEd25519' && pk.type !== 'cometbft/PubKeyEd25519') throw bad(`${f}.pub_key.type`, `unsupported key type ${JSON.stringify(pk.type)}`);
     let pubKey: Bytes;
     try {
       pubKey = fromBase64(pk.value);
