@@ -81,7 +81,7 @@ export function scenarioProblems(x: unknown): string[] {
   if (!int(n, 1, MAX_VALIDATORS)) out.push(`validators: an integer from 1 to ${MAX_VALIDATORS}`);
   if (!int(s.seed, 0, 2 ** 32 - 1)) out.push('seed: an integer from 0 to 2^32-1');
   if (s.powers !== undefined && (!Array.isArray(s.powers) || s.powers.length !== n || !s.powers.every((p) => int(p, 1, 1e12)))) {
-    out.push(`powers: one positive integer per validator (${typeof n === "number" ? n : "as many as validators"})`);
+    out.push(`powers: one positive integer per validator (${typeof n === 'number' ? n : 'as many as validators'})`);
   }
   if (s.timeouts !== undefined) {
     const keys = ['timeoutPropose', 'timeoutPrevote', 'timeoutPrecommit', 'timeoutCommit'];
