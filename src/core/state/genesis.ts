@@ -28,11 +28,16 @@ export interface GenesisDoc {
 }
 
 const bad = (field: string, msg: string) => new ValidationError('ErrBadGenesis', `genesis ${field}: ${msg}`, { field });
+/** A value from the file as an error shows it: JSON, cut short (one line stays short). */
+const shown = (v: unknown) => {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
 
 function intField(v: unknown, field: string, dflt?: number): number {
   if (v === undefined && dflt !== undefined) return dflt;
   const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad(field, `expected an integer, got ${JSON.stringify(v)}`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad(field, `expected an integer, got ${shown(v)}`);
   return n;
 }
 
@@ -69,7 +74,7 @@ export function parseGenesis(input: string | unknown): GenesisDoc {
     if (!v || typeof v !== 'object') throw bad(f, 'expected an object');
     const pk = v.pub_key;
     if (!pk || typeof pk.value !== 'string') throw bad(`${f}.pub_key`, 'missing');
-    if (pk.type !== 'tendermint/PubKeyEd25519' && pk.type !== 'cometbft/PubKeyEd25519') throw bad(`${f}.pub_key.type`, `unsupported key type ${JSON.stringify(pk.type)}`);
+    if (pk.type !== 'tendermint/PubKeyEd25519' && pk.type !== 'cometbft/PubKeyEd25519') throw bad(`${f}.pub_key.type`, `unsupported key type ${shown(pk.type)}`);
     let pubKey: Bytes;
     try {
       pubKey = fromBase64(pk.value);
@@ -86,7 +91,7 @@ export function parseGenesis(input: string | unknown): GenesisDoc {
     return { address, pubKey, power, name: typeof v.name === 'string' ? v.name : '' };
   });
   if (doc.app_hash !== undefined && doc.app_hash !== null && (typeof doc.app_hash !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(doc.app_hash))) {
-    throw bad('app_hash', `expected hex, got ${JSON.stringify(doc.app_hash)}`);
+    throw bad('app_hash', `expected hex, got ${shown(doc.app_hash)}`);
   }
   const appHash = typeof doc.app_hash === 'string' && doc.app_hash ? fromHex(doc.app_hash) : new Uint8Array(0);
   return { genesisTime, chainId, initialHeight, consensusParams, validators, appHash, appState: doc.app_state ?? null };
