@@ -181,7 +181,7 @@ function Classroom() {
   return (
     <div className={presenter ? 'app presenter' : 'app'}>
       <header>
-        <h1>Prevote <span className="muted">· Tendermint consensus, live</span></h1>
+        <h1>Prevote <span className="muted">· classroom: Tendermint consensus, simulated in this tab</span></h1>
         <JoinLink />
         <a className="nav-link" href={walModeHref(location.pathname)} title="read a node's WAL files in this tab: replay, diagnosis, signatures">Debug a WAL</a>
         <Controls />

@@ -10,7 +10,7 @@ export const STAGE_TEXT: Record<LiveStage, string> = {
   'full node': 'following consensus; not in the validator set',
   validator: 'in the validator set: this tab signs votes',
   observer: 'watching only',
-  stopped: 'no longer following the chain',
+  stopped: 'not following the chain',
 };
 
 export const TRANSPORT_TEXT: Record<PeerTransportKind, string> = {
