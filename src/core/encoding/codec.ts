@@ -40,7 +40,6 @@ import {
 
 type Enc<T> = (w: BinaryWriter, v: T) => void;
 
-
 export function encodeWith<T>(enc: Enc<T>, v: T): Uint8Array {
   return encode((w) => enc(w, v));
 }
@@ -302,7 +301,7 @@ export const writeHeader: Enc<Header> = (w, h) => {
 };
 
 export function decodeHeader(b: Uint8Array): Header {
-  const e: Uint8Array = EMPTY_BYTES;
+  const e = EMPTY_BYTES;
   const h: Header = {
     version: { block: 0, app: 0 },
     chainId: '',
