@@ -115,12 +115,7 @@ export interface ValidatorName {
 export function validatorNames(frame: Frame | null, rs: Pick<RoundStateView, 'validators' | 'proposer'> | null, events: readonly ObsEvent[]): ValidatorName[] {
   if (!rs) return [];
   const byAddress = new Map<string, NodeId>();
-  const addressed = new Set<NodeId>();
-  for (const n of frame?.nodes ?? []) {
-    if (!n.address) continue;
-    byAddress.set(n.address.toLowerCase(), n.id);
-    addressed.add(n.id);
-  }
+  for (const n of frame?.nodes ?? []) if (n.address) byAddress.set(n.address.toLowerCase(), n.id);
   if (byAddress.size < rs.validators.length) {
     const sel = frame?.nodes.find((n) => n.id === frame.selected);
     if (sel?.proposer && !byAddress.has(rs.proposer.toLowerCase())) byAddress.set(rs.proposer.toLowerCase(), sel.proposer);
@@ -134,7 +129,7 @@ export function validatorNames(frame: Frame | null, rs: Pick<RoundStateView, 'va
     return { id, address: v.address, index, name: id === null ? `v${index}` : nameOf(frame, id) };
   });
   const unnamed = out.filter((v) => v.id === null);
-  const free = (frame?.nodes ?? []).filter((n) => !taken.has(n.id) && !addressed.has(n.id));
+  const free = (frame?.nodes ?? []).filter((n) => !taken.has(n.id) && !n.address);
   if (unnamed.length === 1 && free.length === 1 && frame && frame.nodes.length === rs.validators.length) {
     unnamed[0].id = free[0].id;
     unnamed[0].name = free[0].name;
