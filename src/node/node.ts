@@ -49,11 +49,6 @@ export interface NodeOptions {
  */
 type Pending = void | Promise<void>;
 
-/** Runs `next` once `first` is done: at once when it finished synchronously. */
-function then(first: Pending, next: () => Pending): Pending {
-  return first ? first.then(next) : next();
-}
-
 /** What carrying out one step's effects gathers for the end (see announce). */
 interface Performing {
   now: number;
@@ -415,13 +410,24 @@ export class ConsensusNode {
     } else if (item.type === 'timeout') {
       written = this.opts.wal.write({ type: 'timeout', time: now, timeout: item.timeout });
     }
-    return then(written, () =>
-      then(item.type === 'message' ? this.verifyAtIngress(item.msg) : undefined, () =>
-        then(this.perform(this.cs.handle(item)), () => {
-          if (item.type === 'message' && item.peerId === '' && !this.stopped) this.opts.network.broadcast(item.msg);
-        }),
-      ),
-    );
+    // three stages, each resumed from a promise only when the one before had to wait: the
+    // synchronous path (in-memory stores, known verdicts) allocates no closure per input
+    return written ? written.then(() => this.verifyThenHandle(item)) : this.verifyThenHandle(item);
+  }
+
+  private verifyThenHandle(item: Queued): Pending {
+    const verifying = item.type === 'message' ? this.verifyAtIngress(item.msg) : undefined;
+    return verifying ? verifying.then(() => this.step(item)) : this.step(item);
+  }
+
+  /** The step, its effects, then (for our own message) the broadcast: persist before you speak. */
+  private step(item: Queued): Pending {
+    const done = this.perform(this.cs.handle(item));
+    return done ? done.then(() => this.broadcastOwn(item)) : this.broadcastOwn(item);
+  }
+
+  private broadcastOwn(item: Queued): void {
+    if (item.type === 'message' && item.peerId === '' && !this.stopped) this.opts.network.broadcast(item.msg);
   }
 
   /** Carries out a step's effects in order, then its announcements and events (see the top). */

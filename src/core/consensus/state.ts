@@ -45,13 +45,16 @@ export interface ConsensusStartOptions {
   lastHeaderAppHash?: Bytes | null;
 }
 
+/** The output outside a step: frozen, so that anything emitted between inputs fails loudly. */
+const BETWEEN_STEPS = { effects: Object.freeze([]), events: Object.freeze([]) } as unknown as StepOutput;
+
 export class ConsensusState {
   rs!: RoundState;
   state: ChainState;
   /** Conflicting votes seen, waiting to be included in a block we propose (§7.5). */
   readonly pendingEvidence: DuplicateVoteEvidence[] = [];
   private now = 0;
-  private out: StepOutput = { effects: [], events: [] };
+  private out: StepOutput = BETWEEN_STEPS;
   /** The committed block whose FinalizeBlock response we wait for (between two inputs, never longer). */
   private finalizing: { block: HashedBlock; blockId: BlockID; skipTimeoutCommit: boolean } | null = null;
   private lastHeaderAppHash: Bytes | null;
@@ -78,43 +81,51 @@ export class ConsensusState {
 
   /** OnStart: set up the height from the state (§4.2) and schedule round 0 (§4.3). */
   start(now: number): StepOutput {
-    return this.run(now, () => {
-      if (this.state.lastBlockHeight > 0) {
-        if (!this.seenCommit || !this.state.lastValidators) throw new Error('cannot start above genesis without the seen commit of the last block');
-        const lastCommit = commitToVoteSet(this.state.chainId, this.seenCommit, this.state.lastValidators, this.deps.checker);
-        if (!lastCommit.hasTwoThirdsMajority()) throw new Error('the seen commit of the last block has no +2/3 majority');
-        this.updateToState(this.state, lastCommit);
-      } else {
-        this.updateToState(this.state, null);
-      }
-      this.scheduleRound0();
-    });
+    this.begin(now);
+    if (this.state.lastBlockHeight > 0) {
+      if (!this.seenCommit || !this.state.lastValidators) throw new Error('cannot start above genesis without the seen commit of the last block');
+      const lastCommit = commitToVoteSet(this.state.chainId, this.seenCommit, this.state.lastValidators, this.deps.checker);
+      if (!lastCommit.hasTwoThirdsMajority()) throw new Error('the seen commit of the last block has no +2/3 majority');
+      this.updateToState(this.state, lastCommit);
+    } else {
+      this.updateToState(this.state, null);
+    }
+    this.scheduleRound0();
+    return this.finish();
   }
 
   handle(input: ConsensusInput): StepOutput {
     if (this.finalizing && input.type !== 'blockFinalized') throw new Error(`${input.type} while a block awaits its FinalizeBlock response`);
-    return this.run(input.now, () => {
-      switch (input.type) {
-        case 'message':
-          return this.handleMsg(input.msg, input.peerId);
-        case 'timeout':
-          return this.handleTimeout(input.timeout);
-        case 'txsAvailable':
-          return this.handleTxsAvailable();
-        case 'peerMaj23':
-          return this.setPeerMaj23(input);
-        case 'blockFinalized':
-          return this.blockFinalized(input.response);
-      }
-    });
+    this.begin(input.now);
+    switch (input.type) {
+      case 'message':
+        this.handleMsg(input.msg, input.peerId);
+        break;
+      case 'timeout':
+        this.handleTimeout(input.timeout);
+        break;
+      case 'txsAvailable':
+        this.handleTxsAvailable();
+        break;
+      case 'peerMaj23':
+        this.setPeerMaj23(input);
+        break;
+      case 'blockFinalized':
+        this.blockFinalized(input.response);
+        break;
+    }
+    return this.finish();
   }
 
-  private run(now: number, body: () => void): StepOutput {
+  /** A step starts: what it does is gathered in a fresh output (one per input: a hot path). */
+  private begin(now: number): void {
     this.now = now;
     this.out = { effects: [], events: [] };
-    body();
+  }
+
+  private finish(): StepOutput {
     const out = this.out;
-    this.out = { effects: [], events: [] };
+    this.out = BETWEEN_STEPS;
     return out;
   }
 

@@ -34,6 +34,16 @@ class BlockVotes {
   }
 }
 
+// the two answers without an error, shared: callers only read them, and an add happens per delivery
+const ADDED: AddVoteResult = Object.freeze({ added: true });
+const NOT_ADDED: AddVoteResult = Object.freeze({ added: false });
+
+/** A refused vote, with where it was for (made only on refusal: every add would pay for it). */
+function rejected(vote: Vote, code: string, message: string): AddVoteResult {
+  const where = { validatorIndex: vote.validatorIndex, height: vote.height, round: vote.round, type: vote.type };
+  return { added: false, error: new VoteError(code, message, where) };
+}
+
 const TYPE_NAME: Record<number, string> = { [SignedMsgType.Prevote]: 'Prevote', [SignedMsgType.Precommit]: 'Precommit' };
 
 export class VoteSet {
@@ -74,20 +84,16 @@ export class VoteSet {
 
   /** Adds a vote after the checks of §7.1, cheap ones first; duplicates are not errors. */
   addVote(vote: Vote): AddVoteResult {
-    const where = { validatorIndex: vote.validatorIndex, height: vote.height, round: vote.round, type: vote.type };
-    const err = (code: string, message: string) => ({ added: false, error: new VoteError(code, message, where) });
-    if (vote.validatorIndex < 0) return err('ErrVoteInvalidValidatorIndex', `negative validator index ${vote.validatorIndex}`);
-    if (vote.validatorAddress.length === 0) return err('ErrVoteInvalidValidatorAddress', 'empty validator address');
+    if (vote.validatorIndex < 0) return rejected(vote, 'ErrVoteInvalidValidatorIndex', `negative validator index ${vote.validatorIndex}`);
+    if (vote.validatorAddress.length === 0) return rejected(vote, 'ErrVoteInvalidValidatorAddress', 'empty validator address');
     if (vote.height !== this.height || vote.round !== this.round || vote.type !== this.type) {
-      return err(
-        'ErrVoteUnexpectedStep',
-        `expected ${this.height}/${this.round}/${this.type}, but got ${vote.height}/${vote.round}/${vote.type}`,
-      );
+      return rejected(vote, 'ErrVoteUnexpectedStep', `expected ${this.height}/${this.round}/${this.type}, but got ${vote.height}/${vote.round}/${vote.type}`);
     }
     const val = this.valSet.getByIndex(vote.validatorIndex);
-    if (!val) return err('ErrVoteInvalidValidatorIndex', `cannot find validator ${vote.validatorIndex} in valSet of size ${this.size}`);
+    if (!val) return rejected(vote, 'ErrVoteInvalidValidatorIndex', `cannot find validator ${vote.validatorIndex} in valSet of size ${this.size}`);
     if (!bytesEqual(val.address, vote.validatorAddress)) {
-      return err(
+      return rejected(
+        vote,
         'ErrVoteInvalidValidatorAddress',
         `vote.ValidatorAddress (${toHex(vote.validatorAddress).toUpperCase()}) does not match address (${toHex(val.address).toUpperCase()}) for index ${vote.validatorIndex}`,
       );
@@ -95,13 +101,13 @@ export class VoteSet {
     const key = blockIdKey(vote.blockId);
     const existing = this.getVote(vote.validatorIndex, key);
     if (existing) {
-      if (bytesEqual(existing.signature, vote.signature)) return { added: false };
-      return err('ErrVoteNonDeterministicSignature', 'same vote with a different signature');
+      if (bytesEqual(existing.signature, vote.signature)) return NOT_ADDED;
+      return rejected(vote, 'ErrVoteNonDeterministicSignature', 'same vote with a different signature');
     }
-    if (!this.checker.verifyVote(this.chainId, vote, val.pubKey)) return err('ErrVoteInvalidSignature', 'invalid signature');
+    if (!this.checker.verifyVote(this.chainId, vote, val.pubKey)) return rejected(vote, 'ErrVoteInvalidSignature', 'invalid signature');
     const { added, conflicting } = this.addVerifiedVote(vote, key, val.votingPower);
     if (conflicting) return { added, error: new ConflictingVoteError(conflicting, vote, added) };
-    return { added };
+    return added ? ADDED : NOT_ADDED;
   }
 
   /** The vote of validator `i` for the block `key`, wherever it is stored. */
