@@ -60,6 +60,19 @@ test.afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
+/** The timeline's lane names, read by moving the pointer down its left edge as a person would. */
+async function laneTitles(page: Page): Promise<string[]> {
+  const timeline = page.getByTestId('timeline');
+  const box = (await timeline.boundingBox())!;
+  const titles: string[] = [];
+  for (let y = 1; y < box.height; y += 3) {
+    await page.mouse.move(box.x + 20, box.y + y);
+    const t = (await timeline.getAttribute('title')) ?? '';
+    if (t && titles.at(-1) !== t) titles.push(t);
+  }
+  return titles;
+}
+
 test('two tabs sync, become validators, reach each other over WebRTC, and sign blocks', async ({ browser }) => {
   for (let i = 0; i < 2; i++) {
     const context = await browser.newContext();
@@ -81,6 +94,11 @@ test('two tabs sync, become validators, reach each other over WebRTC, and sign b
     const net = tab.page.getByTestId('network');
     const [us, hub] = [await net.getByLabel('this tab').boundingBox(), await net.getByTestId('node-1').boundingBox()];
     expect(us && hub && Math.hypot(us.x - hub.x, us.y - hub.y)).toBeGreaterThan(50);
+    // the timeline's lanes, top to bottom: this tab, then its peers, as their messages told their steps
+    const [first, ...peers] = await laneTitles(tab.page);
+    expect(first).toBe('this tab');
+    expect(peers.length).toBeGreaterThan(0);
+    for (const p of peers) expect(p).toMatch(/: its steps as its NewRoundStep messages reached this tab$/);
     await tab.page.getByRole('button', { name: 'Become a validator' }).click();
   }
   for (const { page } of tabs) {

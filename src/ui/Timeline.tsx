@@ -45,6 +45,7 @@ const laneOf = (f: FaultSpan, lanes: Map<string, number>) => f.nodes.flatMap((id
 export function Timeline() {
   const events = useUi((s) => s.events);
   const frame = useUi((s) => s.frame);
+  const live = useUi((s) => s.mode === 'live');
   const canvas = useRef<HTMLCanvasElement>(null);
   const [transform, setTransform] = useState<ZoomTransform>(zoomIdentity);
   const [width, setWidth] = useState(900);
@@ -124,7 +125,9 @@ export function Timeline() {
       </h2>
       <canvas ref={canvas} onClick={onClick} onMouseMove={(ev) => {
         const lane = Math.floor((ev.clientY - ev.currentTarget.getBoundingClientRect().top - 24) / LANE);
-        ev.currentTarget.title = lane >= 0 && lane < nodes ? (frame?.nodes[lane].name ?? '') : '';
+        const name = lane >= 0 && lane < nodes ? (frame?.nodes[lane].name ?? '') : '';
+        // live, lane 0 is this tab; a peer's lane is what it told us, when it reached us
+        ev.currentTarget.title = live && lane > 0 && name ? `${name}: its steps as its NewRoundStep messages reached this tab` : name;
       }} data-testid="timeline" />
       <div className="legend" data-testid="step-legend">
         {Object.entries(STEP_COLORS).map(([step, color]) => (

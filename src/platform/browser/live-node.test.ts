@@ -166,7 +166,13 @@ describe('live node', () => {
     expect(f.nodes[0].address?.toUpperCase()).toBe(s0.address);
     expect(f.roundState?.height).toBeGreaterThan(0);
     expect(f.peers.map((p) => p.peer)).toEqual(['hub']);
-    expect(t.frames().flatMap((m) => m.events).every((e) => e.node === id.peerId)).toBe(true);
+    // our node's events, and the hub's steps as its NewRoundStep messages reached us (its timeline lane)
+    await until('the hub at a later height', () => t.frames().flatMap((m) => m.events).filter((e) => e.node === 'hub').length >= 4);
+    const events = t.frames().flatMap((m) => m.events);
+    expect(events.filter((e) => e.node !== id.peerId).every((e) => e.node === 'hub' && e.type === 'NewRoundStep')).toBe(true);
+    const hubSteps = events.filter((e) => e.node === 'hub').map((e) => `${e.height}/${e.round}/${e.step}`);
+    expect(new Set(hubSteps).size).toBe(hubSteps.length); // one event per change, not per message
+    expect(hubSteps.some((s) => s.endsWith('/RoundStepPrevote'))).toBe(true);
 
     // becoming a validator: the tx goes through our mempool to the hub's, is committed, takes effect at H+2
     await t.live.handle({ type: 'becomeValidator', power: 1 });

@@ -33,7 +33,7 @@ import type { LiveStores } from './live-stores.js';
 import { memoryStores } from './live-stores.js';
 import { fusedSigner, takeKeys } from './live-keys.js';
 import type { LivePhase, Reported } from './live-report.js';
-import { EventLog, MissedBlocks, describeFailure, fallbackStatus, frameOf, statusOf } from './live-report.js';
+import { EventLog, MissedBlocks, PeerSteps, describeFailure, fallbackStatus, frameOf, statusOf } from './live-report.js';
 
 /**
  * The worker's side of the page's libp2p (port-transport.ts's PortTransport), or a test's
@@ -76,6 +76,7 @@ export class LiveNode {
   private assembled: AssembledNode | null = null;
   private missed: MissedBlocks | null = null;
   private readonly log = new EventLog();
+  private readonly peerSteps = new PeerSteps();
   private frameDirty = false;
   private lastStatus = '';
   private readonly origin: number;
@@ -174,7 +175,12 @@ export class LiveNode {
     if (initial) missed.noteState(initial);
     node.onEvent((e) => this.onNodeEvent(node, e));
     reactor?.onEvent((e) => {
-      if (e.type !== 'messageIgnored') this.frameDirty = true;
+      if (e.type === 'messageIgnored') return;
+      this.frameDirty = true;
+      if (e.type === 'peerDropped') return this.peerSteps.forget(e.peerId);
+      const prs = reactor.peerStates().get(e.peerId)?.prs;
+      const step = prs && this.peerSteps.note(e.peerId, prs, this.env.clock.now());
+      if (step) this.log.push(step);
     });
     blocksync?.onEvent((e) => {
       if (e.type === 'synced') {

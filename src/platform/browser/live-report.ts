@@ -9,7 +9,8 @@ import type { AssembledNode } from '../../node/create-node.js';
 import type { LocalPrivValidator } from '../../node/priv-validator.js';
 import type { LastSigned, LiveStage, LiveStatus } from '../../observe/live.js';
 import type { Frame, NodeSummary, ObsEvent } from '../../observe/model.js';
-import { projectNode, projectPeers, projectRoundState } from '../../observe/project.js';
+import { projectNode, projectPeers, projectRoundState, stepName } from '../../observe/project.js';
+import type { PeerRoundState } from '../../core/reactor/peer-state.js';
 import type { LiveStores } from './live-stores.js';
 
 
@@ -95,6 +96,28 @@ export class EventLog {
     const events = reset ? this.recent.slice(-RECENT_EVENTS) : this.pending;
     this.pending = [];
     return { reset, events };
+  }
+}
+
+/**
+ * The peers' lanes on the timeline: a peer's step as its NewRoundStep messages told us, as an
+ * event of that peer's, timed when we heard it (a network delay after the peer took the step).
+ */
+export class PeerSteps {
+  private readonly last = new Map<string, string>();
+
+  /** The event when the peer's height, round or step changed since the last one; else null. */
+  note(peerId: string, prs: Readonly<PeerRoundState>, now: number): ObsEvent | null {
+    if (!prs.step) return null; // nothing heard from it yet
+    const key = `${prs.height}/${prs.round}/${prs.step}`;
+    if (this.last.get(peerId) === key) return null;
+    this.last.set(peerId, key);
+    return { node: peerId, type: 'NewRoundStep', time: now, height: prs.height, round: prs.round, step: stepName(prs.step) };
+  }
+
+  /** A dropped peer: if it comes back, its first step is news again. */
+  forget(peerId: string): void {
+    this.last.delete(peerId);
   }
 }
 
