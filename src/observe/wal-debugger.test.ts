@@ -139,6 +139,11 @@ describe('a debugging session', () => {
     // watched: the state before the first record, and the records after it
     await s.handle({ type: 'watch', file: 0 });
     expect(of('frame').at(-1)).toMatchObject({ file: 0, reset: true, frame: { steps: 0 } });
+    // entering height 1, before any vote: the genesis' one validator is a column already
+    await s.handle({ type: 'source', file: 0, cmd: { type: 'seekHeight', height: 1, round: 0 } });
+    const entered = of('frame').at(-1)!.frame.roundState!;
+    expect(entered.height).toBe(1);
+    expect(entered.votes[0].prevotes.bitArray).toEqual({ size: 1, indices: [] });
     await s.handle({ type: 'source', file: 0, cmd: { type: 'seekRecord', records: 40 } });
     const lines = of('lines').at(-1)!;
     expect(lines).toMatchObject({ file: 0, applied: 40, total: 2004 });

@@ -171,6 +171,7 @@ export class WalDebuggerSession {
     const { verdicts, report } = await signatureVerdicts(f.file, keys.chainId!, pubKeys, this.opts.verifier, (done, total) => this.progress('verify', name, done, total));
     f.verdicts = verdicts;
     f.info = { ...f.info, genesis: g.name };
+    f.source.setGenesisValidators(pubKeys.length);
     this.post({ type: 'signatures', file: f.info.id, genesis: g.name, chainId: keys.chainId!, keys: pubKeys.length, report });
     this.post({ type: 'diagnosis', file: f.info.id, diagnosis: diagnose(f.file, knownValidators(g, f.file.format)) });
   }

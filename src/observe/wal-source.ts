@@ -77,6 +77,13 @@ export class WalSource implements Source<WalCommand> {
     this.window = opts.window && opts.window > 0 ? opts.window : Infinity;
   }
 
+  /** A genesis was matched to the file: its validator count widens the vote sets (shown at once). */
+  setGenesisValidators(n: number): void {
+    if (n === this.projection.genesisValidators) return;
+    this.projection.genesisValidators = n;
+    this.postReset();
+  }
+
   onMessage(cb: (m: SourceMessage) => void): void {
     this.cb = cb;
     this.playPauses = 0; // the new receiver (the page watching the file again) counts from 0

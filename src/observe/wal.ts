@@ -3,8 +3,9 @@
 // WAL's typed records, so `prevote wal replay` and the browser's WAL debugger only format them.
 //
 // What a WAL cannot know, and the conventions used instead:
-// - Validators: no genesis is read. The validator set is one entry per bit-array column (the
-//   `validators` count given, or the highest validator index seen at this height + 1), with the
+// - Validators: a genesis gives only their count (genesisValidators). The validator set is one entry
+//   per bit-array column (the `validators` count given, or the highest validator index seen at this
+//   height + 1, and at least the genesis' count when one is matched), with the
 //   address a vote at this height carried ('' when none did), voting power 1 and priority 0.
 //   Sums, powers and the +2/3 lines (twoThirdsMajority, hasTwoThirdsAny) count 1 per voter
 //   against that many validators: right for equal powers and a known count, a guess otherwise.
@@ -88,6 +89,11 @@ export interface WalProjectionOptions {
 export class WalProjection {
   readonly replay: WalReplay;
   readonly node: NodeId;
+  /**
+   * The genesis' validator count, once a genesis is matched to the file: the vote bit-arrays are
+   * at least this wide, from a height's start (the set may have grown since, so not at most).
+   */
+  genesisValidators = 0;
   private readonly times: number[] = [];
   private readonly heights: number[] = [];
   private readonly rounds: number[] = [];
@@ -194,7 +200,7 @@ export class WalProjection {
       node: this.node,
       applied: s.applied,
       total: this.total,
-      roundState: roundStateOf(s, blockId, last >= 0 ? this.roundStarts[last] : this.origin),
+      roundState: roundStateOf(s, Math.max(s.bitArraySize, this.genesisValidators), blockId, last >= 0 ? this.roundStarts[last] : this.origin),
       proposals: s.proposals.map((p) => ({ round: p.round, polRound: p.polRound, blockId: proposalBlockId(p), from: p.peerId === '' ? null : p.peerId })),
       ownVotes: s.ownVotes.map((v) => ({ round: v.round, type: voteKind(v.type), blockId: blockId(v.block) })),
       outOfRange: s.outOfRange.map((o) => ({ round: o.round, type: voteKind(o.type), index: o.index })),
@@ -277,8 +283,7 @@ function voteSetOf(set: ReplayVoteSet | undefined, round: number, type: number, 
   };
 }
 
-function roundStateOf(s: ReplayState, blockId: (block: string) => BlockIdHex, startTime: number): RoundStateView {
-  const size = s.bitArraySize;
+function roundStateOf(s: ReplayState, size: number, blockId: (block: string) => BlockIdHex, startTime: number): RoundStateView {
   const rounds = sorted([...s.votes.map((v) => v.round), s.round]);
   const votes = rounds.map((round) => ({
     round,
