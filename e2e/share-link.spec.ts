@@ -30,3 +30,10 @@ test('an unknown lesson in a share link: a notice names it, the first lesson run
   await expect(page.getByTestId('caption')).toContainText('Happy path');
   expect(await page.evaluate(() => location.hash)).toBe(hash);
 });
+
+test('a lesson typed as a query (?lesson=…) opens that lesson, and the address becomes its share link', async ({ page }) => {
+  await openLink(page, '?lesson=proposer-crash');
+  await expect(page.getByTestId('lesson')).toHaveValue('proposer-crash');
+  expect(await page.evaluate(() => location.search)).toBe('');
+  expect(await page.evaluate(() => location.hash)).toMatch(/^#lesson=proposer-crash&s=/);
+});

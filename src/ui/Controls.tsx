@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useUi, send, load, download } from './store.js';
 import { LESSONS } from './lessons.js';
-import { decodeShare, encodeShare } from './url.js';
+import { decodeShare, encodeShare, shareParams } from './url.js';
 import { nameOf } from './names.js';
 import type { NextKind } from '../observe/classroom.js';
 
@@ -44,7 +44,7 @@ function usePositionInAddress(): void {
   useEffect(() => {
     if (playing || mode !== 'classroom') return;
     // a link the page could not read stays as it was opened, to be reported (store.ts, load)
-    if (decodeShare(location.hash).error) return;
+    if (decodeShare(shareParams(location)).error) return;
     // in a task of its own: replaceState took ~20 ms in profiles on a busy machine, and in the
     // frame's own task (effects run there) it held up the frame that a seek was waiting for
     const id = setTimeout(() => history.replaceState(null, '', encodeShare(useUi.getState().lesson?.id ?? null, scenario, { t, node })));

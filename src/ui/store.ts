@@ -20,7 +20,7 @@ import type { LiveRuntime } from './live/runtime.js';
 import type { PeerStat } from '../observe/live.js';
 import { LESSONS, lessonById } from './lessons.js';
 import type { Lesson } from './lessons.js';
-import { decodeShare, encodeShare } from './url.js';
+import { decodeShare, encodeShare, shareParams } from './url.js';
 import { captionIndexAt } from './captions.js';
 
 export interface UiState {
@@ -251,7 +251,10 @@ export function becomeValidator(power = 1): void {
 
 export function startWorker(): void {
   connect(classroomWorkerSource());
-  const shared = decodeShare(location.hash);
+  const params = shareParams(location);
+  const shared = decodeShare(params);
+  // a link typed as a query is read as one, then kept where share links keep it (load writes the hash)
+  if (params.startsWith('?') && !shared.error) history.replaceState(null, '', location.pathname);
   const lesson = (shared.lessonId && lessonById(shared.lessonId)) || (shared.scenario ? null : LESSONS[0]);
   load(shared.scenario ?? lesson!.scenario, lesson ?? null, shared.error, false);
   // the moment and the node the link was made at (url.ts)

@@ -1,6 +1,6 @@
 // The share link round-trips a scenario and refuses a tampered one with a readable reason.
 import { describe, expect, it } from 'vitest';
-import { decodeShare, encodeShare } from './url.js';
+import { decodeShare, encodeShare, shareParams } from './url.js';
 import { LESSONS } from './lessons.js';
 
 describe('share links', () => {
@@ -35,5 +35,12 @@ describe('share links', () => {
     expect(d.scenario).toBeNull();
     expect(d.error).toContain('faults[0].node');
     expect(decodeShare('#s=%%%').error).toContain('could not be read');
+  });
+
+  it('reads a link typed as a query (?lesson=…) when the hash has none', () => {
+    expect(shareParams({ hash: '', search: '?lesson=locks' })).toBe('?lesson=locks');
+    expect(decodeShare(shareParams({ hash: '', search: '?lesson=lock-on-polka&t=2000' }))).toMatchObject({ lessonId: 'lock-on-polka', error: null, at: { t: 2000, node: 'n0' } });
+    expect(shareParams({ hash: '#lesson=pol', search: '?lesson=locks' })).toBe('#lesson=pol'); // the hash wins
+    expect(shareParams({ hash: '#', search: '?join' })).toBe('');
   });
 });

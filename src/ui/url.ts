@@ -33,12 +33,22 @@ function positionOf(p: URLSearchParams, scenario: Scenario | null): Position | n
 }
 
 /**
+ * Where a link's parameters are: the hash, where share links put them, or else a query written
+ * the same way by hand (`/?lesson=locks`), which would otherwise be ignored without a word.
+ */
+export function shareParams(loc: { hash: string; search: string }): string {
+  if (loc.hash.length > 1) return loc.hash;
+  const q = new URLSearchParams(loc.search);
+  return q.has('lesson') || q.has('s') ? loc.search : '';
+}
+
+/**
  * Reads a share link; never throws. A link that cannot be read in full (a damaged scenario, a
  * lesson this build does not have) yields what could be read and an `error` for the page to show:
  * the page then keeps the link in the address bar, so the person can report it as it was.
  */
-export function decodeShare(hash: string): { lessonId: string | null; scenario: Scenario | null; error: string | null; at: Position | null } {
-  const p = new URLSearchParams(hash.replace(/^#/, ''));
+export function decodeShare(link: string): { lessonId: string | null; scenario: Scenario | null; error: string | null; at: Position | null } {
+  const p = new URLSearchParams(link.replace(/^[#?]/, ''));
   const lessonId = p.get('lesson');
   const s = p.get('s');
   const problems: string[] = [];
