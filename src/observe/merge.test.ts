@@ -31,4 +31,23 @@ describe('mergeWals', () => {
     // one file alone: nothing to link, its own clock
     expect(mergeWals(files.slice(0, 1)).skew).toEqual({ n0: 0 });
   });
+
+  it('draws a file nothing links from the first file\'s start only when they share no time', async () => {
+    const walAt = async (seed: number, start: number) => {
+      const sim = new Simulation({ validators: 1, heights: 3, seed, config: { timeoutCommit: 200 } });
+      await sim.run();
+      return readWal(concat(...sim.nodes[0].wal.records.map((r) => encodeWalRecord({ ...r, time: r.time + start }))));
+    };
+    const YEAR = 365 * 86_400_000;
+    const [a, b, c] = [await walAt(1, 1_600_000_000_000), await walAt(2, 1_600_000_000_000 + 2 * YEAR), await walAt(3, 1_600_000_000_100)];
+    const first = (f: typeof a) => f.entries[0].record.time!;
+    const merged = mergeWals([{ node: 'a', file: a }, { node: 'b', file: b }, { node: 'c', file: c }]);
+    expect(merged.links).toBe(0);
+    expect(merged.skew).toEqual({ a: 0, b: null, c: null });
+    // b: two years later, drawn from a's start; c overlaps a, so its own clock is the better guess
+    expect(merged.apart).toEqual({ a: null, b: first(b) - first(a), c: null });
+    const startOf = (node: string) => merged.entries.find((e) => e.node === node)!.corrected;
+    expect(startOf('b')).toBe(startOf('a'));
+    expect(startOf('c')).toBe(first(c));
+  });
 });

@@ -5,7 +5,9 @@
 //          = skew(B−A) + the quickest delivery A→B, and the same back, so with equal quickest
 //   deliveries both ways skew(B−A) = (d(A→B) − d(B→A)) / 2 (NTP's estimate).
 // The first file is the reference; others are placed through the links, file by file, and a file
-// with no link to the rest keeps its own clock (skew null). Once corrected, a receipt is never
+// with no link to the rest keeps its own clock (skew null), unless its records share no time
+// with the placed ones (another chain, another year): then it is drawn from the reference's start,
+// as a timeline of years would show each file as a tick. Once corrected, a receipt is never
 // earlier than its send by more than the estimate's error (zero when deliveries are symmetric).
 import type { WalFile } from '../core/wal/inspect.js';
 import type { ReadWalRecord } from '../core/wal/record.js';
@@ -29,6 +31,11 @@ export interface MergedTimeline {
   skew: Record<NodeId, number | null>;
   /** receipts linked to their sends */
   links: number;
+  /**
+   * per node: for a file nothing links whose records share no time with the placed files, the ms
+   * subtracted to draw it from the reference's start (null for every other file)
+   */
+  apart: Record<NodeId, number | null>;
 }
 
 /** The signature a record's vote or proposal carries, as a map key (null for anything else). */
@@ -83,14 +90,35 @@ export function mergeWals(files: { node: NodeId; file: WalFile }[]): MergedTimel
       }
     }
   }
+  const apart = apartShifts(times, skew);
   const entries: MergedEntry[] = [];
   files.forEach(({ node, file }, f) =>
     file.entries.forEach((_, index) => {
       const from = link[f][index];
-      entries.push({ node, index, time: times[f][index], corrected: times[f][index] - (skew[f] ?? 0), sentBy: from && { node: files[from.f].node, index: from.index } });
+      entries.push({ node, index, time: times[f][index], corrected: times[f][index] - (skew[f] ?? apart[f] ?? 0), sentBy: from && { node: files[from.f].node, index: from.index } });
     }),
   );
   // stable: records of one file keep their order when corrected times tie
   entries.sort((x, y) => x.corrected - y.corrected);
-  return { entries, skew: Object.fromEntries(files.map(({ node }, f) => [node, skew[f]])), links };
+  const perNode = <T>(xs: T[]) => Object.fromEntries(files.map(({ node }, f) => [node, xs[f]]));
+  return { entries, skew: perNode(skew), links, apart: perNode(apart) };
+}
+
+/** For each unplaced file whose time range misses the placed files' range: its start minus the reference's. */
+function apartShifts(times: number[][], skew: (number | null)[]): (number | null)[] {
+  // a loop, not Math.min(...ts): a large WAL has more records than a call may have arguments
+  const range = (ts: number[], shift: number): [number, number] => {
+    let [min, max] = [Infinity, -Infinity];
+    for (const t of ts) [min, max] = [Math.min(min, t), Math.max(max, t)];
+    return [min - shift, max - shift];
+  };
+  const placed = times.flatMap((ts, f) => (skew[f] !== null && ts.length ? [range(ts, skew[f]!)] : []));
+  if (placed.length === 0) return times.map(() => null);
+  const [lo, hi] = [Math.min(...placed.map((r) => r[0])), Math.max(...placed.map((r) => r[1]))];
+  const start = times[0].length ? times[0][0] : lo;
+  return times.map((ts, f) => {
+    if (skew[f] !== null || ts.length === 0) return null;
+    const [from, to] = range(ts, 0);
+    return to < lo || from > hi ? ts[0] - start : null;
+  });
 }

@@ -86,6 +86,8 @@ export interface MergedView {
   lanes: MergedLane[];
   /** per lane: ms subtracted from its times (null: no link places it; it keeps its own clock) */
   skew: (number | null)[];
+  /** per lane: for a file no link places and that shares no time with the placed ones, ms subtracted to draw it from the reference's start */
+  apart: (number | null)[];
   /** receipts linked to their sends */
   links: number;
   /** linked receipts that still come before their send once corrected (0 when the estimate holds) */

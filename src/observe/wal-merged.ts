@@ -47,5 +47,5 @@ export function mergedView(files: { node: NodeId; file: WalFile }[]): MergedView
       if (s >= 0 && lane.corrected[i] < lanes[s].corrected[lane.sentIndex[i]]) early++;
     }
   }
-  return { lanes, skew: files.map((f) => m.skew[f.node]), links: m.links, early, origin: Number.isFinite(origin) ? origin : 0 };
+  return { lanes, skew: files.map((f) => m.skew[f.node]), apart: files.map((f) => m.apart[f.node]), links: m.links, early, origin: Number.isFinite(origin) ? origin : 0 };
 }

@@ -28,11 +28,26 @@ const COLORS = ['#90a4ae', '#c62828', '#2e7d32', '#1565c0', '#64b5f6', '#ef6c00'
 const ROW_NAMES = ['steps · timeouts · EndHeight', 'proposals · parts', 'prevotes', 'precommits'];
 
 /** How a file's clock compares with the first file's (the reference). */
-export function skewText(skew: number | null, lane: number): string {
+export function skewText(skew: number | null, lane: number, apart: number | null = null): string {
   if (lane === 0) return 'reference clock';
+  if (skew === null && apart !== null) return `no link to the others, no time in common: drawn from the first file's start (${durationText(apart)} ${apart > 0 ? 'later' : 'earlier'})`;
   if (skew === null) return 'no link to the others: its own clock';
   const r = Math.round(skew);
   return r === 0 ? 'skew 0 ms' : `skew ${r > 0 ? '+' : '−'}${Math.abs(r)} ms (${r > 0 ? 'ahead' : 'behind'})`;
+}
+
+/** The same, short enough for the lane's label (the list under the lanes says it in full). */
+function skewLabel(skew: number | null, lane: number, apart: number | null): string {
+  if (lane > 0 && skew === null) return apart !== null ? "no link: moved to the start" : 'no link: its own clock';
+  return skewText(skew, lane).replace(/ \(.*\)$/, '');
+}
+
+/** A span of time in the largest unit that fits it (files years apart, or minutes). */
+function durationText(ms: number): string {
+  const s = Math.abs(ms) / 1000;
+  const [n, unit] = s >= 86_400 * 365 ? [s / (86_400 * 365), 'year'] : s >= 86_400 ? [s / 86_400, 'day'] : s >= 3600 ? [s / 3600, 'hour'] : s >= 60 ? [s / 60, 'minute'] : [s, 'second'];
+  const r = Math.round(n * 10) / 10;
+  return `${r} ${unit}${r === 1 ? '' : 's'}`;
 }
 
 /** A canvas sized for the screen's pixel ratio, cleared. */
@@ -131,7 +146,7 @@ export function Swimlanes() {
       g.fillStyle = '#333';
       g.fillText(l.node.length > 22 ? `${l.node.slice(0, 21)}…` : l.node, 4, TOP + lane * LANE + 12);
       g.fillStyle = '#6b7580';
-      g.fillText(skewText(merged.skew[lane], lane).replace(/ \(.*\)$/, ''), 4, TOP + lane * LANE + 28);
+      g.fillText(skewLabel(merged.skew[lane], lane, merged.apart[lane]), 4, TOP + lane * LANE + 28, LEFT - 8);
     });
   }, [merged, x, width, height]);
 
@@ -198,7 +213,7 @@ export function Swimlanes() {
         {lanes} WAL{lanes === 1 ? '' : 's'} on one clock · {merged.links} received votes and proposals linked to their sends · {merged.early} of them before their send once the skew is corrected
       </p>
       <ul className="skews" aria-label="Clock skew per WAL">
-        {merged.lanes.map((l, lane) => <li key={lane}><b>{name(lane)}</b>: {skewText(merged.skew[lane], lane)}</li>)}
+        {merged.lanes.map((l, lane) => <li key={lane}><b>{name(lane)}</b>: {skewText(merged.skew[lane], lane, merged.apart[lane])}</li>)}
       </ul>
       {picked && (
         <div className="picked" data-testid="picked">
