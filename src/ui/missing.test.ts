@@ -25,6 +25,10 @@ describe('missing matrix', () => {
     });
   });
 
+  it('a peer not heard from yet lacks nothing we know of (not "5 blocks")', () => {
+    expect(missing(rs, peer({ height: 0, round: -1, step: null, proposal: false, proposalBlockParts: null, prevotes: null, precommits: null }))).toEqual({ peerLacks: [], nodeLacks: [] });
+  });
+
   it('counts the proposal and its parts in the same round', () => {
     expect(missing(rs, peer({ proposal: false, proposalBlockParts: 'x_', prevotes: 'xx_x' }))).toEqual({ peerLacks: ['proposal', 'part #1'], nodeLacks: [] });
   });

@@ -13,6 +13,8 @@ export interface Missing {
 const minus = (a: number[], b: number[]) => a.filter((i) => !b.includes(i));
 
 export function missing(rs: RoundStateView, p: PeerRoundStateView): Missing {
+  // nothing heard from the peer yet (its PeerRoundState is still height 0): nothing known to lack
+  if (p.step === null) return { peerLacks: [], nodeLacks: [] };
   if (p.height < rs.height) return { peerLacks: [`${rs.height - p.height} block(s)`], nodeLacks: [] };
   if (p.height > rs.height) return { peerLacks: [], nodeLacks: [`${p.height - rs.height} block(s)`] };
   const own = rs.votes.find((v) => v.round === p.round);
