@@ -51,9 +51,15 @@ export function Settings() {
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<Form>(() => formOf(scenario));
   const [problems, setProblems] = useState<string[]>([]);
+  // an edit makes the listed problems stale: they were about the form as it was applied (and the
+  // browser's own check of a number field may stop the next apply before it could redo them)
+  const edit = (k: string, v: string) => {
+    setForm({ ...form, [k]: v });
+    setProblems([]);
+  };
   const field = (k: string, label: string, attrs: Record<string, string | number> = {}) => (
     <label>
-      {label} <input value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} data-testid={`set-${k}`} {...attrs} />
+      {label} <input value={form[k]} onChange={(e) => edit(k, e.target.value)} data-testid={`set-${k}`} {...attrs} />
     </label>
   );
   const apply = (e: FormEvent) => {
@@ -86,7 +92,7 @@ export function Settings() {
           <legend>network</legend>
           <label>
             topology{' '}
-            <select value={form.topology} onChange={(e) => setForm({ ...form, topology: e.target.value })} data-testid="set-topology">
+            <select value={form.topology} onChange={(e) => edit('topology', e.target.value)} data-testid="set-topology">
               <option value="full">full mesh (gossip)</option>
               <option value="regular:4">random 4-regular</option>
               <option value="regular:8">random 8-regular</option>
