@@ -177,6 +177,20 @@ test('settings start a network of 7 validators with unequal powers; bad values a
   await expect(page.getByTestId('vote-grid')).toContainText('LastCommit');
 });
 
+test('a ring is drawn as a ring: each node linked to its two gossip peers, not to every other', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('settings').click();
+  await page.getByTestId('set-validators').fill('6');
+  await page.getByTestId('set-topology').selectOption('ring');
+  await page.getByTestId('apply-settings').click();
+  await expect(page.getByTestId('node-5')).toBeVisible();
+  await expect(page.getByTestId('network').locator('line.link')).toHaveCount(6);
+  await page.getByTestId('settings').click();
+  await page.getByTestId('set-topology').selectOption('full');
+  await page.getByTestId('apply-settings').click();
+  await expect(page.getByTestId('network').locator('line.link')).toHaveCount(15);
+});
+
 test('a presenter steps through the captions with a clicker: the run plays to each and pauses there', async ({ page }) => {
   await open(page);
   await expect(page.getByTestId('caption-index')).toHaveText('0/5');

@@ -158,6 +158,8 @@ export interface Frame {
   peers: PeerRoundStateView[];
   /** partition groups in force, null when the network is whole */
   partition: NodeId[][] | null;
+  /** who is connected to whom (gossip peers); null: every node reaches every other (direct broadcast) */
+  links: [NodeId, NodeId][] | null;
   /** messages sent and not yet delivered (the most recent ones) */
   inFlight: MessageView[];
   faults: FaultSpan[];

@@ -242,6 +242,7 @@ export class WalProjection {
       roundState: view.roundState,
       peers: [],
       partition: null,
+      links: null,
       inFlight: [],
       faults: [],
       checks: [],

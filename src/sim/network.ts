@@ -81,6 +81,11 @@ export class SimNetwork {
     this.edges = topologyEdges(names, topology, this.prng.fork());
   }
 
+  /** Gossip: the topology's edges (each connection, up or not), as pairs of names. */
+  connections(): [string, string][] {
+    return this.edges.map(([a, b]) => [a, b]);
+  }
+
   peersOf(name: string): string[] {
     return this.edges.flatMap(([a, b]) => (a === name ? [b] : b === name ? [a] : []));
   }

@@ -112,6 +112,17 @@ describe('ClassroomSession', () => {
     expect(seen).toBeGreaterThan(0);
   });
 
+  it('the frame names the connections: a ring of 5 is 5 links, direct broadcast leaves them to every pair', async () => {
+    const ring = new ClassroomSession();
+    await ring.load({ ...happy, validators: 5, topology: 'ring' });
+    const links = ring.frame().links!;
+    expect(links).toHaveLength(5);
+    for (const n of ['n0', 'n1', 'n2', 'n3', 'n4']) expect(links.filter((l) => l.includes(n)), n).toHaveLength(2);
+    const direct = new ClassroomSession();
+    await direct.load({ ...happy, topology: 'direct' });
+    expect(direct.frame().links).toBeNull();
+  });
+
   it('the frame gives each fault its span and the nodes it touched', async () => {
     const session = new ClassroomSession();
     await session.load({ ...happy, faults: [{ kind: 'partition', groups: [[0, 1], [2, 3]], at: { time: 500 }, duration: 2000 }] });

@@ -221,6 +221,7 @@ export class ClassroomSession {
       roundState: projectRoundState(sel.node),
       peers: projectPeers(sel.reactor, (id) => indexOf.get(id) ?? Infinity),
       partition: sim.network.partitionGroups?.map((g) => [...g]) ?? null,
+      links: sim.gossiping ? sim.network.connections() : null,
       inFlight: [...this.inFlight],
       faults,
       checks: Object.entries(checks).map(([name, c]) => ({ name, ok: c.ok, details: [...c.details] })),

@@ -1,4 +1,4 @@
-// The network: nodes on a ring with their step, proposer (★), lock, the timeout each waits on (a
+// The network: nodes on a ring, linked as they gossip (each pair, for direct broadcast), with their step, proposer (★), lock, the timeout each waits on (a
 // countdown arc) and its chain (the last blocks it committed, lettered per height: a fork shows
 // as two chains); crashed nodes greyed; links cut by a partition drawn red and dashed; messages on
 // the wire as short arrows moving from sender to receiver; click one to drop it (recorded like any
@@ -37,6 +37,13 @@ const MESSAGE_COLORS: Record<string, string> = {
 const OTHER_MESSAGE = '#9aa0a6';
 
 /** A padlock, drawn (an emoji needs an emoji font the projector's machine may not have). */
+/** Every pair of n nodes (direct broadcast: each reaches every other). */
+function allPairs(n: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out.push([i, j]);
+  return out;
+}
+
 function LockIcon({ x, y }: { x: number; y: number }) {
   return (
     <g transform={`translate(${x},${y})`} className="lock-icon" data-testid="lock-icon">
@@ -145,13 +152,14 @@ export function Network() {
 
   const links: ReactElement[] = [];
   if (!small) {
-    for (let i = 0; i < n; i++)
-      for (let j = i + 1; j < n; j++) {
-        const isCut = frame.partition !== null && group(i) !== group(j);
-        const a = pos(i);
-        const b = pos(j);
-        links.push(<line key={`${i}-${j}`} x1={a.x} y1={a.y} x2={b.x} y2={b.y} className={isCut ? 'link cut' : 'link'} />);
-      }
+    // the connections the source names (gossip peers: a ring is a ring), else every pair
+    const pairs = frame.links ? frame.links.map(([a, b]) => [index.get(a) ?? -1, index.get(b) ?? -1]).filter(([i, j]) => i >= 0 && j >= 0) : allPairs(n);
+    for (const [i, j] of pairs) {
+      const isCut = frame.partition !== null && group(i) !== group(j);
+      const a = pos(i);
+      const b = pos(j);
+      links.push(<line key={`${i}-${j}`} x1={a.x} y1={a.y} x2={b.x} y2={b.y} className={isCut ? 'link cut' : 'link'} />);
+    }
   } else if (layout) {
     for (const c of layout.clusters)
       links.push(

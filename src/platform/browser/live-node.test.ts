@@ -166,6 +166,7 @@ describe('live node', () => {
     expect(f.nodes[0].address?.toUpperCase()).toBe(s0.address);
     expect(f.roundState?.height).toBeGreaterThan(0);
     expect(f.peers.map((p) => p.peer)).toEqual(['hub']);
+    expect(f.links).toEqual([[id.peerId, 'hub']]); // the network view links us to our peers only
     // our node's events, and the hub's steps as its NewRoundStep messages reached us (its timeline lane)
     await until('the hub at a later height', () => t.frames().flatMap((m) => m.events).filter((e) => e.node === 'hub').length >= 4);
     const events = t.frames().flatMap((m) => m.events);

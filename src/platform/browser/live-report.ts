@@ -240,6 +240,7 @@ export function frameOf(r: Reported, origin: number, now: number, steps: number)
     roundState,
     peers,
     partition: null,
+    links: peers.map((p) => [r.peerId, p.peer]), // ours only: how the peers are linked among themselves is theirs
     inFlight: [],
     faults: [],
     checks: [],

@@ -7,7 +7,7 @@ import { GAP_MS, MAX_EVENTS, NO_HISTORY, WINDOW_MS, keptAt, momentOf, playback, 
 import type { History, LiveView } from './history.js';
 
 const ORIGIN = 1_000_000;
-const frame = (t: number): Frame => ({ origin: ORIGIN, t, steps: t, nodes: [], selected: 'me', roundState: null, peers: [], partition: null, inFlight: [], faults: [], checks: [], logHash: '' });
+const frame = (t: number): Frame => ({ origin: ORIGIN, t, steps: t, nodes: [], selected: 'me', roundState: null, peers: [], partition: null, links: null, inFlight: [], faults: [], checks: [], logHash: '' });
 const event = (t: number): ObsEvent => ({ type: 'NewRoundStep', node: 'me', time: ORIGIN + t, height: 1, round: 0, step: 'RoundStepPropose' });
 const msg = (t: number, n = 1, reset = false): FrameMessage => ({ type: 'frame', reset, events: Array.from({ length: n }, () => event(t)), frame: frame(t), playing: true });
 
