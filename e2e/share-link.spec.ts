@@ -37,3 +37,11 @@ test('a lesson typed as a query (?lesson=…) opens that lesson, and the address
   expect(await page.evaluate(() => location.search)).toBe('');
   expect(await page.evaluate(() => location.hash)).toMatch(/^#lesson=proposer-crash&s=/);
 });
+
+test('another share link pasted into the same tab opens its run: only the hash changed, so the page reads it', async ({ page }) => {
+  await openLink(page, '#lesson=proposer-crash');
+  await expect(page.getByTestId('lesson')).toHaveValue('proposer-crash');
+  await page.goto(`${APP}#lesson=partition-heal`); // same document: no reload
+  await expect(page.getByTestId('lesson')).toHaveValue('partition-heal');
+  await expect(page.getByTestId('caption')).toContainText('Partition');
+});

@@ -251,6 +251,14 @@ export function becomeValidator(power = 1): void {
 
 export function startWorker(): void {
   connect(classroomWorkerSource());
+  openShareLink();
+  // a link pasted into this tab's address bar differs only in its hash: the browser does not
+  // reload, so the page reads it (replaceState, which the page writes its own links with, fires nothing)
+  window.addEventListener('hashchange', openShareLink);
+}
+
+/** Opens the run the address names (a share link, a lesson), or the first lesson. */
+function openShareLink(): void {
   const params = shareParams(location);
   const shared = decodeShare(params);
   // a link typed as a query is read as one, then kept where share links keep it (load writes the hash)
