@@ -71,7 +71,7 @@ export class MemoryStateStore implements StateStore {
     return this.state ? copyChainState(this.state) : null;
   }
 
-  async save(state: ChainState): Promise<void> {
+  save(state: ChainState): void {
     this.state = copyChainState(state);
   }
 }

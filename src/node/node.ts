@@ -62,6 +62,21 @@ interface Performing {
  */
 type Queued = ConsensusInput;
 
+/**
+ * `make`'s answer to `use`, at once when it gave one and later when it gave a promise; a refusal
+ * (thrown, or a rejected promise) goes to `refuse` either way. What `use` throws is not a refusal.
+ */
+function settled<T>(make: () => T | Promise<T>, use: (value: T) => void, refuse: (e: Error) => void): Pending {
+  let answer: T | Promise<T>;
+  try {
+    answer = make();
+  } catch (e) {
+    return refuse(e as Error);
+  }
+  if (answer instanceof Promise) return answer.then(use, refuse);
+  use(answer);
+}
+
 export type NodeListener = (ev: ConsensusEvent, node: ConsensusNode) => void;
 
 export class ConsensusNode {
@@ -495,31 +510,34 @@ export class ConsensusNode {
     if (acc.finalized && !this.stopped) return this.perform(this.cs.handle({ type: 'blockFinalized', response: acc.finalized, now: this.opts.clock.now() }));
   }
 
-  private async signVote(vote: Vote): Promise<void> {
+  // Signing answers at once when the PrivValidator can (the simulator: no promise per signature),
+  // else later; either way our message is recorded as valid and queued as our own input.
+
+  private signVote(vote: Vote): Pending {
     const pv = this.privValidator;
     if (!pv) return;
-    try {
-      const signed = await pv.signVote(this.cs.chainId, vote);
-      this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: voteSignBytesOf(this.cs.chainId, signed), signature: signed.signature, of: { msg: signed, chainId: this.cs.chainId } });
-      this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Vote', vote: signed }, peerId: '', now: 0 });
-    } catch (e) {
-      this.publishRefusal('vote', e as Error);
-    }
+    return settled(() => pv.signVote(this.cs.chainId, vote), (signed) => this.ownVote(pv, signed), (e) => this.publishRefusal('vote', e));
   }
 
-  private async signProposal(proposal: Proposal, parts: PartSet): Promise<void> {
+  private ownVote(pv: PrivValidator, signed: Vote): void {
+    const chainId = this.cs.chainId;
+    this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: voteSignBytesOf(chainId, signed), signature: signed.signature, of: { msg: signed, chainId } });
+    this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Vote', vote: signed }, peerId: '', now: 0 });
+  }
+
+  private signProposal(proposal: Proposal, parts: PartSet): Pending {
     const pv = this.privValidator;
     if (!pv) return;
-    try {
-      const signed = await pv.signProposal(this.cs.chainId, proposal);
-      this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: proposalSignBytesOf(this.cs.chainId, signed), signature: signed.signature, of: { msg: signed, chainId: this.cs.chainId } });
-      this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Proposal', proposal: signed }, peerId: '', now: 0 });
-      for (let i = 0; i < parts.total; i++) {
-        const part = parts.getPart(i)!;
-        this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'BlockPart', height: proposal.height, round: proposal.round, part }, peerId: '', now: 0 });
-      }
-    } catch (e) {
-      this.publishRefusal('proposal', e as Error);
+    return settled(() => pv.signProposal(this.cs.chainId, proposal), (signed) => this.ownProposal(pv, signed, parts), (e) => this.publishRefusal('proposal', e));
+  }
+
+  private ownProposal(pv: PrivValidator, signed: Proposal, parts: PartSet): void {
+    const chainId = this.cs.chainId;
+    this.opts.signatures.recordOwn({ pubKey: pv.pubKey, signBytes: proposalSignBytesOf(chainId, signed), signature: signed.signature, of: { msg: signed, chainId } });
+    this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'Proposal', proposal: signed }, peerId: '', now: 0 });
+    for (let i = 0; i < parts.total; i++) {
+      const part = parts.getPart(i)!;
+      this.enqueue(this.internalQueue, { type: 'message', msg: { kind: 'BlockPart', height: signed.height, round: signed.round, part }, peerId: '', now: 0 });
     }
   }
 

@@ -46,7 +46,8 @@ export interface BlockMeta {
 export interface BlockStore {
   height(): number;
   base(): number;
-  saveBlock(block: Block, parts: PartSet, seenCommit: Commit): Promise<void>;
+  /** Durable when it returns or resolves (an in-memory store finishes at once: no promise). */
+  saveBlock(block: Block, parts: PartSet, seenCommit: Commit): void | Promise<void>;
   loadBlock(height: number): Block | null;
   loadBlockMeta(height: number): BlockMeta | null;
   loadBlockPart(height: number, index: number): Part | null;
@@ -60,7 +61,8 @@ export interface BlockStore {
 
 export interface StateStore {
   load(): ChainState | null;
-  save(state: ChainState, response: FinalizeBlockResponse): Promise<void>;
+  /** Durable when it returns or resolves (an in-memory store finishes at once: no promise). */
+  save(state: ChainState, response: FinalizeBlockResponse): void | Promise<void>;
 }
 
 /** Where a node's own consensus messages go once they are durable (direct delivery or the reactor). */

@@ -43,10 +43,12 @@ const proposal = (height: number, round: number, blockId: BlockID, ms = 0): Prop
   signature: new Uint8Array(0),
 });
 
-async function fresh() {
+/** A signer over a memory store; `sync`: one that signs at once too, as the simulator's does. */
+async function freshPv(sync: boolean) {
   const store = new MemoryPrivValidatorStateStore();
   let signs = 0;
-  const pv = new LocalPrivValidator({ pubKey, sign: async (m) => (signs++, signSync(seed, m)) }, store);
+  const sign = (m: Uint8Array) => (signs++, signSync(seed, m));
+  const pv = new LocalPrivValidator(sync ? { pubKey, sign: async (m) => sign(m), signSync: sign } : { pubKey, sign: async (m) => sign(m) }, store);
   await pv.load();
   return { pv, store, signs: () => signs };
 }
@@ -54,9 +56,10 @@ async function fresh() {
 const PV = SignedMsgType.Prevote;
 const PC = SignedMsgType.Precommit;
 
-async function refusal(p: Promise<unknown>): Promise<string> {
+/** The refusal's code, whether the signer throws at once or its promise rejects. */
+async function refusal(call: () => unknown): Promise<string> {
   try {
-    await p;
+    await call();
   } catch (e) {
     expect(e).toBeInstanceOf(SignRefusedError);
     return (e as SignRefusedError).code;
@@ -64,7 +67,12 @@ async function refusal(p: Promise<unknown>): Promise<string> {
   throw new Error('expected a refusal');
 }
 
-describe('PrivValidator (catalogue D)', () => {
+describe.each([
+  ['a signer that answers later (WebCrypto, files, IndexedDB)', false],
+  ['a synchronous signer over memory (the simulator)', true],
+])('PrivValidator (catalogue D): %s', (_, sync) => {
+  const fresh = () => freshPv(sync);
+
   it('D-01 re-signing the identical vote returns the identical signature without signing again', async () => {
     const { pv, signs } = await fresh();
     const a = await pv.signVote(CHAIN, vote(PV, 10, 1, B1));
@@ -77,38 +85,38 @@ describe('PrivValidator (catalogue D)', () => {
   it('D-02 height regression and D-03 round regression are refused', async () => {
     const { pv } = await fresh();
     await pv.signVote(CHAIN, vote(PV, 10, 1, B1));
-    expect(await refusal(pv.signVote(CHAIN, vote(PV, 9, 1, B1)))).toBe('ErrHeightRegression');
-    expect(await refusal(pv.signVote(CHAIN, vote(PV, 8, 5, B1)))).toBe('ErrHeightRegression');
-    expect(await refusal(pv.signVote(CHAIN, vote(PV, 10, 0, B1)))).toBe('ErrRoundRegression');
+    expect(await refusal(() => pv.signVote(CHAIN, vote(PV, 9, 1, B1)))).toBe('ErrHeightRegression');
+    expect(await refusal(() => pv.signVote(CHAIN, vote(PV, 8, 5, B1)))).toBe('ErrHeightRegression');
+    expect(await refusal(() => pv.signVote(CHAIN, vote(PV, 10, 0, B1)))).toBe('ErrRoundRegression');
   });
 
   it('D-04 step regression: prevote after precommit, proposal after prevote', async () => {
     const { pv } = await fresh();
     await pv.signVote(CHAIN, vote(PC, 10, 1, B1));
-    expect(await refusal(pv.signVote(CHAIN, vote(PV, 10, 1, B1)))).toBe('ErrStepRegression');
+    expect(await refusal(() => pv.signVote(CHAIN, vote(PV, 10, 1, B1)))).toBe('ErrStepRegression');
     const b = await fresh();
     await b.pv.signVote(CHAIN, vote(PV, 10, 1, B1));
-    expect(await refusal(b.pv.signProposal(CHAIN, proposal(10, 1, B1)))).toBe('ErrStepRegression');
+    expect(await refusal(() => b.pv.signProposal(CHAIN, proposal(10, 1, B1)))).toBe('ErrStepRegression');
   });
 
   it('D-05 same HRS, different block: conflicting data, state unchanged (votes and proposals)', async () => {
     const { pv } = await fresh();
     await pv.signVote(CHAIN, vote(PV, 10, 1, B1));
     const before = pv.lastSignState();
-    expect(await refusal(pv.signVote(CHAIN, vote(PV, 10, 1, B2)))).toBe('ErrConflictingData');
+    expect(await refusal(() => pv.signVote(CHAIN, vote(PV, 10, 1, B2)))).toBe('ErrConflictingData');
     expect(pv.lastSignState()).toEqual(before);
     const p = await fresh();
     await p.pv.signProposal(CHAIN, proposal(10, 1, B1));
-    expect(await refusal(p.pv.signProposal(CHAIN, proposal(10, 1, B2)))).toBe('ErrConflictingData');
+    expect(await refusal(() => p.pv.signProposal(CHAIN, proposal(10, 1, B2)))).toBe('ErrConflictingData');
   });
 
   it('D-06 nil then block (and the reverse) at the same HRS is refused', async () => {
     const a = await fresh();
     await a.pv.signVote(CHAIN, vote(PV, 3, 0, null));
-    expect(await refusal(a.pv.signVote(CHAIN, vote(PV, 3, 0, B1)))).toBe('ErrConflictingData');
+    expect(await refusal(() => a.pv.signVote(CHAIN, vote(PV, 3, 0, B1)))).toBe('ErrConflictingData');
     const b = await fresh();
     await b.pv.signVote(CHAIN, vote(PC, 3, 0, B1));
-    expect(await refusal(b.pv.signVote(CHAIN, vote(PC, 3, 0, null)))).toBe('ErrConflictingData');
+    expect(await refusal(() => b.pv.signVote(CHAIN, vote(PC, 3, 0, null)))).toBe('ErrConflictingData');
   });
 
   it('D-07 only the timestamp differs: the old timestamp and signature come back and verify', async () => {
@@ -130,7 +138,7 @@ describe('PrivValidator (catalogue D)', () => {
     await pv.signProposal(CHAIN, proposal(5, 2, B1));
     await pv.signVote(CHAIN, vote(PV, 5, 2, B1));
     await pv.signVote(CHAIN, vote(PC, 5, 2, B1));
-    expect(await refusal(pv.signProposal(CHAIN, proposal(5, 2, B1)))).toBe('ErrStepRegression');
+    expect(await refusal(() => pv.signProposal(CHAIN, proposal(5, 2, B1)))).toBe('ErrStepRegression');
     await pv.signVote(CHAIN, vote(PV, 5, 3, null));
     await pv.signVote(CHAIN, vote(PV, 6, 0, B2));
   });
@@ -144,11 +152,18 @@ describe('PrivValidator (catalogue D)', () => {
     const reborn = new LocalPrivValidator({ pubKey, sign: async (m) => signSync(seed, m) }, store);
     await reborn.load();
     expect(reborn.lastSignState()).toEqual(pv.lastSignState());
-    expect(await refusal(reborn.signVote(CHAIN, vote(PC, 12, 0, B2)))).toBe('ErrConflictingData');
+    expect(await refusal(() => reborn.signVote(CHAIN, vote(PC, 12, 0, B2)))).toBe('ErrConflictingData');
     // a store whose save fails never lets the signature out
     const failing = new LocalPrivValidator({ pubKey, sign: async (m) => signSync(seed, m) }, { load: async () => null, save: async () => Promise.reject(new Error('disk full')) });
     await failing.load();
-    await expect(failing.signVote(CHAIN, vote(PV, 1, 0, B1))).rejects.toThrow('disk full');
+    await expect(Promise.resolve().then(() => failing.signVote(CHAIN, vote(PV, 1, 0, B1)))).rejects.toThrow('disk full');
+    if (!sync) return;
+    // at once: a save that throws keeps the signature in, and the state as it was
+    const signer = { pubKey, sign: async (m: Uint8Array) => signSync(seed, m), signSync: (m: Uint8Array) => signSync(seed, m) };
+    const failingNow = new LocalPrivValidator(signer, { load: async () => null, save: async () => undefined, saveSync: () => { throw new Error('disk full'); } });
+    await failingNow.load();
+    expect(() => failingNow.signVote(CHAIN, vote(PV, 1, 0, B1))).toThrow('disk full');
+    expect(failingNow.lastSignState().height).toBe(0);
   });
 
   it('D-14 extensions are signed afresh; prevotes and nil precommits may not carry one', async () => {
@@ -160,6 +175,6 @@ describe('PrivValidator (catalogue D)', () => {
     expect(verifySync(pubKey, voteExtensionSignBytes(CHAIN, b), b.extensionSignature)).toBe(true);
     expect(bytesEqual(a.signature, b.signature)).toBe(true);
     expect(b.timestamp).toEqual(a.timestamp);
-    expect(await refusal(pv.signVote(CHAIN, { ...vote(PV, 9, 0, B1), extension: utf8('x') }))).toBe('ErrUnexpectedExtension');
+    expect(await refusal(() => pv.signVote(CHAIN, { ...vote(PV, 9, 0, B1), extension: utf8('x') }))).toBe('ErrUnexpectedExtension');
   });
 });

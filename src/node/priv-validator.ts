@@ -1,6 +1,6 @@
 // PrivValidator: signs votes and proposals under the double-sign rule (src/core/privval) and
 // persists the last-signed state before any signature leaves it (spec §12).
-import type { Bytes, Proposal, Vote } from '../core/types.js';
+import type { Bytes, Proposal, Timestamp, Vote } from '../core/types.js';
 import { SignedMsgType } from '../core/types.js';
 import { isNilBlockId } from '../core/blockid.js';
 import { SignRefusedError } from '../core/errors.js';
@@ -9,18 +9,24 @@ import { proposalSignBytes, voteExtensionSignBytes, voteSignBytes } from '../cor
 import type { LastSignState } from '../core/privval/sign-state.js';
 import { EMPTY_SIGN_STATE, planSign, signStepOf } from '../core/privval/sign-state.js';
 
-/** What consensus needs from a validator's signer. */
+/**
+ * What consensus needs from a validator's signer. An answer comes at once when the signer and its
+ * state store are synchronous (node:crypto over memory: the simulator), else as a promise; a
+ * refusal is thrown, or rejects the promise.
+ */
 export interface PrivValidator {
   readonly address: Bytes;
   readonly pubKey: Bytes;
   /** The signed vote; its timestamp may be an earlier one the signer already signed (adopt it). */
-  signVote(chainId: string, vote: Vote): Promise<Vote>;
-  signProposal(chainId: string, proposal: Proposal): Promise<Proposal>;
+  signVote(chainId: string, vote: Vote): Vote | Promise<Vote>;
+  signProposal(chainId: string, proposal: Proposal): Proposal | Promise<Proposal>;
 }
 
 export interface KeySigner {
   readonly pubKey: Bytes;
   sign(message: Bytes): Promise<Bytes>;
+  /** The same, at once (node:crypto, noble); absent where signing must wait (WebCrypto). */
+  signSync?(message: Bytes): Bytes;
 }
 
 /**
@@ -32,6 +38,8 @@ export interface PrivValidatorStateStore {
   /** null when nothing was ever signed; throws when the stored record is unreadable (fail closed). */
   load(): Promise<LastSignState | null>;
   save(state: LastSignState): Promise<void>;
+  /** The same, durable on return: only a store that keeps nothing on disk can offer it. */
+  saveSync?(state: LastSignState): void;
 }
 
 export class MemoryPrivValidatorStateStore implements PrivValidatorStateStore {
@@ -40,6 +48,10 @@ export class MemoryPrivValidatorStateStore implements PrivValidatorStateStore {
     return this.state && { ...this.state };
   }
   async save(state: LastSignState): Promise<void> {
+    this.saveSync(state);
+  }
+
+  saveSync(state: LastSignState): void {
     this.state = { ...state };
   }
 }
@@ -49,12 +61,20 @@ export class LocalPrivValidator implements PrivValidator {
   private last: LastSignState = EMPTY_SIGN_STATE;
   /** Serialises requests: each one reads the state the previous one left. */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * A synchronous signer over a synchronous store: every request is answered at once, so none
+   * can wait on another and no queue is needed (the simulator: no promise per signature).
+   */
+  private readonly now: { sign(message: Bytes): Bytes; save(state: LastSignState): void } | null;
 
   constructor(
     private readonly signer: KeySigner,
     private readonly store: PrivValidatorStateStore,
   ) {
     this.address = addressFromPubKey(signer.pubKey);
+    const { signSync } = signer;
+    const { saveSync } = store;
+    this.now = signSync && saveSync ? { sign: (m) => signSync.call(signer, m), save: (st) => saveSync.call(store, st) } : null;
   }
 
   get pubKey(): Bytes {
@@ -69,33 +89,50 @@ export class LocalPrivValidator implements PrivValidator {
     return { ...this.last };
   }
 
-  signVote(chainId: string, vote: Vote): Promise<Vote> {
+  signVote(chainId: string, vote: Vote): Vote | Promise<Vote> {
+    const signBytes = voteSignBytes(chainId, vote);
+    // extensions may be non-deterministic, so their signature is always made afresh
+    const extension = vote.extension.length > 0 ? voteExtensionSignBytes(chainId, vote) : null;
+    const signed = (s: Signed, extensionSignature: Bytes): Vote => ({ ...vote, timestamp: s.timestamp ?? vote.timestamp, signature: s.signature, extensionSignature });
+    const now = this.now;
+    if (now) {
+      refuseStrayExtension(vote);
+      return signed(this.signNow(now, vote.height, vote.round, vote.type, signBytes, 'vote'), extension ? now.sign(extension) : new Uint8Array(0));
+    }
     return this.serial(async () => {
-      const extensible = vote.type === SignedMsgType.Precommit && !isNilBlockId(vote.blockId);
-      if (!extensible && vote.extension.length > 0) {
-        throw new SignRefusedError('ErrUnexpectedExtension', 'only non-nil precommits may carry an extension', { height: vote.height, round: vote.round });
-      }
-      const { signature, timestamp } = await this.signMessage(vote.height, vote.round, vote.type, voteSignBytes(chainId, vote), 'vote');
-      // extensions may be non-deterministic, so their signature is always made afresh
-      const extensionSignature = vote.extension.length > 0 ? await this.signer.sign(voteExtensionSignBytes(chainId, vote)) : new Uint8Array(0);
-      return { ...vote, timestamp: timestamp ?? vote.timestamp, signature, extensionSignature };
+      refuseStrayExtension(vote);
+      const s = await this.signLater(vote.height, vote.round, vote.type, signBytes, 'vote');
+      return signed(s, extension ? await this.signer.sign(extension) : new Uint8Array(0));
     });
   }
 
-  signProposal(chainId: string, proposal: Proposal): Promise<Proposal> {
-    return this.serial(async () => {
-      const { signature, timestamp } = await this.signMessage(proposal.height, proposal.round, proposal.type, proposalSignBytes(chainId, proposal), 'proposal');
-      return { ...proposal, timestamp: timestamp ?? proposal.timestamp, signature };
-    });
+  signProposal(chainId: string, proposal: Proposal): Proposal | Promise<Proposal> {
+    const signBytes = proposalSignBytes(chainId, proposal);
+    const signed = (s: Signed): Proposal => ({ ...proposal, timestamp: s.timestamp ?? proposal.timestamp, signature: s.signature });
+    if (this.now) return signed(this.signNow(this.now, proposal.height, proposal.round, proposal.type, signBytes, 'proposal'));
+    return this.serial(async () => signed(await this.signLater(proposal.height, proposal.round, proposal.type, signBytes, 'proposal')));
   }
 
-  private async signMessage(h: number, r: number, type: SignedMsgType, signBytes: Bytes, kind: 'vote' | 'proposal') {
-    const step = signStepOf(type);
-    const plan = planSign(this.last, h, r, step, signBytes, kind);
+  // The double-sign rule decides (src/core/privval): the same message again gets its earlier
+  // signature back, anything else at or below the last height/round/step is refused; a new
+  // signature is released only once the state that records it is saved.
+
+  private signNow(now: NonNullable<LocalPrivValidator['now']>, h: number, r: number, type: SignedMsgType, signBytes: Bytes, kind: SignKind): Signed {
+    const plan = planSign(this.last, h, r, signStepOf(type), signBytes, kind);
+    if (plan.kind === 'reuse') return { signature: plan.signature, timestamp: plan.timestamp };
+    const signature = now.sign(signBytes);
+    const next: LastSignState = { height: h, round: r, step: signStepOf(type), signature, signBytes };
+    now.save(next);
+    this.last = next;
+    return { signature, timestamp: null };
+  }
+
+  private async signLater(h: number, r: number, type: SignedMsgType, signBytes: Bytes, kind: SignKind): Promise<Signed> {
+    const plan = planSign(this.last, h, r, signStepOf(type), signBytes, kind);
     if (plan.kind === 'reuse') return { signature: plan.signature, timestamp: plan.timestamp };
     const signature = await this.signer.sign(signBytes);
-    const next: LastSignState = { height: h, round: r, step, signature, signBytes };
-    await this.store.save(next); // persist before the signature is released
+    const next: LastSignState = { height: h, round: r, step: signStepOf(type), signature, signBytes };
+    await this.store.save(next);
     this.last = next;
     return { signature, timestamp: null };
   }
@@ -104,5 +141,20 @@ export class LocalPrivValidator implements PrivValidator {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+}
+
+type SignKind = 'vote' | 'proposal';
+
+/** A signature, and the earlier timestamp to adopt when it is an earlier signature given back. */
+interface Signed {
+  signature: Bytes;
+  timestamp: Timestamp | null;
+}
+
+function refuseStrayExtension(vote: Vote): void {
+  const extensible = vote.type === SignedMsgType.Precommit && !isNilBlockId(vote.blockId);
+  if (!extensible && vote.extension.length > 0) {
+    throw new SignRefusedError('ErrUnexpectedExtension', 'only non-nil precommits may carry an extension', { height: vote.height, round: vote.round });
   }
 }

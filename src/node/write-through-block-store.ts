@@ -62,13 +62,17 @@ export class WriteThroughBlockStore implements BlockStore {
     return this.bottom;
   }
 
-  async saveBlock(block: Block, parts: PartSet, seenCommit: Commit): Promise<void> {
+  /** Through the log when there is one; memory only (no log) finishes at once, without a promise. */
+  saveBlock(block: Block, parts: PartSet, seenCommit: Commit): void | Promise<void> {
     const h = block.header.height;
     if (this.top > 0 && h !== this.top + 1) throw new Error(`block store: cannot save height ${h} after ${this.top}`);
-    if (this.log) await this.log.append(h, { blockBytes: parts.toBytes(), seenCommit });
-    this.remember(h, storedBlock(block, parts, seenCommit));
-    if (this.bottom === 0) this.bottom = h;
-    this.top = h;
+    const keep = () => {
+      this.remember(h, storedBlock(block, parts, seenCommit));
+      if (this.bottom === 0) this.bottom = h;
+      this.top = h;
+    };
+    if (this.log) return this.log.append(h, { blockBytes: parts.toBytes(), seenCommit }).then(keep);
+    keep();
   }
 
   loadBlock(height: number): Block | null {

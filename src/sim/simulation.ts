@@ -184,8 +184,10 @@ export class Simulation implements FaultHost, CheckedRun {
     if (sn.node) return;
     const app = new ByzantineProposerApp(() => sn.proposeTxs);
     sn.app = app;
-    const sign = this.opts.sign ?? signSync;
-    const inner = new LocalPrivValidator({ pubKey: sn.pubKey, sign: async (msg: Bytes) => sign(sn.seed, msg) }, sn.privvalStore);
+    // the default signer answers at once, and so does the memory store: no promise per signature
+    const sign = this.opts.sign;
+    const signer = sign ? { pubKey: sn.pubKey, sign: async (msg: Bytes) => sign(sn.seed, msg) } : { pubKey: sn.pubKey, sign: async (msg: Bytes) => signSync(sn.seed, msg), signSync: (msg: Bytes) => signSync(sn.seed, msg) };
+    const inner = new LocalPrivValidator(signer, sn.privvalStore);
     await inner.load();
     const prng = this.prng.fork();
     const { node, sw, reactor } = await createNode({
@@ -515,20 +517,21 @@ class RecordingPrivValidator implements PrivValidator {
     this.pubKey = sn.pubKey;
   }
 
-  async signVote(chainId: string, vote: Vote): Promise<Vote> {
-    const signed = await this.inner.signVote(chainId, this.sn.voteTransform ? this.sn.voteTransform(vote) : vote);
-    this.record('vote', signed);
-    return signed;
+  signVote(chainId: string, vote: Vote): Vote | Promise<Vote> {
+    return this.recorded('vote', this.inner.signVote(chainId, this.sn.voteTransform ? this.sn.voteTransform(vote) : vote));
   }
 
-  async signProposal(chainId: string, p: Proposal): Promise<Proposal> {
-    const signed = await this.inner.signProposal(chainId, p);
-    this.record('proposal', signed);
-    return signed;
+  signProposal(chainId: string, p: Proposal): Proposal | Promise<Proposal> {
+    return this.recorded('proposal', this.inner.signProposal(chainId, p));
   }
 
-  private record(kind: SignedRecord['kind'], m: Vote | Proposal): void {
-    this.signed.push({ validator: this.sn.index, kind, height: m.height, round: m.round, type: m.type, blockId: m.blockId, signature: m.signature });
+  /** The answer as it comes (at once with the synchronous signer), recorded once signed. */
+  private recorded<T extends Vote | Proposal>(kind: SignedRecord['kind'], answer: T | Promise<T>): T | Promise<T> {
+    const record = (m: T) => {
+      this.signed.push({ validator: this.sn.index, kind, height: m.height, round: m.round, type: m.type, blockId: m.blockId, signature: m.signature });
+      return m;
+    };
+    return answer instanceof Promise ? answer.then(record) : record(answer);
   }
 }
 

@@ -354,10 +354,10 @@ describe('app replay before the handshake', () => {
     const open = () => {
       const bs = new WriteThroughBlockStore({ append: async () => undefined, read: async (h) => records.get(h) ?? null }, 1, top, 4);
       const ss = new MemoryStateStore();
-      return { bs, ss, ready: ss.save(src.stateStore.load()!) };
+      ss.save(src.stateStore.load()!);
+      return { bs, ss };
     };
     const s = open();
-    await s.ready;
     const app = new KVStoreApp();
     const state = await handshake(app, sim.genesis, s.bs, s.ss);
     expect(toHex(state.appHash)).toBe(toHex(src.stateStore.load()!.appHash));
