@@ -7,6 +7,7 @@ import { SignRefusedError } from '../core/errors.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
 import { proposalSignBytes, voteExtensionSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
 import type { LastSignState } from '../core/privval/sign-state.js';
+import { knownSignBytes } from './signature-cache.js';
 import { EMPTY_SIGN_STATE, planSign, signStepOf } from '../core/privval/sign-state.js';
 
 /**
@@ -93,7 +94,7 @@ export class LocalPrivValidator implements PrivValidator {
     const signBytes = voteSignBytes(chainId, vote);
     // extensions may be non-deterministic, so their signature is always made afresh
     const extension = vote.extension.length > 0 ? voteExtensionSignBytes(chainId, vote) : null;
-    const signed = (s: Signed, extensionSignature: Bytes): Vote => ({ ...vote, timestamp: s.timestamp ?? vote.timestamp, signature: s.signature, extensionSignature });
+    const signed = (s: Signed, extensionSignature: Bytes): Vote => fresh(chainId, { ...vote, timestamp: s.timestamp ?? vote.timestamp, signature: s.signature, extensionSignature }, s, signBytes);
     const now = this.now;
     if (now) {
       refuseStrayExtension(vote);
@@ -108,7 +109,7 @@ export class LocalPrivValidator implements PrivValidator {
 
   signProposal(chainId: string, proposal: Proposal): Proposal | Promise<Proposal> {
     const signBytes = proposalSignBytes(chainId, proposal);
-    const signed = (s: Signed): Proposal => ({ ...proposal, timestamp: s.timestamp ?? proposal.timestamp, signature: s.signature });
+    const signed = (s: Signed): Proposal => fresh(chainId, { ...proposal, timestamp: s.timestamp ?? proposal.timestamp, signature: s.signature }, s, signBytes);
     if (this.now) return signed(this.signNow(this.now, proposal.height, proposal.round, proposal.type, signBytes, 'proposal'));
     return this.serial(async () => signed(await this.signLater(proposal.height, proposal.round, proposal.type, signBytes, 'proposal')));
   }
@@ -150,6 +151,12 @@ type SignKind = 'vote' | 'proposal';
 interface Signed {
   signature: Bytes;
   timestamp: Timestamp | null;
+}
+
+/** A message signed afresh carries the sign bytes just signed: the node's next ask for them is free. */
+function fresh<T extends Vote | Proposal>(chainId: string, msg: T, s: Signed, signBytes: Bytes): T {
+  if (s.timestamp === null) knownSignBytes(chainId, msg, signBytes);
+  return msg;
 }
 
 function refuseStrayExtension(vote: Vote): void {

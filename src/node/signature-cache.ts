@@ -32,6 +32,11 @@ function memo<T extends Vote | Proposal>(chainId: string, msg: T, make: (chainId
   return bytes;
 }
 
+/** A new message's sign bytes, from the signer that just made them: the first ask finds them. */
+export function knownSignBytes(chainId: string, msg: Vote | Proposal, bytes: Bytes): void {
+  signBytesMemo.set(msg, { chainId, bytes });
+}
+
 export const voteSignBytesOf = (chainId: string, vote: Vote) => memo(chainId, vote, voteSignBytes);
 export const proposalSignBytesOf = (chainId: string, p: Proposal) => memo(chainId, p, proposalSignBytes);
 

@@ -135,7 +135,8 @@ export class EventLogHasher {
 
   private bytes(b: Bytes): void {
     this.u8(b.length);
-    this.buf.set(b.subarray(0, 64), this.pos);
+    // a hash or an address, whole (no subarray object per field: several fields an event)
+    this.buf.set(b.length <= 64 ? b : b.subarray(0, 64), this.pos);
     this.pos += Math.min(b.length, 64);
   }
 
