@@ -50,5 +50,14 @@ describe('diagnosis', () => {
     expect(stalled.voters.length).toBeLessThanOrEqual(2);
     expect(stalled.cause).toBe('offline');
     expect(stalled.sentence).toMatch(/only \d of 4 validators ever voted/);
+
+    // the whole WAL, damaged inside height 2: not "never committed", but where the readable part ends
+    const bytes = concat(...recs.map(encodeWalRecord));
+    const at = concat(...recs.slice(0, ended - 2).map(encodeWalRecord)).length;
+    const damaged = bytes.slice();
+    damaged[at + 1] ^= 0xff; // the next record's checksum
+    const d = diagnose(readWal(damaged));
+    expect(d).toMatchObject({ height: 2, committed: false });
+    expect(d.sentence).toMatch(new RegExp(`^The readable part ends inside height 2 \\(the file is damaged at record #${ended - 2}, byte ${at}\\), which may have committed in what could not be read; up to there, in 1 round`));
   });
 });

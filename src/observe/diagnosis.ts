@@ -9,6 +9,7 @@
 import { SignedMsgType, RoundStepType } from '../core/types.js';
 import { toHex } from '../core/bytes.js';
 import type { WalFile } from '../core/wal/inspect.js';
+import type { WalCorruption } from '../core/wal/framing.js';
 
 export interface VoteTally {
   /** validator indices that voted for each block (hash hex) */
@@ -187,14 +188,22 @@ export function diagnose(file: WalFile, known: KnownValidator[] | null = null): 
         locked,
       };
     });
-  const { cause, sentence } = explain(height, committed, out, n, validatorsKnown, voters.size);
+  const { cause, sentence } = explain(height, committed, out, n, validatorsKnown, voters.size, file.corruption);
   return { height, committed, rounds: out, validators: n, validatorsKnown, voters: [...voters].sort((a, b) => a - b), cause, sentence };
 }
 
-function explain(height: number, committed: boolean, rounds: RoundDiagnosis[], n: number, known: boolean, voters: number): { cause: Cause; sentence: string } {
+/**
+ * The cause, in a sentence. A damaged file's readable part ends inside its last height: the height
+ * may have gone on, and committed, in what could not be read, so the sentence says "up to there"
+ * rather than "never".
+ */
+function explain(height: number, committed: boolean, rounds: RoundDiagnosis[], n: number, known: boolean, voters: number, cut: WalCorruption | null): { cause: Cause; sentence: string } {
   const span = rounds.length ? `rounds ${rounds[0].round}–${rounds[rounds.length - 1].round}` : 'no round';
   if (committed) return { cause: 'committed', sentence: `Height ${height} committed (${span} recorded).` };
-  const head = `Height ${height} never committed in ${rounds.length} round${rounds.length === 1 ? '' : 's'} (${span})`;
+  const inRounds = `${rounds.length} round${rounds.length === 1 ? '' : 's'} (${span})`;
+  const head = cut
+    ? `The readable part ends inside height ${height} (the file is damaged at record #${cut.index}, byte ${cut.offset}), which may have committed in what could not be read; up to there, in ${inRounds}`
+    : `Height ${height} never committed in ${inRounds}`;
   if (rounds.length === 0) return { cause: 'unknown', sentence: `${head}: the WAL records nothing of it.` };
   const proposed = rounds.filter((r) => r.proposal.block !== null);
   const complete = proposed.filter((r) => r.proposal.completeAt !== null);
