@@ -99,18 +99,21 @@ export class SignatureCache implements SignatureChecker {
 
   /** Our own signature, made by our PrivValidator: valid by construction, never verified. */
   recordOwn(it: PendingSignature): void {
-    if (this.lookup(it)) this.rememberOf(it, true);
-    else this.remember(it, true);
+    this.remember(it, true);
   }
 
   private check(msg: Vote | Proposal, chainId: string, pubKey: Bytes, it: PendingSignature): boolean {
-    let ok = this.lookup(it)?.ok;
-    if (ok === undefined) {
-      ok = verifySync(it.pubKey, it.signBytes, it.signature);
-      this.verified++;
-      this.verifiedInStep++;
+    const withMsg = { ...it, of: { msg, chainId } };
+    const known = this.lookup(it);
+    // a verdict by signature (a commit's signatures, rebuilt as votes, are new objects): kept per object too
+    if (known) {
+      this.rememberOf(withMsg, known.ok);
+      return known.ok;
     }
-    this.remember({ ...it, of: { msg, chainId } }, ok);
+    const ok = verifySync(it.pubKey, it.signBytes, it.signature);
+    this.verified++;
+    this.verifiedInStep++;
+    this.remember(withMsg, ok);
     return ok;
   }
 
