@@ -119,20 +119,22 @@ export class LocalPrivValidator implements PrivValidator {
   // signature is released only once the state that records it is saved.
 
   private signNow(now: NonNullable<LocalPrivValidator['now']>, h: number, r: number, type: SignedMsgType, signBytes: Bytes, kind: SignKind): Signed {
-    const plan = planSign(this.last, h, r, signStepOf(type), signBytes, kind);
+    const step = signStepOf(type);
+    const plan = planSign(this.last, h, r, step, signBytes, kind);
     if (plan.kind === 'reuse') return { signature: plan.signature, timestamp: plan.timestamp };
     const signature = now.sign(signBytes);
-    const next: LastSignState = { height: h, round: r, step: signStepOf(type), signature, signBytes };
+    const next: LastSignState = { height: h, round: r, step, signature, signBytes };
     now.save(next);
     this.last = next;
     return { signature, timestamp: null };
   }
 
   private async signLater(h: number, r: number, type: SignedMsgType, signBytes: Bytes, kind: SignKind): Promise<Signed> {
-    const plan = planSign(this.last, h, r, signStepOf(type), signBytes, kind);
+    const step = signStepOf(type);
+    const plan = planSign(this.last, h, r, step, signBytes, kind);
     if (plan.kind === 'reuse') return { signature: plan.signature, timestamp: plan.timestamp };
     const signature = await this.signer.sign(signBytes);
-    const next: LastSignState = { height: h, round: r, step: signStepOf(type), signature, signBytes };
+    const next: LastSignState = { height: h, round: r, step, signature, signBytes };
     await this.store.save(next);
     this.last = next;
     return { signature, timestamp: null };
