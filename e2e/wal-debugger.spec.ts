@@ -43,7 +43,7 @@ async function openDebugger(page: Page): Promise<void> {
 const chooser = (page: Page) => page.getByLabel('Choose WAL files');
 /** The file list's row of a file: its cells, in the table's column order. */
 const row = (page: Page, name: string): Locator => page.getByRole('region', { name: 'WAL files' }).locator('tbody tr', { has: page.getByRole('rowheader', { name, exact: true }) });
-const cell = (r: Locator, column: 'records' | 'kinds' | 'damage') => r.locator('td').nth({ records: 3, kinds: 4, damage: 7 }[column]);
+const cell = (r: Locator, column: 'format' | 'records' | 'kinds' | 'damage') => r.locator('td').nth({ format: 1, records: 3, kinds: 4, damage: 7 }[column]);
 
 /** Drops files on the drop zone as a browser does: a drop event whose DataTransfer holds them. */
 async function drop(page: Page, files: { name: string; bytes: Uint8Array }[]): Promise<void> {
@@ -135,6 +135,11 @@ test('damaged copies show the damage at the offset `prevote wal inspect` reports
     await expect(damage).toContainText(`damaged at record #${c.index}, byte offset ${c.offset}: ${c.reason}.`);
     await expect(damage).toContainText(`Readable prefix: ${want.records} records loaded`);
   }
+  // not a WAL at all: no format is claimed for it, and the damage line asks
+  writeFileSync(join(DAMAGED, 'picture.png'), Buffer.from('\x89PNG\r\n\x1a\n not a WAL, a picture'));
+  await chooser(page).setInputFiles(join(DAMAGED, 'picture.png'));
+  await expect(cell(row(page, 'picture.png'), 'format')).toHaveText('unknown');
+  await expect(page.getByLabel('Damage in picture.png')).toContainText('Not one record could be read: is it a WAL?');
 });
 
 test('the diagnosis says why height 1 never committed; the console replays it and exports it', async ({ page }) => {

@@ -71,7 +71,8 @@ export function FileList() {
               <tr key={f.id} className={f.id === selected ? 'selected' : ''}>
                 <td><input type="radio" name="wal-file" checked={f.id === selected} onChange={() => watch(f.id)} aria-label={`Replay ${f.name}`} /></td>
                 <th scope="row">{f.name}</th>
-                <td>{f.format}</td>
+                {/* the format is read from the first bytes; with not one record readable it is only a guess */}
+                <td>{s.records === 0 && s.corruption ? <span className="muted" title={`read as ${f.format}, but not one record could be read`}>unknown</span> : f.format}</td>
                 <td className="num">{size(f.size)}</td>
                 <td className="num">{s.records}</td>
                 <td>{kindsText(s.byKind) || 'none'}</td>
