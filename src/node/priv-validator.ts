@@ -3,6 +3,7 @@
 import type { Bytes, Proposal, Timestamp, Vote } from '../core/types.js';
 import { SignedMsgType } from '../core/types.js';
 import { isNilBlockId } from '../core/blockid.js';
+import { EMPTY_BYTES } from '../core/bytes.js';
 import { SignRefusedError } from '../core/errors.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
 import { proposalSignBytes, voteExtensionSignBytes, voteSignBytes } from '../core/encoding/sign-bytes.js';
@@ -66,16 +67,14 @@ export class LocalPrivValidator implements PrivValidator {
    * A synchronous signer over a synchronous store: every request is answered at once, so none
    * can wait on another and no queue is needed (the simulator: no promise per signature).
    */
-  private readonly now: { sign(message: Bytes): Bytes; save(state: LastSignState): void } | null;
+  private readonly sync: boolean;
 
   constructor(
     private readonly signer: KeySigner,
     private readonly store: PrivValidatorStateStore,
   ) {
     this.address = addressFromPubKey(signer.pubKey);
-    const { signSync } = signer;
-    const { saveSync } = store;
-    this.now = signSync && saveSync ? { sign: (m) => signSync.call(signer, m), save: (st) => saveSync.call(store, st) } : null;
+    this.sync = signer.signSync !== undefined && store.saveSync !== undefined;
   }
 
   get pubKey(): Bytes {
@@ -95,22 +94,21 @@ export class LocalPrivValidator implements PrivValidator {
     // extensions may be non-deterministic, so their signature is always made afresh
     const extension = vote.extension.length > 0 ? voteExtensionSignBytes(chainId, vote) : null;
     const signed = (s: Signed, extensionSignature: Bytes): Vote => fresh(chainId, { ...vote, timestamp: s.timestamp ?? vote.timestamp, signature: s.signature, extensionSignature }, s, signBytes);
-    const now = this.now;
-    if (now) {
+    if (this.sync) {
       refuseStrayExtension(vote);
-      return signed(this.signNow(now, vote.height, vote.round, vote.type, signBytes, 'vote'), extension ? now.sign(extension) : new Uint8Array(0));
+      return signed(this.signNow(vote.height, vote.round, vote.type, signBytes, 'vote'), extension ? this.signer.signSync!(extension) : EMPTY_BYTES);
     }
     return this.serial(async () => {
       refuseStrayExtension(vote);
       const s = await this.signLater(vote.height, vote.round, vote.type, signBytes, 'vote');
-      return signed(s, extension ? await this.signer.sign(extension) : new Uint8Array(0));
+      return signed(s, extension ? await this.signer.sign(extension) : EMPTY_BYTES);
     });
   }
 
   signProposal(chainId: string, proposal: Proposal): Proposal | Promise<Proposal> {
     const signBytes = proposalSignBytes(chainId, proposal);
     const signed = (s: Signed): Proposal => fresh(chainId, { ...proposal, timestamp: s.timestamp ?? proposal.timestamp, signature: s.signature }, s, signBytes);
-    if (this.now) return signed(this.signNow(this.now, proposal.height, proposal.round, proposal.type, signBytes, 'proposal'));
+    if (this.sync) return signed(this.signNow(proposal.height, proposal.round, proposal.type, signBytes, 'proposal'));
     return this.serial(async () => signed(await this.signLater(proposal.height, proposal.round, proposal.type, signBytes, 'proposal')));
   }
 
@@ -118,13 +116,13 @@ export class LocalPrivValidator implements PrivValidator {
   // signature back, anything else at or below the last height/round/step is refused; a new
   // signature is released only once the state that records it is saved.
 
-  private signNow(now: NonNullable<LocalPrivValidator['now']>, h: number, r: number, type: SignedMsgType, signBytes: Bytes, kind: SignKind): Signed {
+  private signNow(h: number, r: number, type: SignedMsgType, signBytes: Bytes, kind: SignKind): Signed {
     const step = signStepOf(type);
     const plan = planSign(this.last, h, r, step, signBytes, kind);
     if (plan.kind === 'reuse') return { signature: plan.signature, timestamp: plan.timestamp };
-    const signature = now.sign(signBytes);
+    const signature = this.signer.signSync!(signBytes);
     const next: LastSignState = { height: h, round: r, step, signature, signBytes };
-    now.save(next);
+    this.store.saveSync!(next);
     this.last = next;
     return { signature, timestamp: null };
   }

@@ -186,7 +186,8 @@ export class Simulation implements FaultHost, CheckedRun {
     sn.app = app;
     // the default signer answers at once, and so does the memory store: no promise per signature
     const sign = this.opts.sign;
-    const signer = sign ? { pubKey: sn.pubKey, sign: async (msg: Bytes) => sign(sn.seed, msg) } : { pubKey: sn.pubKey, sign: async (msg: Bytes) => signSync(sn.seed, msg), signSync: (msg: Bytes) => signSync(sn.seed, msg) };
+    const now = (msg: Bytes) => signSync(sn.seed, msg);
+    const signer = sign ? { pubKey: sn.pubKey, sign: async (msg: Bytes) => sign(sn.seed, msg) } : { pubKey: sn.pubKey, sign: async (msg: Bytes) => now(msg), signSync: now };
     const inner = new LocalPrivValidator(signer, sn.privvalStore);
     await inner.load();
     const prng = this.prng.fork();
