@@ -140,6 +140,9 @@ test('damaged copies show the damage at the offset `prevote wal inspect` reports
   await chooser(page).setInputFiles(join(DAMAGED, 'picture.png'));
   await expect(cell(row(page, 'picture.png'), 'format')).toHaveText('unknown');
   await expect(page.getByLabel('Damage in picture.png')).toContainText('Not one record could be read: is it a WAL?');
+  // and the merged timeline places nothing for it, saying why rather than giving it a clock
+  const skews = page.getByRole('region', { name: 'Merged timeline' }).getByRole('list', { name: 'Clock skew per WAL' });
+  await expect(skews.locator('li').filter({ hasText: 'picture.png' })).toHaveText('picture.png: no records: nothing to place');
 });
 
 test('the diagnosis says why height 1 never committed; the console replays it and exports it', async ({ page }) => {

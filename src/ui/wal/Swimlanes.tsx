@@ -28,7 +28,8 @@ const COLORS = ['#90a4ae', '#c62828', '#2e7d32', '#1565c0', '#64b5f6', '#ef6c00'
 const ROW_NAMES = ['steps · timeouts · EndHeight', 'proposals · parts', 'prevotes', 'precommits'];
 
 /** How a file's clock compares with the first file's (the reference). */
-export function skewText(skew: number | null, lane: number, apart: number | null = null): string {
+export function skewText(skew: number | null, lane: number, apart: number | null = null, records = 1): string {
+  if (records === 0) return 'no records: nothing to place';
   if (lane === 0) return 'reference clock';
   if (skew === null && apart !== null) return `no link to the others, no time in common: drawn from the first file's start (${durationText(apart)} ${apart > 0 ? 'later' : 'earlier'})`;
   if (skew === null) return 'no link to the others: its own clock';
@@ -37,7 +38,8 @@ export function skewText(skew: number | null, lane: number, apart: number | null
 }
 
 /** The same, short enough for the lane's label (the list under the lanes says it in full). */
-function skewLabel(skew: number | null, lane: number, apart: number | null): string {
+function skewLabel(skew: number | null, lane: number, apart: number | null, records: number): string {
+  if (records === 0) return 'no records';
   if (lane > 0 && skew === null) return apart !== null ? "no link: moved to the start" : 'no link: its own clock';
   return skewText(skew, lane).replace(/ \(.*\)$/, '');
 }
@@ -146,7 +148,7 @@ export function Swimlanes() {
       g.fillStyle = '#333';
       g.fillText(l.node.length > 22 ? `${l.node.slice(0, 21)}…` : l.node, 4, TOP + lane * LANE + 12);
       g.fillStyle = '#6b7580';
-      g.fillText(skewLabel(merged.skew[lane], lane, merged.apart[lane]), 4, TOP + lane * LANE + 28, LEFT - 8);
+      g.fillText(skewLabel(merged.skew[lane], lane, merged.apart[lane], merged.lanes[lane].corrected.length), 4, TOP + lane * LANE + 28, LEFT - 8);
     });
   }, [merged, x, width, height]);
 
@@ -213,7 +215,7 @@ export function Swimlanes() {
         {lanes} WAL{lanes === 1 ? '' : 's'} on one clock · {merged.links} received votes and proposals linked to their sends · {merged.early} of them before their send once the skew is corrected
       </p>
       <ul className="skews" aria-label="Clock skew per WAL">
-        {merged.lanes.map((l, lane) => <li key={lane}><b>{name(lane)}</b>: {skewText(merged.skew[lane], lane, merged.apart[lane])}</li>)}
+        {merged.lanes.map((l, lane) => <li key={lane}><b>{name(lane)}</b>: {skewText(merged.skew[lane], lane, merged.apart[lane], l.corrected.length)}</li>)}
       </ul>
       {picked && (
         <div className="picked" data-testid="picked">
