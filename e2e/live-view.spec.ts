@@ -193,6 +193,28 @@ test('pause freezes the views while frames keep arriving; scrolling back and "Li
   await expect.poll(() => shownT(page)).toBeGreaterThan(head);
 });
 
+test('following the network, the Inspector’s height and round are the vote grid’s', async ({ page }) => {
+  await openLive(page);
+  await emit(page, { type: 'status', status: status() });
+  await play(page, 100);
+  await expect.poll(() => shownT(page)).toBeGreaterThan(1);
+  // both read in one turn of the page: what a person sees side by side at one moment
+  const sideBySide = () => page.evaluate(() => {
+    const grid = /height (\d+), round (\d+)/.exec(document.querySelector('[data-testid="vote-grid"] h2')?.textContent ?? '');
+    const inspector = /^height\/round\/step(\d+)\/(\d+)\//.exec(document.querySelector('[data-testid="round-state"]')?.textContent ?? '');
+    return { grid: grid && `${grid[1]}/${grid[2]}`, inspector: inspector && `${inspector[1]}/${inspector[2]}` };
+  });
+  const seen = new Set<string>();
+  for (let i = 0; i < 40; i++) {
+    const { grid, inspector } = await sideBySide();
+    expect(grid, `sample ${i}`).not.toBeNull();
+    expect(inspector, `sample ${i}`).toBe(grid);
+    seen.add(grid!);
+    await page.waitForTimeout(100);
+  }
+  expect(seen.size).toBeGreaterThan(3); // heights and rounds went by while we looked
+});
+
 test('from the live view to the classroom, and from a hub-served classroom to the live view', async ({ page }) => {
   await installFake(page);
   // the hub answers /hub.json; vite preview (which serves these tests) answers it with the app's page

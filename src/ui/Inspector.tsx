@@ -2,6 +2,7 @@
 // knows of each peer (PeerRoundState) with what each peer is missing. The peers table draws only
 // the rows in view (a full mesh of 100 has 99 peers). In presenter mode the tables wait until asked for.
 import { useUi } from './store.js';
+import type { UiState } from './store.js';
 import { shortStep } from './colors.js';
 import { missing } from './missing.js';
 import { ruleOf } from './rules.js';
@@ -24,9 +25,15 @@ const PEER_ROW = 21;
 /** Following a live network, the inspector is read, not watched: twice a second is enough (live/lagged.ts). */
 const LIVE_GAP_MS = 500;
 
+/** The selected node's height/round/step: shown as soon as it changes, with the grid beside it. */
+const stepMark = ({ frame }: { frame: UiState['frame'] }) => {
+  const rs = frame?.roundState;
+  return rs ? `${frame.selected} ${rs.height}/${rs.round}/${rs.step}` : frame?.selected;
+};
+
 export function Inspector() {
   const following = useUi((s) => s.mode === 'live' && s.frozen === null);
-  const { frame, events } = useLaggedUi((s) => ({ frame: s.frame, events: s.events }), LIVE_GAP_MS, following);
+  const { frame, events } = useLaggedUi((s) => ({ frame: s.frame, events: s.events }), LIVE_GAP_MS, following, stepMark);
   const ev = useUi((s) => s.selectedEvent);
   const presenter = useUi((s) => s.presenter);
   const tables = useUi((s) => !s.presenter || s.presenterTables);

@@ -18,13 +18,16 @@ const TRAILING_MS = 300;
  * `select` of the store, compared shallowly (it may return a new object of the same values).
  * While `on` is false (the classroom, a frozen live view) it follows the store at once, as
  * `useUi` does; while it is true, it takes a store update's value only when `gapMs` has passed
- * since the last one it took. The last value always ends up shown.
+ * since the last one it took. The last value always ends up shown. A value whose `mark` differs
+ * from the shown one's is taken at once: the Inspector's height/round/step must not trail the
+ * vote grid beside it by half a second (a person sees the two disagree), and it changes a few
+ * times a second, not at every update.
  */
-export function useLaggedUi<T>(select: (s: UiState) => T, gapMs: number, on: boolean): T {
+export function useLaggedUi<T>(select: (s: UiState) => T, gapMs: number, on: boolean, mark: (value: T) => unknown = NOTHING): T {
   const direct = useUi(useShallow(on ? NOTHING : select));
   const cell = useRef<{ value: T; at: number } | null>(null);
-  const params = useRef({ select, gapMs });
-  params.current = { select, gapMs };
+  const params = useRef({ select, gapMs, mark });
+  params.current = { select, gapMs, mark };
   // not following before (or never): start from the present, a person just asked for the head
   if (!on) cell.current = null;
   else cell.current ??= { value: select(useUi.getState()), at: performance.now() };
@@ -39,9 +42,11 @@ export function useLaggedUi<T>(select: (s: UiState) => T, gapMs: number, on: boo
     };
     const unsubscribe = useUi.subscribe((s) => {
       const c = cell.current;
-      if (!c || shallow(params.current.select(s), c.value)) return;
-      const wait = c.at + params.current.gapMs - performance.now();
-      if (wait <= 0) take();
+      const { select, gapMs, mark } = params.current;
+      const value = select(s);
+      if (!c || shallow(value, c.value)) return;
+      const wait = c.at + gapMs - performance.now();
+      if (wait <= 0 || mark(value) !== mark(c.value)) take();
       else if (trailing === undefined) trailing = setTimeout(take, wait + TRAILING_MS);
     });
     return () => {
