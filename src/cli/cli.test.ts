@@ -87,6 +87,7 @@ const inProcess = async (...args: string[]) => {
 
 const FIX = '../shared/fixtures/wal';
 const BASEAPP = `${FIX}/cometbft/v1.0-baseapp.wal`;
+const KVSTORE_A = `${FIX}/cometbft/v0.34-kvstore-a.wal`;
 const STUCK = `${FIX}/cometbft/v0.37-stuck-height1.wal`;
 const KEY = '3hIpQN+eIOf2qJKmMte0jKX26156IfkSWcGgQccPqy4=';
 
@@ -250,6 +251,38 @@ describe('prevote sim progress', () => {
       log.mockRestore();
     }
   });
+});
+
+describe('prevote wal replay: the console, typed into', () => {
+  /** The console's answers to `lines` typed on its standard input (not a terminal). */
+  const typed = (file: string, lines: string[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      const child = spawn('node', ['bin/prevote.js', 'wal', 'replay', file], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', () => resolve(out.trimEnd().split('\n')));
+      child.stdin.end(lines.map((l) => `${l}\n`).join(''));
+    });
+
+  it('moves on good commands; a mistyped one is named in one line and moves nothing', async () => {
+    const out = await typed(KVSTORE_A, ['next 5', 'next -1', 'next abc', 'back 0', 'n', 'frobnicate', 'rs everything', 'next 2 3', 'n 3', 'help', 'back 2', 'n', 'quit', 'next']);
+    expect(out).toEqual([
+      '3540 records. Commands: next [N], back [N], rs [short|votes|proposal], n, help, quit',
+      expect.stringMatching(/^#5\/3540 block part 1\/0 #0/),
+      "next: N must be a whole number of records from 1, got '-1'",
+      "next: N must be a whole number of records from 1, got 'abc'",
+      "back: N must be a whole number of records from 1, got '0'",
+      '5',
+      "unknown command 'frobnicate'; commands: next [N], back [N], rs [short|votes|proposal], n, help, quit",
+      "rs: show short, votes or proposal (or all, without an argument), got 'everything'",
+      "next: one argument at most, got '2 3'",
+      "n takes no argument, got '3'",
+      'commands: next [N], back [N], rs [short|votes|proposal], n, help, quit',
+      expect.stringMatching(/^#3\/3540 /),
+      '3',
+    ]);
+  }, 30_000);
 });
 
 describe('prevote wal replay: formatting the replay model', () => {

@@ -53,6 +53,18 @@ export function proposalsText(v: WalView): string {
  * ReplayFile, as the seed names it: with `interactive`, the replay console; without, every record
  * is applied and the RoundState they rebuild is printed (the seed's `replay`).
  */
+const CONSOLE_HELP = 'commands: next [N], back [N], rs [short|votes|proposal], n, help, quit';
+
+/** What is wrong with a console line, in one line (null: nothing); the console stays where it is. */
+export function consoleMistake(cmd: string, arg: string | undefined, extra: string | undefined): string | null {
+  if (!['next', '', 'back', 'rs', 'n', 'help', 'quit', 'exit', 'q'].includes(cmd)) return `unknown command '${cmd}'; ${CONSOLE_HELP}`;
+  if (extra !== undefined) return `${cmd}: one argument at most, got '${arg} ${extra}'`;
+  if ((cmd === 'next' || cmd === 'back') && arg !== undefined && !/^[1-9]\d{0,8}$/.test(arg)) return `${cmd}: N must be a whole number of records from 1, got '${arg}'`;
+  if (cmd === 'rs' && arg !== undefined && !['short', 'votes', 'proposal'].includes(arg)) return `rs: show short, votes or proposal (or all, without an argument), got '${arg}'`;
+  if (['n', 'help', 'quit', 'exit', 'q'].includes(cmd) && arg !== undefined) return `${cmd} takes no argument, got '${arg}'`;
+  return null;
+}
+
 export async function replayFile(file: WalFile, validators: number, interactive: boolean, node = 'wal'): Promise<void> {
   const p = new WalProjection(file, { node, validators });
   const r = p.replay;
@@ -67,10 +79,15 @@ export async function replayFile(file: WalFile, validators: number, interactive:
     const i = r.lastIndex;
     console.log(`#${r.state.applied}/${r.total} ${i === null ? '(start)' : walLine(file.format, file.entries[i]).text}  [${shortText(p.view())}]`);
   };
-  console.log(`${r.total} records. Commands: next [N], back [N], rs [short|votes|proposal], n, quit`);
+  console.log(`${r.total} records. ${CONSOLE_HELP.replace('commands', 'Commands')}`);
   for await (const input of rl) {
-    const [cmd, arg] = input.trim().split(/\s+/);
-    const n = arg && /^\d+$/.test(arg) ? Number(arg) : 1;
+    const [cmd, arg, extra] = input.trim().split(/\s+/);
+    const bad = consoleMistake(cmd, arg, extra);
+    if (bad) {
+      console.log(bad);
+      continue;
+    }
+    const n = arg ? Number(arg) : 1;
     if (cmd === 'next' || cmd === '') {
       r.next(n);
       show();
@@ -83,8 +100,8 @@ export async function replayFile(file: WalFile, validators: number, interactive:
       else if (arg === 'proposal') console.log(proposalsText(p.view()));
       else console.log(all());
     } else if (cmd === 'n') console.log(r.state.applied);
+    else if (cmd === 'help') console.log(CONSOLE_HELP);
     else if (cmd === 'quit' || cmd === 'exit' || cmd === 'q') break;
-    else console.log('commands: next [N], back [N], rs [short|votes|proposal], n, quit');
   }
   rl.close();
 }
