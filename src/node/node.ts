@@ -320,13 +320,15 @@ export class ConsensusNode {
     for (const w of waiters) w();
   }
 
-  /** Called when the loop starts working on queued inputs (the simulator waits only on busy nodes). */
-  onBusy: (() => void) | null = null;
+  /**
+   * Called when the loop has to wait for a promise: the simulator waits on these nodes only (one
+   * that finishes its inputs at once, the usual case in a simulation, is idle again already).
+   */
+  onWaiting: (() => void) | null = null;
 
   private pump(): void {
     if (this.pumping || !this.started) return;
     this.pumping = true;
-    this.onBusy?.();
     this.drain();
   }
 
@@ -354,6 +356,7 @@ export class ConsensusNode {
   }
 
   private resumeAfter(pending: Promise<void>): void {
+    this.onWaiting?.();
     pending.then(
       () => this.drain(),
       (e: Error) => this.fail(e),

@@ -267,7 +267,7 @@ export class SimNetwork {
     if (!byTo) this.links.set(from, (byTo = new Map()));
     let l = byTo.get(to);
     if (!l) {
-      const made: Link = { from, to, override: null, connected: false, lastDelivery: 0, queue: [], head: 0, deliverHead: () => this.deliverHead(made) };
+      const made: Link = { from, to, override: null, connected: false, lastDelivery: 0, queue: [], head: 0, tail: 0, deliverHead: () => this.deliverHead(made) };
       byTo.set(to, (l = made));
     }
     return l;
@@ -299,8 +299,8 @@ export class SimNetwork {
     // A link is a stream: its messages arrive in order, so only its first one waits on the clock,
     // holding the place in the firing order each took when sent (runs fire exactly as if every
     // message had its own timer, with a timer queue a hundred times shorter at 100 validators).
-    l.queue.push({ at: now + Math.max(0, deliverAt - now), seq: this.clock.ticket(), channel, bytes, kind });
-    if (l.queue.length - l.head === 1) this.scheduleHead(l);
+    l.queue[l.tail++] = { at: now + Math.max(0, deliverAt - now), seq: this.clock.ticket(), channel, bytes, kind };
+    if (l.tail - l.head === 1) this.scheduleHead(l);
   }
 
   private scheduleHead(l: Link): void {
@@ -309,11 +309,12 @@ export class SimNetwork {
   }
 
   private deliverHead(l: Link): void {
-    const m = l.queue[l.head++];
-    if (l.head === l.queue.length) {
-      l.queue.length = 0;
-      l.head = 0;
-    } else this.scheduleHead(l);
+    const m = l.queue[l.head];
+    l.queue[l.head++] = EMPTY_SLOT;
+    // an emptied queue starts over in the same array: truncating it gave its storage back, and
+    // the next message (nearly every message, at 100 validators) allocated it again
+    if (l.head === l.tail) l.head = l.tail = 0;
+    else this.scheduleHead(l);
     this.deliver(l, m);
   }
 
@@ -337,6 +338,9 @@ export class SimNetwork {
   }
 }
 
+/** A delivered message's place in its link's queue (so that its bytes are not kept alive). */
+const EMPTY_SLOT: InFlight = { at: 0, seq: 0, channel: 0, bytes: new Uint8Array(0), kind: '' };
+
 interface InFlight {
   at: number;
   seq: number;
@@ -354,9 +358,10 @@ interface Link {
   connected: boolean;
   /** the delivery time of its last message */
   lastDelivery: number;
-  /** messages in flight from `head` on (delivered ones are cleared when it empties) */
+  /** messages in flight: queue[head .. tail) */
   queue: InFlight[];
   head: number;
+  tail: number;
   deliverHead: () => void;
 }
 
