@@ -204,7 +204,7 @@ export class ConsensusState {
       step: RoundStepType.NewHeight,
       startTime: (commitTime ?? this.now) + this.deps.config.timeoutCommit,
       commitTime,
-      validators: state.validators.copy(),
+      validators: state.validators,
       proposal: null,
       proposalReceiveTime: null,
       proposalBlock: null,
@@ -241,9 +241,7 @@ export class ConsensusState {
     const rs = this.rs;
     if (rs.height !== h || r < rs.round || (r === rs.round && rs.step !== RoundStepType.NewHeight)) return;
     if (rs.round < r) {
-      const vals = rs.validators.copy();
-      vals.incrementProposerPriority(r - rs.round);
-      rs.validators = vals;
+      rs.validators = rs.validators.copyIncrementProposerPriority(r - rs.round);
     }
     rs.round = r;
     rs.step = RoundStepType.NewRound;

@@ -189,9 +189,9 @@ export function nextState(state: ChainState, blockId: BlockID, block: Block, res
     lastBlockHeight: h.height,
     lastBlockId: blockId,
     lastBlockTime: h.time,
-    validators: state.nextValidators.copy(),
+    validators: state.nextValidators,
     nextValidators: next,
-    lastValidators: state.validators.copy(),
+    lastValidators: state.validators,
     lastResultsHash: txResultsHash(response.txResults),
     appHash: response.appHash,
   };

@@ -1,7 +1,7 @@
 // Genesis documents: CometBFT's genesis.json, parsed with a clear error for each bad field.
 import type { Bytes, Timestamp } from '../types.js';
 import type { ChainState, ConsensusParams } from './chain-state.js';
-import { DEFAULT_CONSENSUS_PARAMS } from './chain-state.js';
+import { copyChainState, DEFAULT_CONSENSUS_PARAMS } from './chain-state.js';
 import { ValidationError } from '../errors.js';
 import { fromBase64, fromHex, utf8 } from '../bytes.js';
 import { parseRfc3339 } from '../time.js';
@@ -104,8 +104,8 @@ function toHexLower(b: Bytes): string {
 /**
  * Genesis states made so far, by document: a simulation starts all its nodes from one document,
  * and the proposer-priority setup is O(N) BigInt work per validator set (at 100 validators, 100
- * nodes made it 100 times: 90 ms before the first step). Each caller gets its own copies of the
- * sets, which are copied on write anyway.
+ * nodes made it 100 times: 90 ms before the first step). Each caller gets a state of its own,
+ * sharing the sets (they never change: ValidatorSet).
  */
 const made = new WeakMap<GenesisDoc, ChainState>();
 
@@ -130,5 +130,5 @@ export function genesisState(g: GenesisDoc): ChainState {
     };
     made.set(g, s);
   }
-  return { ...s, validators: s.validators.copy(), nextValidators: s.nextValidators.copy(), consensusParams: { ...s.consensusParams } };
+  return copyChainState(s);
 }
