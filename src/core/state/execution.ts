@@ -35,6 +35,19 @@ export function makeBlockParts(block: Block): { blockId: BlockID; parts: PartSet
  * block's time cannot be set by less than a third of the power.
  */
 export function medianTime(commit: Commit, validators: ValidatorSet): Timestamp {
+  // asked by every node that validates the block (simulated nodes share one decoded commit), and
+  // by its proposer: kept per commit and validator set (by hash: each node has its own copy)
+  const hash = validators.hash();
+  const known = medianTimes.get(commit);
+  if (known && bytesEqual(known.validatorsHash, hash)) return known.time;
+  const time = weightedMedian(commit, validators);
+  medianTimes.set(commit, { validatorsHash: hash, time });
+  return time;
+}
+
+const medianTimes = new WeakMap<Commit, { validatorsHash: Bytes; time: Timestamp }>();
+
+function weightedMedian(commit: Commit, validators: ValidatorSet): Timestamp {
   const weighted: { time: Timestamp; weight: bigint }[] = [];
   let total = 0n;
   for (const sig of commit.signatures) {
