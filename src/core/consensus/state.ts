@@ -12,7 +12,7 @@ import type { ChainState } from '../state/chain-state.js';
 import { maxBlockBytes, nextHeight } from '../state/chain-state.js';
 import type { ConsensusConfig } from './config.js';
 import { skipsTimeoutCommit, timeoutPrecommit, timeoutPrevote, timeoutPropose, waitForTxs } from './config.js';
-import type { Announcement, ConsensusEvent, ConsensusInput, StateMessage, StepOutput, TimeoutInfo } from './io.js';
+import type { Announcement, ConsensusEvent, ConsensusInput, Effect, StateMessage, StepOutput, TimeoutInfo } from './io.js';
 import type { HashedBlock, RoundState } from './round-state.js';
 import { HeightVoteSet } from '../votes/height-vote-set.js';
 import type { VoteSet } from '../votes/vote-set.js';
@@ -45,8 +45,13 @@ export interface ConsensusStartOptions {
   lastHeaderAppHash?: Bytes | null;
 }
 
+/**
+ * No effects or events yet: a step's lists are made on its first one, with that one in it (most
+ * steps have one of each; a list made empty and pushed to reserves room for seventeen).
+ */
+const NONE = Object.freeze([]) as unknown as never[];
 /** The output outside a step: frozen, so that anything emitted between inputs fails loudly. */
-const BETWEEN_STEPS = { effects: Object.freeze([]), events: Object.freeze([]) } as unknown as StepOutput;
+const BETWEEN_STEPS: StepOutput = Object.freeze({ effects: NONE, events: NONE });
 
 export class ConsensusState {
   rs!: RoundState;
@@ -120,7 +125,7 @@ export class ConsensusState {
   /** A step starts: what it does is gathered in a fresh output (one per input: a hot path). */
   private begin(now: number): void {
     this.now = now;
-    this.out = { effects: [], events: [] };
+    this.out = { effects: NONE, events: NONE };
   }
 
   private finish(): StepOutput {
@@ -132,7 +137,16 @@ export class ConsensusState {
   // ---- plumbing -------------------------------------------------------------------------------
 
   private emit(ev: DistributiveOmit<ConsensusEvent, 'at' | 'height' | 'round' | 'step'>): void {
-    this.out.events.push({ at: this.now, height: this.rs.height, round: this.rs.round, step: this.rs.step, ...ev } as ConsensusEvent);
+    const event = { at: this.now, height: this.rs.height, round: this.rs.round, step: this.rs.step, ...ev } as ConsensusEvent;
+    const out = this.out;
+    if (out.events === NONE) out.events = [event];
+    else out.events.push(event);
+  }
+
+  private effect(effect: Effect): void {
+    const out = this.out;
+    if (out.effects === NONE) out.effects = [effect];
+    else out.effects.push(effect);
   }
 
   private reject(what: string, reason: string, peerId: string): void {
@@ -141,7 +155,7 @@ export class ConsensusState {
 
   private scheduleTimeout(duration: number, height: number, round: number, step: RoundStepType): void {
     const timeout: TimeoutInfo = { duration: Math.max(0, duration), height, round, step };
-    this.out.effects.push({ type: 'scheduleTimeout', timeout });
+    this.effect({ type: 'scheduleTimeout', timeout });
   }
 
   /** §3.3: every step change but NewRound is announced (WAL record + NewRoundStep broadcast). */
@@ -159,7 +173,7 @@ export class ConsensusState {
   }
 
   private publish(msg: Announcement): void {
-    this.out.effects.push({ type: 'publish', msg });
+    this.effect({ type: 'publish', msg });
   }
 
   /** NewValidBlock: the block we now want, and which of its parts we hold (§9.4). */
@@ -293,7 +307,7 @@ export class ConsensusState {
       if (!created) return;
       ({ block, parts } = created);
     }
-    this.out.effects.push({
+    this.effect({
       type: 'signProposal',
       proposal: {
         type: SignedMsgType.Proposal,
@@ -570,9 +584,9 @@ export class ConsensusState {
     if (invalid) throw new Error(`+2/3 committed an invalid block: ${invalid}`);
 
     // CometBFT's crash-safe order (§4.12): block store, EndHeight, FinalizeBlock, Commit, state
-    this.out.effects.push({ type: 'saveBlock', block: block.block, parts, seenCommit: precommits.makeCommit() });
-    this.out.effects.push({ type: 'walEndHeight', height: h });
-    this.out.effects.push({ type: 'finalizeBlock', block: block.block, blockId });
+    this.effect({ type: 'saveBlock', block: block.block, parts, seenCommit: precommits.makeCommit() });
+    this.effect({ type: 'walEndHeight', height: h });
+    this.effect({ type: 'finalizeBlock', block: block.block, blockId });
     this.finalizing = { block, blockId, skipTimeoutCommit: false };
   }
 
@@ -584,8 +598,8 @@ export class ConsensusState {
     this.finalizing = null;
     const h = rs.height;
     const state = nextState(this.state, f.blockId, f.block.block, response);
-    this.out.effects.push({ type: 'commitApp' });
-    this.out.effects.push({ type: 'saveState', state, response });
+    this.effect({ type: 'commitApp' });
+    this.effect({ type: 'saveState', state, response });
     this.emit({ type: 'NewBlock', block: f.block.block, blockId: f.blockId, commitRound: rs.commitRound });
     const block = f.block;
 
@@ -713,7 +727,7 @@ export class ConsensusState {
   private setPeerMaj23(claim: Extract<ConsensusInput, { type: 'peerMaj23' }>): void {
     if (claim.height !== this.rs.height) return;
     const err = this.rs.votes.setPeerMaj23(claim.round, claim.voteType, claim.peerId, claim.blockId);
-    if (err) this.out.effects.push({ type: 'stopPeer', peerId: claim.peerId, reason: `conflicting maj23 claims: ${err.message}` });
+    if (err) this.effect({ type: 'stopPeer', peerId: claim.peerId, reason: `conflicting maj23 claims: ${err.message}` });
   }
 
   // ---- §4.14 handleTimeout, §4.15 txs available ----------------------------------------------------
@@ -761,7 +775,7 @@ export class ConsensusState {
     if (!pv) return;
     const found = rs.validators.getByAddress(pv.address);
     if (!found) return;
-    this.out.effects.push({
+    this.effect({
       type: 'signVote',
       vote: {
         type,
