@@ -13,7 +13,7 @@ import type { Application, FinalizeBlockResponse } from '../core/app/application
 import { finalizeRequest } from '../core/state/execution.js';
 import type { ChainState } from '../core/state/chain-state.js';
 import type { ConsensusConfig } from '../core/consensus/config.js';
-import type { Announcement, ConsensusEvent, ConsensusInput, Effect, StateMessage, StepOutput } from '../core/consensus/io.js';
+import type { ConsensusEvent, ConsensusInput, Effect, StateMessage, StepOutput } from '../core/consensus/io.js';
 import { ConsensusState } from '../core/consensus/state.js';
 import type { RoundState } from '../core/consensus/round-state.js';
 import { roundStateEvent } from '../core/consensus/round-state.js';
@@ -52,7 +52,6 @@ type Pending = void | Promise<void>;
 /** What carrying out one step's effects gathers for the end (see announce). */
 interface Performing {
   now: number;
-  announcements: Announcement[];
   finalized: FinalizeBlockResponse | null;
 }
 
@@ -450,7 +449,7 @@ export class ConsensusNode {
 
   /** Carries out a step's effects in order, then its announcements and events (see the top). */
   private perform(out: StepOutput): Pending {
-    return this.carryOut(out, 0, { now: this.opts.clock.now(), announcements: [], finalized: null });
+    return this.carryOut(out, 0, { now: this.opts.clock.now(), finalized: null });
   }
 
   /** The effects from `i` on; one that has to wait carries out the rest once it is done. */
@@ -493,7 +492,6 @@ export class ConsensusNode {
         this.opts.network.stopPeer(eff.peerId, eff.reason);
         return;
       case 'publish':
-        acc.announcements.push(eff.msg);
         if (eff.msg.kind === 'NewRoundStep') return this.opts.wal.write({ type: 'roundState', time: acc.now, event: roundStateEvent(eff.msg) });
         return;
     }
@@ -501,7 +499,8 @@ export class ConsensusNode {
 
   /** Once the effects are done: announcements to the network, events to listeners, the app's answer. */
   private announce(out: StepOutput, acc: Performing): Pending {
-    if (!this.stopped) for (const msg of acc.announcements) this.opts.network.publish(msg);
+    // the step's announcements are its publish effects, in order
+    if (!this.stopped) for (const eff of out.effects) if (eff.type === 'publish') this.opts.network.publish(eff.msg);
     for (const ev of out.events) {
       if (ev.type === 'NewBlock') {
         this.mempool.update(ev.block.data.txs);

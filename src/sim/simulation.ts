@@ -245,11 +245,15 @@ export class Simulation implements FaultHost, CheckedRun {
   }
 
   private record(sn: SimNode, event: ConsensusEvent): void {
-    const rec = { node: sn.name, event };
     this.logHash.add(sn.index, event);
+    if (event.type === 'NewBlock') {
+      this.commits++;
+      (this.commitTimes.get(sn.name) ?? this.commitTimes.set(sn.name, []).get(sn.name)!).push(event.at);
+    }
+    // a record object only for someone who keeps or reads it (none in a benchmark's run)
+    if (this.opts.keepEvents === false && this.listeners.length === 0) return;
+    const rec = { node: sn.name, event };
     if (this.opts.keepEvents !== false) this.events.push(rec);
-    if (event.type === 'NewBlock') this.commits++;
-    if (event.type === 'NewBlock') (this.commitTimes.get(sn.name) ?? this.commitTimes.set(sn.name, []).get(sn.name)!).push(event.at);
     for (const fn of this.listeners) fn(rec);
   }
 
