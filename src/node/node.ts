@@ -393,12 +393,12 @@ export class ConsensusNode {
 
   /** Batch-verify the signatures of every queued peer message the engine can use now. */
   private preverify(): Pending {
-    const items: PendingSignature[] = [];
+    let items: PendingSignature[] | null = null; // none, nearly always: every verdict is known
     for (const q of this.peerQueue) {
       const sig = q.type === 'message' ? this.signatureToCheck(q.msg) : null;
-      if (sig) items.push(sig);
+      if (sig) (items ??= []).push(sig);
     }
-    if (items.length) return this.opts.signatures.preverify(items);
+    if (items) return this.opts.signatures.preverify(items);
   }
 
   /**
