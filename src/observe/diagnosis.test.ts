@@ -49,7 +49,7 @@ describe('diagnosis', () => {
     expect(stalled.committed).toBe(false);
     expect(stalled.voters.length).toBeLessThanOrEqual(2);
     expect(stalled.cause).toBe('offline');
-    expect(stalled.sentence).toMatch(/only \d of 4 validators ever voted/);
+    expect(stalled.sentence).toMatch(/^Height 2 had not committed where the WAL ends, \d+ ms into its first round \(it may have been in progress when the file was saved\); so far: only \d of 4 validators had voted/);
 
     // the whole WAL, damaged inside height 2: not "never committed", but where the readable part ends
     const bytes = concat(...recs.map(encodeWalRecord));
@@ -59,5 +59,24 @@ describe('diagnosis', () => {
     const d = diagnose(readWal(damaged));
     expect(d).toMatchObject({ height: 2, committed: false });
     expect(d.sentence).toMatch(new RegExp(`^The readable part ends inside height 2 \\(the file is damaged at record #${ended - 2}, byte ${at}\\), which may have committed in what could not be read; up to there, in 1 round`));
+  });
+
+  it('a WAL saved from a running node: a height only begun, or in its first round, is not called stuck', async () => {
+    const sim = new Simulation({ validators: 4, heights: 3, seed: 5, config: { timeoutCommit: 100 } });
+    await sim.run();
+    const recs = sim.nodes[0].wal.records;
+    const wal = (upTo: number) => readWal(concat(...recs.slice(0, upTo).map(encodeWalRecord)));
+    // saved while waiting out timeout_commit after height 2: nothing of height 3 to diagnose
+    const newHeight = recs.findIndex((r) => r.type === 'roundState' && r.event.height === 3);
+    const begun = diagnose(wal(newHeight + 1));
+    expect(begun).toMatchObject({ height: 3, committed: false, cause: 'not-begun' });
+    expect(begun.sentence).toBe('Height 3 had only begun where the WAL ends: the node was still in NewHeight (waiting out timeout_commit after height 2 committed), 0 ms in; nothing of it to diagnose yet.');
+    // saved in height 3's Propose step, before the proposal arrived: not "the proposers were offline"
+    const propose = recs.findIndex((r) => r.type === 'roundState' && r.event.height === 3 && r.event.step === 'RoundStepPropose');
+    const proposal = recs.findIndex((r) => r.type === 'msgInfo' && r.msg.kind === 'Proposal' && r.msg.proposal.height === 3);
+    expect(proposal).toBeGreaterThan(propose);
+    const waiting = diagnose(wal(propose + 1));
+    expect(waiting).toMatchObject({ height: 3, cause: 'no-proposal' });
+    expect(waiting.sentence).toMatch(/^Height 3 had not committed where the WAL ends, \d+ ms into its first round .*: no proposal had arrived yet, and timeout_propose had not expired\.$/);
   });
 });

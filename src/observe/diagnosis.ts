@@ -47,7 +47,7 @@ export interface RoundDiagnosis {
   locked: string | null;
 }
 
-export type Cause = 'committed' | 'no-proposal' | 'incomplete-proposals' | 'rejected-proposals' | 'offline' | 'split' | 'unknown';
+export type Cause = 'committed' | 'not-begun' | 'no-proposal' | 'incomplete-proposals' | 'rejected-proposals' | 'offline' | 'split' | 'unknown';
 
 export interface Diagnosis {
   height: number;
@@ -99,6 +99,12 @@ export function diagnose(file: WalFile, known: KnownValidator[] | null = null): 
   const rounds = new Map<number, RoundAcc>();
   let t0: number | null = null;
   let lastTime = 0;
+  /** ms from the height's first record to its last */
+  let ends = 0;
+  /** the node went past NewHeight (a step from Propose on, a later round, its own message, a
+   * timeout from Propose on); `steps`: the WAL records its steps at all (a v0.10 file may not) */
+  let begun = false;
+  let steps = false;
   const round = (r: number, at: number): RoundAcc => {
     let acc = rounds.get(r);
     if (!acc) rounds.set(r, (acc = { round: r, start: at, proposal: null, parts: new Map(), timeoutPropose: null, votes: new Map([[1, new Map()], [2, new Map()]]), own: { prevote: null, precommit: null } }));
@@ -111,14 +117,21 @@ export function diagnose(file: WalFile, known: KnownValidator[] | null = null): 
     lastTime = time;
     if (r.type === 'roundState' && r.event.height === height) {
       t0 ??= time;
+      ends = time - t0;
+      steps = true;
+      if (r.event.round > 0 || (r.event.step !== 'RoundStepNewHeight' && r.event.step !== 'RoundStepNewRound')) begun = true;
       round(r.event.round, time - t0);
     } else if (r.type === 'timeout' && r.timeout.height === height) {
       t0 ??= time;
+      ends = time - t0;
+      if (r.timeout.round > 0 || r.timeout.step >= RoundStepType.Propose) begun = true;
       if (r.timeout.step === RoundStepType.Propose && r.timeout.duration > 0) round(r.timeout.round, time - t0).timeoutPropose = r.timeout.duration;
     } else if (r.type === 'msgInfo' && msgHeight(r.msg) === height) {
       t0 ??= time;
+      ends = time - t0;
       const m = r.msg;
       const own = r.peerId === '';
+      if (own) begun = true;
       if (m.kind === 'Proposal') {
         const acc = round(m.proposal.round, time - t0);
         acc.proposal ??= { block: toHex(m.proposal.blockId.hash), own, at: time - t0 - acc.start, total: m.proposal.blockId.partSetHeader.total };
@@ -188,27 +201,50 @@ export function diagnose(file: WalFile, known: KnownValidator[] | null = null): 
         locked,
       };
     });
-  const { cause, sentence } = explain(height, committed, out, n, validatorsKnown, voters.size, file.corruption);
+  const where = { begun: begun || !steps, ends };
+  const { cause, sentence } = explain(height, committed, out, n, validatorsKnown, voters.size, file.corruption, where);
   return { height, committed, rounds: out, validators: n, validatorsKnown, voters: [...voters].sort((a, b) => a - b), cause, sentence };
 }
 
 /**
  * The cause, in a sentence. A damaged file's readable part ends inside its last height: the height
  * may have gone on, and committed, in what could not be read, so the sentence says "up to there"
- * rather than "never".
+ * rather than "never". A file saved from a running node ends inside the height it was working on:
+ * still in NewHeight, it is "only begun"; in its first round, it "had not committed" (it may have
+ * been in progress); "never committed" is for a height that went through rounds.
  */
-function explain(height: number, committed: boolean, rounds: RoundDiagnosis[], n: number, known: boolean, voters: number, cut: WalCorruption | null): { cause: Cause; sentence: string } {
+function explain(
+  height: number,
+  committed: boolean,
+  rounds: RoundDiagnosis[],
+  n: number,
+  known: boolean,
+  voters: number,
+  cut: WalCorruption | null,
+  where: { begun: boolean; ends: number },
+): { cause: Cause; sentence: string } {
   const span = rounds.length ? `rounds ${rounds[0].round}–${rounds[rounds.length - 1].round}` : 'no round';
   if (committed) return { cause: 'committed', sentence: `Height ${height} committed (${span} recorded).` };
+  if (!cut && !where.begun) {
+    const before = height > 1 ? ` after height ${height - 1} committed` : '';
+    return { cause: 'not-begun', sentence: `Height ${height} had only begun where the WAL ends: the node was still in NewHeight (waiting out timeout_commit${before}), ${Math.round(where.ends)} ms in; nothing of it to diagnose yet.` };
+  }
   const inRounds = `${rounds.length} round${rounds.length === 1 ? '' : 's'} (${span})`;
+  const firstRound = rounds.length === 1 && rounds[0].round === 0;
   const head = cut
     ? `The readable part ends inside height ${height} (the file is damaged at record #${cut.index}, byte ${cut.offset}), which may have committed in what could not be read; up to there, in ${inRounds}`
-    : `Height ${height} never committed in ${inRounds}`;
+    : firstRound
+      ? `Height ${height} had not committed where the WAL ends, ${Math.round(where.ends)} ms into its first round (it may have been in progress when the file was saved); so far`
+      : `Height ${height} never committed in ${inRounds}`;
   if (rounds.length === 0) return { cause: 'unknown', sentence: `${head}: the WAL records nothing of it.` };
   const proposed = rounds.filter((r) => r.proposal.block !== null);
   const complete = proposed.filter((r) => r.proposal.completeAt !== null);
   const set = known ? `${n} validators` : `the ${n} validator${n === 1 ? '' : 's'} the votes show (no genesis given)`;
-  if (proposed.length === 0) return { cause: 'no-proposal', sentence: `${head}: no proposal ever arrived — the proposers were offline or could not reach this node.` };
+  if (proposed.length === 0) {
+    // without a round change or timeout_propose expiring, the proposal may simply not be here yet
+    const waited = rounds.length > 1 || rounds.some((r) => r.timeoutPropose !== null);
+    return { cause: 'no-proposal', sentence: waited ? `${head}: no proposal ever arrived — the proposers were offline or could not reach this node.` : `${head}: no proposal had arrived yet, and timeout_propose had not expired.` };
+  }
   if (complete.length === 0) return { cause: 'incomplete-proposals', sentence: `${head}: proposals arrived but never all their block parts, so no block could be voted for.` };
   const rejected = complete.filter((r) => r.own.prevote === 'nil');
   if (rejected.length === complete.length && rejected.length > 0) {
@@ -220,7 +256,8 @@ function explain(height: number, committed: boolean, rounds: RoundDiagnosis[], n
   }
   const anyMajority = rounds.some((r) => r.prevotes.twoThirds !== null || r.precommits.twoThirds !== null);
   if (!anyMajority && voters * 3 <= n * 2) {
-    return { cause: 'offline', sentence: `${head}: only ${voters} of ${set} ever voted — the others were offline or partitioned away, and without more than two thirds nothing can be decided.` };
+    const ever = firstRound && !cut ? 'had voted' : 'ever voted';
+    return { cause: 'offline', sentence: `${head}: only ${voters} of ${set} ${ever} — the others were offline or partitioned away, and without more than two thirds nothing can be decided.` };
   }
   const split = rounds.filter((r) => r.prevotes.twoThirds === 'any' || r.precommits.twoThirds === 'any');
   if (split.length > 0) return { cause: 'split', sentence: `${head}: the votes were split between blocks and nil, and no block got more than two thirds.` };
