@@ -187,6 +187,36 @@ test('the diagnosis says why height 1 never committed; the console replays it an
   expect(readFileSync(await download.path(), 'utf8')).toBe(prevote('wal', 'export', file, '--json'));
 });
 
+test('a node’s WAL and the genesis exported from the classroom: every signature in it checks out', async ({ page }, info) => {
+  await page.goto('http://127.0.0.1:4173/#lesson=happy-path');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(async () => Number.parseFloat((await page.getByTestId('time').textContent()) ?? '0'), { timeout: 30_000 }).toBeGreaterThan(3);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const save = async (name: RegExp) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+    const path = info.outputPath(download.suggestedFilename());
+    await download.saveAs(path);
+    return path;
+  };
+  const wal = await save(/^export WAL of n0$/);
+  const genesis = await save(/^export genesis$/);
+  expect(basename(genesis)).toBe('genesis.json');
+  // the CLI agrees the pair checks out, and the debugger shows the same counts
+  const want = JSON.parse(prevote('wal', 'verify', wal, '--genesis', genesis, '--json')) as { byValidator: Record<string, { votes: { valid: number; invalid: number } }> };
+  const valid = Object.values(want.byValidator).map((c) => c.votes.valid);
+  expect(valid.length).toBe(4);
+  for (const v of valid) expect(v).toBeGreaterThan(0);
+  for (const c of Object.values(want.byValidator)) expect(c.votes.invalid).toBe(0);
+  await page.getByRole('link', { name: 'Debug a WAL' }).click();
+  await expect(page.getByRole('heading', { name: /WAL debugger/ })).toBeVisible();
+  await chooser(page).setInputFiles([wal, genesis]);
+  const table = page.getByRole('table', { name: /^Signatures of n0\.wal against genesis\.json/ });
+  for (const [address, c] of Object.entries(want.byValidator)) {
+    await expect(table.getByRole('row', { name: new RegExp(address) }).locator('td').nth(1)).toHaveText(String(c.votes.valid));
+    await expect(table.getByRole('row', { name: new RegExp(address) }).locator('td').nth(2)).toHaveText('0');
+  }
+});
+
 test('four nodes’ WALs merge on one clock: skews found, every receipt after its send', async ({ page }) => {
   const sim = new Simulation({ validators: 4, heights: 4, seed: 9, config: { timeoutCommit: 200 } });
   await sim.run();

@@ -13,7 +13,8 @@ import type { Bytes } from '../core/types.js';
 import { bytesEqual, concat, fromBase64, toBase64, toHex } from '../core/bytes.js';
 import { publicKeyFromSeed } from '../core/crypto/ed25519.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
-import { formatRfc3339, timestampFromMillis } from '../core/time.js';
+import { timestampFromMillis } from '../core/time.js';
+import { formatGenesis } from '../core/state/genesis.js';
 import { UsageError } from './args.js';
 
 export interface HomePaths {
@@ -99,13 +100,13 @@ export function parsePrivKeyFile(path: string, text: string): Bytes {
 
 /** A genesis.json for validators with equal power, CometBFT's shape. */
 export function genesisJson(chainId: string, validators: { pubKey: Bytes; name: string }[], nowMs: number, power = 10): string {
-  const doc = {
-    genesis_time: formatRfc3339(timestampFromMillis(nowMs)),
-    chain_id: chainId,
-    initial_height: '1',
-    consensus_params: { block: { max_bytes: '4194304', max_gas: '-1' } },
-    validators: validators.map((v) => ({ address: toHex(addressFromPubKey(v.pubKey)).toUpperCase(), pub_key: pubKeyJson(v.pubKey), power: String(power), name: v.name })),
-    app_hash: '',
-  };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return formatGenesis({
+    genesisTime: timestampFromMillis(nowMs),
+    chainId,
+    initialHeight: 1,
+    consensusParams: { blockMaxBytes: 4194304, blockMaxGas: -1 },
+    validators: validators.map((v) => ({ address: addressFromPubKey(v.pubKey), pubKey: v.pubKey, power: BigInt(power), name: v.name })),
+    appHash: new Uint8Array(0),
+    appState: null,
+  });
 }

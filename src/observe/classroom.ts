@@ -14,6 +14,8 @@ export type ClassroomCommand =
   | { type: 'act'; fault: FaultSpec }
   /** the node's WAL as a CometBFT WAL file */
   | { type: 'exportWal'; node: NodeId }
+  /** the simulated chain's genesis.json (the WAL debugger checks signatures against it) */
+  | { type: 'exportGenesis' }
   /** run on to the selected node's next event of this kind and pause there */
   | { type: 'seekNext'; kind: NextKind }
   /**
@@ -41,6 +43,8 @@ export type ClassroomMessage =
   | { type: 'scenario'; scenario: Scenario }
   /** a WAL file: raw bytes to save, not an observation */
   | { type: 'wal'; node: NodeId; bytes: Uint8Array }
+  /** the chain's genesis.json, to save */
+  | { type: 'genesis'; json: string }
   | { type: 'pace'; pace: PaceView }
   /** something the page should tell the person (a jump that found nothing) */
   | { type: 'notice'; text: string };

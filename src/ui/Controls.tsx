@@ -111,6 +111,7 @@ export function Controls() {
       <button onClick={share} data-testid="share">share link</button>
       <button className="debug" onClick={exportLog}>export events</button>
       <button className="debug" onClick={() => send({ type: 'exportWal', node: selected })}>export WAL of {nameOf(frame, selected)}</button>
+      <button className="debug" onClick={() => send({ type: 'exportGenesis' })} title="the chain's genesis.json: dropped into the WAL debugger with a node's WAL, every signature in it is checked">export genesis</button>
       <button onClick={() => useUi.setState({ help: true })} title="?" data-testid="keys">keys</button>
       <span className="hash debug" title="SHA-256 of the event log: equal hashes, identical runs" data-testid="log-hash">{frame?.logHash.slice(0, 12)}</span>
     </div>

@@ -178,6 +178,9 @@ function receive(m: AnyMessage): void {
       download(name, new Blob([m.bytes as BlobPart], { type: 'application/octet-stream' }));
       return;
     }
+    case 'genesis':
+      download('genesis.json', new Blob([m.json], { type: 'application/json' }));
+      return;
     case 'pace':
       useUi.setState({ pace: m.pace });
       return;

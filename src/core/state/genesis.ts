@@ -3,8 +3,8 @@ import type { Bytes, Timestamp } from '../types.js';
 import type { ChainState, ConsensusParams } from './chain-state.js';
 import { copyChainState, DEFAULT_CONSENSUS_PARAMS } from './chain-state.js';
 import { ValidationError } from '../errors.js';
-import { fromBase64, fromHex, utf8 } from '../bytes.js';
-import { parseRfc3339 } from '../time.js';
+import { fromBase64, fromHex, toBase64, toHex, utf8 } from '../bytes.js';
+import { formatRfc3339, parseRfc3339 } from '../time.js';
 import { addressFromPubKey } from '../crypto/address.js';
 import { ValidatorSet } from '../validators/validator-set.js';
 import { nilBlockId } from '../blockid.js';
@@ -95,6 +95,25 @@ export function parseGenesis(input: string | unknown): GenesisDoc {
   }
   const appHash = typeof doc.app_hash === 'string' && doc.app_hash ? fromHex(doc.app_hash) : new Uint8Array(0);
   return { genesisTime, chainId, initialHeight, consensusParams, validators, appHash, appState: doc.app_state ?? null };
+}
+
+/** The document as CometBFT's genesis.json (what parseGenesis reads back). */
+export function formatGenesis(g: GenesisDoc): string {
+  const doc: Record<string, unknown> = {
+    genesis_time: formatRfc3339(g.genesisTime),
+    chain_id: g.chainId,
+    initial_height: String(g.initialHeight),
+    consensus_params: { block: { max_bytes: String(g.consensusParams.blockMaxBytes), max_gas: String(g.consensusParams.blockMaxGas) } },
+    validators: g.validators.map((v) => ({
+      address: toHex(v.address).toUpperCase(),
+      pub_key: { type: 'tendermint/PubKeyEd25519', value: toBase64(v.pubKey) },
+      power: String(v.power),
+      name: v.name,
+    })),
+    app_hash: toHex(g.appHash).toUpperCase(),
+  };
+  if (g.appState !== null) doc.app_state = g.appState;
+  return JSON.stringify(doc, null, 2) + '\n';
 }
 
 function toHexLower(b: Bytes): string {

@@ -8,6 +8,7 @@ import type { ClassroomCommand, ClassroomMessage, NextKind, PaceView } from '../
 import type { ObsEvent } from '../../observe/model.js';
 import { concat } from '../../core/bytes.js';
 import { encodeWalRecord } from '../../core/wal/record.js';
+import { formatGenesis } from '../../core/state/genesis.js';
 import type { RunOptions } from '../../sim/session.js';
 import { ClassroomRun } from '../../sim/session.js';
 
@@ -270,6 +271,8 @@ export class ClassroomDriver {
         const bytes = concat(...sn.wal.records.map(encodeWalRecord));
         return this.post({ type: 'wal', node: cmd.node, bytes }, [bytes.buffer]);
       }
+      case 'exportGenesis':
+        return this.post({ type: 'genesis', json: formatGenesis(run.live.sim.genesis) });
     }
   }
 }
