@@ -109,6 +109,8 @@ test('with a genesis beside the WAL, the signature counts are `prevote wal verif
   const records = page.getByRole('list', { name: 'Records around the position' });
   await expect(records.getByLabel('signature valid').first()).toBeVisible();
   await expect(records.getByLabel('signature INVALID')).toHaveCount(0);
+  // the genesis' one key verified this round's proposal: the node itself proposed
+  await expect(page.getByTestId('proposer')).toHaveText('v0.34-beradevnet.wal');
 });
 
 test('damaged copies show the damage at the offset `prevote wal inspect` reports, and the readable prefix', async ({ page }) => {

@@ -62,8 +62,13 @@ describe('signature verdicts', () => {
       const file = readWal(bytesOf(`cometbft/${name}.wal`));
       const g = genesisValidatorKeys(text(`cometbft/${name}.genesis.json`));
       const keys = g.keys.map((k) => k.pubKey);
-      const { verdicts, report } = await signatureVerdicts(file, g.chainId!, keys);
+      const { verdicts, report, proposers } = await signatureVerdicts(file, g.chainId!, keys);
       expect(report).toEqual(verifyWalSignatures(file, g.chainId!, keys));
+      // each round whose proposal a key verified names that key's validator, once
+      const proposed = Object.values(report.byValidator).reduce((n, c) => n + c.proposals.valid, 0);
+      expect(proposers.size).toBeGreaterThan(0);
+      expect(proposers.size).toBeLessThanOrEqual(proposed);
+      for (const a of proposers.values()) expect(Object.keys(report.byValidator)).toContain(a.toUpperCase());
       const marked = [...verdicts].filter((v) => v !== 0).length;
       expect(marked).toBe(file.entries.filter((e) => e.record.type === 'msgInfo' && e.record.msg.kind !== 'BlockPart').length);
     }
@@ -144,6 +149,9 @@ describe('a debugging session', () => {
     const entered = of('frame').at(-1)!.frame.roundState!;
     expect(entered.height).toBe(1);
     expect(entered.votes[0].prevotes.bitArray).toEqual({ size: 1, indices: [] });
+    // the round's proposal verified under the genesis' key: its validator is the proposer
+    await s.handle({ type: 'source', file: 0, cmd: { type: 'seekHeight', height: 1, round: 7 } });
+    expect(of('frame').at(-1)!.frame.roundState).toMatchObject({ height: 1, round: 7, proposer: 'aff04d2f55237357f5dda26dd0b825f4108f8a2d' });
     await s.handle({ type: 'source', file: 0, cmd: { type: 'seekRecord', records: 40 } });
     const lines = of('lines').at(-1)!;
     expect(lines).toMatchObject({ file: 0, applied: 40, total: 2004 });

@@ -168,10 +168,10 @@ export class WalDebuggerSession {
     const keys = g.keys!;
     const pubKeys = keys.keys.map((k) => k.pubKey);
     const name = f.info.name;
-    const { verdicts, report } = await signatureVerdicts(f.file, keys.chainId!, pubKeys, this.opts.verifier, (done, total) => this.progress('verify', name, done, total));
+    const { verdicts, report, proposers } = await signatureVerdicts(f.file, keys.chainId!, pubKeys, this.opts.verifier, (done, total) => this.progress('verify', name, done, total));
     f.verdicts = verdicts;
     f.info = { ...f.info, genesis: g.name };
-    f.source.setGenesisValidators(pubKeys.length);
+    f.source.setGenesis(pubKeys.length, proposers);
     this.post({ type: 'signatures', file: f.info.id, genesis: g.name, chainId: keys.chainId!, keys: pubKeys.length, report });
     this.post({ type: 'diagnosis', file: f.info.id, diagnosis: diagnose(f.file, knownValidators(g, f.file.format)) });
   }

@@ -29,6 +29,11 @@ export interface SignatureVerdicts {
   /** per record: an index into VERDICTS */
   verdicts: Uint8Array;
   report: SignatureReport;
+  /**
+   * Who proposed, by "height/round": the address (lower-case hex) of the key that verified that
+   * round's proposal. A WAL names no proposer; its signature does.
+   */
+  proposers: Map<string, string>;
 }
 
 /** Verifies every signature of `file`; `progress` after each batch (signatures checked, in all). */
@@ -47,7 +52,8 @@ export async function signatureVerdicts(
   const verdicts = new Uint8Array(file.entries.length);
 
   const votes: { index: number; key: (typeof keys)[number]; message: Bytes; signature: Bytes }[] = [];
-  const proposals: { index: number; message: Bytes; signature: Bytes }[] = [];
+  const proposals: { index: number; round: string; message: Bytes; signature: Bytes }[] = [];
+  const proposers = new Map<string, string>();
   for (const entry of file.entries) {
     const s = signedWalMessage(file.format, entry, chainId);
     if (s?.kind === 'Vote') {
@@ -57,7 +63,10 @@ export async function signatureVerdicts(
         report.unknownKeyVotes++;
         verdicts[entry.index] = UNKNOWN;
       }
-    } else if (s?.kind === 'Proposal') proposals.push({ index: entry.index, message: s.signBytes, signature: s.signature });
+    } else if (s?.kind === 'Proposal' && entry.record.type === 'msgInfo' && entry.record.msg.kind === 'Proposal') {
+      const { height, round } = entry.record.msg.proposal;
+      proposals.push({ index: entry.index, round: `${height}/${round}`, message: s.signBytes, signature: s.signature });
+    }
   }
   const total = votes.length + proposals.length;
   let done = 0;
@@ -83,11 +92,12 @@ export async function signatureVerdicts(
       likely = found;
       slot(keys[found].address).proposals.valid++;
       verdicts[p.index] = VALID;
+      if (!proposers.has(p.round)) proposers.set(p.round, toHex(keys[found].address));
     } else {
       report.unverifiedProposals++;
       verdicts[p.index] = UNKNOWN;
     }
     if (++done % BATCH === 0 || done === total) progress(done, total);
   }
-  return { verdicts, report };
+  return { verdicts, report, proposers };
 }

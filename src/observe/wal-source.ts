@@ -77,10 +77,13 @@ export class WalSource implements Source<WalCommand> {
     this.window = opts.window && opts.window > 0 ? opts.window : Infinity;
   }
 
-  /** A genesis was matched to the file: its validator count widens the vote sets (shown at once). */
-  setGenesisValidators(n: number): void {
-    if (n === this.projection.genesisValidators) return;
-    this.projection.genesisValidators = n;
+  /**
+   * A genesis was matched to the file: its validator count widens the vote sets, and the keys that
+   * verified the proposals name the proposers (shown at once).
+   */
+  setGenesis(validators: number, proposers: ReadonlyMap<string, string>): void {
+    this.projection.genesisValidators = validators;
+    this.projection.proposers = proposers;
     this.postReset();
   }
 

@@ -9,7 +9,8 @@
 //   address a vote at this height carried ('' when none did), voting power 1 and priority 0.
 //   Sums, powers and the +2/3 lines (twoThirdsMajority, hasTwoThirdsAny) count 1 per voter
 //   against that many validators: right for equal powers and a known count, a guess otherwise.
-// - The proposer is unknown (''); so are the valid block (-1/null), the last commit (null: the
+// - The proposer is the validator whose key verified the round's proposal, once a genesis is
+//   matched (proposers); else unknown (''). So are the valid block (-1/null), the last commit (null: the
 //   replay keeps one height) and triggeredTimeoutPrecommit (false).
 // - The lock is the one the node's own precommits imply (the WAL records no locks).
 // - The HeightVoteSet lists the rounds with votes and the current round.
@@ -94,6 +95,8 @@ export class WalProjection {
    * at least this wide, from a height's start (the set may have grown since, so not at most).
    */
   genesisValidators = 0;
+  /** who proposed, by "height/round" (lower-case hex address), once a genesis' keys verified the proposals */
+  proposers: ReadonlyMap<string, string> = new Map();
   private readonly times: number[] = [];
   private readonly heights: number[] = [];
   private readonly rounds: number[] = [];
@@ -200,7 +203,7 @@ export class WalProjection {
       node: this.node,
       applied: s.applied,
       total: this.total,
-      roundState: roundStateOf(s, Math.max(s.bitArraySize, this.genesisValidators), blockId, last >= 0 ? this.roundStarts[last] : this.origin),
+      roundState: roundStateOf(s, Math.max(s.bitArraySize, this.genesisValidators), blockId, last >= 0 ? this.roundStarts[last] : this.origin, this.proposers.get(`${s.height}/${s.round}`) ?? ''),
       proposals: s.proposals.map((p) => ({ round: p.round, polRound: p.polRound, blockId: proposalBlockId(p), from: p.peerId === '' ? null : p.peerId })),
       ownVotes: s.ownVotes.map((v) => ({ round: v.round, type: voteKind(v.type), blockId: blockId(v.block) })),
       outOfRange: s.outOfRange.map((o) => ({ round: o.round, type: voteKind(o.type), index: o.index })),
@@ -284,7 +287,7 @@ function voteSetOf(set: ReplayVoteSet | undefined, round: number, type: number, 
   };
 }
 
-function roundStateOf(s: ReplayState, size: number, blockId: (block: string) => BlockIdHex, startTime: number): RoundStateView {
+function roundStateOf(s: ReplayState, size: number, blockId: (block: string) => BlockIdHex, startTime: number, proposer: string): RoundStateView {
   const rounds = sorted([...s.votes.map((v) => v.round), s.round]);
   const votes = rounds.map((round) => ({
     round,
@@ -310,7 +313,7 @@ function roundStateOf(s: ReplayState, size: number, blockId: (block: string) => 
     step: walStepName(s.step),
     startTime,
     commitTime: null,
-    proposer: '',
+    proposer,
     validators: Array.from({ length: size }, (_, i) => ({ address: addresses.get(i) ?? '', votingPower: '1', proposerPriority: '0' })),
     proposal: p && { round: p.round, polRound: p.polRound, blockId: proposalBlockId(p) },
     proposalBlock,
