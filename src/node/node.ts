@@ -87,7 +87,8 @@ export class ConsensusNode {
   private privValidator: PrivValidator | null;
   private readonly internalQueue: Queued[] = [];
   private readonly peerQueue: Queued[] = [];
-  private readonly listeners = new Set<NodeListener>();
+  /** Replaced, never changed in place, so that a listener may unsubscribe while being told. */
+  private listeners: readonly NodeListener[] = [];
   private idleWaiters: (() => void)[] = [];
   private pumping = false;
   /** Inputs wait in their queues until start (block sync may run first). */
@@ -235,8 +236,10 @@ export class ConsensusNode {
   }
 
   onEvent(fn: NodeListener): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    this.listeners = [...this.listeners, fn];
+    return () => {
+      this.listeners = this.listeners.filter((f) => f !== fn);
+    };
   }
 
   // ---- the seed's ConsensusState API ------------------------------------------------------------
@@ -314,6 +317,7 @@ export class ConsensusNode {
   }
 
   private wake(): void {
+    if (this.idleWaiters.length === 0) return; // the usual case: nobody waits (no list per input)
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();

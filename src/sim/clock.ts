@@ -21,6 +21,15 @@ export class VirtualClock implements Clock, Scheduler {
   private keyAt = new Float64Array(1024);
   private keySeq = new Float64Array(1024);
   private n = 0;
+  // Timers made for the current time (`soon`), in the order made: they follow the heap's order
+  // without being in it, since each takes the next place in the firing order at the time it fires.
+  // Nearly every message of a run without delays is one (a height of 100 validators sends 20k).
+  private soonFns: ((arg: never) => void)[] = [];
+  private soonArgs: unknown[] = [];
+  private soonSeq: number[] = [];
+  /** the pending ones are [soonHead, soonTail); emptied, the lists are refilled from 0 */
+  private soonHead = 0;
+  private soonTail = 0;
 
   constructor(start = 0) {
     this.t = start;
@@ -48,8 +57,21 @@ export class VirtualClock implements Clock, Scheduler {
     return timer;
   }
 
+  /**
+   * `fn(arg)` at the current time, after every timer made so far for it: what `after(0, …)` does,
+   * without a timer object or a place in the heap. Not cancellable.
+   */
+  soon<T>(fn: (arg: T) => void, arg: T): void {
+    const i = this.soonTail++;
+    this.soonFns[i] = fn as (arg: never) => void;
+    this.soonArgs[i] = arg;
+    this.soonSeq[i] = this.seq++;
+  }
+
   /** Time of the next pending timer, or null. */
   peek(): number | null {
+    // a timer made with `soon` is due at the current time: nothing is due earlier
+    if (this.soonHead < this.soonTail) return this.t;
     while (this.n && this.timers[0].cancelled) this.pop();
     return this.n ? this.keyAt[0] : null;
   }
@@ -59,8 +81,20 @@ export class VirtualClock implements Clock, Scheduler {
    * before the next one. Returns false when nothing is pending.
    */
   fireNext(): boolean {
-    const at = this.peek();
-    if (at === null) return false;
+    while (this.n && this.timers[0].cancelled) this.pop();
+    const h = this.soonHead;
+    if (h < this.soonTail) {
+      // the heap's top goes first only when it is due now too and was made earlier
+      if (!(this.n && this.keyAt[0] === this.t && this.keySeq[0] < this.soonSeq[h])) {
+        const fn = this.soonFns[h];
+        const arg = this.soonArgs[h] as never;
+        this.soonArgs[h] = undefined; // let it go
+        if (++this.soonHead === this.soonTail) this.soonHead = this.soonTail = 0;
+        fn(arg);
+        return true;
+      }
+    } else if (this.n === 0) return false;
+    const at = this.keyAt[0];
     const timer = this.pop();
     this.t = Math.max(this.t, at);
     timer.fn();

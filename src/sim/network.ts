@@ -299,9 +299,13 @@ export class SimNetwork {
     // A link is a stream: its messages arrive in order, so only its first one waits on the clock,
     // holding the place in the firing order each took when sent (runs fire exactly as if every
     // message had its own timer, with a timer queue a hundred times shorter at 100 validators).
-    l.queue[l.tail++] = { at: now + Math.max(0, deliverAt - now), seq: this.clock.ticket(), channel, bytes, kind };
+    // One due now with nothing ahead of it on its link needs no place in the timer queue at all.
+    if (deliverAt === now && l.head === l.tail) return this.clock.soon(this.deliverNow, { link: l, at: now, seq: 0, channel, bytes, kind });
+    l.queue[l.tail++] = { link: l, at: now + Math.max(0, deliverAt - now), seq: this.clock.ticket(), channel, bytes, kind };
     if (l.tail - l.head === 1) this.scheduleHead(l);
   }
+
+  private readonly deliverNow = (m: InFlight) => this.deliver(m);
 
   private scheduleHead(l: Link): void {
     const m = l.queue[l.head];
@@ -315,10 +319,11 @@ export class SimNetwork {
     // the next message (nearly every message, at 100 validators) allocated it again
     if (l.head === l.tail) l.head = l.tail = 0;
     else this.scheduleHead(l);
-    this.deliver(l, m);
+    this.deliver(m);
   }
 
-  private deliver(l: Link, m: InFlight): void {
+  private deliver(m: InFlight): void {
+    const l = m.link;
     // a partition or crash that happened while the message was in flight also cuts it
     if (!this.canTalk(l.from, l.to)) {
       this.stats.dropped++;
@@ -339,9 +344,10 @@ export class SimNetwork {
 }
 
 /** A delivered message's place in its link's queue (so that its bytes are not kept alive). */
-const EMPTY_SLOT: InFlight = { at: 0, seq: 0, channel: 0, bytes: new Uint8Array(0), kind: '' };
+const EMPTY_SLOT = { at: 0, seq: 0, channel: 0, bytes: new Uint8Array(0), kind: '' } as InFlight;
 
 interface InFlight {
+  link: Link;
   at: number;
   seq: number;
   channel: number;
