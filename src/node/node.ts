@@ -503,14 +503,22 @@ export class ConsensusNode {
 
   /** Once the effects are done: announcements to the network, events to listeners, the app's answer. */
   private announce(out: StepOutput, acc: Performing): Pending {
-    // the step's announcements are its publish effects, in order
-    if (!this.stopped) for (const eff of out.effects) if (eff.type === 'publish') this.opts.network.publish(eff.msg);
-    for (const ev of out.events) {
+    // the step's announcements are its publish effects, in order. Indexed loops: the lists are of
+    // two kinds (a step's own, or the engine's shared empty one), and a for-of over both made an
+    // iterator object per list, per input
+    const { effects, events } = out;
+    for (let i = 0; i < effects.length && !this.stopped; i++) {
+      const eff = effects[i];
+      if (eff.type === 'publish') this.opts.network.publish(eff.msg);
+    }
+    const listeners = this.listeners;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i];
       if (ev.type === 'NewBlock') {
         this.mempool.update(ev.block.data.txs);
         if (this.mempool.takeTxsAvailable(this.cs.rs.height)) this.enqueue(this.peerQueue, { type: 'txsAvailable', now: 0 });
       }
-      for (const fn of this.listeners) fn(ev, this);
+      for (let k = 0; k < listeners.length; k++) listeners[k](ev, this);
     }
     // the engine waits for the app's answer: nothing else is handled before it
     if (acc.finalized && !this.stopped) return this.perform(this.cs.handle({ type: 'blockFinalized', response: acc.finalized, now: this.opts.clock.now() }));

@@ -52,6 +52,8 @@ const isStateMessage = (m: ConsensusMessage): m is StateMessage => m.kind === 'V
 
 export class SimNetwork {
   private readonly direct = new Map<string, DirectReceiver>();
+  /** directLinksOf, kept until a node attaches or leaves */
+  private readonly directLinks = new Map<string, Link[]>();
   private readonly switches = new Map<string, TransportHandler>();
   private groups: Map<string, number> | null = null;
   /** The partition in force, as given (for views). */
@@ -92,6 +94,7 @@ export class SimNetwork {
 
   attachDirect(name: string, receive: DirectReceiver): void {
     this.direct.set(name, receive);
+    this.directLinks.clear();
   }
 
   /** Gossip: a node's switch joins; connections to its topology neighbours come up. */
@@ -102,6 +105,7 @@ export class SimNetwork {
 
   detach(name: string): void {
     this.direct.delete(name);
+    this.directLinks.clear();
     if (!this.switches.has(name)) return;
     for (const peer of this.peersOf(name)) this.hangUp(name, peer, 'crashed');
     this.switches.delete(name);
@@ -207,12 +211,19 @@ export class SimNetwork {
     // sender's filters may say something different to each peer.
     const filteredSender = this.filters.some((f) => f.appliesTo(from));
     const bytes = filteredSender ? null : encodeMessageShared(msg); // made here: receivers need not re-encode a vote to check it
-    for (const to of this.direct.keys()) {
-      if (to === from) continue;
-      const l = this.link(from, to);
+    const links = this.directLinksOf(from);
+    for (let i = 0; i < links.length; i++) {
+      const l = links[i];
       if (bytes) this.sendBytes(l, 0, bytes);
-      else for (const m of this.filtered(from, to, msg)) this.sendBytes(l, 0, encodeMessage(m));
+      else for (const m of this.filtered(from, l.to, msg)) this.sendBytes(l, 0, encodeMessage(m));
     }
+  }
+
+  /** Direct transport: a sender's links to every other attached node, in the order they attached. */
+  private directLinksOf(from: string): Link[] {
+    let links = this.directLinks.get(from);
+    if (!links) this.directLinks.set(from, (links = [...this.direct.keys()].filter((to) => to !== from).map((to) => this.link(from, to))));
+    return links;
   }
 
   /** Direct delivery of one message to one node, past any filter (a correct node relaying). */
