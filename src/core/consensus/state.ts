@@ -137,7 +137,10 @@ export class ConsensusState {
   // ---- plumbing -------------------------------------------------------------------------------
 
   private emit(ev: DistributiveOmit<ConsensusEvent, 'at' | 'height' | 'round' | 'step'>): void {
-    const event = { at: this.now, height: this.rs.height, round: this.rs.round, step: this.rs.step, ...ev } as ConsensusEvent;
+    this.emitEvent({ at: this.now, height: this.rs.height, round: this.rs.round, step: this.rs.step, ...ev } as ConsensusEvent);
+  }
+
+  private emitEvent(event: ConsensusEvent): void {
     const out = this.out;
     if (out.events === NONE) out.events = [event];
     else out.events.push(event);
@@ -662,7 +665,9 @@ export class ConsensusState {
   }
 
   private voteAdded(vote: Vote): void {
-    this.emit({ type: 'Vote', vote });
+    // a literal, not emit's spread: one per vote added, the engine's commonest event
+    const rs = this.rs;
+    this.emitEvent({ at: this.now, height: rs.height, round: rs.round, step: rs.step, type: 'Vote', vote });
     this.publish({ kind: 'HasVote', height: vote.height, round: vote.round, type: vote.type, index: vote.validatorIndex });
   }
 
