@@ -1,9 +1,9 @@
 // ConsensusNode: the serial event loop (the seed's receiveRoutine) that owns one consensus
 // engine, a mempool and the stores, and carries out the engine's effects.
 //
-// Order per input (spec §3.1, §10.1): write the input to the WAL (synced for our own messages),
-// verify its signature if the engine will check one (batched from the queue: the engine only looks
-// verdicts up), run the pure step, then carry out its effects in order — timeouts, signing, the
+// Order per input (spec §3.1, §10.1): its signature verified if the engine will check one (batched
+// over the queue before the input is taken: the engine only looks verdicts up), write the input to
+// the WAL (synced for our own messages), run the pure step, then carry out its effects in order — timeouts, signing, the
 // RoundState record of each step, block store → EndHeight → FinalizeBlock → Commit → state — and
 // only then hand the step's announcements to the network and its events to listeners. A
 // FinalizeBlock answer is the next input, before any other. Our own messages reach the network
@@ -395,7 +395,13 @@ export class ConsensusNode {
     return null;
   }
 
-  /** Batch-verify the signatures of every queued peer message the engine can use now. */
+  /**
+   * Verification at ingress: the signatures of every queued peer message the engine can use now,
+   * batched, with the fastest verifier, so that the engine only looks verdicts up. The loop runs
+   * it before each peer input it takes (nothing steps in between), so every input meets the engine
+   * with its verdict known; should one not (a key the step had not foreseen), the engine verifies
+   * it on the spot, synchronously, with the same rules.
+   */
   private preverify(): Pending {
     let items: PendingSignature[] | null = null; // none, nearly always: every verdict is known
     for (const q of this.peerQueue) {
@@ -405,11 +411,7 @@ export class ConsensusNode {
     if (items) return this.opts.signatures.preverify(items);
   }
 
-  /**
-   * Verification at ingress: a message's signature is verified (batched, with the fastest
-   * verifier) before the engine sees it, so the engine only looks verdicts up; the queue batch
-   * above covers most, this catches a message whose key changed with the height meanwhile.
-   */
+  /** The same for one message (the WAL's catch-up replay, which bypasses the queues). */
   private verifyAtIngress(m: StateMessage): Pending {
     const sig = this.signatureToCheck(m);
     if (sig) return this.opts.signatures.preverify([sig]);
@@ -431,14 +433,9 @@ export class ConsensusNode {
     } else if (item.type === 'timeout') {
       written = this.opts.wal.write({ type: 'timeout', time: now, timeout: item.timeout });
     }
-    // three stages, each resumed from a promise only when the one before had to wait: the
-    // synchronous path (in-memory stores, known verdicts) allocates no closure per input
-    return written ? written.then(() => this.verifyThenHandle(item)) : this.verifyThenHandle(item);
-  }
-
-  private verifyThenHandle(item: Queued): Pending {
-    const verifying = item.type === 'message' ? this.verifyAtIngress(item.msg) : undefined;
-    return verifying ? verifying.then(() => this.step(item)) : this.step(item);
+    // resumed from a promise only when the write had to wait: the synchronous path (in-memory
+    // stores) allocates no closure per input; the signature was verified before (preverify)
+    return written ? written.then(() => this.step(item)) : this.step(item);
   }
 
   /** The step, its effects, then (for our own message) the broadcast: persist before you speak. */
