@@ -200,7 +200,7 @@ export class VoteSet {
   }
 
   hasTwoThirdsAny(): boolean {
-    return this._sum > (this.valSet.totalVotingPower() * 2n) / 3n;
+    return this._sum >= this.quorum();
   }
 
   hasAll(): boolean {
