@@ -49,14 +49,10 @@ export function proposalsText(v: WalView): string {
   return v.proposals.length ? v.proposals.map((p) => `  R${p.round} ${proposalText(p, v.roundState.height)}`).join('\n') : '  (no proposal at this height yet)';
 }
 
-/**
- * ReplayFile, as the seed names it: with `interactive`, the replay console; without, every record
- * is applied and the RoundState they rebuild is printed (the seed's `replay`).
- */
 const CONSOLE_HELP = 'commands: next [N], back [N], rs [short|votes|proposal], n, help, quit';
 
 /** What is wrong with a console line, in one line (null: nothing); the console stays where it is. */
-export function consoleMistake(cmd: string, arg: string | undefined, extra: string | undefined): string | null {
+function consoleMistake(cmd: string, arg: string | undefined, extra: string | undefined): string | null {
   if (!['next', '', 'back', 'rs', 'n', 'help', 'quit', 'exit', 'q'].includes(cmd)) return `unknown command '${cmd}'; ${CONSOLE_HELP}`;
   if (extra !== undefined) return `${cmd}: one argument at most, got '${arg} ${extra}'`;
   if ((cmd === 'next' || cmd === 'back') && arg !== undefined && !/^[1-9]\d{0,8}$/.test(arg)) return `${cmd}: N must be a whole number of records from 1, got '${arg}'`;
@@ -65,6 +61,10 @@ export function consoleMistake(cmd: string, arg: string | undefined, extra: stri
   return null;
 }
 
+/**
+ * ReplayFile, as the seed names it: with `interactive`, the replay console; without, every record
+ * is applied and the RoundState they rebuild is printed (the seed's `replay`).
+ */
 export async function replayFile(file: WalFile, validators: number, interactive: boolean, node = 'wal'): Promise<void> {
   const p = new WalProjection(file, { node, validators });
   const r = p.replay;

@@ -3,11 +3,11 @@
 //
 // Order per input (spec §3.1, §10.1): its signature verified if the engine will check one (batched
 // over the queue before the input is taken: the engine only looks verdicts up), write the input to
-// the WAL (synced for our own messages), run the pure step, then carry out its effects in order — timeouts, signing, the
-// RoundState record of each step, block store → EndHeight → FinalizeBlock → Commit → state — and
-// only then hand the step's announcements to the network and its events to listeners. A
-// FinalizeBlock answer is the next input, before any other. Our own messages reach the network
-// only after they were synced and handled: persist before you speak.
+// the WAL (synced for our own messages), run the pure step, then carry out its effects in order —
+// timeouts, signing, the RoundState record of each step, block store → EndHeight → FinalizeBlock →
+// Commit → state — and only then hand the step's announcements to the network and its events to
+// listeners. A FinalizeBlock answer is the next input, before any other. Our own messages reach
+// the network only after they were synced and handled: persist before you speak.
 import type { BlockID, Bytes, Commit, Proposal, Vote } from '../core/types.js';
 import type { Application, FinalizeBlockResponse } from '../core/app/application.js';
 import { finalizeRequest } from '../core/state/execution.js';

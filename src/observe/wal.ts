@@ -10,8 +10,8 @@
 //   Sums, powers and the +2/3 lines (twoThirdsMajority, hasTwoThirdsAny) count 1 per voter
 //   against that many validators: right for equal powers and a known count, a guess otherwise.
 // - The proposer is the validator whose key verified the round's proposal, once a genesis is
-//   matched (proposers); else unknown (''). So are the valid block (-1/null), the last commit (null: the
-//   replay keeps one height) and triggeredTimeoutPrecommit (false).
+//   matched (proposers); else unknown (''). So are the valid block (-1/null), the last commit
+//   (null: the replay keeps one height) and triggeredTimeoutPrecommit (false).
 // - The lock is the one the node's own precommits imply (the WAL records no locks).
 // - The HeightVoteSet lists the rounds with votes and the current round.
 // - A proposal is the current round's; it is recorded as received, before the node checked it,

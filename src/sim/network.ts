@@ -312,7 +312,7 @@ export class SimNetwork {
     // message had its own timer, with a timer queue a hundred times shorter at 100 validators).
     // One due now with nothing ahead of it on its link needs no place in the timer queue at all.
     if (deliverAt === now && l.head === l.tail) return this.clock.soon(this.deliverNow, { link: l, at: now, seq: 0, channel, bytes, kind });
-    l.queue[l.tail++] = { link: l, at: now + Math.max(0, deliverAt - now), seq: this.clock.ticket(), channel, bytes, kind };
+    l.queue[l.tail++] = { link: l, at: deliverAt, seq: this.clock.ticket(), channel, bytes, kind };
     if (l.tail - l.head === 1) this.scheduleHead(l);
   }
 
