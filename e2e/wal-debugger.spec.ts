@@ -12,6 +12,7 @@ import type { Locator, Page } from '@playwright/test';
 import { SHARED } from '../test/shared.js';
 import { concat, toHex } from '../src/core/bytes.js';
 import { encodeWalRecord } from '../src/core/wal/record.js';
+import { readWal } from '../src/core/wal/inspect.js';
 import { Simulation } from '../src/sim/simulation.js';
 
 const APP = 'http://127.0.0.1:4173/?wal';
@@ -211,7 +212,16 @@ test('a node’s WAL and the genesis exported from the classroom: every signatur
   for (const c of Object.values(want.byValidator)) expect(c.votes.invalid).toBe(0);
   await page.getByRole('link', { name: 'Debug a WAL' }).click();
   await expect(page.getByRole('heading', { name: /WAL debugger/ })).toBeVisible();
-  await chooser(page).setInputFiles([wal, genesis]);
+  // the WAL alone cannot say who proposed; with the genesis, the key that verifies the proposal does
+  // (n0 proposes height 1, and this is n0's WAL: its own prevote, once applied, names it)
+  const ownPrevote = readWal(new Uint8Array(readFileSync(wal))).entries.findIndex(({ record: r }) => r.type === 'msgInfo' && r.peerId === '' && r.msg.kind === 'Vote' && r.msg.vote.height === 1);
+  await chooser(page).setInputFiles(wal);
+  await page.getByLabel('records applied', { exact: true }).fill(String(ownPrevote + 1));
+  await page.getByRole('button', { name: 'Go to record' }).click();
+  await expect(page.getByTestId('position')).toHaveText(/ · 1\/0$/);
+  await expect(page.getByTestId('proposer')).toHaveText('—');
+  await chooser(page).setInputFiles(genesis);
+  await expect(page.getByTestId('proposer')).toHaveText('n0.wal');
   const table = page.getByRole('table', { name: /^Signatures of n0\.wal against genesis\.json/ });
   for (const [address, c] of Object.entries(want.byValidator)) {
     await expect(table.getByRole('row', { name: new RegExp(address) }).locator('td').nth(1)).toHaveText(String(c.votes.valid));

@@ -45,7 +45,8 @@ export function Inspector() {
   /** a validator by its address: its node's name */
   const who = (address: string) => nameOfAddress(validators, frame, events, address);
   const selectedNode = frame.nodes.find((x) => x.id === frame.selected);
-  const proposerName = rs ? (selectedNode?.proposer ? name(selectedNode.proposer) : who(rs.proposer)) : '';
+  // a WAL without a genesis cannot say who proposed ('')
+  const proposerName = !rs ? '' : selectedNode?.proposer ? name(selectedNode.proposer) : rs.proposer ? who(rs.proposer) : '—';
   const evidence = ev?.type === 'Evidence' ? conflictingVotes(ev, events) : [];
   const list = (xs: string[]) => (xs.length === 0 ? '—' : xs.length <= 3 ? xs.join(', ') : `${xs.slice(0, 2).join(', ')} +${xs.length - 2}`);
   return (
@@ -82,7 +83,7 @@ export function Inspector() {
       {rs ? (
         <dl className="rs" data-testid="round-state">
           <dt>height/round/step</dt><dd>{rs.height}/{rs.round}/{shortStep(rs.step)}</dd>
-          <dt>proposer</dt><dd title={`address ${rs.proposer.toUpperCase()}`} data-testid="proposer">{proposerName}</dd>
+          <dt>proposer</dt><dd title={rs.proposer ? `address ${rs.proposer.toUpperCase()}` : 'not known: a WAL names no proposer (a genesis beside it does, by the key that verifies the proposal)'} data-testid="proposer">{proposerName}</dd>
           <dt>proposal</dt><Value text={rs.proposal ? `round ${rs.proposal.round}, POL ${rs.proposal.polRound}, ${blockIdShort(rs.proposal.blockId)}` : '—'} />
           <dt>block parts</dt><dd><code>{rs.proposalBlockParts ? bitArrayString(rs.proposalBlockParts) : '—'}</code></dd>
           <dt>locked</dt><Value text={rs.lockedRound >= 0 ? `round ${rs.lockedRound}: ${rs.lockedBlock && shortHash(rs.lockedBlock)}` : '—'} />
