@@ -201,6 +201,8 @@ test('a node’s WAL and the genesis exported from the classroom: every signatur
     await download.saveAs(path);
     return path;
   };
+  const columns = await page.getByTestId('vote-column').allTextContents(); // the set's order: n0 n2 n3 n1 here
+  expect([...columns].sort()).toEqual(['n0', 'n1', 'n2', 'n3']);
   const wal = await save(/^export WAL of n0$/);
   const genesis = await save(/^export genesis$/);
   expect(basename(genesis)).toBe('genesis.json');
@@ -222,6 +224,8 @@ test('a node’s WAL and the genesis exported from the classroom: every signatur
   await expect(page.getByTestId('proposer')).toHaveText('—');
   await chooser(page).setInputFiles(genesis);
   await expect(page.getByTestId('proposer')).toHaveText('n0.wal');
+  // the genesis names the other columns, in the order the classroom drew them
+  await expect(page.getByTestId('vote-column')).toHaveText(columns.map((c) => (c === 'n0' ? 'n0.wal' : c)));
   const table = page.getByRole('table', { name: /^Signatures of n0\.wal against genesis\.json/ });
   for (const [address, c] of Object.entries(want.byValidator)) {
     await expect(table.getByRole('row', { name: new RegExp(address) }).locator('td').nth(1)).toHaveText(String(c.votes.valid));

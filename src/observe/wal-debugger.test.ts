@@ -149,6 +149,8 @@ describe('a debugging session', () => {
     const entered = of('frame').at(-1)!.frame.roundState!;
     expect(entered.height).toBe(1);
     expect(entered.votes[0].prevotes.bitArray).toEqual({ size: 1, indices: [] });
+    // …with the genesis' address and name, before any vote carried them
+    expect(entered.validators).toEqual([{ address: 'aff04d2f55237357f5dda26dd0b825f4108f8a2d', votingPower: '1', proposerPriority: '0', name: 'genesis' }]);
     // the round's proposal verified under the genesis' key: its validator is the proposer
     await s.handle({ type: 'source', file: 0, cmd: { type: 'seekHeight', height: 1, round: 7 } });
     expect(of('frame').at(-1)!.frame.roundState).toMatchObject({ height: 1, round: 7, proposer: 'aff04d2f55237357f5dda26dd0b825f4108f8a2d' });

@@ -7,7 +7,8 @@
 // Files are matched to a genesis by name (`v0.37-x.genesis.json` goes with `v0.37-x.wal`); a
 // lone genesis goes with every WAL. Every WAL keeps a unique name (its node id on the merged
 // timeline): CometBFT names every node's WAL `wal`, so a second `wal` becomes `wal #2`.
-import { toBase64, toHex } from '../core/bytes.js';
+import { fromHex, toBase64, toHex } from '../core/bytes.js';
+import { ValidatorSet } from '../core/validators/validator-set.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
 import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
 import { addressV010 } from '../core/encoding/json-v010.js';
@@ -171,9 +172,10 @@ export class WalDebuggerSession {
     const { verdicts, report, proposers } = await signatureVerdicts(f.file, keys.chainId!, pubKeys, this.opts.verifier, (done, total) => this.progress('verify', name, done, total));
     f.verdicts = verdicts;
     f.info = { ...f.info, genesis: g.name };
-    f.source.setGenesis(pubKeys.length, proposers);
+    const known = knownValidators(g, f.file.format);
+    f.source.setGenesis(inSetOrder(known, keys), proposers);
     this.post({ type: 'signatures', file: f.info.id, genesis: g.name, chainId: keys.chainId!, keys: pubKeys.length, report });
-    this.post({ type: 'diagnosis', file: f.info.id, diagnosis: diagnose(f.file, knownValidators(g, f.file.format)) });
+    this.post({ type: 'diagnosis', file: f.info.id, diagnosis: diagnose(f.file, known) });
   }
 
   private merge(): void {
@@ -234,6 +236,20 @@ function byOccurrence(files: NamedBytes[]): { n: number; files: NamedBytes[] }[]
  * The genesis' validators as the diagnosis weighs them: each key's address in the file's format,
  * with the power the genesis gives it (`power`, v0.10's `amount`); a gen_txs key counts 1.
  */
+/**
+ * A genesis' validators as the chain's first set orders them (CometBFT: power descending, then
+ * address), with their names: the WAL's vote columns are validator indices in that order.
+ */
+function inSetOrder(known: KnownValidator[], keys: GenesisKeys): { address: string; name: string }[] {
+  const named = known.map((v, i) => ({ address: v.address.toLowerCase(), name: keys.keys[i]?.name ?? '', power: v.power }));
+  try {
+    const set = ValidatorSet.create(named.map((v, i) => ({ address: fromHex(v.address), pubKey: keys.keys[i].pubKey, votingPower: v.power })));
+    return set.validators.map((v) => named.find((n) => n.address === toHex(v.address))!);
+  } catch {
+    return named; // a set CometBFT would refuse (a zero power, a repeated key): the genesis' own order
+  }
+}
+
 export function knownValidators(g: { text: string; keys: GenesisKeys | null }, format: WalFile['format']): KnownValidator[] {
   const listed: { pub_key?: { value?: string; data?: string }; power?: unknown; amount?: unknown }[] = (() => {
     try {

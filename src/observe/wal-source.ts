@@ -78,11 +78,12 @@ export class WalSource implements Source<WalCommand> {
   }
 
   /**
-   * A genesis was matched to the file: its validator count widens the vote sets, and the keys that
-   * verified the proposals name the proposers (shown at once).
+   * A genesis was matched to the file: its validators (in the set's order, lower-case hex
+   * addresses) widen the vote sets and name their columns, and the keys that verified the
+   * proposals name the proposers (shown at once).
    */
-  setGenesis(validators: number, proposers: ReadonlyMap<string, string>): void {
-    this.projection.genesisValidators = validators;
+  setGenesis(validators: readonly { address: string; name: string }[], proposers: ReadonlyMap<string, string>): void {
+    this.projection.genesis = validators;
     this.projection.proposers = proposers;
     this.postReset();
   }

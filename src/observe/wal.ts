@@ -3,10 +3,10 @@
 // WAL's typed records, so `prevote wal replay` and the browser's WAL debugger only format them.
 //
 // What a WAL cannot know, and the conventions used instead:
-// - Validators: a genesis gives only their count (genesisValidators). The validator set is one entry
-//   per bit-array column (the `validators` count given, or the highest validator index seen at this
-//   height + 1, and at least the genesis' count when one is matched), with the
-//   address a vote at this height carried ('' when none did), voting power 1 and priority 0.
+// - Validators: one entry per bit-array column (the `validators` count given, or the highest
+//   validator index seen at this height + 1, and at least the genesis' count when one is matched),
+//   with the address a vote at this height carried (else the genesis' validator at that index, in
+//   the set's order; else ''), the genesis' name for that address, voting power 1 and priority 0.
 //   Sums, powers and the +2/3 lines (twoThirdsMajority, hasTwoThirdsAny) count 1 per voter
 //   against that many validators: right for equal powers and a known count, a guess otherwise.
 // - The proposer is the validator whose key verified the round's proposal, once a genesis is
@@ -91,10 +91,11 @@ export class WalProjection {
   readonly replay: WalReplay;
   readonly node: NodeId;
   /**
-   * The genesis' validator count, once a genesis is matched to the file: the vote bit-arrays are
-   * at least this wide, from a height's start (the set may have grown since, so not at most).
+   * The genesis' validators in the set's order, once a genesis is matched to the file: the vote
+   * bit-arrays are at least this wide, from a height's start (the set may have grown since, so not
+   * at most), and its names name the columns.
    */
-  genesisValidators = 0;
+  genesis: readonly { address: string; name: string }[] = [];
   /** who proposed, by "height/round" (lower-case hex address), once a genesis' keys verified the proposals */
   proposers: ReadonlyMap<string, string> = new Map();
   private readonly times: number[] = [];
@@ -203,7 +204,7 @@ export class WalProjection {
       node: this.node,
       applied: s.applied,
       total: this.total,
-      roundState: roundStateOf(s, Math.max(s.bitArraySize, this.genesisValidators), blockId, last >= 0 ? this.roundStarts[last] : this.origin, this.proposers.get(`${s.height}/${s.round}`) ?? ''),
+      roundState: roundStateOf(s, this.genesis, blockId, last >= 0 ? this.roundStarts[last] : this.origin, this.proposers.get(`${s.height}/${s.round}`) ?? ''),
       proposals: s.proposals.map((p) => ({ round: p.round, polRound: p.polRound, blockId: proposalBlockId(p), from: p.peerId === '' ? null : p.peerId })),
       ownVotes: s.ownVotes.map((v) => ({ round: v.round, type: voteKind(v.type), blockId: blockId(v.block) })),
       outOfRange: s.outOfRange.map((o) => ({ round: o.round, type: voteKind(o.type), index: o.index })),
@@ -287,7 +288,8 @@ function voteSetOf(set: ReplayVoteSet | undefined, round: number, type: number, 
   };
 }
 
-function roundStateOf(s: ReplayState, size: number, blockId: (block: string) => BlockIdHex, startTime: number, proposer: string): RoundStateView {
+function roundStateOf(s: ReplayState, genesis: readonly { address: string; name: string }[], blockId: (block: string) => BlockIdHex, startTime: number, proposer: string): RoundStateView {
+  const size = Math.max(s.bitArraySize, genesis.length);
   const rounds = sorted([...s.votes.map((v) => v.round), s.round]);
   const votes = rounds.map((round) => ({
     round,
@@ -314,7 +316,11 @@ function roundStateOf(s: ReplayState, size: number, blockId: (block: string) => 
     startTime,
     commitTime: null,
     proposer,
-    validators: Array.from({ length: size }, (_, i) => ({ address: addresses.get(i) ?? '', votingPower: '1', proposerPriority: '0' })),
+    validators: Array.from({ length: size }, (_, i) => {
+      const address = addresses.get(i) ?? genesis[i]?.address ?? '';
+      const name = genesis.find((g) => g.address === address)?.name;
+      return name ? { address, votingPower: '1', proposerPriority: '0', name } : { address, votingPower: '1', proposerPriority: '0' };
+    }),
     proposal: p && { round: p.round, polRound: p.polRound, blockId: proposalBlockId(p) },
     proposalBlock,
     proposalBlockParts,

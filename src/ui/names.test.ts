@@ -54,6 +54,16 @@ describe('validator names', () => {
     expect(validatorNames(frame, rs, [] as ObsEvent[]).map((v) => v.name)).toEqual(['n1', 'n3', 'n0', 'n2']);
   });
 
+  it('a validator no node signs for takes the name the source gives it (a WAL beside its genesis), else its index', () => {
+    const frame = { nodes: [{ id: 'n0.wal', index: 0, name: 'n0.wal', up: true, height: 1, round: 0, step: 'RoundStepPropose', committed: 0, lockedRound: -1, lockedBlock: null, proposer: null, faults: [], votingPower: '1' }], selected: 'n0.wal', t: 0, origin: 0 } as unknown as Frame;
+    const rs = { proposer: 'cc', validators: [{ address: 'aa', name: 'alice' }, { address: 'bb' }, { address: 'cc', name: 'carol' }].map((v) => ({ ...v, votingPower: '1', proposerPriority: '0' })) };
+    // n0.wal's own vote names the first column after it: a node wins over the genesis' name
+    const events = [{ node: 'n0.wal', time: 1, type: 'Vote', vote: { validatorAddress: 'aa', type: 1, height: 1, round: 0, blockId: { hash: 'B1' } } }] as unknown as ObsEvent[];
+    const names = validatorNames(frame, rs, events);
+    expect(names.map((v) => v.name)).toEqual(['n0.wal', 'v1', 'carol']);
+    expect(nameOfAddress(names, frame, events, 'cc')).toBe('carol'); // the proposer, as the Inspector names it
+  });
+
   it('live: a tab outside the validator set, which sees every vote first, names no validator', () => {
     const node = (id: string, index: number, address?: string) => ({ id, index, name: id, address, up: true, height: 5, round: 0, step: 'RoundStepNewHeight', committed: 4, lockedRound: -1, lockedBlock: null, proposer: null, faults: [], votingPower: '0' });
     const frame = { nodes: [node('tab', 0, 'EE'), node('hub', 1)], selected: 'tab', t: 0, origin: 0 } as unknown as Frame;

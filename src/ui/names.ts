@@ -126,7 +126,8 @@ export function validatorNames(frame: Frame | null, rs: Pick<RoundStateView, 'va
     let id = byAddress.get(v.address.toLowerCase()) ?? null;
     if (id !== null && taken.has(id)) id = null;
     if (id !== null) taken.add(id);
-    return { id, address: v.address, index, name: id === null ? `v${index}` : nameOf(frame, id) };
+    // no node for it: the genesis' name when the source has one (a WAL beside its genesis), else its index
+    return { id, address: v.address, index, name: id === null ? v.name || `v${index}` : nameOf(frame, id) };
   });
   const unnamed = out.filter((v) => v.id === null);
   const free = (frame?.nodes ?? []).filter((n) => !taken.has(n.id) && !n.address);

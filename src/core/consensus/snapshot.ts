@@ -45,7 +45,8 @@ export interface RoundStateSnapshot {
   commitTime: number | null;
   /** the proposer's address (hex) */
   proposer: string;
-  validators: { address: string; votingPower: string; proposerPriority: string }[];
+  /** `name`: a genesis' name for the validator, when the source has one (a WAL read beside its genesis) */
+  validators: { address: string; votingPower: string; proposerPriority: string; name?: string }[];
   proposal: { round: number; polRound: number; blockId: BlockIdHex } | null;
   /** hashes (hex) of the proposal, locked and valid blocks */
   proposalBlock: string | null;
