@@ -22,7 +22,7 @@ import { remaining, TIMER_COLORS, TIMER_NAMES } from './classroom/timers.js';
 import { messageAt, messageNear } from './classroom/aim.js';
 import type { Point } from './classroom/aim.js';
 import { clusterLayout } from './classroom/clusters.js';
-import { bounds, CHAIN, circle, FULL, H, offTheLine, outward, R, STRIP_OUT, W } from './classroom/ring.js';
+import { bounds, CHAIN, circle, FULL, H, nameHalf, offTheLine, R, stripAt, W } from './classroom/ring.js';
 
 /** How near (drawing units) the pointer must be to a crowd's message to aim at it. */
 const AIM = 7;
@@ -123,7 +123,9 @@ export function Network() {
   const chains = chainsOf(events);
   const forks = forkHeights(chains);
 
-  const box = bounds(n);
+  // names wider than the default push the strips out, and the drawing with them
+  const labelHalf = nameHalf(frame.nodes.map((x) => x.name));
+  const box = bounds(n, labelHalf);
   const toSvg = (e: ReactPointerEvent): Point => {
     const m = svg.current!.getScreenCTM()!.inverse();
     const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m);
@@ -204,7 +206,7 @@ export function Network() {
           <NodeMark key={node.id} node={node} frame={frame} p={pos(node.index)} small={small} timer={node.timer ?? null}
             className={`node${node.id === frame.selected ? ' selected' : ''}${node.up ? '' : ' down'}${cutting ? ` side${side(node.index)}` : ''}${byzantine.has(node.name) ? ' byzantine' : ''}`}
             byzantine={byzantine.has(node.name)} onDown={onDown(node.index)} onHover={(on) => setHovered(on ? node.index : null)}
-            chain={small ? null : <ChainStrip chains={chains} node={node.id} at={outward(pos(node.index), STRIP_OUT)} />} />
+            chain={small ? null : <ChainStrip chains={chains} node={node.id} at={stripAt(pos(node.index), labelHalf)} />} />
         ))}
         {small && hover && <HoverLabel node={hover} p={pos(hover.index)} box={box} />}
         {aimed && <AimedMessage m={aimed.m} at={aimed.at} box={box} />}
