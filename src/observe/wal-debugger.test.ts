@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { readShared, SHARED } from '../../test/shared.js';
-import { concat } from '../core/bytes.js';
+import { concat, toHex } from '../core/bytes.js';
+import { formatGenesis } from '../core/state/genesis.js';
 import { genesisValidatorKeys } from '../core/state/genesis-keys.js';
 import { readWal, summarizeWal, verifyWalSignatures } from '../core/wal/inspect.js';
 import { encodeWalRecord } from '../core/wal/record.js';
@@ -150,7 +151,7 @@ describe('a debugging session', () => {
     expect(entered.height).toBe(1);
     expect(entered.votes[0].prevotes.bitArray).toEqual({ size: 1, indices: [] });
     // …with the genesis' address and name, before any vote carried them
-    expect(entered.validators).toEqual([{ address: 'aff04d2f55237357f5dda26dd0b825f4108f8a2d', votingPower: '1', proposerPriority: '0', name: 'genesis' }]);
+    expect(entered.validators).toEqual([{ address: 'aff04d2f55237357f5dda26dd0b825f4108f8a2d', votingPower: '1000000', proposerPriority: '0', name: 'genesis' }]);
     // the round's proposal verified under the genesis' key: its validator is the proposer
     await s.handle({ type: 'source', file: 0, cmd: { type: 'seekHeight', height: 1, round: 7 } });
     expect(of('frame').at(-1)!.frame.roundState).toMatchObject({ height: 1, round: 7, proposer: 'aff04d2f55237357f5dda26dd0b825f4108f8a2d' });
@@ -161,6 +162,28 @@ describe('a debugging session', () => {
     expect(lines.lines.filter((l) => l.kind === 'Vote' || l.kind === 'Proposal').every((l) => l.verdict !== null)).toBe(true);
     await s.handle({ type: 'export', file: 0 });
     expect(of('export')[0].text.split('\n')).toHaveLength(2005);
+  });
+
+  it('with a genesis of unequal powers, the vote sets count power, not voters', async () => {
+    // 4 validators of powers 10, 20, 30, 40: the +2/3 line is at power 67, not at 3 voters
+    const sim = new Simulation({ validators: 4, heights: 2, seed: 4, powers: [10, 20, 30, 40], config: { timeoutCommit: 100 } });
+    await sim.run();
+    const wal = concat(...sim.nodes[0].wal.records.map(encodeWalRecord));
+    const { s, of } = session();
+    await s.handle({ type: 'open', files: [{ name: 'n0.wal', data: wal }, { name: 'genesis.json', data: new TextEncoder().encode(formatGenesis(sim.genesis)) }] });
+    await s.handle({ type: 'watch', file: 0 });
+    await s.handle({ type: 'source', file: 0, cmd: { type: 'seekHeight', height: 2, round: 0 } });
+    // every record of height 1 applied: its precommits are all in, each validator with its power
+    const ended = sim.nodes[0].wal.records.findIndex((r) => r.type === 'endHeight' && r.height === 1);
+    await s.handle({ type: 'source', file: 0, cmd: { type: 'seekRecord', records: ended } });
+    const rs = of('frame').at(-1)!.frame.roundState!;
+    expect(rs.height).toBe(1);
+    const byAddress = new Map(sim.genesis.validators.map((v) => [toHex(v.address), String(v.power)]));
+    expect(rs.validators.map((v) => v.votingPower)).toEqual(rs.validators.map((v) => byAddress.get(v.address)));
+    const precommits = rs.votes.find((v) => v.precommits.twoThirdsMajority)!.precommits;
+    const voted = precommits.bitArray.indices.reduce((a, i) => a + Number(rs.validators[i].votingPower), 0);
+    expect(precommits.sum).toBe(String(voted));
+    expect(3 * voted).toBeGreaterThan(2 * 100);
   });
 
   it('keeps same-named WALs apart, merges them, and never throws', async () => {

@@ -25,6 +25,7 @@ import { walJsonLines } from './wal-json.js';
 import { mergedView } from './wal-merged.js';
 import { signatureVerdicts, VERDICTS } from './wal-signatures.js';
 import { WalSource } from './wal-source.js';
+import type { GenesisValidatorView } from './wal.js';
 import { readWalInChunks, WAL_CHUNK } from './wal-stream.js';
 
 export interface WalSessionOptions {
@@ -240,7 +241,7 @@ function byOccurrence(files: NamedBytes[]): { n: number; files: NamedBytes[] }[]
  * A genesis' validators as the chain's first set orders them (CometBFT: power descending, then
  * address), with their names: the WAL's vote columns are validator indices in that order.
  */
-function inSetOrder(known: KnownValidator[], keys: GenesisKeys): { address: string; name: string }[] {
+function inSetOrder(known: KnownValidator[], keys: GenesisKeys): GenesisValidatorView[] {
   const named = known.map((v, i) => ({ address: v.address.toLowerCase(), name: keys.keys[i]?.name ?? '', power: v.power }));
   try {
     const set = ValidatorSet.create(named.map((v, i) => ({ address: fromHex(v.address), pubKey: keys.keys[i].pubKey, votingPower: v.power })));

@@ -9,7 +9,7 @@ import type { WalFile } from '../core/wal/inspect.js';
 import type { ReadWalRecord } from '../core/wal/record.js';
 import type { ObsEvent } from './model.js';
 import type { PlaybackCommand, Source, SourceMessage } from './protocol.js';
-import type { WalProjectionOptions } from './wal.js';
+import type { GenesisValidatorView, WalProjectionOptions } from './wal.js';
 import { WalProjection } from './wal.js';
 
 /** The WAL source's own command: the state after the first `records` records. */
@@ -82,7 +82,7 @@ export class WalSource implements Source<WalCommand> {
    * addresses) widen the vote sets and name their columns, and the keys that verified the
    * proposals name the proposers (shown at once).
    */
-  setGenesis(validators: readonly { address: string; name: string }[], proposers: ReadonlyMap<string, string>): void {
+  setGenesis(validators: readonly GenesisValidatorView[], proposers: ReadonlyMap<string, string>): void {
     this.projection.genesis = validators;
     this.projection.proposers = proposers;
     this.postReset();

@@ -6,9 +6,11 @@
 // - Validators: one entry per bit-array column (the `validators` count given, or the highest
 //   validator index seen at this height + 1, and at least the genesis' count when one is matched),
 //   with the address a vote at this height carried (else the genesis' validator at that index, in
-//   the set's order; else ''), the genesis' name for that address, voting power 1 and priority 0.
-//   Sums, powers and the +2/3 lines (twoThirdsMajority, hasTwoThirdsAny) count 1 per voter
-//   against that many validators: right for equal powers and a known count, a guess otherwise.
+//   the set's order; else ''), the genesis' name for that address, and priority 0. Voting powers
+//   are the genesis' while the height's votes agree with its set (each vote's address at its
+//   index, no index beyond it); otherwise 1 each, and sums and the +2/3 lines (twoThirdsMajority,
+//   hasTwoThirdsAny) count 1 per voter against that many validators: right for equal powers and a
+//   known count, a guess otherwise.
 // - The proposer is the validator whose key verified the round's proposal, once a genesis is
 //   matched (proposers); else unknown (''). So are the valid block (-1/null), the last commit
 //   (null: the replay keeps one height) and triggeredTimeoutPrecommit (false).
@@ -95,7 +97,7 @@ export class WalProjection {
    * bit-arrays are at least this wide, from a height's start (the set may have grown since, so not
    * at most), and its names name the columns.
    */
-  genesis: readonly { address: string; name: string }[] = [];
+  genesis: readonly GenesisValidatorView[] = [];
   /** who proposed, by "height/round" (lower-case hex address), once a genesis' keys verified the proposals */
   proposers: ReadonlyMap<string, string> = new Map();
   private readonly times: number[] = [];
@@ -271,32 +273,51 @@ const proposalBlockId = (p: ReplayState['proposals'][number]): BlockIdHex => ({ 
 
 const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
 
-function voteSetOf(set: ReplayVoteSet | undefined, round: number, type: number, size: number, blockId: (block: string) => BlockIdHex): VoteSetSnapshot {
+/** A genesis validator as the projection uses it: lower-case hex address, name and power. */
+export interface GenesisValidatorView {
+  address: string;
+  name: string;
+  power: bigint;
+}
+
+/** `powers`: one per column (the genesis' or 1 each, see the top); a validator counts once in the sum. */
+function voteSetOf(set: ReplayVoteSet | undefined, round: number, type: number, powers: readonly bigint[], blockId: (block: string) => BlockIdHex): VoteSetSnapshot {
+  const size = powers.length;
   const bits = (xs: number[]): Bits => ({ size, indices: sorted(xs) });
-  const tallies = (set?.byBlock ?? []).map((b) => ({ blockId: blockId(b.block), power: String(b.voters.length), bitArray: bits(b.voters) }));
-  // power 1 per validator against `size` validators; a validator counts once in the sum
-  const sum = new Set(set?.voters ?? []).size;
-  const maj = size > 0 ? tallies.find((t) => 3 * Number(t.power) > 2 * size) : undefined;
+  const powerOf = (xs: Iterable<number>) => [...xs].reduce((a, i) => a + (powers[i] ?? 1n), 0n);
+  const total = powerOf(powers.keys());
+  const twoThirds = (p: bigint) => total > 0n && 3n * p > 2n * total;
+  const tallies = (set?.byBlock ?? []).map((b) => ({ blockId: blockId(b.block), power: powerOf(b.voters), bitArray: bits(b.voters) }));
+  const sum = powerOf(new Set(set?.voters ?? []));
+  const maj = tallies.find((t) => twoThirds(t.power));
   return {
     round,
     type,
     bitArray: bits(set?.voters ?? []),
-    tallies,
+    tallies: tallies.map((t) => ({ ...t, power: String(t.power) })),
     twoThirdsMajority: maj ? maj.blockId : null,
-    hasTwoThirdsAny: size > 0 && 3 * sum > 2 * size,
+    hasTwoThirdsAny: twoThirds(sum),
     sum: String(sum),
   };
 }
 
-function roundStateOf(s: ReplayState, genesis: readonly { address: string; name: string }[], blockId: (block: string) => BlockIdHex, startTime: number, proposer: string): RoundStateView {
+/** The genesis' powers, while this height's votes agree with its set (see the top); else null. */
+function genesisPowers(genesis: readonly GenesisValidatorView[], addresses: Map<number, string>, size: number): bigint[] | null {
+  if (genesis.length === 0 || size > genesis.length) return null;
+  for (const [i, address] of addresses) if (genesis[i]?.address !== address) return null;
+  return genesis.map((g) => g.power);
+}
+
+function roundStateOf(s: ReplayState, genesis: readonly GenesisValidatorView[], blockId: (block: string) => BlockIdHex, startTime: number, proposer: string): RoundStateView {
   const size = Math.max(s.bitArraySize, genesis.length);
+  const addresses = new Map(s.addresses.map((a) => [a.index, lower(a.address)]));
+  const powers = genesisPowers(genesis, addresses, size) ?? Array.from({ length: size }, () => 1n);
   const rounds = sorted([...s.votes.map((v) => v.round), s.round]);
   const votes = rounds.map((round) => ({
     round,
-    prevotes: voteSetOf(s.votes.find((v) => v.round === round && v.type === SignedMsgType.Prevote), round, SignedMsgType.Prevote, size, blockId),
-    precommits: voteSetOf(s.votes.find((v) => v.round === round && v.type === SignedMsgType.Precommit), round, SignedMsgType.Precommit, size, blockId),
+    prevotes: voteSetOf(s.votes.find((v) => v.round === round && v.type === SignedMsgType.Prevote), round, SignedMsgType.Prevote, powers, blockId),
+    precommits: voteSetOf(s.votes.find((v) => v.round === round && v.type === SignedMsgType.Precommit), round, SignedMsgType.Precommit, powers, blockId),
   }));
-  const addresses = new Map(s.addresses.map((a) => [a.index, lower(a.address)]));
   const p = s.proposals.find((x) => x.round === s.round) ?? null;
   let proposalBlockParts: Bits | null = null;
   let proposalBlock: string | null = null;
@@ -319,7 +340,8 @@ function roundStateOf(s: ReplayState, genesis: readonly { address: string; name:
     validators: Array.from({ length: size }, (_, i) => {
       const address = addresses.get(i) ?? genesis[i]?.address ?? '';
       const name = genesis.find((g) => g.address === address)?.name;
-      return name ? { address, votingPower: '1', proposerPriority: '0', name } : { address, votingPower: '1', proposerPriority: '0' };
+      const votingPower = String(powers[i]);
+      return name ? { address, votingPower, proposerPriority: '0', name } : { address, votingPower, proposerPriority: '0' };
     }),
     proposal: p && { round: p.round, polRound: p.polRound, blockId: proposalBlockId(p) },
     proposalBlock,
