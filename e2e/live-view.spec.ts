@@ -127,6 +127,7 @@ test('Become a validator sends the command and waits for the stage; then the nod
   await expect(page.getByLabel('Power')).toHaveText('1');
   await expect(page.getByLabel('Last signed')).toHaveText('15/0 prevote');
   await expect(page.getByLabel('Missed blocks')).toHaveText('1');
+  await expect(page.getByLabel('Missed blocks')).toHaveAttribute('title', /LastCommit lacks its precommit/);
 });
 
 test('the peers table: the node’s peers in order with their transports, round trips and bytes', async ({ page }) => {

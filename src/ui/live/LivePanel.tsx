@@ -68,7 +68,7 @@ export function LivePanel() {
             <Field term="Power">{status ? powerText(status) : '—'}</Field>
             <Field term="Height">{status ? `${status.height} (committed ${status.committed})` : '—'}</Field>
             <Field term="Last signed">{status ? lastSignedText(status.lastSigned) : '—'}</Field>
-            <Field term="Missed blocks">{status ? status.missedBlocks : '—'}</Field>
+            <Field term="Missed blocks" title="committed blocks, since this tab became a validator, whose LastCommit lacks its precommit: one that reached the next proposer too late counts too (the first heights after joining often do)">{status ? status.missedBlocks : '—'}</Field>
           </dl>
           <div className="buttons">
             <BecomeValidator />
