@@ -127,12 +127,19 @@ export class FaultController {
     // every fault due now is found before any acts: "crash all four at height 2" must not stop
     // seeing height 2 because the node that reached it crashed first
     const due = this.states.filter((st) => st.phase === 'pending' && this.triggered(st.spec.at, now));
+    await this.runActions();
+    // each acts in its order, a restart included: "restart, then crash" at one step leaves the node
+    // down, as the same two clicks did live
     for (const st of due) {
       st.phase = 'active';
       st.activatedAt = now;
       this.version++;
       this.activate(st);
+      await this.runActions();
     }
+  }
+
+  private async runActions(): Promise<void> {
     while (this.actions.length) await this.actions.shift()!();
   }
 

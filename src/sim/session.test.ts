@@ -173,7 +173,8 @@ describe('ClassroomSession', () => {
         await live.seek(7000);
         expect(live.frame().logHash).toBe(replay.frame().logHash);
       }),
-      propConfig(10),
+      // found by CI: a restart of a running node then a crash, in one step, left it up on replay
+      { ...propConfig<[number, [number, FaultSpec][]]>(10), examples: [[1, [[50, { kind: 'restart', node: 0 }], [50, { kind: 'crash', node: 0 }]]]] },
     );
   }, 120_000);
 });
