@@ -175,8 +175,14 @@ test('the diagnosis says why height 1 never committed; the console replays it an
   await expect(position).toHaveText(/^3 of 2004 records applied/);
   await page.getByRole('button', { name: 'Previous record' }).click();
   await expect(position).toHaveText(/^2 of 2004 records applied/);
+  // a round the node never entered: the console says which it did, and stays (Enter submits)
   await page.getByLabel('height', { exact: true }).fill('1');
+  await page.getByLabel('round', { exact: true }).fill('150');
+  await page.getByLabel('round', { exact: true }).press('Enter');
+  await expect(page.getByRole('alert')).toHaveText('height 1 has rounds 0–44 in this WAL, not round 150');
+  await expect(position).toHaveText(/^2 of 2004 records applied/);
   await page.getByLabel('round', { exact: true }).fill('7');
+  await expect(page.getByRole('alert')).toHaveCount(0);
   await page.getByRole('button', { name: 'Go to height/round' }).click();
   await expect(position).toHaveText(/ · 1\/7$/);
   await expect(page.getByTestId('round-state')).toContainText('1/7/');

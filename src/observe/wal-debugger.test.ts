@@ -16,7 +16,7 @@ import { walJsonLines } from './wal-json.js';
 import { mergedView } from './wal-merged.js';
 import { WalDebuggerSession } from './wal-session.js';
 import { signatureVerdicts, VERDICTS } from './wal-signatures.js';
-import { recordsBefore, WalSource } from './wal-source.js';
+import { recordsBefore, roundsEntered, seekHeightProblem, WalSource } from './wal-source.js';
 import { readWalInChunks } from './wal-stream.js';
 
 const FIXTURES = [
@@ -116,6 +116,21 @@ describe('the WAL source for the debugger', () => {
     expect(r.type === 'roundState' && r.event.round).toBe(7);
     src.send({ type: 'seekHeight', height: 1, round: 7 });
     expect(last().frame).toMatchObject({ steps: at + 1, roundState: { height: 1, round: 7 } });
+  });
+
+  it('"go to height/round" knows where it can go: the heights and rounds the node entered, and why not elsewhere', () => {
+    const stuck = roundsEntered(readWal(bytesOf('cometbft/v0.37-stuck-height1.wal')).entries);
+    expect(stuck).toEqual([{ height: 1, first: 0, last: 44 }]);
+    expect(seekHeightProblem(stuck, 1, 44)).toBeNull();
+    expect(seekHeightProblem(stuck, 1, 150)).toBe('height 1 has rounds 0–44 in this WAL, not round 150');
+    expect(seekHeightProblem(stuck, 2, 0)).toBe('no height 2 in this WAL: it shows height 1');
+    expect(seekHeightProblem(stuck, 1.5, 0)).toBe('height and round are whole numbers, 0 or more');
+    // a chain restarted from older state enters heights again: one entry each, their rounds merged
+    const restarted = roundsEntered(readWal(bytesOf('cometbft/v0.34-kvstore-b.wal')).entries);
+    expect(restarted.map((r) => r.height)).toEqual(Array.from({ length: 341 }, (_, i) => i + 1));
+    expect(seekHeightProblem(restarted, 342, 0)).toBe('no height 342 in this WAL: it shows heights 1–341');
+    expect(seekHeightProblem(restarted, 5, 1)).toBe('height 5 has round 0 in this WAL, not round 1');
+    expect(seekHeightProblem([], 1, 0)).toBe('this WAL records no round the node entered');
   });
 });
 

@@ -10,7 +10,7 @@ import type { Diagnosis } from './diagnosis.js';
 import type { NodeId } from './model.js';
 import type { SourceMessage } from './protocol.js';
 import type { Verdict } from './wal-signatures.js';
-import type { WalCommand } from './wal-source.js';
+import type { HeightRounds, WalCommand } from './wal-source.js';
 
 export type { Verdict, WalCommand };
 
@@ -47,6 +47,8 @@ export interface WalFileInfo {
   summary: WalSummary;
   /** the genesis its signatures are checked against (by name), or null */
   genesis: string | null;
+  /** the heights and rounds the node entered: where "go to height/round" can go */
+  rounds: HeightRounds[];
 }
 
 export interface GenesisInfo {

@@ -24,7 +24,7 @@ import type { GenesisInfo, LoadPhase, RecordLine, WalDebuggerCommand, WalDebugge
 import { walJsonLines } from './wal-json.js';
 import { mergedView } from './wal-merged.js';
 import { signatureVerdicts, VERDICTS } from './wal-signatures.js';
-import { WalSource } from './wal-source.js';
+import { roundsEntered, WalSource } from './wal-source.js';
 import type { GenesisValidatorView } from './wal.js';
 import { readWalInChunks, WAL_CHUNK } from './wal-stream.js';
 
@@ -152,7 +152,7 @@ export class WalDebuggerSession {
     for (let n = 2; this.files.some((f) => f.info.name === unique); n++) unique = `${name} #${n}`;
     const file = readWalInChunks(bytes, (done, total) => this.progress('scan', unique, done, total), this.opts.chunk ?? WAL_CHUNK);
     const id = this.files.length;
-    const info: WalFileInfo = { id, name: unique, size: bytes.length, format: file.format, summary: summarizeWal(file), genesis: null };
+    const info: WalFileInfo = { id, name: unique, size: bytes.length, format: file.format, summary: summarizeWal(file), genesis: null, rounds: roundsEntered(file.entries) };
     this.files.push({ info, file, source: new WalSource(file, { node: unique, window: this.opts.window }), verdicts: null });
     this.post({ type: 'diagnosis', file: id, diagnosis: diagnose(file) });
   }

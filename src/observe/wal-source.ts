@@ -40,6 +40,46 @@ export function recordsBefore(records: readonly { record: ReadWalRecord }[], hei
   return records.length;
 }
 
+/** A height the node entered in a WAL and the rounds of it it entered (its roundState records). */
+export interface HeightRounds {
+  height: number;
+  first: number;
+  last: number;
+}
+
+/** Every height the WAL shows the node entering, with its rounds (a restarted node's repeats merged). */
+export function roundsEntered(records: readonly { record: ReadWalRecord }[]): HeightRounds[] {
+  const byHeight = new Map<number, HeightRounds>();
+  for (const { record: r } of records) {
+    if (r.type !== 'roundState') continue;
+    const { height, round } = r.event;
+    const seen = byHeight.get(height);
+    if (!seen) byHeight.set(height, { height, first: round, last: round });
+    else {
+      seen.first = Math.min(seen.first, round);
+      seen.last = Math.max(seen.last, round);
+    }
+  }
+  return [...byHeight.values()].sort((a, b) => a.height - b.height);
+}
+
+/**
+ * Why "go to height/round" cannot go where asked in a WAL with these rounds, or null when it can:
+ * a seek past what the node recorded would land at some other place without a word.
+ */
+export function seekHeightProblem(rounds: readonly HeightRounds[], height: number, round: number): string | null {
+  if (!Number.isSafeInteger(height) || height < 0 || !Number.isSafeInteger(round) || round < 0) return 'height and round are whole numbers, 0 or more';
+  if (rounds.length === 0) return 'this WAL records no round the node entered';
+  const at = rounds.find((r) => r.height === height);
+  if (!at) {
+    const lo = rounds[0].height;
+    const hi = rounds[rounds.length - 1].height;
+    return `no height ${height} in this WAL: it shows ${lo === hi ? `height ${lo}` : `heights ${lo}–${hi}`}`;
+  }
+  if (round < at.first || round > at.last) return `height ${height} has ${at.first === at.last ? `round ${at.first}` : `rounds ${at.first}–${at.last}`} in this WAL, not round ${round}`;
+  return null;
+}
+
 export interface WalSourceClock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;

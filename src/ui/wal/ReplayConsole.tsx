@@ -4,6 +4,7 @@
 // JSON lines and copy a link to this position. The views beside it draw the frames of the position.
 import { useState } from 'react';
 import type { RecordLine } from '../../observe/wal-debugger.js';
+import { seekHeightProblem } from '../../observe/wal-source.js';
 import { useUi } from '../store.js';
 import { copyLink, exportJson, walSend } from './debugger.js';
 import { useWal } from './state.js';
@@ -46,6 +47,10 @@ export function ReplayConsole() {
   const [record, setRecord] = useState('');
   const [height, setHeight] = useState('');
   const [round, setRound] = useState('0');
+  // what the last "go to height/round" could not do, in the file it was asked of
+  const [problem, setProblem] = useState<{ file: number; text: string } | null>(null);
+  const jumpProblem = problem?.file === selected ? problem.text : null;
+  const setJumpProblem = (text: string | null) => setProblem(text === null || selected === null ? null : { file: selected, text });
   if (!file || selected === null) return null;
   const total = file.summary.records;
   return (
@@ -72,12 +77,17 @@ export function ReplayConsole() {
         className="jump"
         onSubmit={(e) => {
           e.preventDefault();
-          if (/^\d+$/.test(height)) walSend({ type: 'seekHeight', height: Number(height), round: /^\d+$/.test(round) ? Number(round) : 0 });
+          const h = Number(height);
+          const r = round.trim() === '' ? 0 : Number(round);
+          const problem = height.trim() === '' ? 'which height?' : seekHeightProblem(file.rounds, h, r);
+          setJumpProblem(problem);
+          if (!problem) walSend({ type: 'seekHeight', height: h, round: r });
         }}
       >
-        <label>height <input type="number" min={0} value={height} onChange={(e) => setHeight(e.target.value)} /></label>
-        <label>round <input type="number" min={0} value={round} onChange={(e) => setRound(e.target.value)} /></label>
+        <label>height <input type="number" min={0} value={height} onChange={(e) => (setHeight(e.target.value), setJumpProblem(null))} /></label>
+        <label>round <input type="number" min={0} value={round} onChange={(e) => (setRound(e.target.value), setJumpProblem(null))} /></label>
         <button type="submit">Go to height/round</button>
+        {jumpProblem && <output className="problems" role="alert">{jumpProblem}</output>}
       </form>
       <Lines applied={applied} />
       <div className="buttons">
