@@ -1,7 +1,6 @@
 // The storage contracts against the in-memory and Node file backends (IndexedDB: e2e/idb-stores).
 import { beforeAll, describe, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDirs } from '../../test/tmp.js';
 import { join } from 'node:path';
 import type { SavedBlock } from './store-contracts.js';
 import { blockStoreContract, privValidatorStateContract, stateStoreContract, walContract } from './store-contracts.js';
@@ -13,7 +12,7 @@ import type { ChainState } from '../core/state/chain-state.js';
 import { Simulation } from '../sim/simulation.js';
 import { PartSet } from '../core/blocks/part-set.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'prevote-contract-'));
+const tmp = tempDirs('prevote-contract-');
 
 /** A simulated chain's blocks and final state, the contracts' material. */
 let chain: SavedBlock[] = [];

@@ -1,15 +1,15 @@
 // Node file stores: blocks, state and privval state survive a reopen bit for bit; a torn block
 // append is cut; damaged state and privval files stop the start with a typed error.
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDirs } from '../../../test/tmp.js';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../../core/errors.js';
 import { Simulation } from '../../sim/simulation.js';
 import { PartSet } from '../../core/blocks/part-set.js';
 import { FileBlockStore, FilePrivValidatorStateStore, FileStateStore } from './file-stores.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'prevote-stores-'));
+const dir = tempDirs('prevote-stores-');
 
 describe('Node file stores', () => {
   it('blocks and state written from a simulated chain reload identically; a torn append is cut', async () => {

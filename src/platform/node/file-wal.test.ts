@@ -1,19 +1,21 @@
 // FileWAL: what is written reads back through the same readers; damage is refused, then repaired on request.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, appendFileSync, existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDirs } from '../../../test/tmp.js';
+import { readFileSync, appendFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrevoteError } from '../../core/errors.js';
 import { readWal, summarizeWal } from '../../core/wal/inspect.js';
 import { Simulation } from '../../sim/simulation.js';
 import { FileWAL, openWAL } from './file-wal.js';
 
+const tmp = tempDirs('prevote-wal-');
+
 describe('FileWAL', () => {
   it('a simulated node’s records, written to a file, read back and replay from the last EndHeight', async () => {
     const sim = new Simulation({ validators: 4, heights: 2, seed: 8, config: { timeoutCommit: 100 } });
     await sim.run();
     const records = sim.nodes[2].wal.records;
-    const path = join(mkdtempSync(join(tmpdir(), 'prevote-wal-')), 'wal');
+    const path = join(tmp(), 'wal');
     const wal = await FileWAL.open(path);
     expect(await wal.isEmpty()).toBe(true);
     for (const r of records) await (r.type === 'endHeight' || (r.type === 'msgInfo' && r.peerId === '') ? wal.writeSync(r) : wal.write(r));
@@ -37,7 +39,7 @@ describe('FileWAL', () => {
   });
 
   it('openWAL creates the WAL directory, readable by its owner only', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'prevote-wal-')), 'data', 'cs.wal');
+    const dir = join(tmp(), 'data', 'cs.wal');
     const wal = await openWAL(join(dir, 'wal'));
     await wal.writeSync({ type: 'endHeight', time: 1700000000000, height: 0 });
     await wal.close();

@@ -2,8 +2,7 @@
 // every height after a reopen, a bounded cache, validators by height, lookups by hash, typed
 // errors for damaged values and for a database another process holds.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDirs } from '../../../test/tmp.js';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { SavedBlock } from '../../node/store-contracts.js';
@@ -16,7 +15,7 @@ import { PartSet } from '../../core/blocks/part-set.js';
 import { Simulation } from '../../sim/simulation.js';
 import { LevelBlockStore, LevelStateStore, StoreError, readStoredState } from './level-stores.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'prevote-level-'));
+const tmp = tempDirs('prevote-level-');
 
 /** `open` for the contracts: LevelDB holds a LOCK, so the previous instance is closed first. */
 function reopener<T extends { close(): Promise<void> }>(open: () => Promise<T>): () => Promise<T> {
