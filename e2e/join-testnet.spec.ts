@@ -155,6 +155,10 @@ test('the tab’s WAL reads as a CometBFT WAL; blocks carry the tabs’ precommi
   }
   testnet.child.kill('SIGINT');
   expect(await testnet.exit).toEqual({ code: 0, signal: null });
+  // the tab left without its hub says so, where it shows its stage and its peers
+  const { page } = tabs[0];
+  await expect(page.getByLabel('Connection', { exact: true })).toHaveText(/^no peers: cut off from the testnet/, { timeout: 30_000 });
+  await expect(page.getByTestId('live-peers')).toContainText('none now: redialling the hub');
 
   // every vote each signer signed, from the validators' WALs, the tabs' WALs and every block's commit
   const seen = new Map<string, Set<string>>();

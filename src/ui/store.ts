@@ -52,6 +52,8 @@ export interface UiState {
   mode: 'classroom' | 'live' | 'wal';
   /** live: the node's last status (null until its first) */
   status: LiveStatus | null;
+  /** the live node has had a peer: none now means it lost them (the hub stopped), not that it is still dialling */
+  hadPeers: boolean;
   /** live: why the runtime could not start (it then never sends a status) */
   liveFailure: string | null;
   /** live: when "Become a validator" was asked (Date.now()), until the stage answers */
@@ -84,6 +86,7 @@ export const useUi = create<UiState>(() => ({
   yours: false,
   mode: 'classroom',
   status: null,
+  hadPeers: false,
   liveFailure: null,
   becomeAskedAt: null,
   history: NO_HISTORY,
@@ -170,7 +173,7 @@ function receive(m: AnyMessage): void {
     case 'status': {
       // an ask to become a validator is answered by the stage: validator, or one that cannot sign
       const answered = m.status.stage === 'validator' || m.status.stage === 'observer' || m.status.stage === 'stopped';
-      useUi.setState((s) => ({ status: m.status, becomeAskedAt: answered ? null : s.becomeAskedAt }));
+      useUi.setState((s) => ({ status: m.status, becomeAskedAt: answered ? null : s.becomeAskedAt, hadPeers: s.hadPeers || m.status.peers.length > 0 }));
       return;
     }
     case 'wal': {
@@ -209,7 +212,7 @@ export function connect(next: Source<ClassroomCommand, ClassroomMessage> | Sourc
  * "starting" until the runtime is up; a runtime that cannot start is shown as stopped, with why.
  */
 export function startLive(runtime: Promise<LiveRuntime>): void {
-  useUi.setState({ mode: 'live', lesson: null, events: [], frame: null, playing: true, history: NO_HISTORY, frozen: null, status: null, liveFailure: null, becomeAskedAt: null, notice: null });
+  useUi.setState({ mode: 'live', lesson: null, events: [], frame: null, playing: true, history: NO_HISTORY, frozen: null, status: null, hadPeers: false, liveFailure: null, becomeAskedAt: null, notice: null });
   runtime.then(
     (rt) => {
       links = () => rt.peerStats();

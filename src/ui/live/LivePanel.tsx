@@ -5,7 +5,7 @@ import { useEffect, useId, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { becomeValidator, liveStage, send, useUi } from '../store.js';
-import { BECOME_WAIT_MS, STAGE_TEXT, becomeState, lastSignedText, powerText, shortId } from './format.js';
+import { BECOME_WAIT_MS, STAGE_TEXT, becomeState, cutOffText, lastSignedText, powerText, shortId } from './format.js';
 import { LivePeers } from './LivePeers.js';
 
 /** A term and its value, the value named by the term (getByLabel finds it, a screen reader reads both). */
@@ -52,6 +52,7 @@ export function LivePanel() {
   const notice = useUi((s) => s.notice);
   const { stage, why } = useUi(useShallow(liveStage));
   const dash = (v: string | undefined) => (v ? v : '—');
+  const cutOff = cutOffText(status, useUi((s) => s.hadPeers));
   return (
     <section className="panel live-panel" aria-label="This node">
       {notice && <p className="notice" onClick={() => useUi.setState({ notice: null })}>{notice}</p>}
@@ -62,6 +63,7 @@ export function LivePanel() {
               <b className={`stage stage-${stage.replace(' ', '-')}`}>{stage}</b> <span className="muted">· {STAGE_TEXT[stage]}</span>
             </Field>
             {why && <Field term="Why" testId="live-why"><span className="why">{why}</span></Field>}
+            {cutOff && <Field term="Connection" testId="live-cut-off"><span className="warn" role="status">{cutOff}</span></Field>}
             <Field term="Chain">{dash(status?.chainId)}</Field>
             <Field term="Peer id" title={status?.peerId}><code>{status?.peerId ? shortId(status.peerId) : '—'}</code></Field>
             <Field term="Validator address" title={status?.address}><code>{dash(status?.address)}</code></Field>

@@ -12,6 +12,7 @@ const POLL_MS = 1000;
 export function LivePeers() {
   // every status is a new list: only a different one re-renders the table
   const switchPeers = useUi(useShallow((s) => s.status?.peers ?? null));
+  const hadPeers = useUi((s) => s.hadPeers);
   const [links, setLinks] = useState<PeerStat[]>(() => peerStats());
   useEffect(() => {
     const t = setInterval(() => setLinks(peerStats()), POLL_MS);
@@ -35,7 +36,7 @@ export function LivePeers() {
               <td className="num">{r.link ? bytes(r.link.bytesOut) : '—'}</td>
             </tr>
           ))}
-          {rows.length === 0 && <tr><td colSpan={5} className="muted">no peers yet</td></tr>}
+          {rows.length === 0 && <tr><td colSpan={5} className="muted">{hadPeers ? 'none now: redialling the hub' : 'no peers yet'}</td></tr>}
         </tbody>
       </table>
     </div>

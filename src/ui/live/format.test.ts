@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BECOME_WAIT_MS, becomeState, bytes, lastSignedText, peerRows, rtt, shortId } from './format.js';
+import { BECOME_WAIT_MS, becomeState, bytes, cutOffText, lastSignedText, peerRows, rtt, shortId } from './format.js';
 import { hubChain, joinRequest } from './join.js';
 import type { PeerStat } from '../../observe/live.js';
 
@@ -23,6 +23,18 @@ describe('live panel formatting', () => {
       ['c', true, null],
       ['d', false, 'relayed'],
     ]);
+  });
+
+  it('cut off: a running node that had peers and has none says so (the hub stopped); one still dialling, starting or stopped does not', () => {
+    const peers = ['hub'];
+    expect(cutOffText({ stage: 'validator', peers: [] }, true)).toMatch(/^no peers: cut off from the testnet/);
+    expect(cutOffText({ stage: 'full node', peers: [] }, true)).not.toBeNull();
+    expect(cutOffText({ stage: 'syncing', peers: [] }, true)).not.toBeNull();
+    expect(cutOffText({ stage: 'syncing', peers: [] }, false)).toBeNull();
+    expect(cutOffText({ stage: 'validator', peers }, true)).toBeNull();
+    expect(cutOffText({ stage: 'starting', peers: [] }, true)).toBeNull();
+    expect(cutOffText({ stage: 'stopped', peers: [] }, true)).toBeNull();
+    expect(cutOffText(null, true)).toBeNull();
   });
 
   it('"Become a validator": ready, pending until the stage answers, late after the wait, disabled where it cannot be', () => {

@@ -13,6 +13,16 @@ export const STAGE_TEXT: Record<LiveStage, string> = {
   stopped: 'not following the chain',
 };
 
+/**
+ * Why the tab hears nothing: a running node that had peers and has none left, e.g. the hub stopped
+ * (`hadPeers`: before its first peer a node is still dialling). The page's transport redials the
+ * hub, a persistent peer.
+ */
+export function cutOffText(status: Pick<LiveStatus, 'stage' | 'peers'> | null, hadPeers: boolean): string | null {
+  if (!status || !hadPeers || status.peers.length > 0 || status.stage === 'starting' || status.stage === 'stopped') return null;
+  return 'no peers: cut off from the testnet, nothing reaches this tab; redialling the hub';
+}
+
 export const TRANSPORT_TEXT: Record<PeerTransportKind, string> = {
   websockets: 'WebSockets',
   webrtc: 'WebRTC direct',
