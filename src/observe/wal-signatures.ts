@@ -8,10 +8,10 @@
 // names no signer: one that no key verifies is counted as the CLI counts it ("proposals no key
 // verifies") and marked unknown-key too — signed by a validator without a key here, or invalid.
 import type { Bytes } from '../core/types.js';
-import { bytesEqual, toHex } from '../core/bytes.js';
+import { bytesEqual, bytesKey, toHex } from '../core/bytes.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
 import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
-import { nobleVerifier } from '../core/crypto/ed25519.js';
+import { findSigner, nobleVerifier } from '../core/crypto/ed25519.js';
 import { addressV010 } from '../core/encoding/json-v010.js';
 import type { SignatureReport, WalFile } from '../core/wal/inspect.js';
 import { signedWalMessage } from '../core/wal/signed.js';
@@ -79,25 +79,31 @@ export async function signatureVerdicts(
     });
     progress((done += batch.length), total);
   }
-  // a proposal is tried against the keys, the one that verified the last proposal first (the
-  // same proposer often proposes again); the verdict does not depend on the order
-  let likely = 0;
-  for (const p of proposals) {
-    let found = -1;
-    for (let t = 0; t < keys.length && found < 0; t++) {
-      const k = (likely + t) % keys.length;
-      if (await verifier.verify(keys[k].pubKey, p.message, p.signature)) found = k;
-    }
-    if (found >= 0) {
-      likely = found;
-      slot(keys[found].address).proposals.valid++;
-      verdicts[p.index] = VALID;
-      if (!proposers.has(p.round)) proposers.set(p.round, toHex(keys[found].address));
-    } else {
-      report.unverifiedProposals++;
-      verdicts[p.index] = UNKNOWN;
-    }
-    if (++done % BATCH === 0 || done === total) progress(done, total);
+  // a proposal names no signer: each distinct one (a proposal reaches a node from several peers,
+  // its copies share a signature) is tried against the keys, a batch at a time in parallel; the
+  // verdicts are then taken in file order, as the CLI counts them
+  const signerOf = new Map<string, Promise<number>>();
+  const signer = (p: (typeof proposals)[number]) => {
+    const id = `${bytesKey(p.signature)}|${bytesKey(p.message)}`;
+    let found = signerOf.get(id);
+    if (!found) signerOf.set(id, (found = findSigner(verifier, pubKeys, p.message, p.signature)));
+    return found;
+  };
+  for (let i = 0; i < proposals.length; i += BATCH) {
+    const batch = proposals.slice(i, i + BATCH);
+    const found = await Promise.all(batch.map(signer));
+    batch.forEach((p, j) => {
+      const k = found[j];
+      if (k >= 0) {
+        slot(keys[k].address).proposals.valid++;
+        verdicts[p.index] = VALID;
+        if (!proposers.has(p.round)) proposers.set(p.round, toHex(keys[k].address));
+      } else {
+        report.unverifiedProposals++;
+        verdicts[p.index] = UNKNOWN;
+      }
+    });
+    progress((done += batch.length), total);
   }
   return { verdicts, report, proposers };
 }

@@ -5,7 +5,7 @@ import { SignedMsgType } from '../types.js';
 import { blockIdShort } from '../blockid.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { addressFromPubKey } from '../crypto/address.js';
-import { verifySync } from '../crypto/ed25519.js';
+import { findSignerSync, verifySync } from '../crypto/ed25519.js';
 import { addressV010 } from '../encoding/json-v010.js';
 import type { ReadWalRecord } from './record.js';
 import type { WalCorruption, WalEntry } from './scan.js';
@@ -143,8 +143,8 @@ export function verifyWalSignatures(file: WalFile, chainId: string, pubKeys: Byt
       if (!key) report.unknownKeyVotes++;
       else slot(s.validatorAddress).votes[verifySync(key.pubKey, s.signBytes, s.signature) ? 'valid' : 'invalid']++;
     } else if (s?.kind === 'Proposal') {
-      const key = keys.find((k) => verifySync(k.pubKey, s.signBytes, s.signature));
-      if (key) slot(key.address).proposals.valid++;
+      const found = findSignerSync(pubKeys, s.signBytes, s.signature);
+      if (found >= 0) slot(keys[found].address).proposals.valid++;
       else report.unverifiedProposals++;
     }
   }

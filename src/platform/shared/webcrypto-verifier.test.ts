@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { propConfig } from '../../../test/props.js';
 import { zip215 } from '../../../test/shared.js';
 import { fromHex } from '../../core/bytes.js';
-import { publicKeyFromSeed, signSync, verifySync } from '../../core/crypto/ed25519.js';
+import { findSigner, findSignerSync, nobleVerifier, publicKeyFromSeed, signSync, verifySync } from '../../core/crypto/ed25519.js';
 import { WebCryptoVerifier, createKeySigner, createVerifier, webCryptoHasEd25519 } from './webcrypto-verifier.js';
 
 describe('Ed25519 verifier', () => {
@@ -23,6 +23,26 @@ describe('Ed25519 verifier', () => {
     // a corrupted one is still invalid on both paths
     const bad = { ...items[0], message: new Uint8Array([...items[0].message, 0]) };
     expect(await v.verify(bad.pubKey, bad.message, bad.signature)).toBe(false);
+  });
+
+  it('the signer of a proposal among keys: WebCrypto on every key first, a ZIP-215 re-check only when all reject; the same answers as the synchronous search', async () => {
+    const keys = [1, 2, 3, 4].map((b) => publicKeyFromSeed(new Uint8Array(32).fill(b)));
+    const message = new TextEncoder().encode('a proposal');
+    const signature = signSync(new Uint8Array(32).fill(3), message);
+    const v = (await createVerifier()) as WebCryptoVerifier;
+    expect(await findSigner(v, keys, message, signature)).toBe(2);
+    expect(v.stats).toEqual({ webcrypto: 3, rescued: 0 }); // keys 0 and 1 rejected without noble
+    expect(findSignerSync(keys, message, signature)).toBe(2);
+    // nobody's: -1 on both paths
+    const other = signSync(new Uint8Array(32).fill(9), message);
+    expect(await findSigner(v, keys, message, other)).toBe(-1);
+    expect(findSignerSync(keys, message, other)).toBe(-1);
+    // a signature only ZIP-215 accepts (WebCrypto rejects it) is still found, behind a key it does not verify under
+    const rescue = zip215.cases.find((c) => !c.webcrypto_accepts)!;
+    const among = [keys[0], fromHex(rescue.pubkey), keys[1]];
+    expect(await findSigner(v, among, fromHex(rescue.msg), fromHex(rescue.sig))).toBe(1);
+    expect(findSignerSync(among, fromHex(rescue.msg), fromHex(rescue.sig))).toBe(1);
+    expect(await findSigner(nobleVerifier, among, fromHex(rescue.msg), fromHex(rescue.sig))).toBe(1);
   });
 
   it('WebCrypto signer and noble produce the same signatures; both verifiers agree (property)', async () => {

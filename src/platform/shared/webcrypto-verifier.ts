@@ -50,19 +50,22 @@ export class WebCryptoVerifier implements Ed25519Verifier {
     return k;
   }
 
-  async verify(pubKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  /** WebCrypto's verdict alone: true is final; false may be a signature ZIP-215 accepts. */
+  async verifyStrict(pubKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
     if (pubKey.length !== 32 || signature.length !== 64) return false;
     const key = await this.key(pubKey);
-    if (key) {
-      this.stats.webcrypto++;
-      let ok = false;
-      try {
-        ok = await this.s.verify(ALGORITHM, key, signature as BufferSource, message as BufferSource);
-      } catch {
-        ok = false;
-      }
-      if (ok) return true;
+    if (!key) return false;
+    this.stats.webcrypto++;
+    try {
+      return await this.s.verify(ALGORITHM, key, signature as BufferSource, message as BufferSource);
+    } catch {
+      return false;
     }
+  }
+
+  async verify(pubKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    if (pubKey.length !== 32 || signature.length !== 64) return false;
+    if (await this.verifyStrict(pubKey, message, signature)) return true;
     const rescued = verifySync(pubKey, message, signature);
     if (rescued) this.stats.rescued++;
     return rescued;
