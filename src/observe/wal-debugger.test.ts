@@ -8,6 +8,8 @@ import { concat, toHex } from '../core/bytes.js';
 import { formatGenesis } from '../core/state/genesis.js';
 import { genesisValidatorKeys } from '../core/state/genesis-keys.js';
 import { readWal, summarizeWal, verifyWalSignatures } from '../core/wal/inspect.js';
+import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
+import { nobleVerifier } from '../core/crypto/ed25519.js';
 import { encodeWalRecord } from '../core/wal/record.js';
 import { Simulation } from '../sim/simulation.js';
 import type { FrameMessage, SourceMessage } from './protocol.js';
@@ -15,7 +17,8 @@ import type { WalDebuggerMessage } from './wal-debugger.js';
 import { walJsonLines } from './wal-json.js';
 import { mergedView } from './wal-merged.js';
 import { WalDebuggerSession } from './wal-session.js';
-import { signatureVerdicts, VERDICTS } from './wal-signatures.js';
+import type { WalSessionOptions } from './wal-session.js';
+import { rememberingVerifier, signatureVerdicts, VERDICTS } from './wal-signatures.js';
 import { recordsBefore, roundsEntered, seekHeightProblem, WalSource } from './wal-source.js';
 import { readWalInChunks } from './wal-stream.js';
 
@@ -135,12 +138,48 @@ describe('the WAL source for the debugger', () => {
 });
 
 /** A session with its messages collected. */
-function session() {
+function session(opts: WalSessionOptions = {}) {
   const msgs: WalDebuggerMessage[] = [];
-  const s = new WalDebuggerSession((m) => msgs.push(m), { window: 500, chunk: 64 * 1024 });
+  const s = new WalDebuggerSession((m) => msgs.push(m), { window: 500, chunk: 64 * 1024, ...opts });
   const of = <T extends WalDebuggerMessage['type']>(type: T) => msgs.filter((m): m is Extract<WalDebuggerMessage, { type: T }> => m.type === type);
   return { s, msgs, of };
 }
+
+describe('remembered verdicts', () => {
+  it('the same check is made once, across files; another message, key or signature is checked anew', async () => {
+    const calls: string[] = [];
+    const inner: Ed25519Verifier = {
+      verify: async (k, m) => (calls.push(`verify ${k[0]} ${m[0]}`), m[0] === 1),
+      verifyBatch: async () => [],
+      verifyStrict: async (k, m) => (calls.push(`strict ${k[0]} ${m[0]}`), false),
+    };
+    const v = rememberingVerifier(inner);
+    const [k1, k2, sig] = [new Uint8Array([1]), new Uint8Array([2]), new Uint8Array(64)];
+    expect(await v.verify(k1, new Uint8Array([1]), sig)).toBe(true);
+    expect(await v.verifyBatch([{ pubKey: k1, message: new Uint8Array([1]), signature: sig }, { pubKey: k1, message: new Uint8Array([2]), signature: sig }])).toEqual([true, false]);
+    expect(await v.verify(k2, new Uint8Array([1]), sig)).toBe(true);
+    expect(await v.verifyStrict!(k1, new Uint8Array([1]), sig)).toBe(false);
+    expect(await v.verifyStrict!(k1, new Uint8Array([1]), sig)).toBe(false);
+    expect(calls).toEqual(['verify 1 1', 'verify 1 2', 'verify 2 1', 'strict 1 1']);
+  });
+
+  it('four nodes’ WALs of one chain: each vote checked once for the session, the reports as if alone', async () => {
+    const sim = new Simulation({ validators: 4, heights: 3, seed: 5, config: { timeoutCommit: 100 } });
+    await sim.run();
+    const genesis = new TextEncoder().encode(formatGenesis(sim.genesis));
+    const wals = sim.nodes.map((n, i) => ({ name: `n${i}.wal`, data: concat(...n.wal.records.map(encodeWalRecord)) }));
+    let checks = 0;
+    const counting: Ed25519Verifier = { ...nobleVerifier, verify: async (k, m, sig) => (checks++, nobleVerifier.verify(k, m, sig)), verifyBatch: async (items) => (checks += items.length, nobleVerifier.verifyBatch(items)) };
+    const { s, of } = session({ verifier: counting });
+    await s.handle({ type: 'open', files: [...wals, { name: 'genesis.json', data: genesis }] });
+    const reports = of('signatures').map((m) => m.report);
+    expect(reports).toHaveLength(4);
+    const keys = genesisValidatorKeys(formatGenesis(sim.genesis)).keys.map((k) => k.pubKey);
+    for (const [i, w] of wals.entries()) expect(reports[i]).toEqual(verifyWalSignatures(readWal(w.data), sim.genesis.chainId, keys));
+    const votes = new Set(sim.nodes.flatMap((n) => n.wal.records.filter((r) => r.type === 'msgInfo' && r.msg.kind === 'Vote').map((r) => toHex((r as { msg: { vote: { signature: Uint8Array } } }).msg.vote.signature))));
+    expect(checks).toBe(votes.size);
+  });
+});
 
 describe('a debugging session', () => {
   it('reads a WAL and its genesis: summary, verdicts, diagnosis, frames and the records around', async () => {

@@ -11,6 +11,7 @@ import { fromHex, toBase64, toHex } from '../core/bytes.js';
 import { ValidatorSet } from '../core/validators/validator-set.js';
 import { addressFromPubKey } from '../core/crypto/address.js';
 import type { Ed25519Verifier } from '../core/crypto/ed25519.js';
+import { nobleVerifier } from '../core/crypto/ed25519.js';
 import { addressV010 } from '../core/encoding/json-v010.js';
 import type { GenesisKeys } from '../core/state/genesis-keys.js';
 import { genesisValidatorKeys } from '../core/state/genesis-keys.js';
@@ -23,7 +24,7 @@ import { groupDropped } from './wal-input.js';
 import type { GenesisInfo, LoadPhase, RecordLine, WalDebuggerCommand, WalDebuggerMessage, WalFileInfo, WalInputFile } from './wal-debugger.js';
 import { walJsonLines } from './wal-json.js';
 import { mergedView } from './wal-merged.js';
-import { signatureVerdicts, VERDICTS } from './wal-signatures.js';
+import { rememberingVerifier, signatureVerdicts, VERDICTS } from './wal-signatures.js';
 import { roundsEntered, WalSource } from './wal-source.js';
 import type { GenesisValidatorView } from './wal.js';
 import { readWalInChunks, WAL_CHUNK } from './wal-stream.js';
@@ -63,10 +64,15 @@ export class WalDebuggerSession {
   private merged: ReturnType<typeof mergedView> | null = null;
   private watched: number | null = null;
 
+  /** every file's signatures go through it: the same votes in several nodes' WALs are checked once */
+  private readonly verifier: Ed25519Verifier;
+
   constructor(
     private readonly post: (m: WalDebuggerMessage) => void,
     private readonly opts: WalSessionOptions = {},
-  ) {}
+  ) {
+    this.verifier = rememberingVerifier(opts.verifier ?? nobleVerifier);
+  }
 
   /** Carries out one command; whatever goes wrong is reported, never thrown. */
   async handle(cmd: WalDebuggerCommand): Promise<void> {
@@ -170,7 +176,7 @@ export class WalDebuggerSession {
     const keys = g.keys!;
     const pubKeys = keys.keys.map((k) => k.pubKey);
     const name = f.info.name;
-    const { verdicts, report, proposers } = await signatureVerdicts(f.file, keys.chainId!, pubKeys, this.opts.verifier, (done, total) => this.progress('verify', name, done, total));
+    const { verdicts, report, proposers } = await signatureVerdicts(f.file, keys.chainId!, pubKeys, this.verifier, (done, total) => this.progress('verify', name, done, total));
     f.verdicts = verdicts;
     f.info = { ...f.info, genesis: g.name };
     const known = knownValidators(g, f.file.format);

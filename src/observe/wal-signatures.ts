@@ -79,19 +79,12 @@ export async function signatureVerdicts(
     });
     progress((done += batch.length), total);
   }
-  // a proposal names no signer: each distinct one (a proposal reaches a node from several peers,
-  // its copies share a signature) is tried against the keys, a batch at a time in parallel; the
+  // a proposal names no signer: each is tried against the keys, a batch at a time in parallel
+  // (its copies, from several peers, are answered from memory by a rememberingVerifier); the
   // verdicts are then taken in file order, as the CLI counts them
-  const signerOf = new Map<string, Promise<number>>();
-  const signer = (p: (typeof proposals)[number]) => {
-    const id = `${bytesKey(p.signature)}|${bytesKey(p.message)}`;
-    let found = signerOf.get(id);
-    if (!found) signerOf.set(id, (found = findSigner(verifier, pubKeys, p.message, p.signature)));
-    return found;
-  };
   for (let i = 0; i < proposals.length; i += BATCH) {
     const batch = proposals.slice(i, i + BATCH);
-    const found = await Promise.all(batch.map(signer));
+    const found = await Promise.all(batch.map((p) => findSigner(verifier, pubKeys, p.message, p.signature)));
     batch.forEach((p, j) => {
       const k = found[j];
       if (k >= 0) {
@@ -106,4 +99,34 @@ export async function signatureVerdicts(
     progress((done += batch.length), total);
   }
   return { verdicts, report, proposers };
+}
+
+/** Verdicts a session remembers at most (each a few hundred bytes; forgotten all at once past it). */
+const REMEMBERED = 100_000;
+
+/**
+ * A verifier that answers a signature it has checked before from memory: the WALs of several nodes
+ * of one chain hold the same votes and proposals (each node's WAL has every vote it received), and
+ * a proposal reaches a node from several peers. Keyed by key, signature and message, so a verdict
+ * is only ever reused for the very same check.
+ */
+export function rememberingVerifier(inner: Ed25519Verifier): Ed25519Verifier {
+  const verdicts = new Map<string, Promise<boolean>>();
+  const strict = new Map<string, Promise<boolean>>();
+  const recall = (memo: Map<string, Promise<boolean>>, check: (pubKey: Bytes, message: Bytes, signature: Bytes) => Promise<boolean>) => (pubKey: Bytes, message: Bytes, signature: Bytes) => {
+    const id = bytesKey(pubKey) + bytesKey(signature) + bytesKey(message);
+    let verdict = memo.get(id);
+    if (!verdict) {
+      if (memo.size >= REMEMBERED) memo.clear();
+      memo.set(id, (verdict = check(pubKey, message, signature)));
+    }
+    return verdict;
+  };
+  const verify = recall(verdicts, (k, m, sig) => inner.verify(k, m, sig));
+  const strictCheck = inner.verifyStrict;
+  return {
+    verify,
+    verifyBatch: (items) => Promise.all(items.map((it) => verify(it.pubKey, it.message, it.signature))),
+    verifyStrict: strictCheck ? recall(strict, (k, m, sig) => strictCheck.call(inner, k, m, sig)) : undefined,
+  };
 }
