@@ -26,12 +26,16 @@ function decode(field: string, s: string, how: 'base64' | 'hex'): Bytes {
   return b;
 }
 
+/** A field that should be text, as text: a file's JSON may hold anything there (String() of an object whose toString is not a function throws). */
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const isEd25519 = (type: unknown) => /ed25519/i.test(textOf(type));
+
 /* eslint-disable @typescript-eslint/no-explicit-any */
 function keyOf(pk: any, field: string): Bytes | null {
   if (!pk || typeof pk !== 'object') return null;
-  if (typeof pk.value === 'string' && /ed25519/i.test(String(pk.type))) return decode(`${field}.value`, pk.value, 'base64');
-  if (typeof pk.data === 'string' && /ed25519/i.test(String(pk.type))) return decode(`${field}.data`, pk.data, 'hex');
-  if (typeof pk.key === 'string' && /ed25519/i.test(String(pk['@type']))) return decode(`${field}.key`, pk.key, 'base64');
+  if (typeof pk.value === 'string' && isEd25519(pk.type)) return decode(`${field}.value`, pk.value, 'base64');
+  if (typeof pk.data === 'string' && isEd25519(pk.type)) return decode(`${field}.data`, pk.data, 'hex');
+  if (typeof pk.key === 'string' && isEd25519(pk['@type'])) return decode(`${field}.key`, pk.key, 'base64');
   return null;
 }
 
@@ -52,14 +56,14 @@ export function genesisValidatorKeys(text: string): GenesisKeys {
   const out: GenesisKeys = { chainId: typeof g.chain_id === 'string' ? g.chain_id : null, keys: [] };
   for (const [i, v] of list(g.validators, 'validators').entries() as IterableIterator<[number, any]>) {
     const pubKey = keyOf(v?.pub_key, `validators[${i}].pub_key`);
-    if (pubKey) out.keys.push({ pubKey, name: String(v.name || `validator ${i}`), source: 'validators' });
+    if (pubKey) out.keys.push({ pubKey, name: textOf(v.name) || `validator ${i}`, source: 'validators' });
   }
   const path = 'app_state.genutil.gen_txs';
   for (const [t, tx] of list(g.app_state?.genutil?.gen_txs, path).entries() as IterableIterator<[number, any]>) {
     const field = `${path}[${t}].body.messages`;
     for (const [i, m] of list(tx?.body?.messages, field).entries() as IterableIterator<[number, any]>) {
       const pubKey = keyOf(m?.pubkey, `${field}[${i}].pubkey`);
-      if (pubKey) out.keys.push({ pubKey, name: String(m?.description?.moniker || m?.validator_address || 'gen_tx'), source: 'gen_txs' });
+      if (pubKey) out.keys.push({ pubKey, name: textOf(m?.description?.moniker) || textOf(m?.validator_address) || 'gen_tx', source: 'gen_txs' });
     }
   }
   return out;

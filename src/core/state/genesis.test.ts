@@ -35,6 +35,17 @@ describe('genesisValidatorKeys', () => {
     expect(bera.keys).toHaveLength(1);
   });
 
+  it('a type, name or moniker that is no text (an object, its toString a string) is no key type and no name, never a TypeError', () => {
+    const odd = { toString: '2W', a: null };
+    const g = genesisValidatorKeys(
+      JSON.stringify({
+        validators: [{ pub_key: { type: odd, value: KEY } }, { pub_key: { type: 'ed25519', data: HEX }, name: odd }],
+        app_state: { genutil: { gen_txs: [{ body: { messages: [{ pubkey: { '@type': odd, key: KEY } }, { pubkey: { '@type': '/cosmos.crypto.ed25519.PubKey', key: KEY }, description: { moniker: odd }, validator_address: odd }] } }] } },
+      }),
+    );
+    expect(g.keys.map((k) => [k.source, k.name])).toEqual([['validators', 'validator 1'], ['gen_txs', 'gen_tx']]);
+  });
+
   it.each([
     ['{"chain_id": ', /^not JSON \(/],
     ['[1, 2]', /^\(root\): expected a JSON object/],

@@ -30,6 +30,26 @@ describe('v0.10 line limit', () => {
     expect(scan.corruption!.reason).toMatch(/longer than \d+ bytes/);
   });
 
+  it('a step or peer key that is no text is damage named by its field (an object with a toString field made a TypeError)', () => {
+    const good = fixture('small_block1.cswal');
+    const whole = readWal(good);
+    const time = '"time":"2017-07-12T18:04:14.125Z"';
+    // the fixture's first received proposal, its peer_key replaced
+    const received = new TextDecoder().decode(good).split('\n').find((l) => l.includes('"msg":[2,') && l.includes('"peer_key"'))!;
+    const withPeerKey = (v: string) => received.replace(/"peer_key":"[^"]*"/, `"peer_key":${v}`);
+    expect(readWal(utf8(`${withPeerKey('"abc"')}\n`)).corruption).toBeNull();
+    for (const [line, reason] of [
+      [`{${time},"msg":[1,{"height":1,"round":0,"step":{"toString":"x"}}]}\n`, '"step" is not text'],
+      [`{${time},"msg":[1,{"height":1,"round":0,"step":7}]}\n`, '"step" is not text'],
+      [`${withPeerKey('{"toString":"x"}')}\n`, '"peer_key" is not text'],
+    ] as const) {
+      const scan = readWal(concat(good, utf8(line)));
+      expect(scan.entries).toHaveLength(whole.entries.length);
+      expect(scan.corruption).toMatchObject({ index: whole.entries.length, offset: good.length });
+      expect(scan.corruption!.reason).toContain(reason);
+    }
+  });
+
   it('an over-long line in the middle (with a newline after it) is corruption too', () => {
     const good = fixture('small_block1.cswal');
     const nl = good.indexOf(0x0a) + 1;

@@ -85,6 +85,12 @@ function message(m: unknown): { msg: StateMessage; polBlockId?: BlockID } {
   throw new Error(`unknown consensus message type 0x${Number(t).toString(16)}`);
 }
 
+/** A field that must be text (String() of any other JSON value says nothing, or throws a TypeError). */
+function text(v: unknown, what: string): string {
+  if (typeof v !== 'string') throw new Error(`"${what}" is not text`);
+  return v;
+}
+
 function record(line: string): { record: ReadWalRecord; polBlockId?: BlockID } {
   const marker = /^#ENDHEIGHT: (\d+)$/.exec(line);
   if (marker) return { record: { type: 'endHeight', time: null, height: Number(marker[1]) } };
@@ -92,10 +98,10 @@ function record(line: string): { record: ReadWalRecord; polBlockId?: BlockID } {
   const time = timestampToMillis(parseRfc3339(j.time));
   if (!Array.isArray(j.msg) || j.msg.length !== 2) throw new Error('"msg" is not a [type, value] pair');
   const [t, v] = j.msg;
-  if (t === 1) return { record: { type: 'roundState', time, event: { height: int(v.height, 'height'), round: int(v.round, 'round'), step: String(v.step) } } };
+  if (t === 1) return { record: { type: 'roundState', time, event: { height: int(v.height, 'height'), round: int(v.round, 'round'), step: text(v.step, 'step') } } };
   if (t === 2) {
     const { msg, polBlockId } = message(v.msg);
-    return { record: { type: 'msgInfo', time, peerId: String(v.peer_key ?? ''), msg }, polBlockId };
+    return { record: { type: 'msgInfo', time, peerId: v.peer_key == null ? '' : text(v.peer_key, 'peer_key'), msg }, polBlockId };
   }
   if (t === 3) {
     const timeout = { duration: int(v.duration, 'duration') / 1e6, height: int(v.height, 'height'), round: int(v.round, 'round'), step: int(v.step, 'step') as RoundStepType };
