@@ -51,7 +51,7 @@ async function fetchOk(url: string): Promise<Response> {
 function hubAddrOf(hub: HubJson, genesisJson: string): string {
   if (typeof hub?.peerId !== 'string' || !Array.isArray(hub.ws)) throw new Error('/hub.json is not a hub’s (no peerId and ws addresses)');
   const chainId = (JSON.parse(genesisJson) as { chain_id?: unknown }).chain_id;
-  if (chainId !== hub.chainId) throw new Error(`the hub runs chain ${hub.chainId}, its genesis says ${String(chainId)}`);
+  if (chainId !== hub.chainId) throw new Error(`the hub runs chain ${hub.chainId}, its genesis says ${JSON.stringify(chainId)}`);
   const addr = hub.ws.find((a) => typeof a === 'string' && a.endsWith(`/p2p/${hub.peerId}`));
   if (!addr) throw new Error('the hub lists no WebSockets address a browser can dial');
   return addr;
