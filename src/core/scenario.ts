@@ -97,12 +97,13 @@ export function scenarioProblems(x: unknown): string[] {
   if (s.txsPerHeight !== undefined && !int(s.txsPerHeight, 0, MAX_TXS_PER_HEIGHT)) out.push(`txsPerHeight: an integer from 0 to ${MAX_TXS_PER_HEIGHT}`);
   if (!Array.isArray(s.faults)) return [...out, 'faults: a list'];
   const node = (v: unknown) => int(v, 0, (typeof n === 'number' ? n : 0) - 1);
+  const indices = typeof n === 'number' && n >= 1 ? (n === 1 ? '0, the one validator' : `0 to ${n - 1} with ${n} validators`) : 'from 0';
   s.faults.forEach((f: unknown, i) => {
     const at = `faults[${i}]`;
     if (typeof f !== 'object' || f === null) return void out.push(`${at}: not an object`);
     const spec = f as Record<string, unknown>;
     if (NODE_KINDS.has(spec.kind as string)) {
-      if (!node(spec.node)) out.push(`${at}.node: a validator index`);
+      if (!node(spec.node)) out.push(`${at}.node: a validator index (${indices}), got ${JSON.stringify(spec.node) ?? 'none'}`);
     } else if (spec.kind === 'partition') {
       const groups = spec.groups;
       if (!Array.isArray(groups) || !groups.every((g) => Array.isArray(g) && g.every(node))) out.push(`${at}.groups: lists of validator indices`);
