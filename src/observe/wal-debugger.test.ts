@@ -123,7 +123,7 @@ describe('the WAL source for the debugger', () => {
 
   it('"go to height/round" knows where it can go: the heights and rounds the node entered, and why not elsewhere', () => {
     const stuck = roundsEntered(readWal(bytesOf('cometbft/v0.37-stuck-height1.wal')).entries);
-    expect(stuck).toEqual([{ height: 1, first: 0, last: 44 }]);
+    expect(stuck).toEqual([{ height: 1, rounds: Array.from({ length: 45 }, (_, r) => r) }]);
     expect(seekHeightProblem(stuck, 1, 44)).toBeNull();
     expect(seekHeightProblem(stuck, 1, 150)).toBe('height 1 has rounds 0–44 in this WAL, not round 150');
     expect(seekHeightProblem(stuck, 2, 0)).toBe('no height 2 in this WAL: it shows height 1');
@@ -134,6 +134,10 @@ describe('the WAL source for the debugger', () => {
     expect(seekHeightProblem(restarted, 342, 0)).toBe('no height 342 in this WAL: it shows heights 1–341');
     expect(seekHeightProblem(restarted, 5, 1)).toBe('height 5 has round 0 in this WAL, not round 1');
     expect(seekHeightProblem([], 1, 0)).toBe('this WAL records no round the node entered');
+    // a node that jumped rounds (+2/3 of a later round) never entered the ones between
+    const jumped = [{ height: 7, rounds: [0, 1, 2, 5, 7, 8, 9] }];
+    expect(seekHeightProblem(jumped, 7, 3)).toBe('height 7 has rounds 0–2, 5, 7–9 in this WAL, not round 3');
+    expect(seekHeightProblem(jumped, 7, 5)).toBeNull();
   });
 });
 

@@ -40,43 +40,50 @@ export function recordsBefore(records: readonly { record: ReadWalRecord }[], hei
   return records.length;
 }
 
-/** A height the node entered in a WAL and the rounds of it it entered (its roundState records). */
+/** A height the node entered in a WAL and the rounds of it it entered (its roundState records), in order. */
 export interface HeightRounds {
   height: number;
-  first: number;
-  last: number;
+  rounds: number[];
 }
 
 /** Every height the WAL shows the node entering, with its rounds (a restarted node's repeats merged). */
 export function roundsEntered(records: readonly { record: ReadWalRecord }[]): HeightRounds[] {
-  const byHeight = new Map<number, HeightRounds>();
+  const byHeight = new Map<number, Set<number>>();
   for (const { record: r } of records) {
     if (r.type !== 'roundState') continue;
-    const { height, round } = r.event;
-    const seen = byHeight.get(height);
-    if (!seen) byHeight.set(height, { height, first: round, last: round });
-    else {
-      seen.first = Math.min(seen.first, round);
-      seen.last = Math.max(seen.last, round);
-    }
+    let rounds = byHeight.get(r.event.height);
+    if (!rounds) byHeight.set(r.event.height, (rounds = new Set()));
+    rounds.add(r.event.round);
   }
-  return [...byHeight.values()].sort((a, b) => a.height - b.height);
+  return [...byHeight].map(([height, rounds]) => ({ height, rounds: [...rounds].sort((a, b) => a - b) })).sort((a, b) => a.height - b.height);
+}
+
+/** Sorted whole numbers as runs: "0–2, 5, 7–44". */
+function runs(xs: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < xs.length; ) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
+    out.push(i === j ? `${xs[i]}` : `${xs[i]}–${xs[j]}`);
+    i = j + 1;
+  }
+  return out.join(', ');
 }
 
 /**
  * Why "go to height/round" cannot go where asked in a WAL with these rounds, or null when it can:
- * a seek past what the node recorded would land at some other place without a word.
+ * a seek to where the node never was would land at the next place it was, without a word.
  */
-export function seekHeightProblem(rounds: readonly HeightRounds[], height: number, round: number): string | null {
+export function seekHeightProblem(entered: readonly HeightRounds[], height: number, round: number): string | null {
   if (!Number.isSafeInteger(height) || height < 0 || !Number.isSafeInteger(round) || round < 0) return 'height and round are whole numbers, 0 or more';
-  if (rounds.length === 0) return 'this WAL records no round the node entered';
-  const at = rounds.find((r) => r.height === height);
+  if (entered.length === 0) return 'this WAL records no round the node entered';
+  const at = entered.find((r) => r.height === height);
   if (!at) {
-    const lo = rounds[0].height;
-    const hi = rounds[rounds.length - 1].height;
+    const lo = entered[0].height;
+    const hi = entered[entered.length - 1].height;
     return `no height ${height} in this WAL: it shows ${lo === hi ? `height ${lo}` : `heights ${lo}–${hi}`}`;
   }
-  if (round < at.first || round > at.last) return `height ${height} has ${at.first === at.last ? `round ${at.first}` : `rounds ${at.first}–${at.last}`} in this WAL, not round ${round}`;
+  if (!at.rounds.includes(round)) return `height ${height} has ${at.rounds.length === 1 ? 'round' : 'rounds'} ${runs(at.rounds)} in this WAL, not round ${round}`;
   return null;
 }
 
