@@ -33,9 +33,11 @@ export enum RoundStepType {
   Commit = 0x08,
 }
 
+/** Each step's name, made once: a name made per call is a new string in every event that keeps it. */
+const ROUND_STEP_NAMES = new Map(Object.values(RoundStepType).filter((v): v is number => typeof v === 'number').map((v) => [v, `RoundStep${RoundStepType[v]}`]));
+
 export function roundStepName(step: number): string {
-  const name = RoundStepType[step];
-  return name === undefined ? 'RoundStepUnknown' : `RoundStep${name}`;
+  return ROUND_STEP_NAMES.get(step) ?? 'RoundStepUnknown';
 }
 
 export function isValidRoundStep(step: number): step is RoundStepType {

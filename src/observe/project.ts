@@ -2,13 +2,13 @@
 // reads only copies and public state — `getRoundState()` (a plain-data snapshot),
 // `getRoundStateSimple()` (cheap, every node every frame), a reactor's `peerStates()` (each
 // `ps.prs` copied field by field) and the engine's events — never the engine's live RoundState.
-import type { Bytes } from '../core/types.js';
+import type { BlockID, Bytes } from '../core/types.js';
 import { roundStepName } from '../core/types.js';
 import type { ConsensusEvent } from '../core/consensus/io.js';
 import type { PeerRoundState } from '../core/reactor/peer-state.js';
 import type { BitArray } from '../core/bits/bit-array.js';
 import { snapshotBits, snapshotBlockId } from '../core/consensus/snapshot.js';
-import type { RoundStateSimple, RoundStateSnapshot } from '../core/consensus/snapshot.js';
+import type { BlockIdHex, RoundStateSimple, RoundStateSnapshot } from '../core/consensus/snapshot.js';
 import { toHex } from '../core/bytes.js';
 import type { NodeId, NodeSummary, ObsEvent, PeerRoundStateView, RoundStateView, StepName } from './model.js';
 
@@ -25,6 +25,26 @@ export interface ObservableReactor {
 
 export const stepName = (step: number): StepName => roundStepName(step) as StepName;
 
+/**
+ * Hex of the ids events share (every vote for a block names it, every event of a node its
+ * address), one string each: a classroom keeps every event of its history, and hex made per event
+ * (a chain of 32 string pieces for a hash, about 1 KB) was most of its memory, 11 MB a minute of
+ * 4 validators.
+ */
+const sharedHex = (() => {
+  const known = new Map<string, string>();
+  return (b: Uint8Array): string => {
+    const h = toHex(b);
+    const seen = known.get(h); // hashing it makes it one flat string
+    if (seen !== undefined) return seen;
+    if (known.size >= 10_000) known.clear();
+    known.set(h, h);
+    return h;
+  };
+})();
+
+const blockIdView = (id: BlockID): BlockIdHex => ({ hash: sharedHex(id.hash), partSetHeader: { total: id.partSetHeader.total, hash: sharedHex(id.partSetHeader.hash) } });
+
 export function projectEvent(node: NodeId, e: ConsensusEvent): ObsEvent {
   const base = { node, time: e.at, height: e.height, round: e.round, step: stepName(e.step) };
   switch (e.type) {
@@ -32,33 +52,33 @@ export function projectEvent(node: NodeId, e: ConsensusEvent): ObsEvent {
     case 'TimeoutPropose':
       return { ...base, type: e.type };
     case 'NewRound':
-      return { ...base, type: e.type, proposer: toHex(e.proposer) };
+      return { ...base, type: e.type, proposer: sharedHex(e.proposer) };
     case 'ProposalAccepted': {
       const p = e.proposal;
-      return { ...base, type: e.type, proposal: { height: p.height, round: p.round, polRound: p.polRound, blockId: snapshotBlockId(p.blockId) } };
+      return { ...base, type: e.type, proposal: { height: p.height, round: p.round, polRound: p.polRound, blockId: blockIdView(p.blockId) } };
     }
     case 'BlockPartAdded':
       return { ...base, type: e.type, partHeight: e.partHeight, partRound: e.partRound, index: e.index };
     case 'CompleteProposal':
     case 'Lock':
     case 'Relock':
-      return { ...base, type: e.type, blockId: snapshotBlockId(e.blockId) };
+      return { ...base, type: e.type, blockId: blockIdView(e.blockId) };
     case 'Polka':
-      return { ...base, type: e.type, blockId: snapshotBlockId(e.blockId), voteRound: e.voteRound };
+      return { ...base, type: e.type, blockId: blockIdView(e.blockId), voteRound: e.voteRound };
     case 'ValidBlock':
-      return { ...base, type: e.type, blockId: snapshotBlockId(e.blockId), isCommit: e.isCommit };
+      return { ...base, type: e.type, blockId: blockIdView(e.blockId), isCommit: e.isCommit };
     case 'Vote': {
       const v = e.vote;
-      const vote = { type: voteKind(v.type), height: v.height, round: v.round, validatorIndex: v.validatorIndex, validatorAddress: toHex(v.validatorAddress), blockId: snapshotBlockId(v.blockId) };
+      const vote = { type: voteKind(v.type), height: v.height, round: v.round, validatorIndex: v.validatorIndex, validatorAddress: sharedHex(v.validatorAddress), blockId: blockIdView(v.blockId) };
       return { ...base, type: e.type, vote };
     }
     case 'TimeoutWait':
       return { ...base, type: e.type, waitStep: stepName(e.waitStep) };
     case 'NewBlock':
-      return { ...base, type: e.type, blockId: snapshotBlockId(e.blockId), blockHeight: e.block.header.height, commitRound: e.commitRound, txs: e.block.data.txs.length };
+      return { ...base, type: e.type, blockId: blockIdView(e.blockId), blockHeight: e.block.header.height, commitRound: e.commitRound, txs: e.block.data.txs.length };
     case 'Evidence': {
       const v = e.evidence.voteA;
-      return { ...base, type: e.type, validatorIndex: v.validatorIndex, validatorAddress: toHex(v.validatorAddress), voteHeight: v.height, voteRound: v.round, voteType: voteKind(v.type) };
+      return { ...base, type: e.type, validatorIndex: v.validatorIndex, validatorAddress: sharedHex(v.validatorAddress), voteHeight: v.height, voteRound: v.round, voteType: voteKind(v.type) };
     }
     case 'Rejected':
       return { ...base, type: e.type, what: e.what, reason: e.reason, peer: e.peerId };
