@@ -169,6 +169,9 @@ test('the diagnosis says why height 1 never committed; the console replays it an
   // the console: next and back, keys, a jump to a height/round that the RoundState and grid show
   const position = page.getByTestId('position');
   await expect(position).toHaveText('0 of 2004 records applied');
+  // before the first record the node has not started a height (not "0/0/Unknown")
+  await expect(page.getByTestId('round-state').locator('dd').first()).toHaveText('not started');
+  await expect(page.getByTestId('vote-grid').locator('h2')).toContainText('not started');
   await page.getByRole('button', { name: 'Next record' }).click();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');

@@ -3,7 +3,7 @@
 // the rows in view (a full mesh of 100 has 99 peers). In presenter mode the tables wait until asked for.
 import { useUi } from './store.js';
 import type { UiState } from './store.js';
-import { shortStep } from './colors.js';
+import { positionText, shortStep } from './colors.js';
 import { missing } from './missing.js';
 import { ruleOf } from './rules.js';
 import { bitArrayString, blockIdShort, eventLine, shortHash } from '../observe/format.js';
@@ -82,7 +82,7 @@ export function Inspector() {
       )}
       {rs ? (
         <dl className="rs" data-testid="round-state">
-          <dt>height/round/step</dt><dd>{rs.height}/{rs.round}/{shortStep(rs.step)}</dd>
+          <dt>height/round/step</dt><dd>{positionText(rs)}</dd>
           <dt>proposer</dt><dd title={rs.proposer ? `address ${rs.proposer.toUpperCase()}` : 'not known: a WAL names no proposer (a genesis beside it does, by the key that verifies the proposal)'} data-testid="proposer">{proposerName}</dd>
           <dt>proposal</dt><Value text={rs.proposal ? `round ${rs.proposal.round}, POL ${rs.proposal.polRound}, ${blockIdShort(rs.proposal.blockId)}` : '—'} />
           <dt>block parts</dt><dd><code>{rs.proposalBlockParts ? bitArrayString(rs.proposalBlockParts) : '—'}</code></dd>

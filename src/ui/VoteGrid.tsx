@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { sizeCanvas } from './canvas.js';
 import { useUi } from './store.js';
-import { BlockLetters } from './colors.js';
+import { BlockLetters, positionText } from './colors.js';
 import type { RoundStateView, VoteSetSnapshot } from '../observe/model.js';
 import { bitArrayString, blockIdShort } from '../observe/format.js';
 import { nameOf, validatorNames } from './names.js';
@@ -200,7 +200,7 @@ export function VoteGrid() {
   return (
     <section className="panel votes" data-testid="vote-grid" ref={box}>
       <h2>
-        HeightVoteSet of {selected} <span className="muted">height {rs.height}, round {rs.round}, {rs.step.replace('RoundStep', '')}</span>
+        HeightVoteSet of {selected} <span className="muted">{positionText(rs, true)}</span>
       </h2>
       <canvas ref={canvas} data-column={col} onMouseLeave={() => setHover(null)} onMouseMove={(e) => {
         // hover: the row's raw CometBFT bit-array and this validator's vote

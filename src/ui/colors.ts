@@ -16,6 +16,12 @@ export const STEP_COLORS: Record<string, string> = {
 };
 
 export const shortStep = (s: string) => s.replace('RoundStep', '');
+/**
+ * A round state's height/round/step as a person reads it. Height 0 is a node before its first
+ * height: a WAL's position before any record ("0/0/Unknown" read like an error).
+ */
+export const positionText = (rs: { height: number; round: number; step: string }, long = false) =>
+  rs.height === 0 ? 'not started' : long ? `height ${rs.height}, round ${rs.round}, ${shortStep(rs.step)}` : `${rs.height}/${rs.round}/${shortStep(rs.step)}`;
 
 /** The letter and colour of the `i`-th block (in whatever order a view numbers them: A, B, …). */
 export function blockMarkAt(i: number): { letter: string; color: string } {
