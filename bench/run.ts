@@ -6,6 +6,8 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { WalRecord } from '../src/core/wal/record.js';
 import { encodeWalRecord } from '../src/core/wal/record.js';
 import { scanCometWal } from '../src/core/wal/scan.js';
@@ -26,7 +28,7 @@ import { ValidatorSet } from '../src/core/validators/validator-set.js';
 import { VoteSet } from '../src/core/votes/vote-set.js';
 import { createVerifier } from '../src/platform/shared/webcrypto-verifier.js';
 import { Simulation } from '../src/sim/simulation.js';
-import { simOptionsOf } from '../src/sim/session.js';
+import { ClassroomRun, simOptionsOf } from '../src/sim/session.js';
 import { nodeEd25519, useNodeEd25519 } from '../src/platform/node/ed25519.js';
 import { useNodeSha256 } from '../src/platform/node/sha256.js';
 import type { Topology } from '../src/sim/topology.js';
@@ -335,7 +337,36 @@ async function consensus(fx: ReturnType<typeof fixture>) {
     messagesPerHeight: first.messagesPerHeight,
     target: { ratioSimulatedToWall: 1, firstCommitWallMs: 2000 },
   };
+  out.classroom_4_memory = await classroomMemory();
   return out;
+}
+
+/**
+ * The classroom keeps its whole history (seek and the timeline need it): the heap a run of the
+ * 4-validator happy path keeps per simulated minute (after a full GC), beside the bytes its nodes'
+ * WALs hold for the same minutes, encoded as CometBFT writes them (the ratio compares across
+ * machines; at 1× a simulated minute is a minute of class).
+ */
+async function classroomMemory() {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const minutes = 10;
+  const run = new ClassroomRun();
+  await run.load({ validators: 4, seed: 1, faults: [] });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  await run.advanceTo(minutes * 60_000);
+  run.drain();
+  gc();
+  const kept = process.memoryUsage().heapUsed - before;
+  const walBytes = run.live.sim.nodes.reduce((n, x) => n + x.wal.records.reduce((m, r) => m + encodeWalRecord(r).length, 0), 0);
+  return {
+    simulatedMinutes: minutes,
+    heapMBPerSimulatedMinute: kept / 1e6 / minutes,
+    walMBPerSimulatedMinute: walBytes / 1e6 / minutes,
+    // higher is better, as every ratio --compare checks: a drop means more heap per byte of history
+    ratioWalBytesToHeapKept: walBytes / kept,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
