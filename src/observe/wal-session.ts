@@ -242,10 +242,6 @@ function byOccurrence(files: NamedBytes[]): { n: number; files: NamedBytes[] }[]
 }
 
 /**
- * The genesis' validators as the diagnosis weighs them: each key's address in the file's format,
- * with the power the genesis gives it (`power`, v0.10's `amount`); a gen_txs key counts 1.
- */
-/**
  * A genesis' validators as the chain's first set orders them (CometBFT: power descending, then
  * address), with their names: the WAL's vote columns are validator indices in that order.
  */
@@ -259,6 +255,10 @@ function inSetOrder(known: KnownValidator[], keys: GenesisKeys): GenesisValidato
   }
 }
 
+/**
+ * The genesis' validators as the diagnosis weighs them: each key's address in the file's format,
+ * with the power the genesis gives it (`power`, v0.10's `amount`); a gen_txs key counts 1.
+ */
 export function knownValidators(g: { text: string; keys: GenesisKeys | null }, format: WalFile['format']): KnownValidator[] {
   const listed: { pub_key?: { value?: string; data?: string }; power?: unknown; amount?: unknown }[] = (() => {
     try {
