@@ -86,6 +86,21 @@ describe('consensus messages', () => {
     expect(relayed).toEqual(bytes);
   });
 
+  it("every node's HasVote for one vote goes out as one bytes object, decoded once", () => {
+    const says = { height: 7, round: 2, type: SignedMsgType.Precommit, index: 41 } as const;
+    const a = encodeMessageShared({ kind: 'HasVote', ...says });
+    const b = encodeMessageShared({ kind: 'HasVote', ...says });
+    expect(b).toBe(a);
+    expect(a).toEqual(encodeMessage({ kind: 'HasVote', ...says }));
+    expect(decodeMessageShared(b)).toBe(decodeMessageShared(a));
+    // another vote, or fields past the memo's ranges, have bytes of their own, still the right ones
+    expect(encodeMessageShared({ kind: 'HasVote', ...says, index: 40 })).not.toEqual(a);
+    for (const far of [{ round: 5000 }, { height: 2 ** 30 }, { index: 70000 }]) {
+      const m = { kind: 'HasVote', ...says, ...far } as const;
+      expect(decodeMessage(encodeMessageShared(m))).toEqual(m);
+    }
+  });
+
   it('E: oversize, unknown kind, two kinds, truncation and trailing garbage are typed errors', () => {
     expect(codeOf(new Uint8Array(MAX_MSG_SIZE + 1))).toBe('ErrMsgTooBig');
     expect(codeOf(fromHex('5a00'))).toBe('ErrUnknownMessage'); // field 11
