@@ -35,7 +35,7 @@ describe('VirtualClock', () => {
         };
         const expected = () => made.filter((t) => !t.cancelled && !fired.some((f) => f.id === t.id)).sort((a, b) => a.at - b.at || a.seq - b.seq);
         for (const [k, o] of ops.entries()) {
-          for (const p of pendingTickets.filter((p) => p.due === k)) make(p.at, p.seq, (fn) => clock.atTicket(p.at, p.seq, fn));
+          for (const p of pendingTickets.filter((p) => p.due === k)) make(p.at, p.seq, (fn) => (clock.atTicket(p.at, p.seq, clock.reusable(fn)), null));
           if (o.kind === 'after') make(clock.now() + o.ms, nextSeq++, (fn) => clock.after(o.ms, fn));
           else if (o.kind === 'soon') make(clock.now(), nextSeq++, (fn) => (clock.soon((x: number) => x === 7 && fn(), 7), null));
           else if (o.kind === 'ticket') pendingTickets.push({ seq: (clock.ticket(), nextSeq++), at: clock.now() + o.ms, due: k + 1 + o.lateBy });

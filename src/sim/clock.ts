@@ -12,6 +12,9 @@ class Timer implements TimerHandle {
   }
 }
 
+/** A timer placed anew each time it fired (`VirtualClock.reusable`); not cancellable. */
+export type ReusableTimer = { readonly fn: () => void };
+
 export class VirtualClock implements Clock, Scheduler {
   private t: number;
   private seq = 0;
@@ -50,11 +53,17 @@ export class VirtualClock implements Clock, Scheduler {
     return this.seq++;
   }
 
-  /** A timer at `at` (not before now) that fires in the place `seq` taken earlier by `ticket`. */
-  atTicket(at: number, seq: number, fn: () => void): TimerHandle {
-    const timer = new Timer(fn);
-    this.push(timer, Math.max(at, this.t), seq);
-    return timer;
+  /**
+   * A timer for `fn` to place again and again with `atTicket`, one place at a time: a link's
+   * first message in flight (a timer object per message was one allocation of the few a message costs).
+   */
+  reusable(fn: () => void): ReusableTimer {
+    return new Timer(fn);
+  }
+
+  /** Places `timer` (not pending) at `at` (not before now), firing in the place `seq` taken earlier by `ticket`. */
+  atTicket(at: number, seq: number, timer: ReusableTimer): void {
+    this.push(timer as Timer, Math.max(at, this.t), seq);
   }
 
   /**

@@ -10,7 +10,7 @@ import type { ConsensusMessage } from '../core/encoding/messages.js';
 import { decodeMessage, decodeMessageShared, encodeMessage, encodeMessageShared } from '../core/encoding/messages.js';
 import { MEMPOOL_CHANNEL_ID } from '../node/mempool-reactor.js';
 import type { PeerTransport, TransportHandler } from '../node/switch.js';
-import type { VirtualClock } from './clock.js';
+import type { ReusableTimer, VirtualClock } from './clock.js';
 import type { Prng } from './prng.js';
 import type { Topology } from './topology.js';
 import { topologyEdges } from './topology.js';
@@ -278,7 +278,7 @@ export class SimNetwork {
     if (!byTo) this.links.set(from, (byTo = new Map()));
     let l = byTo.get(to);
     if (!l) {
-      const made: Link = { from, to, override: null, connected: false, lastDelivery: 0, queue: [], head: 0, tail: 0, deliverHead: () => this.deliverHead(made) };
+      const made: Link = { from, to, override: null, connected: false, lastDelivery: 0, queue: [], head: 0, tail: 0, headTimer: this.clock.reusable(() => this.deliverHead(made)) };
       byTo.set(to, (l = made));
     }
     return l;
@@ -335,7 +335,7 @@ export class SimNetwork {
 
   private scheduleHead(l: Link): void {
     const m = l.queue[l.head];
-    this.clock.atTicket(m.at, m.seq, l.deliverHead);
+    this.clock.atTicket(m.at, m.seq, l.headTimer);
   }
 
   private deliverHead(l: Link): void {
@@ -401,7 +401,8 @@ interface Link {
   queue: InFlight[];
   head: number;
   tail: number;
-  deliverHead: () => void;
+  /** fires the first message in flight (one pending at a time) */
+  headTimer: ReusableTimer;
 }
 
 function heightOf(msg: StateMessage): number {

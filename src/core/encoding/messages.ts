@@ -386,8 +386,10 @@ function hasVoteKey(m: HasVoteMessage): number {
 
 /** encodeMessage, once per message (or vote) object; the bytes are shared and must not be changed. */
 export function encodeMessageShared(m: ConsensusMessage): Uint8Array {
-  const hv = m.kind === 'HasVote' ? hasVoteKey(m) : -1;
-  if (hv >= 0) return hasVoteBytes.get(hv) ?? memoHasVote(hv, m);
+  if (m.kind === 'HasVote') {
+    const hv = hasVoteKey(m);
+    if (hv >= 0) return hasVoteBytes.get(hv) ?? memoHasVote(hv, m);
+  }
   const key = m.kind === 'Vote' ? m.vote : m;
   let bytes = encodedBytes.get(key);
   if (!bytes) {
