@@ -9,6 +9,7 @@
 import { SignedMsgType, RoundStepType } from '../core/types.js';
 import { toHex } from '../core/bytes.js';
 import type { WalFile } from '../core/wal/inspect.js';
+import { recordTimes } from '../core/wal/inspect.js';
 import type { WalCorruption } from '../core/wal/framing.js';
 
 export interface VoteTally {
@@ -98,7 +99,7 @@ export function diagnose(file: WalFile, known: KnownValidator[] | null = null): 
   const { height, committed } = heightOf(file);
   const rounds = new Map<number, RoundAcc>();
   let t0: number | null = null;
-  let lastTime = 0;
+  const times = recordTimes(file.entries);
   /** ms from the height's first record to its last */
   let ends = 0;
   /** the node went past NewHeight (a step from Propose on, a later round, its own message, a
@@ -112,9 +113,9 @@ export function diagnose(file: WalFile, known: KnownValidator[] | null = null): 
   };
   const powerOf = new Map((known ?? []).map((v) => [v.address.toUpperCase(), v.power]));
   let maxIndex = -1;
-  for (const { record: r } of file.entries) {
-    const time = r.time ?? lastTime;
-    lastTime = time;
+  for (let i = 0; i < file.entries.length; i++) {
+    const r = file.entries[i].record;
+    const time = times[i];
     if (r.type === 'roundState' && r.event.height === height) {
       t0 ??= time;
       ends = time - t0;

@@ -3,6 +3,7 @@
 // and proposal comes after its sender's own record of it.
 import { describe, expect, it } from 'vitest';
 import { concat } from '../core/bytes.js';
+import { readShared } from '../../test/shared.js';
 import { readWal } from '../core/wal/inspect.js';
 import { encodeWalRecord } from '../core/wal/record.js';
 import { Simulation } from '../sim/simulation.js';
@@ -49,5 +50,19 @@ describe('mergeWals', () => {
     const startOf = (node: string) => merged.entries.find((e) => e.node === node)!.corrected;
     expect(startOf('b')).toBe(startOf('a'));
     expect(startOf('c')).toBe(first(c));
+  });
+
+  it('a v0.10 WAL opening with an untimed #ENDHEIGHT marker is dated by its first timed record, not 1970', () => {
+    const v010 = readWal(new Uint8Array(readShared('fixtures/wal/tendermint-v0.10/many_blocks.cswal')));
+    const comet = readWal(new Uint8Array(readShared('fixtures/wal/cometbft/v1.0-baseapp.wal')));
+    expect(v010.entries[0].record).toMatchObject({ type: 'endHeight', time: null });
+    const firstTimed = v010.entries[1].record.time!;
+    const merged = mergeWals([{ node: 'c', file: comet }, { node: 'v', file: v010 }]);
+    // years apart: drawn from the first file's start, every record of it within its own span (seconds), none decades off
+    expect(merged.apart.v).toBe(firstTimed - comet.entries[0].record.time!);
+    const own = merged.entries.filter((e) => e.node === 'v');
+    expect(own[0].time).toBe(firstTimed);
+    const span = Math.max(...own.map((e) => e.corrected)) - Math.min(...own.map((e) => e.corrected));
+    expect(span).toBeLessThan(60_000);
   });
 });

@@ -10,6 +10,7 @@
 // as a timeline of years would show each file as a tick. Once corrected, a receipt is never
 // earlier than its send by more than the estimate's error (zero when deliveries are symmetric).
 import type { WalFile } from '../core/wal/inspect.js';
+import { recordTimes } from '../core/wal/inspect.js';
 import type { ReadWalRecord } from '../core/wal/record.js';
 import type { NodeId } from './model.js';
 
@@ -46,10 +47,7 @@ function signatureKey(r: ReadWalRecord): string | null {
 }
 
 export function mergeWals(files: { node: NodeId; file: WalFile }[]): MergedTimeline {
-  const times = files.map(({ file }) => {
-    let last = 0;
-    return file.entries.map(({ record }) => (last = record.time ?? last));
-  });
+  const times = files.map(({ file }) => recordTimes(file.entries));
   // own messages by signature: who signed it, and where
   const sent = new Map<string, { f: number; index: number }>();
   files.forEach(({ file }, f) =>

@@ -33,6 +33,7 @@ import { MAX_BLOCK_PARTS_COUNT, SignedMsgType, roundStepName } from '../core/typ
 import { toHex } from '../core/bytes.js';
 import { snapshotBlockId } from '../core/consensus/snapshot.js';
 import type { WalFile } from '../core/wal/inspect.js';
+import { recordTimes } from '../core/wal/inspect.js';
 import { WalReplay } from '../core/wal/replay.js';
 import type { ReplayState, ReplayVoteSet } from '../core/wal/replay.js';
 import type { BlockIdHex, Bits, Frame, NodeId, NodeSummary, ObsEvent, RoundStateView, StepName, VoteKind, VoteSetSnapshot } from './model.js';
@@ -100,7 +101,7 @@ export class WalProjection {
   genesis: readonly GenesisValidatorView[] = [];
   /** who proposed, by "height/round" (lower-case hex address), once a genesis' keys verified the proposals */
   proposers: ReadonlyMap<string, string> = new Map();
-  private readonly times: number[] = [];
+  private readonly times: number[];
   private readonly heights: number[] = [];
   private readonly rounds: number[] = [];
   private readonly steps: StepName[] = [];
@@ -114,22 +115,21 @@ export class WalProjection {
     this.node = opts.node;
     this.replay = new WalReplay(file, opts.validators ?? 0);
     const entries = file.entries;
-    const firstTime = entries.find((e) => e.record.time !== null)?.record.time ?? 0;
-    let time = firstTime;
+    this.times = recordTimes(entries);
     let height = 0;
     let round = 0;
     let step: StepName = 'RoundStepUnknown';
     let committed = 0;
-    let roundStart = firstTime;
-    for (const { record: r } of entries) {
-      if (r.time !== null) time = r.time;
+    let roundStart = this.times[0] ?? 0;
+    for (let i = 0; i < entries.length; i++) {
+      const r = entries[i].record;
+      const time = this.times[i];
       if (r.type === 'roundState') {
         if (r.event.height !== height || r.event.round !== round) roundStart = time;
         height = r.event.height;
         round = r.event.round;
         step = walStepName(r.event.step);
       } else if (r.type === 'endHeight') committed = Math.max(committed, r.height);
-      this.times.push(time);
       this.heights.push(height);
       this.rounds.push(round);
       this.steps.push(step);

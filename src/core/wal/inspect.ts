@@ -30,6 +30,16 @@ export function readWal(bytes: Uint8Array): WalFile {
   return { format: 'cometbft', ...scanCometWal(bytes) };
 }
 
+/**
+ * Each record's time (ms since the epoch). A record without one (a v0.10 #ENDHEIGHT marker) takes
+ * its predecessor's, or before any timed record the first one's: a marker first in the file must
+ * not date the file to 1970. All 0 when no record has a time.
+ */
+export function recordTimes(entries: readonly { record: ReadWalRecord }[]): number[] {
+  let last = entries.find((e) => e.record.time !== null)?.record.time ?? 0;
+  return entries.map(({ record }) => (last = record.time ?? last));
+}
+
 /** A record in format-neutral terms, for display (the CLI's listing and replay console). */
 export interface WalLine {
   index: number;
