@@ -148,6 +148,25 @@ test('damaged copies show the damage at the offset `prevote wal inspect` reports
   await expect(skews.locator('li').filter({ hasText: 'picture.png' })).toHaveText('picture.png: no records: nothing to place');
 });
 
+test('dropped beside junk, the WAL is what the console replays; the junk’s diagnosis says it has no record', async ({ page }) => {
+  await openDebugger(page);
+  const wal = new Uint8Array(readFileSync(`${COMET}v1.0-baseapp.wal`));
+  await drop(page, [
+    { name: 'notes.png', bytes: new TextEncoder().encode('\x89PNG not a WAL, a picture dropped with the rest') },
+    { name: 'empty.wal', bytes: new Uint8Array(0) },
+    { name: 'node0.wal', bytes: wal },
+  ]);
+  await expect(row(page, 'node0.wal')).toHaveClass('selected');
+  await expect(page.getByTestId('position')).toHaveText('0 of 14 records applied');
+  const diagnosis = page.getByRole('region', { name: 'Diagnosis' });
+  await expect(diagnosis.getByTestId('diagnosis-sentence')).toHaveText(/^Height 2 /);
+  await page.getByLabel('Replay empty.wal').check();
+  await expect(diagnosis.getByRole('heading')).toHaveText('Diagnosis');
+  await expect(diagnosis.getByTestId('diagnosis-sentence')).toHaveText('Not one record could be read: the file is empty. Nothing to diagnose.');
+  await page.getByLabel('Replay notes.png').check();
+  await expect(diagnosis.getByTestId('diagnosis-sentence')).toHaveText(/^Not one record could be read: it is damaged at its first byte \(.+\)\. Nothing to diagnose\.$/);
+});
+
 test('the diagnosis says why height 1 never committed; the console replays it and exports it', async ({ page }) => {
   const file = `${COMET}v0.37-stuck-height1.wal`;
   await openDebugger(page);

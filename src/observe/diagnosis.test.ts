@@ -79,4 +79,11 @@ describe('diagnosis', () => {
     expect(waiting).toMatchObject({ height: 3, cause: 'no-proposal' });
     expect(waiting.sentence).toMatch(/^Height 3 had not committed where the WAL ends, \d+ ms into its first round .*: no proposal had arrived yet, and timeout_propose had not expired\.$/);
   });
+
+  it('a file with not one readable record says so, not "height 0" with 0 validators', () => {
+    expect(diagnose(readWal(new Uint8Array(0)))).toMatchObject({ cause: 'no-records', sentence: 'Not one record could be read: the file is empty. Nothing to diagnose.' });
+    const junk = diagnose(readWal(new TextEncoder().encode('\x89PNG not a WAL at all, long enough to frame')));
+    expect(junk.cause).toBe('no-records');
+    expect(junk.sentence).toMatch(/^Not one record could be read: it is damaged at its first byte \(.+\)\. Nothing to diagnose\.$/);
+  });
 });

@@ -48,7 +48,7 @@ export interface RoundDiagnosis {
   locked: string | null;
 }
 
-export type Cause = 'committed' | 'not-begun' | 'no-proposal' | 'incomplete-proposals' | 'rejected-proposals' | 'offline' | 'split' | 'unknown';
+export type Cause = 'no-records' | 'committed' | 'not-begun' | 'no-proposal' | 'incomplete-proposals' | 'rejected-proposals' | 'offline' | 'split' | 'unknown';
 
 export interface Diagnosis {
   height: number;
@@ -203,7 +203,7 @@ export function diagnose(file: WalFile, known: KnownValidator[] | null = null): 
       };
     });
   const where = { begun: begun || !steps, ends };
-  const { cause, sentence } = explain(height, committed, out, n, validatorsKnown, voters.size, file.corruption, where);
+  const { cause, sentence } = explain(height, committed, out, n, validatorsKnown, voters.size, file.corruption, where, file.entries.length);
   return { height, committed, rounds: out, validators: n, validatorsKnown, voters: [...voters].sort((a, b) => a - b), cause, sentence };
 }
 
@@ -223,8 +223,13 @@ function explain(
   voters: number,
   cut: WalCorruption | null,
   where: { begun: boolean; ends: number },
+  records: number,
 ): { cause: Cause; sentence: string } {
   const span = rounds.length ? `rounds ${rounds[0].round}–${rounds[rounds.length - 1].round}` : 'no round';
+  if (records === 0) {
+    const why = cut ? `it is damaged at its first byte (${cut.reason})` : 'the file is empty';
+    return { cause: 'no-records', sentence: `Not one record could be read: ${why}. Nothing to diagnose.` };
+  }
   if (committed) return { cause: 'committed', sentence: `Height ${height} committed (${span} recorded).` };
   if (!cut && !where.begun) {
     const before = height > 1 ? ` after height ${height - 1} committed` : '';

@@ -33,6 +33,14 @@ export function DiagnosisPanel() {
   const height = d.height;
   // a genesis whose validators are not the ones voting (an app that set its own) does not weigh the votes
   const why = genesis ? 'the genesis’ validators are not the ones voting' : 'no genesis';
+  if (d.cause === 'no-records') {
+    return (
+      <section className="panel diagnosis" aria-label="Diagnosis">
+        <h2>Diagnosis</h2>
+        <p className="sentence" data-testid="diagnosis-sentence">{d.sentence}</p>
+      </section>
+    );
+  }
   return (
     <section className="panel diagnosis" aria-label="Diagnosis">
       <h2>

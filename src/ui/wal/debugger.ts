@@ -55,7 +55,10 @@ function receive(m: WalDebuggerMessage): void {
   if (m.type === 'files' && !m.busy) settle();
 }
 
-/** After a load: the file a link names, at its position; else the first file if none is watched. */
+/**
+ * After a load: the file a link names, at its position; else, if none is watched, the first file
+ * with a record to replay (a dropped picture or an empty file beside the WALs is not what to show).
+ */
 function settle(): void {
   const { files, selected, wanted } = useWal.getState();
   const named = wanted && files.find((f) => f.name === wanted.files[0]);
@@ -63,7 +66,9 @@ function settle(): void {
     useWal.setState({ wanted: null });
     watch(named.id);
     if (wanted.at !== null) walSend({ type: 'seekRecord', records: wanted.at });
-  } else if ((selected === null || !files.some((f) => f.id === selected)) && files.length > 0) watch(files[0].id);
+  } else if ((selected === null || !files.some((f) => f.id === selected)) && files.length > 0) {
+    watch((files.find((f) => f.summary.records > 0) ?? files[0]).id);
+  }
 }
 
 /** One file's replay as a Source for the store: its commands go to that file, its frames come back. */
