@@ -259,6 +259,7 @@ test('clicking a mark on the timeline shows the event and the rule behind it', a
 });
 
 test('100 validators: every node is drawn, the grid fits its panel with a column each, and the run plays', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
   const s = Buffer.from(JSON.stringify({ validators: 100, seed: 1, topology: 'regular:8', faults: [] })).toString('base64url');
   await open(page, `${APP}#s=${s}`);
   await expect(page.locator('[data-testid^=node-]')).toHaveCount(100);
@@ -267,6 +268,12 @@ test('100 validators: every node is drawn, the grid fits its panel with a column
   // the grid and its +2/3 tally stay inside the panel: no scrolling sideways to find them
   const [canvas, panel] = await Promise.all([page.getByTestId('vote-canvas').boundingBox(), page.getByTestId('vote-grid').boundingBox()]);
   expect(canvas!.x + canvas!.width).toBeLessThanOrEqual(panel!.x + panel!.width);
+  // the Network panel's header keeps its buttons inside the panel, with the clusters toggle a crowd adds
+  const network = (await page.locator('.network').boundingBox())!;
+  for (const id of ['clusters', 'partition-mode']) {
+    const b = (await page.getByTestId(id).boundingBox())!;
+    expect(b.x + b.width, id).toBeLessThanOrEqual(network.x + network.width);
+  }
   // a node's name shows on hover
   await page.getByTestId('node-37').hover();
   await expect(page.getByTestId('hover-label')).toContainText('n37');

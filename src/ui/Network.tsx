@@ -186,14 +186,16 @@ export function Network() {
         <label className="toggle" title="messages on the wire (turn off at high speed)">
           <input type="checkbox" checked={showMessages} onChange={(e) => useUi.setState({ showMessages: e.target.checked })} data-testid="show-messages" /> messages
         </label>
-        {small && (
-          <button className={clustered ? 'on' : ''} onClick={() => setClustered(!clustered)} data-testid="clusters" title="group the nodes by height/round/step (or show them on a ring)">
-            clusters
+        <span className="actions">
+          {small && (
+            <button className={clustered ? 'on' : ''} onClick={() => setClustered(!clustered)} data-testid="clusters" title="group the nodes by height/round/step (or show them on a ring)">
+              clusters
+            </button>
+          )}
+          <button className={cutting ? 'on' : ''} onClick={() => setCutting(!cutting)} data-testid="partition-mode" title="drag nodes across the line, then cut">
+            partition…
           </button>
-        )}
-        <button className={cutting ? 'on' : ''} onClick={() => setCutting(!cutting)} data-testid="partition-mode" title="drag nodes across the line, then cut">
-          partition…
-        </button>
+        </span>
       </h2>
       {forks.length > 0 && (
         <p className="fork" data-testid="fork">Fork: nodes committed different blocks at height {forks.join(', ')} (the chains under the nodes differ).</p>
