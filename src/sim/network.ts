@@ -311,12 +311,16 @@ export class SimNetwork {
     // holding the place in the firing order each took when sent (runs fire exactly as if every
     // message had its own timer, with a timer queue a hundred times shorter at 100 validators).
     // One due now with nothing ahead of it on its link needs no place in the timer queue at all.
-    if (deliverAt === now && l.head === l.tail) return this.clock.soon(this.deliverNow, this.inFlight(l, now, 0, channel, bytes, kind));
+    if (deliverAt === now && l.head === l.tail) return this.clock.soon(this.deliverNow, { link: l, at: now, seq: 0, channel, bytes, kind });
     l.queue[l.tail++] = this.inFlight(l, deliverAt, this.clock.ticket(), channel, bytes, kind);
     if (l.tail - l.head === 1) this.scheduleHead(l);
   }
 
-  /** Records of delivered messages, to be used again: one was made per message (a million a minute at 100 validators). */
+  /**
+   * Records of delivered queued messages, to be used again: one was made per message (a million a
+   * minute at 100 validators), and each lived long enough in its queue to be promoted and collected
+   * as old garbage. A message delivered at once (`soon`) keeps a fresh record: it dies young.
+   */
   private readonly spare: InFlight[] = [];
 
   private inFlight(link: Link, at: number, seq: number, channel: number, bytes: Uint8Array, kind: string): InFlight {
@@ -331,7 +335,7 @@ export class SimNetwork {
     return m;
   }
 
-  private readonly deliverNow = (m: InFlight) => this.deliver(m);
+  private readonly deliverNow = (m: InFlight) => this.deliver(m.link, m.channel, m.bytes, m.kind);
 
   private scheduleHead(l: Link): void {
     const m = l.queue[l.head];
@@ -345,18 +349,13 @@ export class SimNetwork {
     // the next message (nearly every message, at 100 validators) allocated it again
     if (l.head === l.tail) l.head = l.tail = 0;
     else this.scheduleHead(l);
-    this.deliver(m);
-  }
-
-  /** Delivers the message, then keeps its record for another (nothing holds it past this). */
-  private deliver(m: InFlight): void {
-    const { link, channel, bytes, kind } = m;
-    m.bytes = EMPTY_SLOT.bytes; // its bytes are not kept alive by the spare record
+    const { channel, bytes, kind } = m;
+    m.bytes = EMPTY_SLOT.bytes; // the spare record does not keep the bytes alive
     this.spare.push(m);
-    this.deliverMessage(link, channel, bytes, kind);
+    this.deliver(l, channel, bytes, kind);
   }
 
-  private deliverMessage(l: Link, channel: number, bytes: Uint8Array, kind: string): void {
+  private deliver(l: Link, channel: number, bytes: Uint8Array, kind: string): void {
     // a partition or crash that happened while the message was in flight also cuts it
     if (!this.canTalk(l.from, l.to)) {
       this.stats.dropped++;
