@@ -95,6 +95,10 @@ function threadTimes(name: string): { cpuMs: number; waitMs: number } | null {
   return out;
 }
 
+/** Seconds the page's pace is read after the first commit (a few heights at 100 validators). */
+const PACE_SAMPLES = 12;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** Reads the selected node's height from the inspector. */
 const heightShown = (page: Page) => page.evaluate(() => Number(document.querySelector('[data-testid=round-state] dd')?.textContent?.split('/')[0] ?? 0));
 
@@ -116,20 +120,24 @@ async function measure(browser: Browser, url: string, speed: string, untilCommit
     firstCommitAfterPlayMs = Math.round((await page.evaluate(() => window.firstCommitAt!)) - played);
   }
   // the pace the page reports once the run is past its first commit (shown only when it falls
-  // behind the speed asked: absent, it keeps up), read once a second for 5 s
-  const paces: (number | null)[] = [];
-  for (let i = 0; untilCommit && i < 5; i++) {
+  // behind the speed asked: absent, it keeps up), read once a second for PACE_SAMPLES s, a few
+  // heights: a height has phases that keep up (timeouts) and phases that fall behind (votes), so a
+  // few seconds' reading swung between "keeps up" and half the speed from one run to the next
+  const paces: number[] = [];
+  for (let i = 0; untilCommit && i < PACE_SAMPLES; i++) {
     await page.waitForTimeout(1000);
-    paces.push(await page.evaluate(() => {
+    paces.push(await page.evaluate((asked) => {
       const text = document.querySelector('[data-testid=pace]')?.textContent;
-      return text ? Number(text.match(/([\d.]+)×/)?.[1]) : null;
-    }));
+      return text ? Number(text.match(/([\d.]+)×/)?.[1]) : asked;
+    }, Number(speed)));
   }
-  const behind = paces.filter((p): p is number => p !== null).sort((a, b) => a - b);
-  const achievedPace = paces.length === 0 ? null : behind.length < paces.length / 2 ? `keeps up with ${speed}×` : behind[Math.floor(behind.length / 2)];
+  const behind = paces.filter((p) => p < Number(speed));
+  const achievedPace = paces.length === 0 ? null : median(paces);
+  const behindShare = paces.length === 0 ? null : behind.length / paces.length;
+  const paceWhenBehind = behind.length === 0 ? null : median(behind);
   const height = await heightShown(page);
   await page.close();
-  return { firstFrameMs: Math.round(firstFrameMs), firstCommitAfterPlayMs, achievedPace, heightAtEnd: height, paused, running, p95RatioToPaused: Math.round((running.p95Ms / paused.p95Ms) * 100) / 100 };
+  return { firstFrameMs: Math.round(firstFrameMs), firstCommitAfterPlayMs, achievedPace, behindShare, paceWhenBehind, heightAtEnd: height, paused, running, p95RatioToPaused: Math.round((running.p95Ms / paused.p95Ms) * 100) / 100 };
 }
 
 /**
