@@ -89,7 +89,7 @@ export function Controls() {
       <button onClick={() => send({ type: playing ? 'pause' : 'play' })} data-testid="play" title="space">{playing ? 'Pause' : 'Play'}</button>
       <button onClick={() => send({ type: 'step' })} data-testid="step" title="→ (next event)">Step</button>
       <button onClick={() => load(scenario, lesson)} title="r">Restart</button>
-      <label title="follow: slow while votes and proposals are on the wire, real time while the nodes wait for a timeout">
+      <label title="follow: slow while votes and proposals are on the wire (less so the more validators), real time while the nodes wait for a timeout">
         pace
         <select value={auto ? 'auto' : String(speed)} onChange={(e) => setPace(e.target.value)} data-testid="speed">
           <option value="auto">follow</option>

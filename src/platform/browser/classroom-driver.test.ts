@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClassroomMessage } from '../../observe/classroom.js';
 import type { FrameMessage } from '../../observe/protocol.js';
 import { ClassroomRun } from '../../sim/session.js';
-import { ClassroomDriver } from './classroom-driver.js';
+import { ClassroomDriver, followPace } from './classroom-driver.js';
 
 const scenario = { validators: 4, seed: 3, timeouts: { timeoutCommit: 500 }, faults: [] };
 
@@ -85,6 +85,10 @@ describe('ClassroomDriver', () => {
     expect(commit.time - f.frame.origin).toBe(f.frame.t);
     expect(f.playing).toBe(false);
     expect(f.frame.nodes[1].committed).toBe(1);
+  });
+
+  it('the follow pace slows votes on the wire to a twentieth for a lesson, less with more validators, not at all for a crowd', () => {
+    expect([1, 4, 7, 10, 24, 40, 80, 100, 200].map((n) => Math.round(followPace(n) * 1e6) / 1e6)).toEqual([0.05, 0.05, 0.0875, 0.125, 0.3, 0.5, 1, 1, 1]);
   });
 
   it('a fixed speed turns the follow pace off, and says so', async () => {

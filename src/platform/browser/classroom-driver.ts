@@ -28,10 +28,20 @@ const BEHIND_SLICE_MS = 50;
 const WORK_SLICE_MS = 15;
 /** Background work starts once the page has sent nothing for this long (a person clicking is never kept waiting). */
 const QUIET_MS = 300;
-/** Following the action: votes and proposals cross the screen in about a second (delays of 10–50 ms)… */
+/** Following the action: votes and proposals among 4 validators cross the screen in about a second (delays of 10–50 ms)… */
 const FOLLOW_MESSAGES = 0.05;
 /** …and while the nodes only wait for a timeout, time passes as it does. */
 const FOLLOW_WAITING = 1;
+
+/**
+ * The follow pace while votes and proposals are on the wire. The more validators, the less an eye
+ * follows single messages and the more the waves of votes crossing the network: the slow motion
+ * eases in proportion to their number, to real time from 80 validators (at 4 validators' pace, a
+ * 100-validator height took half a minute to commit).
+ */
+export function followPace(validators: number): number {
+  return Math.min(FOLLOW_WAITING, (FOLLOW_MESSAGES * Math.max(4, validators)) / 4);
+}
 /** "Next …" searches this far ahead (virtual ms), for at most this long (wall ms). */
 const NEXT_LIMIT_MS = 120_000;
 const NEXT_BUDGET_MS = 5_000;
@@ -130,7 +140,12 @@ export class ClassroomDriver {
   /** The pace asked for now: following the action, or the fixed speed. */
   private rate(): number {
     if (!this.auto) return this.speed;
-    return this.run.live.consensusOnTheWire() ? FOLLOW_MESSAGES : FOLLOW_WAITING;
+    return this.run.live.consensusOnTheWire() ? this.onTheWire() : FOLLOW_WAITING;
+  }
+
+  /** The follow pace while votes and proposals are on the wire, for this run's validators. */
+  private onTheWire(): number {
+    return followPace(this.run.live.sim.nodes.length);
   }
 
   private async tick(): Promise<void> {
@@ -143,9 +158,10 @@ export class ClassroomDriver {
     this.target = Math.max(this.target, s.now) + (now - this.lastWall) * rate;
     this.lastWall = now;
     const from = s.now;
-    // Following the action, a run that was waiting slows down as soon as a vote or proposal goes out.
+    // Following the action, a run that was waiting slows down as soon as a vote or proposal goes
+    // out (a crowd, followed at the same pace, runs on: a slice cut at every message was mostly frames)
     const sent = s.consensusSent;
-    const stop = this.auto && rate === FOLLOW_WAITING ? () => s.consensusSent !== sent : undefined;
+    const stop = this.auto && rate > this.onTheWire() ? () => s.consensusSent !== sent : undefined;
     // Behind the wall clock (many validators), the simulation takes the worker's time: a longer
     // slice, the frame, then straight on. A slow machine falls behind instead of piling up work.
     const reached = await run.advanceTo(this.target, this.behind ? BEHIND_SLICE_MS : SLICE_MS, stop);
