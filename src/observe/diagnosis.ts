@@ -96,6 +96,10 @@ function msgHeight(m: Extract<WalFile['entries'][number]['record'], { type: 'msg
 }
 
 export function diagnose(file: WalFile, known: KnownValidator[] | null = null): Diagnosis {
+  if (file.entries.length === 0) {
+    const why = file.corruption ? `it is damaged at its first byte (${file.corruption.reason})` : 'the file is empty';
+    return { height: 0, committed: false, rounds: [], validators: 0, validatorsKnown: false, voters: [], cause: 'no-records', sentence: `Not one record could be read: ${why}. Nothing to diagnose.` };
+  }
   const { height, committed } = heightOf(file);
   const rounds = new Map<number, RoundAcc>();
   let t0: number | null = null;
@@ -203,7 +207,7 @@ export function diagnose(file: WalFile, known: KnownValidator[] | null = null): 
       };
     });
   const where = { begun: begun || !steps, ends };
-  const { cause, sentence } = explain(height, committed, out, n, validatorsKnown, voters.size, file.corruption, where, file.entries.length);
+  const { cause, sentence } = explain(height, committed, out, n, validatorsKnown, voters.size, file.corruption, where);
   return { height, committed, rounds: out, validators: n, validatorsKnown, voters: [...voters].sort((a, b) => a - b), cause, sentence };
 }
 
@@ -223,13 +227,8 @@ function explain(
   voters: number,
   cut: WalCorruption | null,
   where: { begun: boolean; ends: number },
-  records: number,
 ): { cause: Cause; sentence: string } {
   const span = rounds.length ? `rounds ${rounds[0].round}–${rounds[rounds.length - 1].round}` : 'no round';
-  if (records === 0) {
-    const why = cut ? `it is damaged at its first byte (${cut.reason})` : 'the file is empty';
-    return { cause: 'no-records', sentence: `Not one record could be read: ${why}. Nothing to diagnose.` };
-  }
   if (committed) return { cause: 'committed', sentence: `Height ${height} committed (${span} recorded).` };
   if (!cut && !where.begun) {
     const before = height > 1 ? ` after height ${height - 1} committed` : '';
