@@ -47,4 +47,15 @@ export type ClassroomMessage =
   | { type: 'genesis'; json: string }
   | { type: 'pace'; pace: PaceView }
   /** something the page should tell the person (a jump that found nothing) */
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string }
+  /**
+   * A seek that replays for long (going back at 100 validators replays from the start: restart
+   * points of such a run do not fit in memory): where the replay is, now and then; null when done.
+   */
+  | { type: 'seeking'; progress: SeekProgress | null };
+
+/** A replay on its way to a seek's moment (virtual ms since the run's start). */
+export interface SeekProgress {
+  to: number;
+  at: number;
+}

@@ -9,6 +9,21 @@ import { createHash } from 'node:crypto';
 import { BitArray } from '../core/bits/bit-array.js';
 
 describe('projector', () => {
+  it('every node\'s Vote event for one vote shares one view of it: a 100-validator history is mostly these', async () => {
+    const sim = new Simulation(simOptionsOf({ validators: 4, seed: 1, faults: [] }));
+    const byVote = new Map<object, Set<object>>();
+    sim.onEvent(({ node, event }) => {
+      if (event.type !== 'Vote') return;
+      const view = (projectEvent(node, event) as Extract<ReturnType<typeof projectEvent>, { type: 'Vote' }>).vote;
+      (byVote.get(event.vote) ?? byVote.set(event.vote, new Set()).get(event.vote)!).add(view);
+    });
+    await sim.init();
+    const start = sim.clock.now();
+    while (sim.clock.now() - start < 3000 && (await sim.advance()));
+    expect(byVote.size).toBeGreaterThan(8);
+    for (const views of byVote.values()) expect(views.size).toBe(1);
+  });
+
   it('events: the model printed is the log line, for every kind of event of a faulty run', async () => {
     const sim = new Simulation(simOptionsOf({ validators: 4, seed: 3, timeouts: { timeoutCommit: 200 }, faults: [{ kind: 'equivocateVotes', node: 1 }, { kind: 'crash', node: 2, at: { height: 2 }, restartAfter: 1500 }] }));
     const kinds = new Set<string>();

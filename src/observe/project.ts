@@ -2,7 +2,7 @@
 // reads only copies and public state — `getRoundState()` (a plain-data snapshot),
 // `getRoundStateSimple()` (cheap, every node every frame), a reactor's `peerStates()` (each
 // `ps.prs` copied field by field) and the engine's events — never the engine's live RoundState.
-import type { BlockID, Bytes } from '../core/types.js';
+import type { BlockID, Bytes, Vote } from '../core/types.js';
 import { roundStepName } from '../core/types.js';
 import type { ConsensusEvent } from '../core/consensus/io.js';
 import type { PeerRoundState } from '../core/reactor/peer-state.js';
@@ -45,43 +45,58 @@ const sharedHex = (() => {
 
 const blockIdView = (id: BlockID): BlockIdHex => ({ hash: sharedHex(id.hash), partSetHeader: { total: id.partSetHeader.total, hash: sharedHex(id.partSetHeader.hash) } });
 
+type VoteView = Extract<ObsEvent, { type: 'Vote' }>['vote'];
+/**
+ * A vote's view, one per vote object: in the simulator every node that adds a vote shares the
+ * decoded object, so at 100 validators its 100 Vote events share one view (values: never changed).
+ */
+const voteViews = new WeakMap<Vote, VoteView>();
+
+function voteView(v: Vote): VoteView {
+  let view = voteViews.get(v);
+  if (!view) voteViews.set(v, (view = { type: voteKind(v.type), height: v.height, round: v.round, validatorIndex: v.validatorIndex, validatorAddress: sharedHex(v.validatorAddress), blockId: blockIdView(v.blockId) }));
+  return view;
+}
+
+/**
+ * Every event is one literal with all its fields, not a spread of common ones: a classroom keeps
+ * its whole history (at 100 validators ~10,000 events a simulated second), and a spread object
+ * takes twice the heap of a literal (547 bytes a Vote event against 256; 104 with a shared view).
+ */
 export function projectEvent(node: NodeId, e: ConsensusEvent): ObsEvent {
-  const base = { node, time: e.at, height: e.height, round: e.round, step: stepName(e.step) };
+  const time = e.at, height = e.height, round = e.round, step = stepName(e.step);
   switch (e.type) {
     case 'NewRoundStep':
     case 'TimeoutPropose':
-      return { ...base, type: e.type };
+      return { node, time, height, round, step, type: e.type };
     case 'NewRound':
-      return { ...base, type: e.type, proposer: sharedHex(e.proposer) };
+      return { node, time, height, round, step, type: e.type, proposer: sharedHex(e.proposer) };
     case 'ProposalAccepted': {
       const p = e.proposal;
-      return { ...base, type: e.type, proposal: { height: p.height, round: p.round, polRound: p.polRound, blockId: blockIdView(p.blockId) } };
+      return { node, time, height, round, step, type: e.type, proposal: { height: p.height, round: p.round, polRound: p.polRound, blockId: blockIdView(p.blockId) } };
     }
     case 'BlockPartAdded':
-      return { ...base, type: e.type, partHeight: e.partHeight, partRound: e.partRound, index: e.index };
+      return { node, time, height, round, step, type: e.type, partHeight: e.partHeight, partRound: e.partRound, index: e.index };
     case 'CompleteProposal':
     case 'Lock':
     case 'Relock':
-      return { ...base, type: e.type, blockId: blockIdView(e.blockId) };
+      return { node, time, height, round, step, type: e.type, blockId: blockIdView(e.blockId) };
     case 'Polka':
-      return { ...base, type: e.type, blockId: blockIdView(e.blockId), voteRound: e.voteRound };
+      return { node, time, height, round, step, type: e.type, blockId: blockIdView(e.blockId), voteRound: e.voteRound };
     case 'ValidBlock':
-      return { ...base, type: e.type, blockId: blockIdView(e.blockId), isCommit: e.isCommit };
-    case 'Vote': {
-      const v = e.vote;
-      const vote = { type: voteKind(v.type), height: v.height, round: v.round, validatorIndex: v.validatorIndex, validatorAddress: sharedHex(v.validatorAddress), blockId: blockIdView(v.blockId) };
-      return { ...base, type: e.type, vote };
-    }
+      return { node, time, height, round, step, type: e.type, blockId: blockIdView(e.blockId), isCommit: e.isCommit };
+    case 'Vote':
+      return { node, time, height, round, step, type: e.type, vote: voteView(e.vote) };
     case 'TimeoutWait':
-      return { ...base, type: e.type, waitStep: stepName(e.waitStep) };
+      return { node, time, height, round, step, type: e.type, waitStep: stepName(e.waitStep) };
     case 'NewBlock':
-      return { ...base, type: e.type, blockId: blockIdView(e.blockId), blockHeight: e.block.header.height, commitRound: e.commitRound, txs: e.block.data.txs.length };
+      return { node, time, height, round, step, type: e.type, blockId: blockIdView(e.blockId), blockHeight: e.block.header.height, commitRound: e.commitRound, txs: e.block.data.txs.length };
     case 'Evidence': {
       const v = e.evidence.voteA;
-      return { ...base, type: e.type, validatorIndex: v.validatorIndex, validatorAddress: sharedHex(v.validatorAddress), voteHeight: v.height, voteRound: v.round, voteType: voteKind(v.type) };
+      return { node, time, height, round, step, type: e.type, validatorIndex: v.validatorIndex, validatorAddress: sharedHex(v.validatorAddress), voteHeight: v.height, voteRound: v.round, voteType: voteKind(v.type) };
     }
     case 'Rejected':
-      return { ...base, type: e.type, what: e.what, reason: e.reason, peer: e.peerId };
+      return { node, time, height, round, step, type: e.type, what: e.what, reason: e.reason, peer: e.peerId };
   }
 }
 

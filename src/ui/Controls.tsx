@@ -53,7 +53,7 @@ function usePositionInAddress(): void {
 }
 
 export function Controls() {
-  const { playing, speed, horizon, lesson, scenario, yours, pace } = useUi();
+  const { playing, speed, horizon, lesson, scenario, yours, pace, seeking } = useUi();
   const frame = useUi((s) => s.frame);
   const t = frame?.t ?? 0;
   const selected = frame?.selected ?? 'n0';
@@ -101,7 +101,8 @@ export function Controls() {
         seekSoon(Number(e.target.value));
       }} data-testid="seek" className="seek" title="seek (shift+←/→: ±1 s)" />
       <span className="time" data-testid="time">{(t / 1000).toFixed(2)} s</span>
-      {slow && <span className="pace-warning" data-testid="pace" title="the simulation cannot keep up with the pace asked: every node's work is real">simulating at {formatRate(pace.achieved!)} real time</span>}
+      {seeking && <span className="pace-warning" data-testid="seeking" title="a seek runs the simulation to that moment: going back replays it from its nearest restart point (a large network keeps few or none: from its start); any other seek stops it">going to {(seeking.to / 1000).toFixed(2)} s: at {(seeking.at / 1000).toFixed(2)} s</span>}
+      {slow && !seeking && <span className="pace-warning" data-testid="pace" title="the simulation cannot keep up with the pace asked: every node's work is real">simulating at {formatRate(pace.achieved!)} real time</span>}
       <span className="next" role="group" aria-label="next event">
         next
         {NEXT.map(([kind, label], i) => (

@@ -9,7 +9,7 @@ import type { Frame, ObsEvent } from '../observe/model.js';
 import type { FrameMessage, PlaybackCommand } from '../observe/protocol.js';
 import type { SourceMessage } from '../observe/protocol.js';
 import type { WalCommand } from '../observe/wal-source.js';
-import type { ClassroomCommand, ClassroomMessage, PaceView } from '../observe/classroom.js';
+import type { ClassroomCommand, ClassroomMessage, PaceView, SeekProgress } from '../observe/classroom.js';
 import type { LiveCommand, LiveMessage, LiveStatus } from '../observe/live.js';
 import type { Source } from './source.js';
 import { classroomWorkerSource } from './source.js';
@@ -64,6 +64,8 @@ export interface UiState {
   frozen: number | null;
   /** classroom: the pace asked for and the one the simulator achieves (null until it says) */
   pace: PaceView | null;
+  /** classroom: a long seek's replay, where it is (null when none is under way) */
+  seeking: SeekProgress | null;
   /** presenter mode: the debugging tables are shown anyway (they are hidden by default) */
   presenterTables: boolean;
 }
@@ -92,6 +94,7 @@ export const useUi = create<UiState>(() => ({
   history: NO_HISTORY,
   frozen: null,
   pace: null,
+  seeking: null,
   presenterTables: false,
 }));
 
@@ -190,6 +193,9 @@ function receive(m: AnyMessage): void {
     case 'notice':
       useUi.setState({ notice: m.text });
       return;
+    case 'seeking':
+      useUi.setState({ seeking: m.progress });
+      return;
     case 'error': {
       const line = m.message.split('\n')[0];
       useUi.setState({ notice: useUi.getState().mode === 'live' ? `The node reported: ${line}` : `The simulation stopped: ${line}` });
@@ -283,7 +289,7 @@ function openShareLink(): void {
  * `yours`: a network started from the settings (a restart keeps it so).
  */
 export function load(scenario: Scenario, lesson: Lesson | null, brokenLink: string | null = null, yours = !lesson && useUi.getState().yours): void {
-  useUi.setState({ scenario, lesson, events: [], frame: null, horizon: 0, selectedEvent: null, notice: brokenLink, pauseAtCaption: null, captionPin: null, yours: !lesson && yours });
+  useUi.setState({ scenario, lesson, events: [], frame: null, horizon: 0, selectedEvent: null, seeking: null, notice: brokenLink, pauseAtCaption: null, captionPin: null, yours: !lesson && yours });
   if (!brokenLink) history.replaceState(null, '', encodeShare(lesson?.id ?? null, scenario));
   send({ type: 'load', scenario });
 }

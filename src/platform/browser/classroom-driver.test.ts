@@ -55,6 +55,37 @@ describe('ClassroomDriver', () => {
     expect(only.events).toEqual(history.concat((await ref.seek(5000)).events));
   });
 
+  it('a long seek says where its replay is, then that it is done, before its frame', async () => {
+    const messages: ClassroomMessage[] = [];
+    let now = 0;
+    // every look at the clock is 50 ms later: the replay is slow, as at 100 validators; it lets
+    // commands in at once (setTimeout 0), and background work, which waits longer, never comes
+    const d = new ClassroomDriver((m) => messages.push(m), { now: () => (now += 50), setTimeout: (fn, ms) => (ms === 0 ? queueMicrotask(fn) : null) });
+    d.command({ type: 'load', scenario });
+    d.command({ type: 'seek', t: 6000 });
+    await d.idle();
+    messages.length = 0;
+    d.command({ type: 'seek', t: 4000 }); // back: a replay from the start (no restart point was made)
+    await d.idle();
+    const told = messages.filter((m) => m.type === 'seeking').map((m) => m.progress);
+    expect(told.length).toBeGreaterThan(2);
+    expect(told.at(-1)).toBeNull();
+    const progress = told.slice(0, -1).map((p) => p!.at);
+    expect(told.slice(0, -1).every((p) => p!.to === 4000)).toBe(true);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBeLessThanOrEqual(4000);
+    // done is said before the frame, which is the last message
+    expect(messages.slice(-2).map((m) => m.type)).toEqual(['seeking', 'frame']);
+  });
+
+  it('a quick seek says nothing but its frame', async () => {
+    const { d, messages } = driver();
+    d.command({ type: 'load', scenario });
+    d.command({ type: 'seek', t: 3000 });
+    await d.idle();
+    expect(messages.some((m) => m.type === 'seeking')).toBe(false);
+  });
+
   it('makes restart points from the moment a run opens: nobody is clicking yet, so no quiet wait', async () => {
     const timers: { fn: () => void; ms: number }[] = [];
     let now = 1000;

@@ -47,6 +47,8 @@ const NEXT_LIMIT_MS = 120_000;
 const NEXT_BUDGET_MS = 5_000;
 /** While the slider is dragged, the run's position is shown at most this often (wall ms). */
 const DRAG_FRAME_MS = 100;
+/** A seek's replay says where it is after this long, and then this often (wall ms). */
+const SEEK_PROGRESS_MS = 300;
 /** How often the achieved pace is reported while playing (wall ms). */
 const PACE_EVERY_MS = 1_000;
 
@@ -192,9 +194,20 @@ export class ClassroomDriver {
   private async seek(t: number, n: number): Promise<void> {
     if (!this.loaded) return;
     const dragged = () => this.waitingSeek?.n === n + 1;
-    // a long replay lets messages in now and then: a newer seek (the slider still moving) stops it
-    const interrupt = () => new Promise<void>((resolve) => this.later(resolve, 0)).then(dragged);
+    // a long replay lets messages in now and then: a newer seek (the slider still moving) stops
+    // it; and it says where it is, or a person sees nothing happen for as long as it lasts
+    let told = this.wall.now();
+    let telling = false;
+    const interrupt = () => {
+      if (this.wall.now() - told >= SEEK_PROGRESS_MS) {
+        told = this.wall.now();
+        telling = true;
+        this.post({ type: 'seeking', progress: { to: t, at: this.run.live.now } });
+      }
+      return new Promise<void>((resolve) => this.later(resolve, 0)).then(dragged);
+    };
     const { reset, events } = await this.run.seek(Math.max(0, t), interrupt);
+    if (telling) this.post({ type: 'seeking', progress: null });
     this.target = this.run.live.now;
     this.lastWall = this.wall.now();
     // the position after this one is already asked for, and a frame (the whole history, after
