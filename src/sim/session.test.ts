@@ -36,6 +36,30 @@ describe('ClassroomSession', () => {
     }
   });
 
+  it('above 16 validators a vote is one Vote event, where it was seen first; an equivocator\'s two votes are two; a lesson keeps every node\'s', async () => {
+    const key = (e: ObsEvent & { type: 'Vote' }) => `${e.vote.validatorIndex} ${e.vote.height} ${e.vote.round} ${e.vote.type}`;
+    const votesOf = async (s: Scenario) => {
+      const session = new ClassroomSession();
+      await session.load(s);
+      await session.advanceTo(6000);
+      return session.drain().filter((e): e is ObsEvent & { type: 'Vote' } => e.type === 'Vote');
+    };
+    const crowd = await votesOf({ validators: 20, seed: 2, faults: [{ kind: 'equivocateVotes', node: 3 }] });
+    const blocks = new Map<string, string[]>();
+    for (const e of crowd) blocks.set(key(e), [...(blocks.get(key(e)) ?? []), e.vote.blockId.hash]);
+    expect(blocks.size).toBeGreaterThan(60); // 20 validators' prevotes and precommits of a few heights
+    for (const [k, hashes] of blocks) expect(new Set(hashes).size, k).toBe(hashes.length); // each vote once
+    expect([...blocks.values()].some((hashes) => hashes.length === 2)).toBe(true); // the equivocator's pair
+    // the signer sees its vote first: every vote of a correct validator is its own node's event
+    const byzantine = new Set(crowd.filter((e) => blocks.get(key(e))!.length === 2).map((e) => e.vote.validatorIndex));
+    const nodesOf = new Map<number, Set<string>>();
+    for (const e of crowd) if (!byzantine.has(e.vote.validatorIndex)) nodesOf.set(e.vote.validatorIndex, (nodesOf.get(e.vote.validatorIndex) ?? new Set()).add(e.node));
+    expect(nodesOf.size).toBe(19);
+    for (const nodes of nodesOf.values()) expect(nodes.size).toBe(1);
+    const lesson = await votesOf(happy);
+    expect(lesson.length).toBeGreaterThan(3 * new Set(lesson.map(key)).size); // every node's receipt of every vote
+  });
+
   it('seek back and forward restores the identical run', async () => {
     const session = new ClassroomSession();
     await session.load(happy);
