@@ -4,9 +4,11 @@
 /**
  * When a fault starts: when any node reaches (height, round), at a virtual time (ms from start),
  * or after the simulator's n-th step (one timer fired and settled): how a person's action is
- * recorded, so that replaying it lands between exactly the same two steps.
+ * recorded, so that replaying it lands between exactly the same two steps. A step with a time is
+ * an action taken while nothing happened (the clock shown had run past the last step): it takes
+ * effect at that time, the first thing after step n.
  */
-export type Trigger = { height: number; round?: number } | { time: number } | { step: number };
+export type Trigger = { height: number; round?: number } | { time: number } | { step: number; time?: number };
 
 interface Timed {
   at?: Trigger;
@@ -134,7 +136,7 @@ export function scenarioProblems(x: unknown): string[] {
     if (spec.kind === 'crashAtWalWrite' && (!int(spec.write, 0, 1e9) || !ms(spec.restartAfter))) out.push(`${at}: write (an index) and restartAfter (ms)`);
     const t = spec.at as Record<string, unknown> | undefined;
     if (t !== undefined && !(typeof t === 'object' && t !== null && (int(t.height, 1, 1e9) || ms(t.time) || int(t.step, 0, 1e12)))) {
-      out.push(`${at}.at: {height[, round]}, {time} or {step}`);
+      out.push(`${at}.at: {height[, round]}, {time} or {step[, time]}`);
     } else if (t !== undefined && t.round !== undefined && !(int(t.height, 1, 1e9) && int(t.round, 0, 1e6))) {
       out.push(`${at}.at.round: an integer from 0 to 1000000, with a height`);
     }

@@ -42,6 +42,8 @@ interface FaultState {
   phase: Phase;
   activatedAt: number;
   healedAt: number | null;
+  /** a step-and-time trigger's step came: a timer wakes the run at its time */
+  woken?: boolean;
 }
 
 export class FaultController {
@@ -117,8 +119,14 @@ export class FaultController {
   due(): boolean {
     if (this.actions.length > 0) return true;
     const now = this.sim.clock.now();
-    for (const st of this.states) if (st.phase === 'pending' && this.triggered(st.spec.at, now)) return true;
+    for (const st of this.states) if (st.phase === 'pending' && (this.triggered(st.spec.at, now) || this.toWake(st))) return true;
     return false;
+  }
+
+  /** A step-and-time trigger whose step came, with its time still ahead and no timer set for it. */
+  private toWake(st: FaultState): boolean {
+    const t = st.spec.at;
+    return !st.woken && !!t && 'step' in t && t.time !== undefined && this.sim.steps >= t.step;
   }
 
   /** Called by the simulator when `due`: start and heal faults, run pending restarts. */
@@ -127,6 +135,12 @@ export class FaultController {
     // every fault due now is found before any acts: "crash all four at height 2" must not stop
     // seeing height 2 because the node that reached it crashed first
     const due = this.states.filter((st) => st.phase === 'pending' && this.triggered(st.spec.at, now));
+    // set at the same step live and in a replay, the timer is the same step of both
+    for (const st of this.states) {
+      if (st.phase !== 'pending' || due.includes(st) || !this.toWake(st)) continue;
+      st.woken = true;
+      this.sim.clock.after(this.start + (st.spec.at as { time: number }).time - now, () => undefined);
+    }
     await this.runActions();
     // each acts in its order, a restart included: "restart, then crash" at one step leaves the node
     // down, as the same two clicks did live
@@ -145,8 +159,8 @@ export class FaultController {
 
   private triggered(t: Trigger | undefined, now: number): boolean {
     if (!t) return true;
+    if ('step' in t) return this.sim.steps >= t.step && (t.time === undefined || now - this.start >= t.time);
     if ('time' in t) return now - this.start >= t.time;
-    if ('step' in t) return this.sim.steps >= t.step;
     return this.sim.nodes.some((n) => {
       const rs = n.node?.getRoundStateSimple();
       return !!rs && (rs.height > t.height || (rs.height === t.height && rs.round >= (t.round ?? 0)));

@@ -211,12 +211,17 @@ export class ClassroomSession {
   async act(fault: FaultSpec): Promise<void> {
     const steps = this.sim.steps;
     const now = this.now;
-    const spec = { ...fault, at: { step: steps } } as FaultSpec;
-    this.scenario.faults = this.scenario.faults.filter((f) => !f.at || !(('step' in f.at && f.at.step > steps) || ('time' in f.at && f.at.time > now)));
+    // Between two steps the clock shown runs ahead of the simulator's, which stays at the last
+    // step: an action there takes effect at the moment shown (after this step, at this time), not
+    // back at the last step, where a heal at 3.9 s let blocks be committed at 2.1 s.
+    const idle = this.sim.clock.now() - this.start < now;
+    const spec = { ...fault, at: idle ? { step: steps, time: now } : { step: steps } } as FaultSpec;
+    this.scenario.faults = this.scenario.faults.filter((f) => !f.at || !(('step' in f.at && f.at.step > steps) || ('time' in f.at && (f.at.time ?? 0) > now)));
     this.scenario.faults.push(spec);
     this.sim.faults.add(spec);
     await this.sim.faults.poll();
     await this.sim.settle();
+    if (idle) await this.advanceTo(now); // the step at `now` that carries it out
   }
 
   /** Whether a proposal, a block part or a vote is on the wire now. */
