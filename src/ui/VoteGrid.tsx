@@ -6,7 +6,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { sizeCanvas } from './canvas.js';
 import { useUi } from './store.js';
-import { BlockLetters, positionText } from './colors.js';
+import { NIL_COLOR, positionText } from './colors.js';
+import { blockMark, chainsOf } from './classroom/chains.js';
+import type { Chains } from './classroom/chains.js';
 import type { RoundStateView, VoteSetSnapshot } from '../observe/model.js';
 import { bitArrayString, blockIdShort } from '../observe/format.js';
 import { nameOf, validatorNames } from './names.js';
@@ -23,6 +25,9 @@ const LETTERED = 10;
 
 interface Row {
   label: string;
+  /** the height its votes are for, and each block's full hash: letters are per height (chains.ts) */
+  height: number;
+  hashes: Map<string, string>;
   cells: (string | null)[]; // block per validator, null = no vote
   tallies: { block: string; power: number }[];
   total: number;
@@ -34,24 +39,30 @@ export function voteRows(rs: RoundStateView): Row[] {
   const n = rs.validators.length;
   const total = rs.validators.reduce((s, v) => s + Number(v.votingPower), 0);
   const rows: Row[] = [];
-  const row = (label: string, vs: VoteSetSnapshot): Row => {
+  const row = (label: string, height: number, vs: VoteSetSnapshot): Row => {
     const cells: (string | null)[] = new Array(n).fill(null);
     const tallies = vs.tallies.map((t) => ({ block: blockIdShort(t.blockId), power: Number(t.power), voters: t.bitArray.indices }));
     for (const t of tallies) for (const i of t.voters) cells[i] = t.block;
+    const hashes = new Map(vs.tallies.map((t) => [blockIdShort(t.blockId), t.blockId.hash]));
     const majority = vs.twoThirdsMajority ? blockIdShort(vs.twoThirdsMajority) : null;
-    return { label, cells, tallies: tallies.map(({ block, power }) => ({ block, power })), total, bitArray: bitArrayString(vs.bitArray), majority };
+    return { label, height, hashes, cells, tallies: tallies.map(({ block, power }) => ({ block, power })), total, bitArray: bitArrayString(vs.bitArray), majority };
   };
   // the precommits that committed the previous height (they go into this height's block)
-  if (rs.lastCommit && rs.lastCommit.bitArray.size > 0 && rs.lastCommit.tallies.length) rows.push(row(`LastCommit H${rs.height - 1} R${rs.lastCommit.round}`, rs.lastCommit));
+  if (rs.lastCommit && rs.lastCommit.bitArray.size > 0 && rs.lastCommit.tallies.length) rows.push(row(`LastCommit H${rs.height - 1} R${rs.lastCommit.round}`, rs.height - 1, rs.lastCommit));
   for (const r of [...rs.votes].sort((a, b) => a.round - b.round)) {
     for (const [name, vs] of [
       ['prevotes', r.prevotes],
       ['precommits', r.precommits],
     ] as const) {
-      rows.push(row(`R${r.round} ${name}`, vs));
+      rows.push(row(`R${r.round} ${name}`, rs.height, vs));
     }
   }
   return rows;
+}
+
+/** A cell's letter and colour: nil is ∅; a block has its letter of the whole page (chains.ts). */
+function markOf(chains: Chains, row: Row, block: string): { letter: string; color: string } {
+  return block === 'nil' ? { letter: '∅', color: NIL_COLOR } : blockMark(chains, row.height, row.hashes.get(block) ?? block);
 }
 
 /** What a column is called: the node's name ("n2"), or `v{index}` until it is known. */
@@ -84,6 +95,7 @@ export function VoteGrid() {
   const n = rs?.validators.length ?? 0;
   const col = columnWidth(n, width, size);
   const names = validatorNames(frame, rs, events);
+  const chains = chainsOf(events);
   const labels = names.map((v) => v.name).join(' ');
 
   useEffect(() => {
@@ -97,7 +109,7 @@ export function VoteGrid() {
   useEffect(() => {
     const c = canvas.current;
     if (!c || !rs) return;
-    const key = `${col} ${hover} ${size.bar} ${size.cell} ${labels}|${rows.map((r) => `${r.label}:${r.cells.join(',')}:${r.tallies.map((t) => `${t.block}=${t.power}`).join(',')}`).join(';')}`;
+    const key = `${col} ${hover} ${size.bar} ${size.cell} ${labels}|${rows.map((r) => `${r.label}:${r.cells.join(',')}:${r.tallies.map((t) => `${t.block}=${t.power}${markOf(chains, r, t.block).letter}`).join(',')}`).join(';')}`;
     if (key === drawn.current && c.width > 0) return;
     drawn.current = key;
     const { cell, label: LABEL, bar: BAR, head: HEAD, font } = size;
@@ -122,7 +134,6 @@ export function VoteGrid() {
     }
     g.textAlign = 'left';
     g.font = `${font}px system-ui, sans-serif`;
-    const letters = new BlockLetters();
     rows.forEach((row, y) => {
       const top = HEAD + y * cell;
       g.fillStyle = '#333';
@@ -138,7 +149,7 @@ export function VoteGrid() {
           }
           return;
         }
-        const { letter, color } = letters.of(block);
+        const { letter, color } = markOf(chains, row, block);
         g.fillStyle = color;
         if (col >= LETTERED) {
           g.fillRect(x + 1, top + 1, col - 2, cell - 2);
@@ -151,7 +162,7 @@ export function VoteGrid() {
       let acc = 0;
       for (const t of row.tallies) {
         const wpx = (t.power / row.total) * BAR;
-        g.fillStyle = letters.of(t.block).color;
+        g.fillStyle = markOf(chains, row, t.block).color;
         g.fillRect(bx + (acc / row.total) * BAR, top + 4, wpx, cell - 8);
         acc += t.power;
       }
@@ -182,7 +193,7 @@ export function VoteGrid() {
           g.strokeRect(x + 2.5, top + 2.5, cell - 5, cell - 5);
           return;
         }
-        const { letter, color } = letters.of(block);
+        const { letter, color } = markOf(chains, row, block);
         g.fillStyle = color;
         g.fillRect(x + 1, top + 1, cell - 2, cell - 2);
         g.fillStyle = '#fff';
@@ -190,12 +201,11 @@ export function VoteGrid() {
       });
       g.textAlign = 'left';
     }
-  }, [rs, rows, n, labels, col, size, hover]);
+  }, [rs, rows, n, labels, col, size, hover, chains]);
 
   if (!rs) return <section className="panel votes" ref={box}><h2>HeightVoteSet</h2><p className="muted">{selected} is down.</p></section>;
-  const letters = new BlockLetters();
   const legend = new Map<string, { letter: string; color: string }>();
-  for (const r of rows) for (const t of r.tallies) legend.set(t.block, letters.of(t.block));
+  for (const r of rows) for (const t of r.tallies) legend.set(t.block, markOf(chains, r, t.block));
   const { cell, label: LABEL, head: HEAD } = size;
   return (
     <section className="panel votes" data-testid="vote-grid" ref={box}>

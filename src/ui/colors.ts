@@ -27,17 +27,3 @@ export const positionText = (rs: { height: number; round: number; step: string }
 export function blockMarkAt(i: number): { letter: string; color: string } {
   return { letter: String.fromCharCode(65 + (i % 26)), color: BLOCK_COLORS[i % BLOCK_COLORS.length] };
 }
-
-/** Letters for the blocks seen at a height, in order of first appearance. */
-export class BlockLetters {
-  private readonly map = new Map<string, number>();
-  of(block: string): { letter: string; color: string } {
-    if (block === 'nil') return { letter: '∅', color: NIL_COLOR };
-    let i = this.map.get(block);
-    if (i === undefined) {
-      i = this.map.size;
-      this.map.set(block, i);
-    }
-    return blockMarkAt(i);
-  }
-}

@@ -28,6 +28,11 @@ describe('chains', () => {
     expect(h).toBeGreaterThan(0);
     const at = (node: string) => blockMark(chains, h, chains.byNode.get(node)!.get(h)!).letter;
     expect(at('n2')).not.toBe(at('n3'));
+    // the letters are the page's, not the chains' own: the first block a proposal or vote named at
+    // that height is A, as in the vote grid (the first one committed there may be B)
+    const first = events.find((e) => e.type === 'Vote' && e.vote.height === h && e.vote.blockId.hash !== '');
+    expect(first && first.type === 'Vote' && blockMark(chains, h, first.vote.blockId.hash).letter).toBe('A');
+    expect([at('n2'), at('n3')].sort()).toEqual(['A', 'B']);
   });
 
   it('a live history that drops its oldest events is read on, not again: the chains are those of the whole log', async () => {
@@ -45,7 +50,7 @@ describe('chains', () => {
   it('a node’s last blocks are its highest, in height order, whatever order they were learnt in', () => {
     const mine = new Map<number, string>();
     for (const h of [3, 1, 7, 2, 9, 5, 8, 4, 6]) mine.set(h, `b${h}`);
-    const chains = { byNode: new Map([['n0', mine]]), byHeight: new Map<number, string[]>() };
+    const chains = { byNode: new Map([['n0', mine]]), byHeight: new Map<number, string[]>(), named: new Map<number, string[]>() };
     expect(lastBlocks(chains, 'n0', 4).map((b) => b.height)).toEqual([6, 7, 8, 9]);
     expect(lastBlocks(chains, 'n0', 20).map((b) => b.height)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(lastBlocks(chains, 'n1', 4)).toEqual([]);

@@ -1,7 +1,10 @@
 // Each node's chain: the blocks it committed, by height, learned from the event log (NewBlock).
-// Blocks get a letter per height in order of first commit, so that a fork (> 1/3 Byzantine power
-// told two stories) shows as two chains: A A A on some nodes, A B B on others.
+// Every block gets one letter per height, in order of first mention in the log (a proposal, a
+// vote, a commit), shared by every view: the chains under the nodes and the vote grid call the
+// same block A, so that a fork (> 1/3 Byzantine power told two stories) shows as two chains,
+// A A A on some nodes, A B B on others, in the letters of the votes that made them.
 import type { NodeId, ObsEvent } from '../../observe/model.js';
+import { blockOf, isNil } from '../../observe/format.js';
 import { blockMarkAt } from '../colors.js';
 import { readTo, resumeAt, startOf } from '../log-cursor.js';
 import type { LogCursor } from '../log-cursor.js';
@@ -11,6 +14,18 @@ export interface Chains {
   byNode: Map<NodeId, Map<number, string>>;
   /** per height: the blocks committed there, in order of first commit */
   byHeight: Map<number, string[]>;
+  /** per height: every block the log names there, in order of first mention (the letters) */
+  named: Map<number, string[]>;
+}
+
+/** The height of the block an event names (a vote or proposal says it; other events are at the node's height). */
+function blockHeightOf(e: ObsEvent): number {
+  return e.type === 'Vote' ? e.vote.height : e.type === 'ProposalAccepted' ? e.proposal.height : e.type === 'NewBlock' ? e.blockHeight : e.height;
+}
+
+function add(to: Map<number, string[]>, height: number, hash: string): void {
+  const seen = to.get(height) ?? to.set(height, []).get(height)!;
+  if (!seen.includes(hash)) seen.push(hash);
 }
 
 /**
@@ -22,26 +37,30 @@ let cache: { at: LogCursor; chains: Chains } | null = null;
 export function chainsOf(events: readonly ObsEvent[]): Chains {
   let from = cache ? resumeAt(cache.at, events) : -1;
   if (from < 0) {
-    cache = { at: startOf(events), chains: { byNode: new Map(), byHeight: new Map() } };
+    cache = { at: startOf(events), chains: { byNode: new Map(), byHeight: new Map(), named: new Map() } };
     from = 0;
   }
   const { chains } = cache!;
   for (let k = from; k < events.length; k++) {
     const e = events[k];
+    const block = blockOf(e);
+    if (block && !isNil(block)) add(chains.named, blockHeightOf(e), block.hash);
     if (e.type !== 'NewBlock') continue;
     const mine = chains.byNode.get(e.node) ?? chains.byNode.set(e.node, new Map()).get(e.node)!;
     mine.set(e.blockHeight, e.blockId.hash);
-    const seen = chains.byHeight.get(e.blockHeight) ?? chains.byHeight.set(e.blockHeight, []).get(e.blockHeight)!;
-    if (!seen.includes(e.blockId.hash)) seen.push(e.blockId.hash);
+    add(chains.byHeight, e.blockHeight, e.blockId.hash);
   }
   readTo(cache!.at, events);
   return chains;
 }
 
-/** A committed block's letter and colour: the first block committed at its height is A. */
+/**
+ * A block's letter and colour: the first block the log names at its height is A. One the log
+ * does not name (a view's older state, past a live history's trimmed front) takes the next letter.
+ */
 export function blockMark(chains: Chains, height: number, hash: string): { letter: string; color: string } {
-  const i = Math.max(0, chains.byHeight.get(height)?.indexOf(hash) ?? 0);
-  return blockMarkAt(i);
+  add(chains.named, height, hash);
+  return blockMarkAt(chains.named.get(height)!.indexOf(hash));
 }
 
 /** The heights at which nodes committed different blocks. */
