@@ -162,6 +162,8 @@ describe('prevote CLI: every problem is one line and exit 2', () => {
     [['wal', 'verify', BASEAPP, '--genesis', 'TMP/bad-hex.json'], /^prevote wal verify: --genesis .*bad-hex.json: validators\[0\]\.pub_key\.data: not hex/],
     [['wal', 'verify', BASEAPP, '--genesis', 'TMP/messages.json'], /^prevote wal verify: --genesis .*messages.json: app_state\.genutil\.gen_txs\[0\]\.body\.messages: expected a list/],
     [['wal', 'verify', BASEAPP, '--genesis', 'TMP/no-keys.json'], /^prevote wal verify: --genesis .*no-keys.json: no Ed25519 validator keys/],
+    [['testnet', '--home', 'TMP/not-json.json'], /^prevote testnet: --home .*not-json.json is a file, not a directory$/],
+    [['sim', '--topology', 'weird'], /^prevote sim: .*direct/],
   ])('%j', async (args, message) => {
     const r = await inProcess(...args.map((a) => a.replace('TMP', T())));
     expect(r.code).toBe(2);

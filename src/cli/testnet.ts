@@ -10,7 +10,7 @@
 // each, then waiting for their clean exit).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -83,6 +83,7 @@ function countNodes(home: string): number {
 /** A directory we may create a testnet in, or wipe: absent, empty, or only nodeN and hub entries. */
 function ours(home: string): boolean {
   if (!existsSync(home)) return true;
+  if (!statSync(home).isDirectory()) throw new UsageError(`--home ${home} is a file, not a directory`);
   return readdirSync(home).every((e) => /^node\d+$/.test(e) || e === 'hub');
 }
 

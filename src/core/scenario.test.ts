@@ -56,4 +56,14 @@ describe('scenarioProblems', () => {
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0].startsWith(field)).toBe(true);
   });
+
+  it.each([
+    // a value out of range is told its range, not listed the names it already has
+    [{ ...ok, timeouts: { timeoutPropose: 999999999999 } }, 'timeouts.timeoutPropose: from 0 to 3600000 ms'],
+    [{ ...ok, timeouts: { timeoutPropse: 1000 } }, 'timeouts.timeoutPropse: not a timeout (timeoutPropose, timeoutPrevote, timeoutPrecommit, timeoutCommit)'],
+    [{ ...ok, powers: [9007199254740993, 1, 1, 1] }, 'powers: one integer from 1 to 10^12 per validator (4)'],
+    [{ ...ok, faults: [{ kind: 'silence', node: 1, duration: 1e10 }] }, 'faults[0].duration: from 0 to 3600000 ms'],
+  ])('says the range of %j: %s', (s, message) => {
+    expect(scenarioProblems(s)).toEqual([message]);
+  });
 });

@@ -83,15 +83,18 @@ export function scenarioProblems(x: unknown): string[] {
   if (!int(n, 1, MAX_VALIDATORS)) out.push(`validators: an integer from 1 to ${MAX_VALIDATORS}`);
   if (!int(s.seed, 0, 2 ** 32 - 1)) out.push('seed: an integer from 0 to 2^32-1');
   if (s.powers !== undefined && (!Array.isArray(s.powers) || s.powers.length !== n || !s.powers.every((p) => int(p, 1, 1e12)))) {
-    out.push(`powers: one positive integer per validator (${typeof n === 'number' ? n : 'as many as validators'})`);
+    out.push(`powers: one integer from 1 to 10^12 per validator (${typeof n === 'number' ? n : 'as many as validators'})`);
   }
   if (s.timeouts !== undefined) {
     const keys = ['timeoutPropose', 'timeoutPrevote', 'timeoutPrecommit', 'timeoutCommit'];
     if (typeof s.timeouts !== 'object' || s.timeouts === null) out.push('timeouts: an object');
-    else for (const [k, v] of Object.entries(s.timeouts)) if (!keys.includes(k) || !ms(v)) out.push(`timeouts.${k}: one of ${keys.join(', ')}, in ms`);
+    else for (const [k, v] of Object.entries(s.timeouts)) {
+      if (!keys.includes(k)) out.push(`timeouts.${k}: not a timeout (${keys.join(', ')})`);
+      else if (!ms(v)) out.push(`timeouts.${k}: from 0 to ${MAX_MS} ms`);
+    }
   }
   if (s.delay !== undefined && (!Array.isArray(s.delay) || s.delay.length !== 2 || !ms(s.delay[0]) || !ms(s.delay[1]) || s.delay[0] > s.delay[1])) {
-    out.push('delay: [min, max] in ms with min ≤ max');
+    out.push(`delay: [min, max] from 0 to ${MAX_MS} ms, with min ≤ max`);
   }
   if (s.topology !== undefined && (typeof s.topology !== 'string' || !/^(direct|full|ring|regular:[1-9]\d{0,2})$/.test(s.topology))) {
     out.push('topology: direct, full, ring or regular:<d>');
@@ -129,7 +132,7 @@ export function scenarioProblems(x: unknown): string[] {
     } else {
       return void out.push(`${at}.kind: unknown fault ${JSON.stringify(spec.kind)}`);
     }
-    for (const k of ['duration', 'restartAfter'] as const) if (spec[k] !== undefined && !ms(spec[k])) out.push(`${at}.${k}: ms`);
+    for (const k of ['duration', 'restartAfter'] as const) if (spec[k] !== undefined && !ms(spec[k])) out.push(`${at}.${k}: from 0 to ${MAX_MS} ms`);
     if (spec.kind === 'proposeTxs' && !(Array.isArray(spec.txs) && spec.txs.length <= 100 && spec.txs.every((t) => typeof t === 'string' && /^([0-9a-fA-F]{2}){0,1024}$/.test(t)))) {
       out.push(`${at}.txs: up to 100 transactions as hex, at most 1024 bytes each`);
     }

@@ -9,7 +9,7 @@ export function parseTopology(s: string): Topology {
   // a degree of 0 is a network of strangers (nothing could ever commit), as a scenario also says
   if (m && Number(m[1]) === 0) throw new Error(`topology ${JSON.stringify(s)}: a node needs at least one peer (regular:<d>, d ≥ 1)`);
   if (m) return { kind: 'regular', degree: Number(m[1]) };
-  throw new Error(`unknown topology ${JSON.stringify(s)} (full, ring, regular:<d>)`);
+  throw new Error(`unknown topology ${JSON.stringify(s)} (direct, full, ring or regular:<d>; direct is no gossip, every message straight to every node)`);
 }
 
 export function describeTopology(t: Topology): string {

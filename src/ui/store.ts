@@ -180,7 +180,9 @@ function receive(m: AnyMessage): void {
       return;
     }
     case 'wal': {
-      const name = 'node' in m ? `${m.node}.wal` : `prevote-${useUi.getState().status?.chainId || 'live'}.wal`;
+      // prevote-<chain id>.wal, once: the local testnet's chain id starts with it already
+      const chain = useUi.getState().status?.chainId || 'live';
+      const name = 'node' in m ? `${m.node}.wal` : `${chain.startsWith('prevote') ? chain : `prevote-${chain}`}.wal`;
       download(name, new Blob([m.bytes as BlobPart], { type: 'application/octet-stream' }));
       return;
     }
