@@ -217,6 +217,9 @@ describe('live node', () => {
     net.connect('hub', b.identity()!.peerId);
     await until('observer following', () => b.status()?.stage === 'observer' && b.status()!.committed > 1 && b.frames().length > 0);
     expect(b.status()).toMatchObject({ why: WHY_OTHER_TAB, address: a.status()!.address, lastSigned: null });
+    // the views know the profile's address: they do not take the observer, which sees every vote
+    // first, for the signer of the votes it sees (it named a genesis validator "this tab")
+    expect(b.frames().at(-1)!.frame.nodes[0].address?.toUpperCase()).toBe(a.status()!.address);
     await b.live.handle({ type: 'becomeValidator', power: 1 });
     expect(b.errors().at(-1)).toMatch(/cannot become a validator: another tab/);
   }, 60_000);

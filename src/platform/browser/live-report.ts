@@ -126,7 +126,8 @@ export function peerSummary(p: ReturnType<typeof projectPeers>[number], index: n
   return {
     id: p.peer,
     index,
-    name: p.peer.length > 16 ? `${p.peer.slice(0, 6)}…${p.peer.slice(-6)}` : p.peer,
+    // the tail tells peers apart: every Ed25519 peer id starts 12D3KooW (the peers list shows more)
+    name: p.peer.length > 16 ? `…${p.peer.slice(-6)}` : p.peer,
     up: true,
     height: p.height,
     round: p.round,
@@ -214,7 +215,9 @@ export function frameOf(r: Reported, origin: number, now: number, steps: number)
   const a = r.assembled;
   if (!a || r.phase !== 'consensus') return null;
   const committed = r.stores!.blockStore.height();
-  const address = r.observer ? undefined : (r.address ?? undefined);
+  // an observer gives the address too (the profile's key, which another tab signs with): a tab that
+  // gave none was taken for the signer of every vote, since it sees them all first (names.ts)
+  const address = r.address ?? undefined;
   let us: NodeSummary;
   let roundState: Frame['roundState'];
   try {
