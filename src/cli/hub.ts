@@ -154,7 +154,7 @@ function watchDowntime(node: ConsensusNode, states: LevelStateStore, genesis: Ge
     const vals = states.loadValidators(e.block.lastCommit.height);
     if (!vals) return;
     for (const pubKey of watcher.observe(e.block.lastCommit, vals)) {
-      const err = node.submitTx(validatorTx(pubKey, 0n));
+      const err = node.submitTx(validatorTx(pubKey, 0n, e.block.header.height)); // a second removal is a new tx too
       out(`downtime: ${toHex(addressFromPubKey(pubKey)).toUpperCase()} missed ${k} commits in a row; ${err ? `its removal was refused: ${err}` : 'submitted its removal'}`);
     }
   });

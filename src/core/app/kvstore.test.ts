@@ -47,4 +47,17 @@ describe('kvstore', () => {
     const next = app.finalizeBlock({ txs: [validatorTx(tab(1), 0n), validatorTx(tab(3), 1n)], height: 2 });
     expect(next.txResults.map((r) => r.code)).toEqual([0, 0]);
   });
+
+  it('a nonce makes a repeated update a new tx with the same effect (a tab joins again after its removal)', () => {
+    const app = new KVStoreApp();
+    app.initChain({ validators: [1, 2, 3, 4].map((i) => ({ pubKey: new Uint8Array(32).fill(i), power: 10n })) });
+    const tab = new Uint8Array(32).fill(7);
+    const [first, again] = [validatorTx(tab, 1n, 12), validatorTx(tab, 1n, 40)];
+    expect(toHex(first)).not.toBe(toHex(again));
+    expect(new TextDecoder().decode(first)).toMatch(/^val:[A-Za-z0-9+/=]+!1!12$/);
+    const res = app.finalizeBlock({ txs: [first, validatorTx(tab, 0n, 20), again], height: 1 });
+    expect(res.txResults.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(res.validatorUpdates.map((u) => u.power)).toEqual([1n, 0n, 1n]); // in order: joined, removed, joined again
+    expect(app.checkTx(utf8(`${new TextDecoder().decode(first)}x`)).code).not.toBe(0);
+  });
 });

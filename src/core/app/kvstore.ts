@@ -1,6 +1,8 @@
 // The in-process kvstore application (spec §11.4, [CMT] rules):
 // - `key=value` stores a pair; CheckTx refuses anything else;
-// - `val:<base64 pubkey>!<power>` changes a validator (power 0 removes it); the update takes
+// - `val:<base64 pubkey>!<power>[!<nonce>]` changes a validator (power 0 removes it; the nonce, any
+//   number, only makes a repeated update a new tx: mempools refuse a tx they saw committed, so a
+//   tab that joins, is removed and joins again would send the very bytes of its first join); the update takes
 //   effect at height H+2, like every ABCI validator update in CometBFT; an update that would
 //   leave the genesis validators with 2/3 of the power or less is refused (code 3), so validators
 //   that join later (browser tabs) can come and go without ever halting the chain;
@@ -26,8 +28,8 @@ export function kvstoreAppHash(size: number): Uint8Array {
   return out;
 }
 
-export function validatorTx(pubKey: Bytes, power: bigint): Bytes {
-  return utf8(`${VALIDATOR_PREFIX}${toBase64(pubKey)}!${power}`);
+export function validatorTx(pubKey: Bytes, power: bigint, nonce?: number): Bytes {
+  return utf8(`${VALIDATOR_PREFIX}${toBase64(pubKey)}!${power}${nonce === undefined ? '' : `!${nonce}`}`);
 }
 
 type Parsed = { kind: 'kv'; key: string; value: string } | { kind: 'val'; update: ValidatorUpdate } | { kind: 'bad'; log: string };
@@ -36,8 +38,8 @@ function parseTx(tx: Bytes): Parsed {
   const { text: s, valid } = decodeUtf8(tx);
   if (!valid) return { kind: 'bad', log: 'tx is not valid UTF-8' };
   if (s.startsWith(VALIDATOR_PREFIX)) {
-    const m = /^val:([A-Za-z0-9+/=]+)!(\d+)$/.exec(s);
-    if (!m) return { kind: 'bad', log: 'validator tx must be val:<base64 pubkey>!<power>' };
+    const m = /^val:([A-Za-z0-9+/=]+)!(\d+)(?:!\d+)?$/.exec(s);
+    if (!m) return { kind: 'bad', log: 'validator tx must be val:<base64 pubkey>!<power>[!<nonce>]' };
     let pubKey: Bytes;
     try {
       pubKey = fromBase64(m[1]);

@@ -253,7 +253,9 @@ export class LiveNode {
     if (this.observer || !this.validator) throw new Error(`this tab cannot become a validator: ${this.why}`);
     if (!this.assembled) throw new Error('the node is still starting; try again in a moment');
     if (!Number.isSafeInteger(power) || power < 0) throw new Error(`power must be a whole number of at least 0 (0 leaves the validator set), got ${power}`);
-    const err = this.assembled.node.submitTx(validatorTx(this.validator.pubKey, BigInt(power)));
+    // the height as nonce: asking again after the hub removed this tab is a new tx, not its first join's
+    const node = this.assembled.node;
+    const err = node.submitTx(validatorTx(this.validator.pubKey, BigInt(power), node.getRoundStateSimple().height));
     if (err) throw new Error(`the validator transaction was refused: ${err}`);
   }
 
