@@ -15,6 +15,7 @@ import {
   peerIdOfNodeKey,
   takeValidatorLock,
   validatorLockName,
+  whenValidatorLockFree,
 } from './browser-keys.js';
 
 const subtle = globalThis.crypto.subtle;
@@ -77,5 +78,30 @@ describe('browser keys', () => {
     first.release();
     await new Promise((r) => setTimeout(r, 0));
     expect((await takeValidatorLock(locks, 'c')).granted).toBe(true);
+  });
+
+  it('an observer hears that the validator\'s tab closed, not that it reloaded, and leaves the lock free for its own reload', async () => {
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    const locks = memoryLocks();
+    const validator = await takeValidatorLock(locks, 'c');
+    const later: (() => void)[] = [];
+    let freed = 0;
+    whenValidatorLockFree(locks, 'c', (fn) => later.push(fn), () => freed++);
+    await settle();
+    expect(later).toHaveLength(0); // queued behind the validator's tab
+    validator.release(); // the tab reloads…
+    await settle();
+    expect(locks.held.has(validatorLockName('c'))).toBe(false); // granted, and let go at once
+    const reloaded = await takeValidatorLock(locks, 'c'); // …and takes its lock back
+    expect(reloaded.granted).toBe(true);
+    later.shift()!(); // the grace period ends: taken again, so not freed; queued once more
+    await settle();
+    expect(freed).toBe(0);
+    reloaded.release(); // now it closes
+    await settle();
+    later.shift()!();
+    await settle();
+    expect(freed).toBe(1);
+    expect((await takeValidatorLock(locks, 'c')).granted).toBe(true); // free for the observer's reload
   });
 });

@@ -126,21 +126,39 @@ export interface ValidatorLock {
   release(): void;
 }
 
-/** Web Locks' exclusive, ifAvailable behaviour in memory: the tests' navigator.locks. */
+/** Web Locks' exclusive behaviour in memory, refused at once (ifAvailable) or queued: the tests' navigator.locks. */
 export function memoryLocks(): LockManagerLike & { held: Set<string> } {
   const held = new Set<string>();
+  const queued = new Map<string, (() => void)[]>();
   return {
     held,
-    async request(name, _options, cb) {
-      if (held.has(name)) return cb(null);
+    async request(name, options, cb) {
+      if (held.has(name)) {
+        if (options.ifAvailable) return cb(null);
+        await new Promise<void>((granted) => (queued.get(name) ?? queued.set(name, []).get(name)!).push(granted));
+      }
       held.add(name);
       try {
         return await cb({ name });
       } finally {
         held.delete(name);
+        queued.get(name)?.shift()?.();
       }
     },
   };
+}
+
+/**
+ * Calls `freed` once the tab holding the validator lock has let it go for good (it closed). The
+ * lock is queued for and let go at once when granted (a tab reloaded to take over must find it
+ * free); `later` waits a moment, and if the lock is taken again by then (the validator's tab was
+ * only reloading), it is queued for again.
+ */
+export function whenValidatorLockFree(locks: LockManagerLike, chainId: string, later: (fn: () => void) => void, freed: () => void): void {
+  const name = validatorLockName(chainId);
+  const queue = () => void locks.request(name, { ifAvailable: false }, async () => later(probe)).catch(() => undefined);
+  const probe = () => void locks.request(name, { ifAvailable: true }, async (lock) => (lock ? freed() : queue())).catch(() => undefined);
+  queue();
 }
 
 export const validatorLockName = (chainId: string) => `prevote-validator/${chainId}`;

@@ -9,6 +9,7 @@ import type { KeyVault, LockManagerLike, ValidatorKey } from './browser-keys.js'
 import { loadOrCreateNodeKey, loadOrCreateValidatorKey, loadValidatorPubKey, takeValidatorLock } from './browser-keys.js';
 
 export const WHY_OTHER_TAB = 'another tab of this browser profile is this validator; this one only watches';
+export const WHY_VALIDATOR_LEFT = "the tab that was this profile's validator closed: reload this tab to take over as the validator";
 export const WHY_NO_LOCKS = 'this browser has no Web Locks, so this tab cannot make sure it is the only one signing with the validator key; it only watches';
 export const WHY_NO_ED25519 = "this browser's WebCrypto has no Ed25519, so it cannot keep a validator key that scripts cannot read; this tab only watches";
 

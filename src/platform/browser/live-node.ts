@@ -28,10 +28,10 @@ import type { Frame } from '../../observe/model.js';
 import { projectEvent } from '../../observe/project.js';
 import type { PageToWorker, WorkerToPage } from './live-protocol.js';
 import type { KeyVault, LockManagerLike, ValidatorKey } from './browser-keys.js';
-import { peerIdOfNodeKey } from './browser-keys.js';
+import { peerIdOfNodeKey, whenValidatorLockFree } from './browser-keys.js';
 import type { LiveStores } from './live-stores.js';
 import { memoryStores } from './live-stores.js';
-import { fusedSigner, takeKeys } from './live-keys.js';
+import { WHY_OTHER_TAB, WHY_VALIDATOR_LEFT, fusedSigner, takeKeys } from './live-keys.js';
 import type { LivePhase, Reported } from './live-report.js';
 import { EventLog, MissedBlocks, PeerSteps, describeFailure, fallbackStatus, frameOf, statusOf } from './live-report.js';
 
@@ -42,6 +42,9 @@ import { EventLog, MissedBlocks, PeerSteps, describeFailure, fallbackStatus, fra
 export type LiveTransport = PeerTransport & Discovery & { setHandler(h: TransportHandler): void };
 
 /** What the platform gives the live node. */
+/** How long a freed validator lock is watched before the validator's tab is taken for closed (a reload takes it back sooner). */
+const RELOAD_GRACE_MS = 3000;
+
 export interface LiveEnv {
   post(m: WorkerToPage, transfer?: Transferable[]): void;
   /** the chain's stores (IndexedDB in the browser) */
@@ -142,6 +145,13 @@ export class LiveNode {
     if (keys.observerWhy !== null) {
       this.observer = true;
       this.why = keys.observerWhy;
+    }
+    // watching because another tab signs: once that tab closes, say so (it said so until a reload)
+    if (keys.observerWhy === WHY_OTHER_TAB && this.env.locks) {
+      const later = (fn: () => void) => void this.env.clock.after(RELOAD_GRACE_MS, fn);
+      whenValidatorLockFree(this.env.locks, this.chainId, later, () => {
+        if (this.phase !== 'stopped') this.why = WHY_VALIDATOR_LEFT;
+      });
     }
     return keys.nodeKey;
   }
