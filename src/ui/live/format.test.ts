@@ -31,6 +31,8 @@ describe('live panel formatting', () => {
     expect(cutOffText({ stage: 'full node', peers: [] }, true)).not.toBeNull();
     expect(cutOffText({ stage: 'syncing', peers: [] }, true)).not.toBeNull();
     expect(cutOffText({ stage: 'syncing', peers: [] }, false)).toBeNull();
+    // past block sync without ever a peer: the hub never answered (a wrong ?join= address)
+    expect(cutOffText({ stage: 'full node', peers: [] }, false)).toMatch(/^no peer yet: the hub has not answered/);
     expect(cutOffText({ stage: 'validator', peers }, true)).toBeNull();
     expect(cutOffText({ stage: 'starting', peers: [] }, true)).toBeNull();
     expect(cutOffText({ stage: 'stopped', peers: [] }, true)).toBeNull();

@@ -15,12 +15,16 @@ export const STAGE_TEXT: Record<LiveStage, string> = {
 
 /**
  * Why the tab hears nothing: a running node that had peers and has none left, e.g. the hub stopped
- * (`hadPeers`: before its first peer a node is still dialling). The page's transport redials the
- * hub, a persistent peer.
+ * (`hadPeers`), or one past block sync that never had one: block sync waits for the hub, so a tab
+ * following consensus without ever a peer is dialling a hub that does not answer (a wrong
+ * `?join=` address). While it syncs it is still dialling. The page's transport redials the hub,
+ * a persistent peer.
  */
 export function cutOffText(status: Pick<LiveStatus, 'stage' | 'peers'> | null, hadPeers: boolean): string | null {
-  if (!status || !hadPeers || status.peers.length > 0 || status.stage === 'starting' || status.stage === 'stopped') return null;
-  return 'no peers: cut off from the testnet, nothing reaches this tab; redialling the hub';
+  if (!status || status.peers.length > 0 || status.stage === 'starting' || status.stage === 'stopped') return null;
+  if (hadPeers) return 'no peers: cut off from the testnet, nothing reaches this tab; redialling the hub';
+  if (status.stage === 'syncing') return null;
+  return 'no peer yet: the hub has not answered, nothing reaches this tab; still dialling it (is its address right?)';
 }
 
 export const TRANSPORT_TEXT: Record<PeerTransportKind, string> = {
