@@ -28,6 +28,7 @@ const N = 4;
 let home = '';
 let testnet: Proc;
 let url = '';
+let port = 0;
 const contexts: BrowserContext[] = [];
 const tabs: { page: Page; address: string }[] = [];
 /** WAL files exported from the tabs (the last export of each). */
@@ -47,7 +48,7 @@ const signedHeight = async (page: Page) => Number(((await page.getByLabel('Last 
 
 test.beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'prevote-join-'));
-  const port = await freePorts(10 + N);
+  port = await freePorts(10 + N);
   testnet = prevote(['testnet', '--validators', String(N), '--home', join(home, 'tn'), '--port', String(port), '--timeout-commit', '500']);
   await until('the hub serving the app', () => testnet.lines.some((l) => l.startsWith('open http://')), 60_000, testnet);
   url = testnet.lines.find((l) => l.startsWith('open http://'))!.slice('open '.length);
@@ -198,4 +199,16 @@ test('the tab’s WAL reads as a CometBFT WAL; blocks carry the tabs’ precommi
   const doubles = [...seen].filter(([, ids]) => ids.size > 1).map(([k]) => k);
   expect(doubles, 'validator/height/round/type signed for two blocks').toEqual([]);
   writeFileSync(join(home, 'checked'), `${seen.size} votes`);
+});
+
+test('a hub restarted on a new chain: the cut-off tab says its chain is gone, and a reload joins the new one', async () => {
+  const { page } = tabs[0];
+  const old = await page.getByLabel('Chain', { exact: true }).textContent();
+  testnet = prevote(['testnet', '--validators', String(N), '--home', join(home, 'tn'), '--port', String(port), '--timeout-commit', '500', '--reset']);
+  await until('the new chain committing', () => chainHeight() >= 2, 60_000, testnet);
+  const connection = page.getByLabel('Connection', { exact: true });
+  await expect(connection).toContainText('the hub now serves another chain', { timeout: 30_000 });
+  await connection.getByRole('button', { name: /^Reload to join / }).click();
+  await expect(page.getByLabel('Chain', { exact: true })).not.toHaveText(old!, { timeout: 60_000 });
+  await expect(page.getByLabel('Stage')).toHaveText(/^(syncing|full node)/, { timeout: 60_000 });
 });

@@ -167,7 +167,8 @@ export function Network() {
       links.push(
         <g key={c.label} className="cluster" data-testid="cluster">
           <circle cx={c.x} cy={c.y} r={c.r + 2} className="link ring" />
-          <text x={c.x} y={c.y < H / 2 ? c.y - c.r - 5 : c.y + c.r + 11} className="cluster-label">{`${c.label} · ${c.count}`}</text>
+          {/* above or below its cluster, but inside the view: at 200 validators one cluster is taller than the ring leaves room for */}
+          <text x={c.x} y={c.y < H / 2 ? Math.max(11, c.y - c.r - 5) : Math.min(H - 3, c.y + c.r + 11)} className="cluster-label">{`${c.label} · ${c.count}`}</text>
         </g>,
       );
   } else {

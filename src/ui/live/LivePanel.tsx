@@ -7,6 +7,31 @@ import { useShallow } from 'zustand/react/shallow';
 import { becomeValidator, liveStage, send, useUi } from '../store.js';
 import { BECOME_WAIT_MS, STAGE_TEXT, becomeState, cutOffText, lastSignedText, powerText, shortId } from './format.js';
 import { LivePeers } from './LivePeers.js';
+import { hubChain, joinRequest } from './join.js';
+
+/** How often a cut-off tab asks the hub that served it which chain it serves now (ms). */
+const HUB_ASK_MS = 5000;
+
+/**
+ * While cut off, the chain the page's own hub serves now (null: unknown, or the tab joined another
+ * hub by address): a hub restarted on a new chain (`--reset`) has a new peer id too, so the tab's
+ * dials fail without ever saying why.
+ */
+function useHubChainWhileCutOff(cutOff: boolean): string | null {
+  const [chain, setChain] = useState<string | null>(null);
+  useEffect(() => {
+    if (!cutOff || joinRequest(location.search)?.hubAddr) return setChain(null);
+    let live = true;
+    const ask = () => void hubChain().then((c) => live && setChain(c));
+    ask();
+    const t = setInterval(ask, HUB_ASK_MS);
+    return () => {
+      live = false;
+      clearInterval(t);
+    };
+  }, [cutOff]);
+  return chain;
+}
 
 /** A term and its value, the value named by the term (getByLabel finds it, a screen reader reads both). */
 function Field({ term, children, title, testId }: { term: string; children: ReactNode; title?: string; testId?: string }) {
@@ -53,6 +78,8 @@ export function LivePanel() {
   const { stage, why } = useUi(useShallow(liveStage));
   const dash = (v: string | undefined) => (v ? v : '—');
   const cutOff = cutOffText(status, useUi((s) => s.hadPeers));
+  const hubNow = useHubChainWhileCutOff(cutOff !== null);
+  const moved = hubNow !== null && status !== null && status.chainId !== '' && hubNow !== status.chainId;
   return (
     <section className="panel live-panel" aria-label="This node">
       {notice && <p className="notice" onClick={() => useUi.setState({ notice: null })}>{notice}</p>}
@@ -63,7 +90,15 @@ export function LivePanel() {
               <b className={`stage stage-${stage.replace(' ', '-')}`}>{stage}</b> <span className="muted">· {STAGE_TEXT[stage]}</span>
             </Field>
             {why && <Field term="Why" testId="live-why"><span className="why">{why}</span></Field>}
-            {cutOff && <Field term="Connection" testId="live-cut-off"><span className="warn" role="status">{cutOff}</span></Field>}
+            {cutOff && (
+              <Field term="Connection" testId="live-cut-off">
+                {moved ? (
+                  <span className="warn" role="status">the hub now serves another chain, {hubNow}: this tab's chain is gone <button onClick={() => location.reload()}>Reload to join {hubNow}</button></span>
+                ) : (
+                  <span className="warn" role="status">{cutOff}</span>
+                )}
+              </Field>
+            )}
             <Field term="Chain">{dash(status?.chainId)}</Field>
             <Field term="Peer id" title={status?.peerId}><code>{status?.peerId ? shortId(status.peerId) : '—'}</code></Field>
             <Field term="Validator address" title={status?.address}><code>{dash(status?.address)}</code></Field>
