@@ -25,10 +25,13 @@ const PEER_ROW = 21;
 /** Following a live network, the inspector is read, not watched: twice a second is enough (live/lagged.ts). */
 const LIVE_GAP_MS = 500;
 
-/** The selected node's height/round/step: shown as soon as it changes, with the grid beside it. */
+/**
+ * The selected node's height/round/step and its LastCommit's count: shown as soon as they change,
+ * with the grid beside it (a late precommit left the two LastCommits disagreeing for half a second).
+ */
 const stepMark = ({ frame }: { frame: UiState['frame'] }) => {
   const rs = frame?.roundState;
-  return rs ? `${frame.selected} ${rs.height}/${rs.round}/${rs.step}` : frame?.selected;
+  return rs ? `${frame.selected} ${rs.height}/${rs.round}/${rs.step} ${rs.lastCommit?.bitArray.indices.length ?? 0}` : frame?.selected;
 };
 
 export function Inspector() {
