@@ -42,6 +42,12 @@ async function openDebugger(page: Page): Promise<void> {
 }
 
 const chooser = (page: Page) => page.getByLabel('Choose WAL files');
+
+/** Who sent a height's round-0 proposal to the classroom's n0 (a peer's id there is its node's name; '' is n0's own). */
+const proposalSender = (entries: ReturnType<typeof readWal>['entries'], height: number): string => {
+  const p = entries.find(({ record: r }) => r.type === 'msgInfo' && r.msg.kind === 'Proposal' && r.msg.proposal.height === height && r.msg.proposal.round === 0)!.record;
+  return p.type === 'msgInfo' && p.peerId !== '' ? p.peerId : 'n0';
+};
 /** The file list's row of a file: its cells, in the table's column order. */
 const row = (page: Page, name: string): Locator => page.getByRole('region', { name: 'WAL files' }).locator('tbody tr', { has: page.getByRole('rowheader', { name, exact: true }) });
 const cell = (r: Locator, column: 'format' | 'records' | 'kinds' | 'damage') => r.locator('td').nth({ format: 1, records: 3, kinds: 4, damage: 7 }[column]);
@@ -110,8 +116,20 @@ test('with a genesis beside the WAL, the signature counts are `prevote wal verif
   const records = page.getByRole('list', { name: 'Records around the position' });
   await expect(records.getByLabel('signature valid').first()).toBeVisible();
   await expect(records.getByLabel('signature INVALID')).toHaveCount(0);
-  // the genesis' one key verified this round's proposal: the node itself proposed
-  await expect(page.getByTestId('proposer')).toHaveText('v0.34-beradevnet.wal');
+  // the genesis' one key verified this round's proposal: the node itself proposed, named as its
+  // genesis names it (the gen_tx's moniker), not after the file
+  await expect(page.getByTestId('proposer')).toHaveText('node0');
+});
+
+test('a genesis chosen alone is read and kept for the WAL to come', async ({ page }) => {
+  await openDebugger(page);
+  await chooser(page).setInputFiles(`${COMET}v0.37-stuck-height1.genesis.json`);
+  await expect(page.getByTestId('genesis-alone')).toHaveText(
+    'Genesis read: v0.37-stuck-height1.genesis.json (chain mainnet, 1 validator key). Now add a WAL of this chain to replay: its signatures will be checked against it.',
+  );
+  await chooser(page).setInputFiles(`${COMET}v0.37-stuck-height1.wal`);
+  await expect(page.getByTestId('genesis-alone')).toHaveCount(0);
+  await expect(page.getByRole('table', { name: /^Signatures of v0\.37-stuck-height1\.wal against v0\.37-stuck-height1\.genesis\.json/ })).toBeVisible();
 });
 
 test('damaged copies show the damage at the offset `prevote wal inspect` reports, and the readable prefix', async ({ page }) => {
@@ -203,6 +221,27 @@ test('the diagnosis says why height 1 never committed; the console replays it an
   await page.getByLabel('round', { exact: true }).press('Enter');
   await expect(page.getByRole('alert')).toHaveText('height 1 has rounds 0–44 in this WAL, not round 150');
   await expect(position).toHaveText(/^2 of 2004 records applied/);
+  // a round, a record that is no position: said, not ignored
+  await page.getByLabel('round', { exact: true }).fill('-1');
+  await page.getByRole('button', { name: 'Go to height/round' }).click();
+  await expect(page.getByRole('alert')).toHaveText('round -1 is not a round: height and round are whole numbers, 0 or more');
+  const record = page.getByLabel('records applied', { exact: true });
+  const jumpToRecord = page.locator('form', { has: page.getByRole('button', { name: 'Go to record' }) });
+  for (const [asked, said] of [
+    ['2005', 'this WAL has 2004 records: 0 to 2004 records applied, not 2005'],
+    ['99999999999', 'this WAL has 2004 records: 0 to 2004 records applied, not 99999999999'],
+    ['12.5', 'records applied is a whole number from 0 to 2004, not 12.5'],
+  ]) {
+    await record.fill(asked);
+    await page.getByRole('button', { name: 'Go to record' }).click();
+    await expect(jumpToRecord.getByRole('alert')).toHaveText(said);
+    await expect(position).toHaveText(/^2 of 2004 records applied/);
+  }
+  // the number field reads an exponent: 1e3 is record 1000
+  await record.fill('1e3');
+  await expect(jumpToRecord.getByRole('alert')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Go to record' }).click();
+  await expect(position).toHaveText(/^1000 of 2004 records applied/);
   await page.getByLabel('round', { exact: true }).fill('7');
   await expect(page.getByRole('alert')).toHaveCount(0);
   await page.getByRole('button', { name: 'Go to height/round' }).click();
@@ -251,9 +290,23 @@ test('a node’s WAL and the genesis exported from the classroom: every signatur
   await expect(page.getByTestId('position')).toHaveText(/ · 1\/0$/);
   await expect(page.getByTestId('proposer')).toHaveText('—');
   await chooser(page).setInputFiles(genesis);
-  await expect(page.getByTestId('proposer')).toHaveText('n0.wal');
-  // the genesis names the other columns, in the order the classroom drew them
-  await expect(page.getByTestId('vote-column')).toHaveText(columns.map((c) => (c === 'n0' ? 'n0.wal' : c)));
+  await expect(page.getByTestId('proposer')).toHaveText('n0');
+  // the genesis names every column, the WAL's own node's too, in the order the classroom drew them
+  await expect(page.getByTestId('vote-column')).toHaveText(columns);
+  // height 2: another validator proposed (the key that verifies its proposal says which); the
+  // polka made the proposal block the valid block and height 1's precommits are the LastCommit,
+  // as the classroom's RoundState had them
+  const entries = readWal(new Uint8Array(readFileSync(wal))).entries;
+  const commit2 = entries.findIndex(({ record: r }) => r.type === 'roundState' && r.event.height === 2 && r.event.step === 'RoundStepCommit');
+  const proposer2 = proposalSender(entries, 2);
+  await page.getByLabel('records applied', { exact: true }).fill(String(commit2 + 1));
+  await page.getByRole('button', { name: 'Go to record' }).click();
+  await expect(page.getByTestId('position')).toHaveText(/ · 2\/0$/);
+  await expect(page.getByTestId('proposer')).toHaveText(proposer2);
+  expect(proposer2).not.toBe('n0');
+  const rs = page.getByTestId('round-state');
+  await expect(rs).toContainText(/validround 0: [0-9A-F]{12}/);
+  await expect(rs).toContainText(/LastCommitBA\{4:[x_]{4}\}/);
   const table = page.getByRole('table', { name: /^Signatures of n0\.wal against genesis\.json/ });
   for (const [address, c] of Object.entries(want.byValidator)) {
     await expect(table.getByRole('row', { name: new RegExp(address) }).locator('td').nth(1)).toHaveText(String(c.votes.valid));

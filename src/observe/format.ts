@@ -16,7 +16,9 @@ export const shortHash = (hex: string): string => hex.slice(0, 12).toUpperCase()
 
 /** CometBFT's short BlockID, e.g. `8B0102338:1:72DB3D959635`, or `nil`. */
 export function blockIdShort(id: BlockIdHex): string {
-  return isNil(id) ? 'nil' : `${shortHash(id.hash)}:${id.partSetHeader.total}:${shortHash(id.partSetHeader.hash)}`;
+  if (isNil(id)) return 'nil';
+  // a Tendermint v0.10 proposal names its parts only, no block hash (the record list says so too)
+  return `${id.hash === '' ? '(v0.10: no hash)' : shortHash(id.hash)}:${id.partSetHeader.total}:${shortHash(id.partSetHeader.hash)}`;
 }
 
 /** The block an event is about, if any (a vote's, a polka's, a commit's…). */

@@ -19,7 +19,7 @@ import { mergedView } from './wal-merged.js';
 import { WalDebuggerSession } from './wal-session.js';
 import type { WalSessionOptions } from './wal-session.js';
 import { rememberingVerifier, signatureVerdicts, VERDICTS } from './wal-signatures.js';
-import { recordsBefore, roundsEntered, seekHeightProblem, WalSource } from './wal-source.js';
+import { recordsBefore, roundsEntered, seekHeightProblem, seekRecordProblem, WalSource } from './wal-source.js';
 import { readWalInChunks } from './wal-stream.js';
 
 const FIXTURES = [
@@ -127,7 +127,8 @@ describe('the WAL source for the debugger', () => {
     expect(seekHeightProblem(stuck, 1, 44)).toBeNull();
     expect(seekHeightProblem(stuck, 1, 150)).toBe('height 1 has rounds 0–44 in this WAL, not round 150');
     expect(seekHeightProblem(stuck, 2, 0)).toBe('no height 2 in this WAL: it shows height 1');
-    expect(seekHeightProblem(stuck, 1.5, 0)).toBe('height and round are whole numbers, 0 or more');
+    expect(seekHeightProblem(stuck, 1.5, 0)).toBe('height 1.5 is not a height: height and round are whole numbers, 0 or more');
+    expect(seekHeightProblem(stuck, 1, -1)).toBe('round -1 is not a round: height and round are whole numbers, 0 or more');
     // a chain restarted from older state enters heights again: one entry each, their rounds merged
     const restarted = roundsEntered(readWal(bytesOf('cometbft/v0.34-kvstore-b.wal')).entries);
     expect(restarted.map((r) => r.height)).toEqual(Array.from({ length: 341 }, (_, i) => i + 1));
@@ -138,6 +139,20 @@ describe('the WAL source for the debugger', () => {
     const jumped = [{ height: 7, rounds: [0, 1, 2, 5, 7, 8, 9] }];
     expect(seekHeightProblem(jumped, 7, 3)).toBe('height 7 has rounds 0–2, 5, 7–9 in this WAL, not round 3');
     expect(seekHeightProblem(jumped, 7, 5)).toBeNull();
+  });
+
+  it('"go to record" says which positions there are rather than clamp a bad one', () => {
+    expect(seekRecordProblem(2004, '0')).toBeNull();
+    expect(seekRecordProblem(2004, '2004')).toBeNull();
+    // the number field reads an exponent: 1e3 is record 1000
+    expect(seekRecordProblem(2004, '1e3')).toBeNull();
+    expect(seekRecordProblem(2004, '2005')).toBe('this WAL has 2004 records: 0 to 2004 records applied, not 2005');
+    expect(seekRecordProblem(2004, '99999999999')).toBe('this WAL has 2004 records: 0 to 2004 records applied, not 99999999999');
+    expect(seekRecordProblem(2004, '12.5')).toBe('records applied is a whole number from 0 to 2004, not 12.5');
+    expect(seekRecordProblem(2004, '-3')).toBe('records applied is a whole number from 0 to 2004, not -3');
+    expect(seekRecordProblem(2004, '1e300')).toBe('this WAL has 2004 records: 0 to 2004 records applied, not 1e300');
+    expect(seekRecordProblem(2004, 'Infinity')).toBe('records applied is a whole number from 0 to 2004, not Infinity');
+    expect(seekRecordProblem(2004, ' ')).toBe('which record? 0 (the start) to 2004 records applied');
   });
 });
 

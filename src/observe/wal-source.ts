@@ -75,7 +75,9 @@ function runs(xs: readonly number[]): string {
  * a seek to where the node never was would land at the next place it was, without a word.
  */
 export function seekHeightProblem(entered: readonly HeightRounds[], height: number, round: number): string | null {
-  if (!Number.isSafeInteger(height) || height < 0 || !Number.isSafeInteger(round) || round < 0) return 'height and round are whole numbers, 0 or more';
+  const notWhole = (x: number) => !Number.isSafeInteger(x) || x < 0;
+  if (notWhole(height)) return `height ${height} is not a height: height and round are whole numbers, 0 or more`;
+  if (notWhole(round)) return `round ${round} is not a round: height and round are whole numbers, 0 or more`;
   if (entered.length === 0) return 'this WAL records no round the node entered';
   const at = entered.find((r) => r.height === height);
   if (!at) {
@@ -84,6 +86,20 @@ export function seekHeightProblem(entered: readonly HeightRounds[], height: numb
     return `no height ${height} in this WAL: it shows ${lo === hi ? `height ${lo}` : `heights ${lo}–${hi}`}`;
   }
   if (!at.rounds.includes(round)) return `height ${height} has ${at.rounds.length === 1 ? 'round' : 'rounds'} ${runs(at.rounds)} in this WAL, not round ${round}`;
+  return null;
+}
+
+/**
+ * Why "go to record" cannot go to `text` records applied in a WAL of `total` records, or null
+ * when it can (`Number(text)` then): a seek clamps, so 2005 of 2004 would land at the end and
+ * 12.5 nowhere in particular, without a word. An exponent that makes a whole number (1e3) is
+ * that number, as the number field reads it.
+ */
+export function seekRecordProblem(total: number, text: string): string | null {
+  if (text.trim() === '') return `which record? 0 (the start) to ${total} records applied`;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) return `records applied is a whole number from 0 to ${total}, not ${text.trim()}`;
+  if (n > total) return `this WAL has ${total} records: 0 to ${total} records applied, not ${text.trim()}`;
   return null;
 }
 
@@ -130,8 +146,7 @@ export class WalSource implements Source<WalCommand> {
    * proposals name the proposers (shown at once).
    */
   setGenesis(validators: readonly GenesisValidatorView[], proposers: ReadonlyMap<string, string>): void {
-    this.projection.genesis = validators;
-    this.projection.proposers = proposers;
+    this.projection.setGenesis(validators, proposers);
     this.postReset();
   }
 

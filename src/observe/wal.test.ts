@@ -49,12 +49,13 @@ describe('WAL projection', () => {
     p.replay.seek(10);
     const v = p.view();
     const rs = v.roundState;
-    expect(rs).toMatchObject({ height: 1, round: 0, step: 'RoundStepCommit', lockedRound: 0, commitRound: 0, proposer: '', validRound: -1, lastCommit: null });
+    expect(rs).toMatchObject({ height: 1, round: 0, step: 'RoundStepCommit', lockedRound: 0, commitRound: 0, proposer: '', validRound: 0, lastCommit: null });
     expect(rs.validators).toEqual([{ address: expect.stringMatching(/^[0-9a-f]{40}$/), votingPower: '1', proposerPriority: '0' }]);
     const block = rs.proposal!.blockId;
     expect(block.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(rs.proposalBlock).toBe(block.hash);
     expect(rs.lockedBlock).toBe(block.hash);
+    expect(rs.validBlock).toBe(block.hash);
     expect(rs.proposalBlockParts).toEqual({ size: 1, indices: [0] });
     const pc = rs.votes[0].precommits;
     expect(pc).toEqual({ round: 0, type: 2, bitArray: { size: 1, indices: [0] }, tallies: [{ blockId: block, power: '1', bitArray: { size: 1, indices: [0] } }], twoThirdsMajority: block, hasTwoThirdsAny: true, sum: '1' });

@@ -12,9 +12,11 @@
 //   hasTwoThirdsAny) count 1 per voter against that many validators: right for equal powers and a
 //   known count, a guess otherwise.
 // - The proposer is the validator whose key verified the round's proposal, once a genesis is
-//   matched (proposers); else unknown (''). So are the valid block (-1/null), the last commit
-//   (null: the replay keeps one height) and triggeredTimeoutPrecommit (false).
-// - The lock is the one the node's own precommits imply (the WAL records no locks).
+//   matched (proposers); else unknown (''). So is triggeredTimeoutPrecommit (false).
+// - The lock is the one the node's own precommits imply (the WAL records no locks). The valid
+//   block and the last commit are the engine's rules over the recorded votes, proposal and parts
+//   (core/wal/replay-thresholds.ts), with the powers above; the last commit is null at a height
+//   the WAL does not show the node enter from the one before (a restart's first height).
 // - The HeightVoteSet lists the rounds with votes and the current round.
 // - A proposal is the current round's; it is recorded as received, before the node checked it,
 //   so its event is ProposalAccepted for "the node took it in". proposalBlock is its hash once
@@ -24,7 +26,9 @@
 // - Times are the records' absolute ms; a record without one (v0.10's #ENDHEIGHT) takes the
 //   previous record's time (the next one's at the very start). Round start = the time of the
 //   record that entered the current height/round; commitTime is null.
-// - The node's id is the one given (the CLI passes the file name).
+// - The node's id is the one given (the CLI passes the file name). Its address is the one its own
+//   votes carry (the first in the file), and its name the genesis' name for that address, else
+//   its id: the views then name its column after it and no other validator.
 // - Events: one per record, with the height/round/step after it: a roundState record →
 //   NewRoundStep; msgInfo Vote → Vote, Proposal → ProposalAccepted, BlockPart → BlockPartAdded;
 //   timeout → TimeoutPropose (Propose), TimeoutWait (PrevoteWait, PrecommitWait) as the engine
@@ -36,6 +40,8 @@ import type { WalFile } from '../core/wal/inspect.js';
 import { recordTimes } from '../core/wal/inspect.js';
 import { WalReplay } from '../core/wal/replay.js';
 import type { ReplayState, ReplayVoteSet } from '../core/wal/replay.js';
+import type { ReplayPowers } from '../core/wal/replay-thresholds.js';
+import { validBlockOf } from '../core/wal/replay-thresholds.js';
 import type { BlockIdHex, Bits, Frame, NodeId, NodeSummary, ObsEvent, RoundStateView, StepName, VoteKind, VoteSetSnapshot } from './model.js';
 
 const NIL: BlockIdHex = { hash: '', partSetHeader: { total: 0, hash: '' } };
@@ -91,16 +97,21 @@ export interface WalProjectionOptions {
  * pass so an event or a frame at any position costs no replay.
  */
 export class WalProjection {
-  readonly replay: WalReplay;
+  /** made anew when a genesis is matched: its powers change the +2/3 the replay's checkpoints hold */
+  replay: WalReplay;
   readonly node: NodeId;
   /**
    * The genesis' validators in the set's order, once a genesis is matched to the file: the vote
    * bit-arrays are at least this wide, from a height's start (the set may have grown since, so not
    * at most), and its names name the columns.
    */
-  genesis: readonly GenesisValidatorView[] = [];
+  private validatorsOfGenesis: readonly GenesisValidatorView[] = [];
   /** who proposed, by "height/round" (lower-case hex address), once a genesis' keys verified the proposals */
-  proposers: ReadonlyMap<string, string> = new Map();
+  private proposedBy: ReadonlyMap<string, string> = new Map();
+  /** the validator address (lower-case hex) the node's own votes carry, '' when it cast none */
+  readonly address: string;
+  private readonly validators: number;
+  private readonly powers: ReplayPowers = (s) => columnPowers(this.validatorsOfGenesis, s);
   private readonly times: number[];
   private readonly heights: number[] = [];
   private readonly rounds: number[] = [];
@@ -113,8 +124,10 @@ export class WalProjection {
     opts: WalProjectionOptions,
   ) {
     this.node = opts.node;
-    this.replay = new WalReplay(file, opts.validators ?? 0);
+    this.validators = opts.validators ?? 0;
+    this.replay = new WalReplay(file, this.validators, this.powers);
     const entries = file.entries;
+    let address = '';
     this.times = recordTimes(entries);
     let height = 0;
     let round = 0;
@@ -130,12 +143,39 @@ export class WalProjection {
         round = r.event.round;
         step = walStepName(r.event.step);
       } else if (r.type === 'endHeight') committed = Math.max(committed, r.height);
+      else if (address === '' && r.type === 'msgInfo' && r.peerId === '' && r.msg.kind === 'Vote') address = lower(toHex(r.msg.vote.validatorAddress));
       this.heights.push(height);
       this.rounds.push(round);
       this.steps.push(step);
       this.committed.push(committed);
       this.roundStarts.push(roundStart);
     }
+    this.address = address;
+  }
+
+  get genesis(): readonly GenesisValidatorView[] {
+    return this.validatorsOfGenesis;
+  }
+
+  get proposers(): ReadonlyMap<string, string> {
+    return this.proposedBy;
+  }
+
+  /**
+   * A genesis was matched to the file: its validators and the proposers its keys found. The replay
+   * starts over (to the same position), since its checkpoints weighed the votes without it.
+   */
+  setGenesis(validators: readonly GenesisValidatorView[], proposers: ReadonlyMap<string, string>): void {
+    this.validatorsOfGenesis = validators;
+    this.proposedBy = proposers;
+    const applied = this.replay.state.applied;
+    this.replay = new WalReplay(this.file, this.validators, this.powers);
+    this.replay.seek(applied);
+  }
+
+  /** The node's name: the genesis' name for its address, else its id. */
+  get name(): string {
+    return (this.address && this.genesis.find((g) => g.address === this.address)?.name) || this.node;
   }
 
   get total(): number {
@@ -217,10 +257,10 @@ export class WalProjection {
   summary(view: WalView = this.view()): NodeSummary {
     const rs = view.roundState;
     const last = view.applied - 1;
-    return {
+    const summary: NodeSummary = {
       id: this.node,
       index: 0,
-      name: this.node,
+      name: this.name,
       up: true,
       height: rs.height,
       round: rs.round,
@@ -233,6 +273,9 @@ export class WalProjection {
       // a node with votes of its own at this height is a validator: power 1 by the convention above
       votingPower: view.ownVotes.length ? '1' : '0',
     };
+    // the views name the column of this address after the node, and learn no other address for it
+    if (this.address) summary.address = this.address;
+    return summary;
   }
 
   /** Everything the views draw at the replay's position: one node, no peers, no network. */
@@ -260,7 +303,7 @@ export class WalProjection {
 const lower = (hex: string) => hex.toLowerCase();
 
 /** A block hash (upper-case hex as the replay keeps it, '' = nil) as a BlockID, with its part-set header if seen. */
-function blockIdOf(s: ReplayState): (block: string) => BlockIdHex {
+function blockIdOf(s: Pick<ReplayState, 'partSetHeaders'>): (block: string) => BlockIdHex {
   const psh = new Map(s.partSetHeaders.map((p) => [p.block, p]));
   return (block) => {
     if (block === '') return NIL;
@@ -308,10 +351,27 @@ function genesisPowers(genesis: readonly GenesisValidatorView[], addresses: Map<
   return genesis.map((g) => g.power);
 }
 
+const addressMap = (s: Pick<ReplayState, 'addresses'>) => new Map(s.addresses.map((a) => [a.index, lower(a.address)]));
+
+/** One power per bit-array column of a height (see the top): the genesis' or 1 each. */
+function columnPowers(genesis: readonly GenesisValidatorView[], s: Pick<ReplayState, 'addresses' | 'bitArraySize'>): bigint[] {
+  const size = Math.max(s.bitArraySize, genesis.length);
+  return genesisPowers(genesis, addressMap(s), size) ?? Array.from({ length: size }, () => 1n);
+}
+
+/** The last commit as a precommit VoteSet, drawn as its own height drew its votes. */
+function lastCommitOf(s: ReplayState, genesis: readonly GenesisValidatorView[]): VoteSetSnapshot | null {
+  const lc = s.lastCommit;
+  if (!lc) return null;
+  const blockId = blockIdOf({ partSetHeaders: lc.partSetHeaders });
+  return voteSetOf(lc.precommits, lc.round, SignedMsgType.Precommit, columnPowers(genesis, lc), blockId);
+}
+
 function roundStateOf(s: ReplayState, genesis: readonly GenesisValidatorView[], blockId: (block: string) => BlockIdHex, startTime: number, proposer: string): RoundStateView {
   const size = Math.max(s.bitArraySize, genesis.length);
-  const addresses = new Map(s.addresses.map((a) => [a.index, lower(a.address)]));
-  const powers = genesisPowers(genesis, addresses, size) ?? Array.from({ length: size }, () => 1n);
+  const addresses = addressMap(s);
+  const powers = columnPowers(genesis, s);
+  const valid = validBlockOf(s, () => powers);
   const rounds = sorted([...s.votes.map((v) => v.round), s.round]);
   const votes = rounds.map((round) => ({
     round,
@@ -348,11 +408,11 @@ function roundStateOf(s: ReplayState, genesis: readonly GenesisValidatorView[], 
     proposalBlockParts,
     lockedRound: s.locked ? s.locked.round : -1,
     lockedBlock: s.locked ? lower(s.locked.block) : null,
-    validRound: -1,
-    validBlock: null,
+    validRound: valid ? valid.round : -1,
+    validBlock: valid ? lower(valid.block) : null,
     commitRound,
     votes,
-    lastCommit: null,
+    lastCommit: lastCommitOf(s, genesis),
     triggeredTimeoutPrecommit: false,
   };
 }

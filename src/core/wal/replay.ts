@@ -1,12 +1,16 @@
 // The replay console's model (the seed's `replay_console`, spec §10.6): apply a WAL's typed
 // records one by one and keep what the node knew at that point — height/round/step, the
 // proposals, block parts and votes of every round of the height, its own votes and the lock they
-// imply — as plain, JSON-safe data (hex strings, numbers) that views format. Works for both
-// formats, without the app. Seeking restores the nearest checkpoint (one every CHECKPOINT_EVERY
-// records) and replays from there, so `back` costs at most that many records on any WAL size.
+// imply, the valid block and the last commit their +2/3 imply (./replay-thresholds.ts) — as plain,
+// JSON-safe data (hex strings, numbers) that views format. Works for both formats, without the
+// app. Seeking restores the nearest checkpoint (one every CHECKPOINT_EVERY records) and replays
+// from there, so `back` costs at most that many records on any WAL size.
 import { SignedMsgType } from '../types.js';
+import type { Vote } from '../types.js';
 import { toHex } from '../bytes.js';
 import type { WalFile } from './inspect.js';
+import type { ReplayPowers } from './replay-thresholds.js';
+import { commitRoundOf, equalPowers, noteValidBlock } from './replay-thresholds.js';
 
 /** The most validators a vote bit-array is drawn for: a higher index is reported, not allocated. */
 export const MAX_REPLAY_VALIDATORS = 10_000;
@@ -34,6 +38,16 @@ export interface ReplayVoteSet {
   byBlock: { block: string; voters: number[] }[];
 }
 
+/** The previous height's precommits of its commit round (the engine's LastCommit), as that height drew them. */
+export interface ReplayLastCommit {
+  height: number;
+  round: number;
+  precommits: ReplayVoteSet;
+  bitArraySize: number;
+  addresses: { index: number; address: string }[];
+  partSetHeaders: { block: string; total: number; hash: string }[];
+}
+
 export interface ReplayState {
   /** records applied so far; the next record to apply is entries[applied] */
   applied: number;
@@ -48,6 +62,13 @@ export interface ReplayState {
   ownVotes: { round: number; type: number; block: string }[];
   /** the lock our own precommits imply: the last non-nil one at this height (the WAL does not record locks) */
   locked: { round: number; block: string } | null;
+  /** ValidRound/ValidBlock: the latest polka of a current round for the proposal block held then */
+  valid: { round: number; block: string } | null;
+  /**
+   * LastCommit: the last height's commit-round precommits, with the late ones that came while the
+   * node waited in NewHeight; null when the WAL does not show the node commit the height before
+   */
+  lastCommit: ReplayLastCommit | null;
   /** length of the vote bit-arrays: the validator count given, or the highest index seen + 1 (capped) */
   bitArraySize: number;
   /** votes at this height whose validator index is beyond the bit-arrays' cap: counted, not drawn */
@@ -61,18 +82,23 @@ export interface ReplayState {
 const hex = (b: Uint8Array) => toHex(b).toUpperCase();
 
 function emptyState(bitArraySize: number): ReplayState {
-  return { applied: 0, height: 0, round: 0, step: '', proposals: [], blockParts: [], votes: [], ownVotes: [], locked: null, bitArraySize, outOfRange: [], partSetHeaders: [], addresses: [] };
+  return { applied: 0, height: 0, round: 0, step: '', proposals: [], blockParts: [], votes: [], ownVotes: [], locked: null, valid: null, lastCommit: null, bitArraySize, outOfRange: [], partSetHeaders: [], addresses: [] };
 }
+
+const copyVoteSet = (v: ReplayVoteSet): ReplayVoteSet => ({ ...v, voters: [...v.voters], byBlock: v.byBlock.map((b) => ({ block: b.block, voters: [...b.voters] })) });
 
 /** A deep copy (the state is plain data; checkpoints must not share arrays with the live state). */
 export function copyReplayState(s: ReplayState): ReplayState {
+  const lc = s.lastCommit;
   return {
     ...s,
     proposals: s.proposals.map((p) => ({ ...p })),
     blockParts: s.blockParts.map((b) => ({ round: b.round, indices: [...b.indices] })),
-    votes: s.votes.map((v) => ({ ...v, voters: [...v.voters], byBlock: v.byBlock.map((b) => ({ block: b.block, voters: [...b.voters] })) })),
+    votes: s.votes.map(copyVoteSet),
     ownVotes: s.ownVotes.map((v) => ({ ...v })),
     locked: s.locked && { ...s.locked },
+    valid: s.valid && { ...s.valid },
+    lastCommit: lc && { ...lc, precommits: copyVoteSet(lc.precommits), addresses: lc.addresses.map((a) => ({ ...a })), partSetHeaders: lc.partSetHeaders.map((p) => ({ ...p })) },
     outOfRange: s.outOfRange.map((o) => ({ ...o })),
     partSetHeaders: s.partSetHeaders.map((p) => ({ ...p })),
     addresses: s.addresses.map((a) => ({ ...a })),
@@ -99,10 +125,14 @@ export class WalReplay {
   private readonly cap: number;
   private readonly validators: number;
 
-  /** `validators` (0 = unknown) sizes the vote bit-arrays. */
+  /**
+   * `validators` (0 = unknown) sizes the vote bit-arrays; `powers` weighs their columns for the
+   * +2/3 the valid block and the commit round need (default: 1 each).
+   */
   constructor(
     private readonly file: WalFile,
     validators = 0,
+    private readonly powers: ReplayPowers = equalPowers,
   ) {
     this.validators = Math.min(Math.max(0, validators), MAX_REPLAY_VALIDATORS);
     this.cap = this.validators > 0 ? this.validators : MAX_REPLAY_VALIDATORS;
@@ -174,9 +204,12 @@ export class WalReplay {
       if (!set.indices.includes(m.part.index)) {
         set.indices.push(m.part.index);
         set.indices.sort((a, b) => a - b);
+        // the engine's handleCompleteProposal: a polka that came before the last part
+        if (m.round === s.round) noteValidBlock(s, this.powers);
       }
     } else {
       const v = m.vote;
+      if (v.height + 1 === s.height && v.type === SignedMsgType.Precommit) return this.lateCommitVote(v);
       if (v.height !== s.height) return;
       const block = hex(v.blockId.hash);
       this.notePartSetHeader(block, v.blockId.partSetHeader);
@@ -200,7 +233,27 @@ export class WalReplay {
       noteAddress(s.addresses, v.validatorIndex, v.validatorAddress);
       set.voters.push(v.validatorIndex);
       s.bitArraySize = Math.max(s.bitArraySize, v.validatorIndex + 1);
+      // the engine's onPrevote: ValidBlock follows a polka of the round it is in
+      if (v.type === SignedMsgType.Prevote && v.round === s.round) noteValidBlock(s, this.powers);
     }
+  }
+
+  /**
+   * A precommit of the height before (spec §4.13.1): the engine adds it to LastCommit only while it
+   * waits in NewHeight, and only for the commit's round (a VoteSet has one round); else drops it.
+   */
+  private lateCommitVote(v: Vote): void {
+    const lc = this.state.lastCommit;
+    if (!lc || this.state.step !== 'RoundStepNewHeight' || v.round !== lc.round) return;
+    // a validator silent at that height still signs: the bit-array grows as this height's do
+    if (v.validatorIndex < 0 || v.validatorIndex >= this.cap || lc.precommits.voters.includes(v.validatorIndex)) return;
+    lc.bitArraySize = Math.max(lc.bitArraySize, v.validatorIndex + 1);
+    const block = hex(v.blockId.hash);
+    let forBlock = lc.precommits.byBlock.find((b) => b.block === block);
+    if (!forBlock) lc.precommits.byBlock.push((forBlock = { block, voters: [] }));
+    forBlock.voters.push(v.validatorIndex);
+    lc.precommits.voters.push(v.validatorIndex);
+    noteAddress(lc.addresses, v.validatorIndex, v.validatorAddress);
   }
 
   private notePartSetHeader(block: string, psh: { total: number; hash: Uint8Array }): void {
@@ -210,12 +263,17 @@ export class WalReplay {
 
   private enterHeight(h: number): void {
     const s = this.state;
+    // updateToState: the height just committed leaves its commit round's precommits as LastCommit
+    const commitRound = s.height + 1 === h ? commitRoundOf(s, this.powers) : -1;
+    const precommits = s.votes.find((v) => v.round === commitRound && v.type === SignedMsgType.Precommit);
+    s.lastCommit = precommits ? { height: s.height, round: commitRound, precommits, bitArraySize: s.bitArraySize, addresses: s.addresses, partSetHeaders: s.partSetHeaders } : null;
     s.height = h;
     s.proposals = [];
     s.blockParts = [];
     s.votes = [];
     s.ownVotes = [];
     s.locked = null;
+    s.valid = null;
     s.outOfRange = [];
     s.partSetHeaders = [];
     s.addresses = [];

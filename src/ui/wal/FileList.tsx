@@ -2,7 +2,7 @@
 // prints — with the damage where a file is damaged (record number, byte offset, what is wrong, and
 // how much of it was still read), the genesis files, and each file's signatures against its
 // genesis (`prevote wal verify`'s counts). The radio chooses the file the console replays.
-import type { WalFileInfo } from '../../observe/wal-debugger.js';
+import type { GenesisInfo, WalFileInfo } from '../../observe/wal-debugger.js';
 import { watch } from './debugger.js';
 import type { SignaturesMessage } from './state.js';
 import { useWal } from './state.js';
@@ -11,6 +11,16 @@ const size = (n: number) => (n < 1e4 ? `${n} B` : n < 1e7 ? `${(n / 1e3).toFixed
 
 /** Records by kind in the file's order, as the CLI lists them ("roundState 544, timeout 109, …"). */
 export const kindsText = (byKind: Record<string, number>): string => Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(', ');
+
+/**
+ * The format cell: the format is read from the first bytes, so an empty file has none (the reader
+ * calls it cometbft by default), and with not one record readable it is only a guess.
+ */
+export function formatCell(f: WalFileInfo) {
+  if (f.size === 0) return <span className="muted" title="0 bytes: nothing to tell the format by">empty, format unknown</span>;
+  if (f.summary.records === 0 && f.summary.corruption) return <span className="muted" title={`read as ${f.format}, but not one record could be read`}>unknown</span>;
+  return f.format;
+}
 
 function Damage({ f }: { f: WalFileInfo }) {
   const c = f.summary.corruption;
@@ -50,6 +60,41 @@ function Signatures({ f, s }: { f: WalFileInfo; s: SignaturesMessage }) {
   );
 }
 
+/** What was read from a genesis file, or why it is not used. */
+export const genesisText = (g: GenesisInfo): string =>
+  g.error ? `not used: ${g.error}` : `chain ${g.chainId}, ${g.keys} validator key${g.keys === 1 ? '' : 's'}`;
+
+function GenesisFiles({ genesis }: { genesis: GenesisInfo[] }) {
+  return (
+    <>
+      {genesis.map((g, i) => (
+        <span key={g.name}>{i > 0 && '; '}<b>{g.name}</b> {g.error ? <span className="bad">— {genesisText(g)}</span> : `(${genesisText(g)})`}</span>
+      ))}
+    </>
+  );
+}
+
+/**
+ * A genesis chosen before any WAL: kept for the WALs to come (their signatures are checked
+ * against it), which nothing else on the page would say until a WAL comes.
+ */
+export function GenesisAlone() {
+  return <GenesisAloneLine genesis={useWal((s) => s.genesis)} />;
+}
+
+export function GenesisAloneLine({ genesis }: { genesis: GenesisInfo[] }) {
+  if (genesis.length === 0) return null;
+  const usable = genesis.some((g) => !g.error);
+  return (
+    <section className="panel wal-files" aria-label="Genesis files">
+      <p className="genesis" data-testid="genesis-alone">
+        Genesis read: <GenesisFiles genesis={genesis} />.{' '}
+        {usable ? 'Now add a WAL of this chain to replay: its signatures will be checked against it.' : 'Add a WAL to replay, and a genesis with the validators’ keys to check its signatures.'}
+      </p>
+    </section>
+  );
+}
+
 export function FileList() {
   const files = useWal((s) => s.files);
   const genesis = useWal((s) => s.genesis);
@@ -71,8 +116,7 @@ export function FileList() {
               <tr key={f.id} className={f.id === selected ? 'selected' : ''}>
                 <td><input type="radio" name="wal-file" checked={f.id === selected} onChange={() => watch(f.id)} aria-label={`Replay ${f.name}`} /></td>
                 <th scope="row">{f.name}</th>
-                {/* the format is read from the first bytes; with not one record readable it is only a guess */}
-                <td>{s.records === 0 && s.corruption ? <span className="muted" title={`read as ${f.format}, but not one record could be read`}>unknown</span> : f.format}</td>
+                <td>{formatCell(f)}</td>
                 <td className="num">{size(f.size)}</td>
                 <td className="num">{s.records}</td>
                 <td>{kindsText(s.byKind) || 'none'}</td>
@@ -88,9 +132,7 @@ export function FileList() {
       {files.map((f) => <Damage key={f.id} f={f} />)}
       {genesis.length > 0 && (
         <p className="genesis">
-          Genesis: {genesis.map((g, i) => (
-            <span key={g.name}>{i > 0 && '; '}<b>{g.name}</b> {g.error ? <span className="bad">— not used: {g.error}</span> : `(chain ${g.chainId}, ${g.keys} key${g.keys === 1 ? '' : 's'})`}</span>
-          ))}
+          Genesis: <GenesisFiles genesis={genesis} />
         </p>
       )}
       {files.map((f) => signatures[f.id] && <Signatures key={f.id} f={f} s={signatures[f.id]} />)}

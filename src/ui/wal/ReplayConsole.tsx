@@ -4,7 +4,7 @@
 // JSON lines and copy a link to this position. The views beside it draw the frames of the position.
 import { useState } from 'react';
 import type { RecordLine } from '../../observe/wal-debugger.js';
-import { seekHeightProblem } from '../../observe/wal-source.js';
+import { seekHeightProblem, seekRecordProblem } from '../../observe/wal-source.js';
 import { useUi } from '../store.js';
 import { copyLink, exportJson, walSend } from './debugger.js';
 import { useWal } from './state.js';
@@ -47,10 +47,10 @@ export function ReplayConsole() {
   const [record, setRecord] = useState('');
   const [height, setHeight] = useState('');
   const [round, setRound] = useState('0');
-  // what the last "go to height/round" could not do, in the file it was asked of
-  const [problem, setProblem] = useState<{ file: number; text: string } | null>(null);
-  const jumpProblem = problem?.file === selected ? problem.text : null;
-  const setJumpProblem = (text: string | null) => setProblem(text === null || selected === null ? null : { file: selected, text });
+  // what the last "go to record" or "go to height/round" could not do, in the file it was asked of
+  const [problem, setProblem] = useState<{ file: number; form: 'record' | 'height'; text: string } | null>(null);
+  const problemOf = (form: 'record' | 'height') => (problem?.file === selected && problem.form === form ? problem.text : null);
+  const setJumpProblem = (form: 'record' | 'height', text: string | null) => setProblem(text === null || selected === null ? null : { file: selected, form, text });
   if (!file || selected === null) return null;
   const total = file.summary.records;
   return (
@@ -63,31 +63,38 @@ export function ReplayConsole() {
         <output className="position" data-testid="position">{applied} of {total} records applied{rs && rs.height > 0 ? ` · ${rs.height}/${rs.round}` : ''}</output>
       </div>
       <input className="record-slider" type="range" min={0} max={total} value={applied} aria-label="Record" onChange={(e) => walSend({ type: 'seekRecord', records: Number(e.target.value) })} />
+      {/* noValidate: the browser's own check of min/max/step stops the jump with a bubble some
+          browsers never show (headless, or scrolled away); the problem is said here instead */}
       <form
         className="jump"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (/^\d+$/.test(record)) walSend({ type: 'seekRecord', records: Number(record) });
+          const problem = seekRecordProblem(total, record);
+          setJumpProblem('record', problem);
+          if (!problem) walSend({ type: 'seekRecord', records: Number(record) });
         }}
       >
-        <label>records applied <input type="number" min={0} max={total} value={record} onChange={(e) => setRecord(e.target.value)} /></label>
+        <label>records applied <input type="number" min={0} max={total} value={record} onChange={(e) => (setRecord(e.target.value), setJumpProblem('record', null))} /></label>
         <button type="submit">Go to record</button>
+        {problemOf('record') && <output className="problems" role="alert">{problemOf('record')}</output>}
       </form>
       <form
         className="jump"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           const h = Number(height);
           const r = round.trim() === '' ? 0 : Number(round);
           const problem = height.trim() === '' ? 'which height?' : seekHeightProblem(file.rounds, h, r);
-          setJumpProblem(problem);
+          setJumpProblem('height', problem);
           if (!problem) walSend({ type: 'seekHeight', height: h, round: r });
         }}
       >
-        <label>height <input type="number" min={0} value={height} onChange={(e) => (setHeight(e.target.value), setJumpProblem(null))} /></label>
-        <label>round <input type="number" min={0} value={round} onChange={(e) => (setRound(e.target.value), setJumpProblem(null))} /></label>
+        <label>height <input type="number" min={0} value={height} onChange={(e) => (setHeight(e.target.value), setJumpProblem('height', null))} /></label>
+        <label>round <input type="number" min={0} value={round} onChange={(e) => (setRound(e.target.value), setJumpProblem('height', null))} /></label>
         <button type="submit">Go to height/round</button>
-        {jumpProblem && <output className="problems" role="alert">{jumpProblem}</output>}
+        {problemOf('height') && <output className="problems" role="alert">{problemOf('height')}</output>}
       </form>
       <Lines applied={applied} />
       <div className="buttons">

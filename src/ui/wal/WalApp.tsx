@@ -11,7 +11,7 @@ import { Timeline } from '../Timeline.js';
 import { classroomHref } from '../live/join.js';
 import { openFiles, openText } from './debugger.js';
 import { DropZone } from './DropZone.js';
-import { FileList } from './FileList.js';
+import { FileList, GenesisAlone } from './FileList.js';
 import { DiagnosisPanel } from './DiagnosisPanel.js';
 import { ReplayConsole } from './ReplayConsole.js';
 import { Swimlanes } from './Swimlanes.js';
@@ -55,7 +55,7 @@ export function WalApp() {
       </header>
       <DropZone />
       <Notice />
-      {loaded && <FileList />}
+      {loaded ? <FileList /> : <GenesisAlone />}
       {replaying && hasFrame && (
         <>
           <DiagnosisPanel />
