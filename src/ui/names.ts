@@ -79,6 +79,11 @@ export function learnSigners(events: readonly ObsEvent[]): Map<string, NodeId> {
     c.seen.delete(key);
   }
   const out = new Map<string, NodeId>();
+  // a log where one node saw every vote (a single WAL, a live tab) says nothing of who signed:
+  // that node sees all of them first
+  const sighters = new Set<NodeId>();
+  for (const m of c.votes.values()) for (const node of m.keys()) sighters.add(node);
+  if (sighters.size < 2) return (c.signers = out);
   for (const [address, m] of c.votes) {
     let best: NodeId | null = null;
     for (const [node, n] of m) if (n > 0 && (best === null || n > m.get(best)!)) best = node;
