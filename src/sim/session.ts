@@ -38,10 +38,10 @@ export function simOptionsOf(s: Scenario): SimOptions {
  * simulated second in the worker and again in the page), and no view shows them: the grid reads
  * the RoundState, and names, evidence and captions need each vote once. A lesson keeps them all.
  */
-export const EVERY_VOTE_UP_TO = 16;
+const EVERY_VOTE_UP_TO = 16;
 
 /** The votes seen so far, by what they say (validator, height, round, type, block): a few KB a height. */
-export class FirstSightings {
+class FirstSightings {
   private readonly seen = new Map<number | string, Uint8Array[]>();
 
   /** Whether no node saw this vote before. */

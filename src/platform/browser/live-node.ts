@@ -41,10 +41,10 @@ import { EventLog, MissedBlocks, PeerSteps, describeFailure, fallbackStatus, fra
  */
 export type LiveTransport = PeerTransport & Discovery & { setHandler(h: TransportHandler): void };
 
-/** What the platform gives the live node. */
 /** How long a freed validator lock is watched before the validator's tab is taken for closed (a reload takes it back sooner). */
 const RELOAD_GRACE_MS = 3000;
 
+/** What the platform gives the live node. */
 export interface LiveEnv {
   post(m: WorkerToPage, transfer?: Transferable[]): void;
   /** the chain's stores (IndexedDB in the browser) */
