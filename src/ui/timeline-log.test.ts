@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ObsEvent } from '../observe/model.js';
-import { firstIndex, markKey, marksInWindow, readLog, shownMarks, shownSegments } from './timeline-log.js';
+import { firstIndex, markAt, markKey, marksInWindow, readLog, shownMarks, shownSegments } from './timeline-log.js';
 
 const ev = (node: string, time: number, type: string, step = 'RoundStepPropose') => ({ node, time, height: 1, round: 0, step, type }) as ObsEvent;
 const lanes = new Map([['a', 0], ['b', 1]]);
@@ -72,5 +72,17 @@ describe('what a draw leaves out', () => {
     const keys = [markKey(0, 1, 100), markKey(0, 2, 100), markKey(1, 1, 100), markKey(0, 1, 100), markKey(0, 1, 101)];
     expect(shownMarks(keys.length, (i) => keys[i])).toEqual([1, 2, 3, 4]);
     expect(new Set([markKey(0, 1, 2), markKey(1, 0, 2), markKey(0, 0, 3), markKey(65535, 63, 2)]).size).toBe(4);
+  });
+});
+
+describe('markAt', () => {
+  it('a click takes the nearest mark of its lane within 6 px; of two at one moment, the one drawn on top', () => {
+    const [validBlock, lock, other] = [ev('a', 1000, 'ValidBlock'), ev('a', 1000, 'Lock'), ev('b', 1000, 'Polka')];
+    const marks = [{ lane: 0, t: 0, e: validBlock }, { lane: 0, t: 0, e: lock }, { lane: 1, t: 0, e: other }, { lane: 0, t: 20, e: ev('a', 1020, 'Polka') }];
+    const x = (t: number) => t * 2;
+    expect(markAt(marks, 0, 1, x)?.e).toBe(lock); // drawn after the ValidBlock: on top of it
+    expect(markAt(marks, 1, 1, x)?.e).toBe(other);
+    expect(markAt(marks, 0, 38, x)?.e.type).toBe('Polka');
+    expect(markAt(marks, 0, 20, x)).toBeNull(); // 20 px from both
   });
 });

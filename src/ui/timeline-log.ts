@@ -150,3 +150,18 @@ export function shownMarks(n: number, key: (i: number) => number): number[] {
   }
   return out.reverse();
 }
+
+/**
+ * The mark a click at `px` on `lane` hits: the nearest within 6 px, and of marks equally near the
+ * last in log order, which is drawn on top (a Lock over the ValidBlock of the same moment).
+ */
+export function markAt(marks: readonly Placed[], lane: number, px: number, xOf: (t: number) => number): Placed | null {
+  let best: Placed | null = null;
+  let bestDistance = 6;
+  for (const p of marks) {
+    if (p.lane !== lane) continue;
+    const d = Math.abs(xOf(p.t) - px);
+    if (d < 6 && d <= bestDistance) [best, bestDistance] = [p, d];
+  }
+  return best;
+}
