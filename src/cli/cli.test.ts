@@ -164,6 +164,8 @@ describe('prevote CLI: every problem is one line and exit 2', () => {
     [['wal', 'verify', BASEAPP, '--genesis', 'TMP/no-keys.json'], /^prevote wal verify: --genesis .*no-keys.json: no Ed25519 validator keys/],
     [['testnet', '--home', 'TMP/not-json.json'], /^prevote testnet: --home .*not-json.json is a file, not a directory$/],
     [['sim', '--topology', 'weird'], /^prevote sim: .*direct/],
+    [['sim', '--json', '--events'], /^prevote sim: --json prints one JSON document: not with --events, which print lines$/],
+    [['sim', '--validators', '1', '--timeout-commit', '0'], /^prevote sim: --timeout-commit: at least 1 ms with one validator/],
   ])('%j', async (args, message) => {
     const r = await inProcess(...args.map((a) => a.replace('TMP', T())));
     expect(r.code).toBe(2);

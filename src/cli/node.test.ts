@@ -91,6 +91,10 @@ describe('prevote node: refusals are one line, exit 2, nothing changed on disk',
     mkdirSync(join(homePaths(damaged).data, 'cs.wal'), { recursive: true });
     writeFileSync(homePaths(damaged).wal, Uint8Array.of(0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 4, 1, 2, 3, 4));
     const busy = makeHome(root, 'busy');
+    // a node0 that is not a node's home (a file of its own): --reset must not delete it
+    const foreign = join(root, 'foreign');
+    mkdirSync(join(foreign, 'node0'), { recursive: true });
+    writeFileSync(join(foreign, 'node0', 'precious.txt'), 'keep');
     const server = await listen();
     const busyPort = (server.address() as { port: number }).port;
     const before = snapshot(root);
@@ -108,6 +112,7 @@ describe('prevote node: refusals are one line, exit 2, nothing changed on disk',
         [['node', '--home', busy, '--listen', 'example.org'], /^prevote node: --listen must be an IP address/],
         [['testnet', '--validators', '0', '--home', join(root, 'tn')], /^prevote testnet: --validators must be an integer from 1 to 64, got "0"$/],
         [['testnet', '--home', root], /^prevote testnet: .* exists and is not a testnet home/],
+        [['testnet', '--reset', '--validators', '1', '--home', foreign, '--port', '20000'], /^prevote testnet: .*foreign exists and is not a testnet home/],
       ];
       const results = await Promise.all(cases.map(([args]) => run(...args)));
       results.forEach((r, i) => {

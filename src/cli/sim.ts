@@ -121,6 +121,8 @@ export async function runSimCommand(args: string[], io: SimIo = defaultIo): Prom
   // the checks the browser's settings and shared links go through, in the flags' names
   const problems = scenarioProblems({ validators, seed, delay: [delayMin, delayMax], txsPerHeight, timeouts: timeoutCommit === undefined ? undefined : { timeoutCommit }, faults });
   if (problems.length) throw new UsageError(problems.map(flagName).join('; '));
+  // one JSON document on stdout, or lines: both would be neither
+  if (values.json && (values.events || values.commits)) throw new UsageError(`--json prints one JSON document: not with --${values.events ? 'events' : 'commits'}, which print lines`);
 
   const sim = new Simulation({
     transport,

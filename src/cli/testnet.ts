@@ -80,11 +80,16 @@ function countNodes(home: string): number {
   return n;
 }
 
-/** A directory we may create a testnet in, or wipe: absent, empty, or only nodeN and hub entries. */
+/**
+ * A directory we may create a testnet in, or wipe: absent, empty, or only nodeN and hub homes,
+ * each holding nothing but config/ and data/ (--reset deletes them: a node0 of something else,
+ * with a file of its own, is not ours to delete).
+ */
 function ours(home: string): boolean {
   if (!existsSync(home)) return true;
   if (!statSync(home).isDirectory()) throw new UsageError(`--home ${home} is a file, not a directory`);
-  return readdirSync(home).every((e) => /^node\d+$/.test(e) || e === 'hub');
+  const isHome = (dir: string) => statSync(dir).isDirectory() && readdirSync(dir).every((e) => e === 'config' || e === 'data');
+  return readdirSync(home).every((e) => (/^node\d+$/.test(e) || e === 'hub') && isHome(join(home, e)));
 }
 
 /** The hub's home: node0's genesis and a node key of its own, no validator key (kept if present). */
@@ -162,6 +167,10 @@ export async function runTestnetCommand(args: string[]): Promise<number> {
   let failedStop = false;
   let resolveAllExited!: () => void;
   const allExited = new Promise<void>((r) => (resolveAllExited = r));
+  // a process that refused its home or flags (status 2, its reason on its stderr) leaves a chain
+  // that cannot move: the testnet stops too, rather than run on without it
+  let resolveRefused!: (name: string) => void;
+  const refused = new Promise<string>((r) => (resolveRefused = r));
 
   const start = (name: string, args: string[], addr: string, onLine?: (line: string) => void) => {
     // stdin stays open for the child's life: when we die, even by SIGKILL, it sees EOF and stops
@@ -178,6 +187,7 @@ export async function runTestnetCommand(args: string[]): Promise<number> {
       const how = signal ? `killed by ${signal}` : `exited with status ${code}`;
       if (!stopping || code !== 0) console.error(`${name} ${how}`);
       if (stopping && code !== 0) failedStop = true;
+      if (!stopping && code === 2) resolveRefused(name);
       if (children.size === 0) resolveAllExited();
     });
   };
@@ -200,14 +210,15 @@ export async function runTestnetCommand(args: string[]): Promise<number> {
     start(`node${i}`, nodeArgs, addr);
   }
 
-  const signalled = await Promise.race([
-    new Promise<boolean>((r) => {
-      process.once('SIGINT', () => r(true));
-      process.once('SIGTERM', () => r(true));
+  const ended = await Promise.race([
+    new Promise<'signal'>((r) => {
+      process.once('SIGINT', () => r('signal'));
+      process.once('SIGTERM', () => r('signal'));
     }),
-    allExited.then(() => false),
+    allExited.then(() => 'exited' as const),
+    refused.then((name) => ({ refused: name })),
   ]);
-  if (!signalled) {
+  if (ended === 'exited') {
     console.error('prevote testnet: every process has exited');
     return 1;
   }
@@ -220,5 +231,9 @@ export async function runTestnetCommand(args: string[]): Promise<number> {
   }, 20_000);
   if (children.size > 0) await allExited;
   clearTimeout(timer);
+  if (typeof ended === 'object') {
+    console.error(`prevote testnet: ${ended.refused} could not start (its reason above): the testnet stopped`);
+    return 2;
+  }
   return failedStop ? 1 : 0;
 }

@@ -63,6 +63,8 @@ describe('scenarioProblems', () => {
     [{ ...ok, timeouts: { timeoutPropse: 1000 } }, 'timeouts.timeoutPropse: not a timeout (timeoutPropose, timeoutPrevote, timeoutPrecommit, timeoutCommit)'],
     [{ ...ok, powers: [9007199254740993, 1, 1, 1] }, 'powers: one integer from 1 to 10^12 per validator (4)'],
     [{ ...ok, faults: [{ kind: 'silence', node: 1, duration: 1e10 }] }, 'faults[0].duration: from 0 to 3600000 ms'],
+    [{ ...ok, faults: [{ kind: 'crash', node: 0, restartafter: 1000 }] }, 'faults[0].restartafter: not a field of crash (at, duration, node, restartAfter)'],
+    [{ ...ok, validators: 1, timeouts: { timeoutCommit: 0 } }, 'timeouts.timeoutCommit: at least 1 ms with one validator (alone, with none, it commits height after height at one instant, forever)'],
   ])('says the range of %j: %s', (s, message) => {
     expect(scenarioProblems(s)).toEqual([message]);
   });

@@ -61,6 +61,24 @@ export interface Scenario {
   faults: FaultSpec[];
 }
 
+/** Each fault's own fields, besides kind, at and duration. */
+const FIELDS: Record<FaultSpec['kind'], string[]> = {
+  crash: ['node', 'restartAfter'],
+  crashAtWalWrite: ['node', 'write', 'after', 'restartAfter'],
+  silence: ['node'],
+  partition: ['groups'],
+  delay: ['from', 'to', 'delayMin', 'delayMax', 'dropRate'],
+  dropProposals: ['node'],
+  equivocateProposal: ['node'],
+  equivocateVotes: ['node'],
+  amnesia: ['node'],
+  nilPrecommit: ['node'],
+  proposeTxs: ['node', 'txs'],
+  forceTimeout: ['node'],
+  restart: ['node'],
+  dropMessage: ['from', 'to'],
+};
+
 const NODE_KINDS = new Set(['crash', 'crashAtWalWrite', 'silence', 'dropProposals', 'equivocateProposal', 'equivocateVotes', 'amnesia', 'nilPrecommit', 'proposeTxs', 'forceTimeout', 'restart']);
 /** The most validators a run may have (the settings form, shared links and `prevote sim`). */
 export const MAX_VALIDATORS = 200;
@@ -93,6 +111,9 @@ export function scenarioProblems(x: unknown): string[] {
       else if (!ms(v)) out.push(`timeouts.${k}: from 0 to ${MAX_MS} ms`);
     }
   }
+  // a lone validator with no timeout_commit commits height after height at one virtual instant,
+  // its own votes never leaving it: the simulator would never get its turn back
+  if (n === 1 && s.timeouts?.timeoutCommit === 0) out.push('timeouts.timeoutCommit: at least 1 ms with one validator (alone, with none, it commits height after height at one instant, forever)');
   if (s.delay !== undefined && (!Array.isArray(s.delay) || s.delay.length !== 2 || !ms(s.delay[0]) || !ms(s.delay[1]) || s.delay[0] > s.delay[1])) {
     out.push(`delay: [min, max] from 0 to ${MAX_MS} ms, with min ≤ max`);
   }
@@ -132,6 +153,9 @@ export function scenarioProblems(x: unknown): string[] {
     } else {
       return void out.push(`${at}.kind: unknown fault ${JSON.stringify(spec.kind)}`);
     }
+    // a misspelt field ("restartafter") would be a fault without it, silently
+    const known = FIELDS[spec.kind as FaultSpec['kind']] ?? [];
+    for (const k of Object.keys(spec)) if (k !== 'kind' && k !== 'at' && k !== 'duration' && !known.includes(k)) out.push(`${at}.${k}: not a field of ${spec.kind as string} (${['at', 'duration', ...known].join(', ')})`);
     for (const k of ['duration', 'restartAfter'] as const) if (spec[k] !== undefined && !ms(spec[k])) out.push(`${at}.${k}: from 0 to ${MAX_MS} ms`);
     if (spec.kind === 'proposeTxs' && !(Array.isArray(spec.txs) && spec.txs.length <= 100 && spec.txs.every((t) => typeof t === 'string' && /^([0-9a-fA-F]{2}){0,1024}$/.test(t)))) {
       out.push(`${at}.txs: up to 100 transactions as hex, at most 1024 bytes each`);

@@ -84,6 +84,14 @@ describe('parseGenesis', () => {
     [{ ...base, validators: [{ ...base.validators[0], pub_key: { type: 'tendermint/PubKeyEd25519', value: '!' } }] }, 'genesis validators[0].pub_key.value: not base64 ('],
     // a soak found this one: a key type that cannot be turned into a string by `${}`
     [{ ...base, validators: [{ ...base.validators[0], pub_key: { type: { toString: [] }, value: KEY } }] }, 'genesis validators[0].pub_key.type: unsupported key type {"toString":[]}'],
+    // values a chain could never make a block with (CometBFT's ValidateBasic): the node stalled on them
+    [{ ...base, consensus_params: { block: { max_bytes: '-7' } } }, 'genesis consensus_params.block.max_bytes: -1 or from 1 to 104857600, got -7'],
+    [{ ...base, consensus_params: { block: { max_bytes: '0' } } }, 'genesis consensus_params.block.max_bytes: -1 or from 1 to 104857600, got 0'],
+    [{ ...base, consensus_params: { block: { max_gas: '-2' } } }, 'genesis consensus_params.block.max_gas: -1 (no limit) or more, got -2'],
+    [{ ...base, consensus_params: 'x' }, 'genesis consensus_params: expected an object, got "x"'],
+    [{ ...base, consensus_params: { block: 5 } }, 'genesis consensus_params.block: expected an object, got 5'],
+    [{ ...base, chain_id: 42 }, 'genesis chain_id: expected a string, got 42'],
+    [{ ...base, validators: [{ ...base.validators[0], power: '9223372036854775807' }] }, 'genesis validators[0].power: "9223372036854775807" is beyond 2^53 - 1'],
   ])('%j is a ValidationError naming the field', (doc, message) => {
     expect(fails(() => parseGenesis(JSON.stringify(doc)))).toContain(message);
   });

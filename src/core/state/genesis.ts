@@ -8,7 +8,7 @@ import { formatRfc3339, parseRfc3339 } from '../time.js';
 import { addressFromPubKey } from '../crypto/address.js';
 import { ValidatorSet } from '../validators/validator-set.js';
 import { nilBlockId } from '../blockid.js';
-import { MAX_CHAIN_ID_LEN } from '../types.js';
+import { MAX_BLOCK_SIZE_BYTES, MAX_CHAIN_ID_LEN } from '../types.js';
 
 export interface GenesisValidator {
   address: Bytes;
@@ -37,6 +37,7 @@ const shown = (v: unknown) => {
 function intField(v: unknown, field: string, dflt?: number): number {
   if (v === undefined && dflt !== undefined) return dflt;
   const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+  if (typeof n === 'number' && Number.isInteger(n) && !Number.isSafeInteger(n)) throw bad(field, `${shown(v)} is beyond 2^53 - 1, the largest integer taken here`);
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad(field, `expected an integer, got ${shown(v)}`);
   return n;
 }
@@ -51,7 +52,8 @@ export function parseGenesis(input: string | unknown): GenesisDoc {
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw bad('(root)', 'expected an object');
   const chainId = doc.chain_id;
-  if (typeof chainId !== 'string' || chainId.length === 0) throw bad('chain_id', 'missing');
+  if (chainId === undefined || chainId === '') throw bad('chain_id', 'missing');
+  if (typeof chainId !== 'string') throw bad('chain_id', `expected a string, got ${shown(chainId)}`);
   if (utf8(chainId).length > MAX_CHAIN_ID_LEN) throw bad('chain_id', `longer than ${MAX_CHAIN_ID_LEN} bytes`);
   if (typeof doc.genesis_time !== 'string') throw bad('genesis_time', 'missing');
   let genesisTime: Timestamp;
@@ -63,10 +65,16 @@ export function parseGenesis(input: string | unknown): GenesisDoc {
   const initialHeight = intField(doc.initial_height, 'initial_height', 1);
   if (initialHeight < 1) throw bad('initial_height', 'must be at least 1');
   const cp = (doc.consensus_params ?? {}) as { block?: { max_bytes?: unknown; max_gas?: unknown } };
+  if (typeof cp !== 'object' || Array.isArray(cp)) throw bad('consensus_params', `expected an object, got ${shown(cp)}`);
+  if (cp.block !== undefined && (typeof cp.block !== 'object' || cp.block === null || Array.isArray(cp.block))) throw bad('consensus_params.block', `expected an object, got ${shown(cp.block)}`);
   const consensusParams: ConsensusParams = {
     blockMaxBytes: intField(cp.block?.max_bytes, 'consensus_params.block.max_bytes', DEFAULT_CONSENSUS_PARAMS.blockMaxBytes),
     blockMaxGas: intField(cp.block?.max_gas, 'consensus_params.block.max_gas', DEFAULT_CONSENSUS_PARAMS.blockMaxGas),
   };
+  // CometBFT's ConsensusParams.ValidateBasic: a chain with other values could never make a block
+  const maxBytes = consensusParams.blockMaxBytes;
+  if (maxBytes !== -1 && (maxBytes < 1 || maxBytes > MAX_BLOCK_SIZE_BYTES)) throw bad('consensus_params.block.max_bytes', `-1 or from 1 to ${MAX_BLOCK_SIZE_BYTES}, got ${maxBytes}`);
+  if (consensusParams.blockMaxGas < -1) throw bad('consensus_params.block.max_gas', `-1 (no limit) or more, got ${consensusParams.blockMaxGas}`);
   const rawVals = doc.validators ?? [];
   if (!Array.isArray(rawVals)) throw bad('validators', 'expected an array');
   const validators = rawVals.map((v: Record<string, any>, i): GenesisValidator => {
