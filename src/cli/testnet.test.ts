@@ -143,4 +143,19 @@ describe('prevote testnet: validators as separate processes over libp2p', () => 
     expect(await again.exit).toEqual({ code: 0, signal: null });
     checkNoDoubleSigning(home);
   }, 60_000);
+
+  it('a node that refuses its home stops the testnet with status 2, the others too', async () => {
+    const genesis = homePaths(join(home, 'node1')).genesis;
+    const kept = readFileSync(genesis, 'utf8');
+    writeFileSync(genesis, '{bad');
+    try {
+      const broken = prevote(['testnet', '--home', home, '--port', String(port)]);
+      procs.push(broken);
+      expect(await broken.exit).toEqual({ code: 2, signal: null });
+      expect(broken.lines.some((l) => /^stderr: node1: prevote node: .*genesis is not JSON/.test(l))).toBe(true);
+      expect(broken.lines.at(-1)).toBe('stderr: prevote testnet: node1 could not start (its reason above): the testnet stopped');
+    } finally {
+      writeFileSync(genesis, kept);
+    }
+  }, 60_000);
 });
