@@ -32,6 +32,18 @@ describe('prevote CLI', () => {
     expect(b.eventLogHash).toBe(report.eventLogHash);
   }, 60_000);
 
+  it('a run cut short by --max-time fails liveness saying so, not that nodes took too long after a fault', async () => {
+    const r = await run('sim', '--max-time', '1000', '--json');
+    const { liveness } = JSON.parse(r.stdout).checks;
+    expect(liveness.details[0]).toBe('n0 committed nothing within 12 rounds of the start (the run ended 1.0 s in, before those rounds)');
+  }, 30_000);
+
+  it('wal verify counts a key given twice once', async () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const r = await run('wal', 'verify', BASEAPP, '--pubkey', key, '--pubkey', key, '--chain-id', 'c');
+    expect(r.stdout).toMatch(/: chain c, 1 key\(s\)/);
+  }, 30_000);
+
   it('a fault naming a validator that does not exist is refused with exit code 2', async () => {
     const r = await run('sim', '--fault', '{"kind":"crash","node":9}');
     expect(r.code).toBe(2);

@@ -13,6 +13,7 @@ import { genesisState, parseGenesis } from '../core/state/genesis.js';
 import { LevelStateStore, readStoredState } from '../platform/node/level-stores.js';
 import { chainStateToJson } from '../core/state/chain-state-json.js';
 import { genesisJson, homePaths, newSeed, nodeKeyJson, parsePrivKeyFile, privValidatorKeyJson } from './home.js';
+import { prevote, until } from './processes.test-util.js';
 
 const BIN = fileURLToPath(new URL('../../bin/prevote.js', import.meta.url));
 
@@ -73,6 +74,19 @@ describe('prevote node: refusals are one line, exit 2, nothing changed on disk',
     expect(parsePrivKeyFile('k', nodeKeyJson(seed))).toEqual(seed);
     expect(() => parsePrivKeyFile('k', '{"priv_key":{"type":"tendermint/PrivKeyEd25519","value":"AAAA"}}')).toThrow(/64 bytes/);
   });
+
+  it('a validator key the chain\'s set does not hold makes a full node, and it says so', async () => {
+    const home = makeHome(root, 'outsider');
+    writeFileSync(homePaths(home).privValidatorKey, privValidatorKeyJson(newSeed())); // not the genesis validator's
+    const p = prevote(['node', '--home', home, '--port', '0']);
+    try {
+      await until('its first line', () => p.lines.some((l) => l.startsWith('chain ')), 20_000, p);
+      expect(p.lines.find((l) => l.startsWith('chain '))).toMatch(/^chain prevote-test, full node, key not in the validator set: [0-9A-F]{40}, from height 1$/);
+    } finally {
+      p.child.kill('SIGINT');
+      await p.exit;
+    }
+  }, 30_000);
 
   it('bad homes, a port in use and bad flags', async () => {
     const missing = join(root, 'empty');

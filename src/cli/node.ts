@@ -371,7 +371,10 @@ async function runUntilStopped(s: NodeSettings, out: (line: string) => void, ext
       const ports = s.wsPort !== null ? `ports ${s.port}/${s.wsPort}` : `port ${s.port}`;
       throw new UsageError(inUse ? `${ports} on ${s.host} is in use` : `cannot listen on ${s.host}:${s.port}: ${msg(e)}`);
     }
-    const role = c.validatorKey ? `validator ${toHex(addressFromPubKey(publicKeyFromSeed(c.validatorKey))).toUpperCase()}` : 'full node';
+    // a key the chain's current set does not hold signs nothing: a full node until a validator update adds it
+    const address = c.validatorKey ? addressFromPubKey(publicKeyFromSeed(c.validatorKey)) : null;
+    const inSet = address !== null && node.getState().validators.getByAddress(address) !== null;
+    const role = address === null ? 'full node' : `${inSet ? 'validator' : 'full node, key not in the validator set:'} ${toHex(address).toUpperCase()}`;
     out(`chain ${c.genesis.chainId}, ${role}, from height ${node.getState().lastBlockHeight + 1}`);
     for (const a of transport.listenAddrs()) out(`listening on ${a}`);
     if (extras.serve) stopServing = await extras.serve({ transport, genesisPath: p.genesis, genesis: c.genesis, node, stateStore });

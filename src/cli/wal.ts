@@ -230,6 +230,9 @@ async function runSub(sub: string, rest: string[], options: Options): Promise<nu
     chainId ??= g.chainId ?? undefined;
   }
   if (sub === 'verify' && chainId === undefined) throw new UsageError('no chain id: give --chain-id or a --genesis that has one');
+  // a key given twice (--pubkey and the genesis, or --pubkey twice) is one key
+  const distinct = [...new Map(keys.map((k) => [toHex(k), k])).values()];
+  keys.splice(0, keys.length, ...distinct);
   if (sub === 'verify' && keys.length === 0) throw new UsageError('no validator keys: give --genesis or --pubkey');
   const validators = typeof values.validators === 'string' ? intFlag('validators', values.validators, 1, MAX_REPLAY_VALIDATORS) : 0;
 

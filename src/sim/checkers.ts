@@ -163,7 +163,10 @@ export function checkLiveness(sim: CheckedRun, rounds = 12): CheckResult {
       continue;
     }
     const firstAfterHeal = (sim.commitTimes.get(sn.name) ?? []).find((t) => t >= sim.faults.lastHealAt);
-    if (firstAfterHeal === undefined || firstAfterHeal > bound) details.push(`${note}${sn.name} committed nothing within ${rounds} rounds after the last fault healed`);
+    const since = sim.faults.lastHealAt === sim.faults.startedAt ? 'of the start' : 'after the last fault healed';
+    // a run cut short (its max time) before the bound is not a node that took too long
+    const cut = firstAfterHeal === undefined && sim.clock.now() < bound ? ` (the run ended ${((sim.clock.now() - sim.faults.startedAt) / 1000).toFixed(1)} s in, before those rounds)` : '';
+    if (firstAfterHeal === undefined || firstAfterHeal > bound) details.push(`${note}${sn.name} committed nothing within ${rounds} rounds ${since}${cut}`);
     if (h < goal) details.push(`${note}${sn.name} reached height ${h} of the goal ${goal}`);
     else if (sim.gossiping && h < top - MAX_LAG) details.push(`${sn.name} is ${top - h} heights behind the head (${top}); at most ${MAX_LAG} allowed`);
   }

@@ -69,9 +69,10 @@ export interface CheckedRun {
   readonly opts: { readonly heights: number };
   readonly signed: readonly SignedRecord[];
   readonly faulty: ReadonlySet<number>;
-  readonly faults: { readonly lastHealAt: number };
+  readonly faults: { readonly lastHealAt: number; readonly startedAt: number };
   readonly commitTimes: ReadonlyMap<string, number[]>;
   readonly gossiping: boolean;
+  readonly clock: { now(): number };
   correctIndices(): number[];
   liveCorrect(): number[];
   committedHeight(i: number): number;
