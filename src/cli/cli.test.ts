@@ -1,6 +1,6 @@
 // The `prevote` command as a person runs it: exit codes, JSON output, and clear errors for bad flags.
 import { execFile, spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -197,6 +197,28 @@ describe('prevote wal on damaged files', () => {
       expect(r.stderr, args[0]).toMatch(new RegExp(`^prevote wal ${args[0]}: ${where.source}`));
       expect(r.stderr.split('\n')).toHaveLength(1);
     }
+  });
+
+  it('a rotated group with a file lost says what is missing; repair refuses to cut a file newer ones follow', async () => {
+    // beradevnet's WAL split at record boundaries into wal.000, wal.001, wal.002 and wal
+    const bytes = new Uint8Array(readFileSync(`${FIX}/cometbft/v0.34-beradevnet.wal`));
+    const cuts = [0.25, 0.5, 0.75].map((q) => readWal(bytes).entries[Math.floor(readWal(bytes).entries.length * q)].offset);
+    const dir = join(tmp, 'group');
+    mkdirSync(dir);
+    ['wal.000', 'wal.001', 'wal.002', 'wal'].forEach((name, i) => writeFileSync(join(dir, name), bytes.subarray([0, ...cuts][i], [...cuts, bytes.length][i])));
+    expect((await inProcess('wal', 'inspect', dir)).stdout).not.toMatch(/MISSING/);
+    rmSync(join(dir, 'wal.001'));
+    const r = await inProcess('wal', 'inspect', dir);
+    expect(r.stdout).toMatch(/^ {2}MISSING: EndHeight \d+ follows \d+: the records of heights \d+–\d+ are not here/m);
+    expect(r.stdout).toMatch(/^ {2}MISSING from the group: wal\.001$/m);
+    // damage in wal.000: cutting it would leave a hole before wal.002
+    const first = readFileSync(join(dir, 'wal.000'));
+    first[1000] ^= 0xff;
+    writeFileSync(join(dir, 'wal.000'), first);
+    const refused = await inProcess('wal', 'repair', join(dir, 'wal.000'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/wal\.000: .*wal\.002 follows it in its group: cutting this file would leave a hole in the middle of the WAL; nothing changed/);
+    expect(readFileSync(join(dir, 'wal.000'))).toEqual(first);
   });
 
   it('repair never overwrites a backup: the second repair writes FILE.CORRUPTED.1', async () => {

@@ -1,6 +1,6 @@
 // `prevote wal`: read, check and step through WAL files of Prevote, CometBFT and Tendermint v0.10.
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { concat, fromBase64, toHex } from '../core/bytes.js';
 import { ValidationError } from '../core/errors.js';
@@ -22,7 +22,8 @@ Reads WAL files in CometBFT's binary format (Prevote writes the same) or Tenderm
 lines. A directory is read as a rotated group: wal.000, wal.001, …, then wal.
 
   inspect FILE... [--json]      format, records by kind, heights and rounds, EndHeight markers,
-                                and where the file is damaged (record number and byte offset)
+                                where the file is damaged (record number and byte offset), and
+                                what is missing (a group's lost file, EndHeight jumping ahead)
   export FILE --json            one JSON object per record (like CometBFT's wal2json)
   verify FILE [--genesis G.json] [--pubkey BASE64]... [--chain-id ID] [--json]
                                 check every vote and proposal signature against the validator
@@ -35,8 +36,9 @@ lines. A directory is read as a rotated group: wal.000, wal.001, …, then wal.
   repair FILE [--force]         copy FILE to FILE.CORRUPTED (or FILE.CORRUPTED.1, .2, … if taken;
                                 never overwritten), then truncate FILE after its last good record
                                 and say how many bytes after the damage it dropped; refuses a file
-                                in which no record can be read (not a WAL?) unless --force. Never
-                                touches the PrivValidator state.
+                                in which no record can be read (not a WAL?), and a file of a
+                                group that newer files follow (a hole in the middle), unless
+                                --force. Never touches the PrivValidator state.
 
 On a damaged file, export, verify and replay use the records before the damage, say on stderr
 where it is (record number, byte offset, reason) and exit 1. A Tendermint v0.10 line longer than
@@ -48,10 +50,12 @@ interface Loaded {
   bytes: Uint8Array;
   /** start offset of each file within `bytes` (groups) */
   files: { name: string; start: number }[];
+  /** a group's numbered files absent between its first and last (wal.001 between wal.000 and wal.002) */
+  missing: string[];
 }
 
 function load(path: string): Loaded {
-  if (!statSync(path).isDirectory()) return { path, bytes: new Uint8Array(readFileSync(path)), files: [{ name: path, start: 0 }] };
+  if (!statSync(path).isDirectory()) return { path, bytes: new Uint8Array(readFileSync(path)), files: [{ name: path, start: 0 }], missing: [] };
   const names = readdirSync(path)
     .filter((n) => /^wal(\.\d+)?$/.test(n))
     .sort((a, b) => (a === 'wal' ? 1 : b === 'wal' ? -1 : Number(a.slice(4)) - Number(b.slice(4))));
@@ -63,7 +67,11 @@ function load(path: string): Loaded {
     start += parts[i].length;
     return f;
   });
-  return { path, bytes: concat(...parts), files };
+  // a group rotates out its oldest files, so it may start past wal.000, but never skips one
+  const numbers = names.filter((n) => n !== 'wal').map((n) => Number(n.slice(4)));
+  const missing: string[] = [];
+  for (let k = numbers[0]; k < numbers[numbers.length - 1]; k++) if (!numbers.includes(k)) missing.push(`wal.${String(k).padStart(3, '0')}`);
+  return { path, bytes: concat(...parts), files, missing };
 }
 
 /** "file X, byte Y" for an offset in a (possibly grouped) read. */
@@ -82,13 +90,16 @@ export function toJson(v: unknown): string {
 function inspect(l: Loaded, file: WalFile, json: boolean): void {
   const s = summarizeWal(file);
   const corruption = s.corruption && { ...s.corruption, at: where(l, s.corruption.offset) };
-  if (json) return console.log(toJson({ path: l.path, files: l.files.map((f) => f.name), bytes: l.bytes.length, ...s, corruption }));
+  if (json) return console.log(toJson({ path: l.path, files: l.files.map((f) => f.name), missingFiles: l.missing, bytes: l.bytes.length, ...s, corruption }));
   const kinds = Object.entries(s.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
   const eh = s.endHeights;
   console.log(`${l.path}: ${s.format}, ${s.records} records, ${l.bytes.length} bytes${l.files.length > 1 ? ` in ${l.files.length} files` : ''}`);
   console.log(`  heights: ${s.heights ? `${s.heights.min}..${s.heights.max}` : 'none'}, highest round ${s.maxRound}`);
   console.log(`  records: ${kinds || 'none'}`);
-  console.log(`  EndHeight markers: ${eh.length}${eh.length ? ` (${eh[0]} … ${eh[eh.length - 1]})` : ''}${s.endHeightRestarts ? `, going back ${s.endHeightRestarts} times (restarts)` : ''}`);
+  console.log(`  EndHeight markers: ${eh.length}${eh.length ? ` (first ${eh[0]}, last ${eh[eh.length - 1]})` : ''}${s.endHeightRestarts ? `, going back ${s.endHeightRestarts} times (restarts)` : ''}`);
+  for (const g of s.endHeightGaps.slice(0, 5)) console.log(`  MISSING: EndHeight ${g.next} follows ${g.after}: the records of heights ${g.after + 1}–${g.next - 1} are not here (a lost file of the group?)`);
+  if (s.endHeightGaps.length > 5) console.log(`  MISSING: ${s.endHeightGaps.length - 5} more such jumps`);
+  if (l.missing.length) console.log(`  MISSING from the group: ${l.missing.join(', ')}`);
   console.log(corruption ? `  CORRUPT at record #${corruption.index}, ${corruption.at}: ${corruption.reason}; the first ${s.readableBytes} bytes are readable` : '  corruption: none');
 }
 
@@ -178,6 +189,16 @@ function writeBackup(path: string, bytes: Uint8Array): string {
   throw new UsageError(`${path}: ${path}.CORRUPTED … ${path}.CORRUPTED.999 all exist; move some away`);
 }
 
+/** A newer file of the rotated group `path` belongs to (wal.001 → wal.002 or wal), if any. */
+function laterInGroup(path: string): string | null {
+  const m = /^wal\.(\d+)$/.exec(basename(path));
+  if (!m) return null;
+  const dir = dirname(path);
+  const order = (n: string) => (n === 'wal' ? Infinity : Number(n.slice(4)));
+  const newer = readdirSync(dir).filter((n) => n === 'wal' || (/^wal\.\d+$/.test(n) && order(n) > Number(m[1])));
+  return newer.length ? newer.sort((a, b) => order(a) - order(b))[0] : null;
+}
+
 function repair(path: string, l: Loaded, file: WalFile, force: boolean): number {
   if (!file.corruption) {
     console.log(`${path}: no corruption found; nothing to repair`);
@@ -187,6 +208,9 @@ function repair(path: string, l: Loaded, file: WalFile, force: boolean): number 
   if (statSync(path).isDirectory()) {
     throw new UsageError(`${path}: give the damaged file, not a directory (the damage is in ${where(l, c.offset)})`);
   }
+  // cutting a file that newer ones follow leaves a hole in the middle of the group, not a shorter WAL
+  const later = laterInGroup(path);
+  if (later && !force) throw new UsageError(`${path}: ${later} follows it in its group: cutting this file would leave a hole in the middle of the WAL; nothing changed (--force cuts it anyway)`);
   if (file.entries.length === 0 && !force) {
     throw new UsageError(`${path}: not one record can be read (${c.reason}): is it a WAL? Nothing changed; --force truncates it to 0 bytes`);
   }

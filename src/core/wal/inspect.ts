@@ -96,6 +96,8 @@ export interface WalSummary {
   endHeights: number[];
   /** EndHeight markers that go down: the node was restarted from older state (or files mixed up). */
   endHeightRestarts: number;
+  /** EndHeight markers that jump ahead (h, then more than h + 1): the records between are missing (a lost file of a group). */
+  endHeightGaps: { after: number; next: number }[];
   corruption: WalCorruption | null;
   readableBytes: number;
 }
@@ -117,6 +119,7 @@ export function summarizeWal(file: WalFile): WalSummary {
     if (l.round !== null) maxRound = Math.max(maxRound, l.round);
   }
   const endHeightRestarts = endHeights.filter((h, i) => i > 0 && h <= endHeights[i - 1]).length;
+  const endHeightGaps = endHeights.flatMap((h, i) => (i > 0 && h > endHeights[i - 1] + 1 ? [{ after: endHeights[i - 1], next: h }] : []));
   return {
     format: file.format,
     records: lines.length,
@@ -125,6 +128,7 @@ export function summarizeWal(file: WalFile): WalSummary {
     maxRound,
     endHeights,
     endHeightRestarts,
+    endHeightGaps,
     corruption: file.corruption,
     readableBytes: file.goodLength,
   };

@@ -34,7 +34,7 @@ describe('the format of a file', () => {
     format: 'cometbft',
     genesis: null,
     rounds: [],
-    summary: { format: 'cometbft', records, byKind: {}, heights: null, maxRound: 0, endHeights: [], endHeightRestarts: 0, corruption, readableBytes: 0 },
+    summary: { format: 'cometbft', records, byKind: {}, heights: null, maxRound: 0, endHeights: [], endHeightRestarts: 0, endHeightGaps: [], corruption, readableBytes: 0 },
   });
   const cell = (f: WalFileInfo) => text(renderToStaticMarkup(createElement('td', null, formatCell(f))));
 

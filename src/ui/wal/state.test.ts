@@ -5,7 +5,7 @@ import type { WalFileInfo } from '../../observe/wal-debugger.js';
 import { EMPTY_WAL, reduceWal } from './state.js';
 import type { WalState } from './state.js';
 
-const summary: WalSummary = { format: 'cometbft', records: 3, byKind: { roundState: 3 }, heights: { min: 1, max: 1 }, maxRound: 0, endHeights: [], endHeightRestarts: 0, corruption: null, readableBytes: 90 };
+const summary: WalSummary = { format: 'cometbft', records: 3, byKind: { roundState: 3 }, heights: { min: 1, max: 1 }, maxRound: 0, endHeights: [], endHeightRestarts: 0, endHeightGaps: [], corruption: null, readableBytes: 90 };
 const file: WalFileInfo = { id: 0, name: 'wal', size: 90, format: 'cometbft', summary, genesis: null, rounds: [{ height: 1, rounds: [0] }] };
 const apply = (s: WalState, ...ms: Parameters<typeof reduceWal>[1][]) => ms.reduce((x, m) => ({ ...x, ...reduceWal(x, m) }), s);
 
