@@ -69,4 +69,13 @@ describe('v0.10 line limit', () => {
     const tail = scanV010Wal(utf8('#ENDHEIGHT: 5\n#ENDHEIGHT: 6'), 22);
     expect(tail.corruption?.reason).toMatch(/not terminated/);
   });
+
+  it('an #ENDHEIGHT past 2^53 - 1, or below 0, is damage at its line, not a rounded height', () => {
+    for (const [h, at] of [['9007199254740993', 1], ['-5', 1], ['', 1]] as const) {
+      const scan = scanV010Wal(utf8(`#ENDHEIGHT: 5\n#ENDHEIGHT: ${h}\n`));
+      expect(scan.entries.map((e) => e.record)).toEqual([{ type: 'endHeight', time: null, height: 5 }]);
+      expect(scan.corruption, h).toMatchObject({ index: at });
+      expect(scan.corruption!.reason).toMatch(/^line 2: #ENDHEIGHT/);
+    }
+  });
 });

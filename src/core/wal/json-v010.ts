@@ -92,8 +92,14 @@ function text(v: unknown, what: string): string {
 }
 
 function record(line: string): { record: ReadWalRecord; polBlockId?: BlockID } {
-  const marker = /^#ENDHEIGHT: (\d+)$/.exec(line);
-  if (marker) return { record: { type: 'endHeight', time: null, height: Number(marker[1]) } };
+  const marker = /^#ENDHEIGHT: (-?\d+)$/.exec(line);
+  if (marker) {
+    // as the binary reader: a height is an int64 this reader must hold exactly, not rounded
+    const height = Number(marker[1]);
+    if (!Number.isSafeInteger(height) || height < 0) throw new Error(`#ENDHEIGHT ${marker[1]}: not a height (0 to 2^53 - 1)`);
+    return { record: { type: 'endHeight', time: null, height } };
+  }
+  if (line.startsWith('#ENDHEIGHT')) throw new Error('#ENDHEIGHT without a height');
   const j = JSON.parse(line) as any;
   const time = timestampToMillis(parseRfc3339(j.time));
   if (!Array.isArray(j.msg) || j.msg.length !== 2) throw new Error('"msg" is not a [type, value] pair');
