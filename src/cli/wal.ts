@@ -97,7 +97,7 @@ function inspect(l: Loaded, file: WalFile, json: boolean): void {
   console.log(`  heights: ${s.heights ? `${s.heights.min}..${s.heights.max}` : 'none'}, highest round ${s.maxRound}`);
   console.log(`  records: ${kinds || 'none'}`);
   console.log(`  EndHeight markers: ${eh.length}${eh.length ? ` (first ${eh[0]}, last ${eh[eh.length - 1]})` : ''}${s.endHeightRestarts ? `, going back ${s.endHeightRestarts} times (restarts)` : ''}`);
-  for (const g of s.endHeightGaps.slice(0, 5)) console.log(`  MISSING: EndHeight ${g.next} follows ${g.after}: the records of heights ${g.after + 1}–${g.next - 1} are not here (a lost file of the group?)`);
+  for (const g of s.endHeightGaps.slice(0, 5)) console.log(`  MISSING: EndHeight ${g.next} follows ${g.after}: the records of heights ${g.after + 1}–${g.next - 1} are not here (a lost file of the group, or heights the node caught up by block sync)`);
   if (s.endHeightGaps.length > 5) console.log(`  MISSING: ${s.endHeightGaps.length - 5} more such jumps`);
   if (l.missing.length) console.log(`  MISSING from the group: ${l.missing.join(', ')}`);
   console.log(corruption ? `  CORRUPT at record #${corruption.index}, ${corruption.at}: ${corruption.reason}; the first ${s.readableBytes} bytes are readable` : '  corruption: none');

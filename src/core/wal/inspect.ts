@@ -96,7 +96,7 @@ export interface WalSummary {
   endHeights: number[];
   /** EndHeight markers that go down: the node was restarted from older state (or files mixed up). */
   endHeightRestarts: number;
-  /** EndHeight markers that jump ahead (h, then more than h + 1): the records between are missing (a lost file of a group). */
+  /** EndHeight markers that jump ahead (h, then more than h + 1): the records between are not here (a lost file of a group, or heights caught up by block sync). */
   endHeightGaps: { after: number; next: number }[];
   corruption: WalCorruption | null;
   readableBytes: number;
