@@ -97,8 +97,9 @@ test('two tabs sync, become validators, reach each other over WebRTC, and sign b
     expect(us && hub && Math.hypot(us.x - hub.x, us.y - hub.y)).toBeGreaterThan(50);
     // the timeline's lanes, top to bottom: this tab, then its peers, as their messages told their
     // steps (a peer's lane comes with its first step message: the network may draw it before)
-    await expect.poll(async () => (await laneTitles(tab.page)).length, { timeout: 20_000 }).toBeGreaterThan(1);
-    const [first, ...peers] = await laneTitles(tab.page);
+    let titles: string[] = [];
+    await expect.poll(async () => (titles = await laneTitles(tab.page)).length, { timeout: 20_000 }).toBeGreaterThan(1);
+    const [first, ...peers] = titles;
     expect(first).toBe('this tab');
     expect(peers.length).toBeGreaterThan(0);
     for (const p of peers) expect(p).toMatch(/: its steps as its NewRoundStep messages reached this tab$/);
